@@ -1,0 +1,42 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, Prisma } from "@/generated/prisma/client";
+import { requireDatabaseUrl } from "@/lib/env";
+
+export type Tx = Prisma.TransactionClient;
+export { Prisma };
+
+function createClient() {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: requireDatabaseUrl(), max: 10 }),
+    // Secret columns stay out of every result unless a query asks for them by name.
+    omit: {
+      user: { passwordHash: true },
+      signUpRequest: { passwordHash: true },
+      oneTimeCode: { codeHash: true },
+    },
+  });
+}
+
+type Client = ReturnType<typeof createClient>;
+
+const globalForDb = globalThis as unknown as { stepUpDb?: Client };
+
+function client(): Client {
+  globalForDb.stepUpDb ??= createClient();
+  return globalForDb.stepUpDb;
+}
+
+/** Created on first use: importing this module (e.g. during `next build`) needs no database. */
+export const db: Client = new Proxy({} as Client, {
+  get(_target, property) {
+    const real = client();
+    const value: unknown = Reflect.get(real, property, real);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});
+
+export async function disconnectDb(): Promise<void> {
+  await globalForDb.stepUpDb?.$disconnect();
+  globalForDb.stepUpDb = undefined;
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only module that reads process.env. Parsed once, on first use, so that
+ * `next build` works without production secrets while `npm start` fails fast.
+ */
+
+const DATA_DIR = path.join(process.cwd(), ".data");
+const DEV_SECRETS_FILE = path.join(DATA_DIR, "dev-secrets.json");
+
+const nonEmpty = (name: string) => z.string({ error: `${name} is not set` }).trim().min(1, `${name} is not set`);
+
+const baseSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+    .optional(),
+  AUTH_SECRET: nonEmpty("AUTH_SECRET").min(32, "AUTH_SECRET must be at least 32 characters (try `openssl rand -base64 32`)"),
+  APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an absolute http(s) URL, e.g. https://account.example.com" }).transform((url) => new URL(url).origin),
+  RESEND_API_KEY: z.string().trim().min(1).optional(),
+  EMAIL_FROM: nonEmpty("EMAIL_FROM"),
+  EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+const productionSchema = baseSchema.extend({
+  DATABASE_URL: baseSchema.shape.DATABASE_URL.unwrap().min(1, "DATABASE_URL is not set"),
+  RESEND_API_KEY: nonEmpty("RESEND_API_KEY"),
+  APP_URL: z
+    .url({ protocol: /^https$/, error: "APP_URL must be an absolute https:// URL in production" })
+    .transform((url) => new URL(url).origin),
+});
+
+export type Env = z.infer<typeof baseSchema> & {
+  isProduction: boolean;
+  /** The dev mailbox replaces real email only outside production and without a Resend key. */
+  devMailbox: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const isProduction = source.NODE_ENV === "production";
+  const input = isProduction ? { ...source } : { ...developmentDefaults(source), ...definedOnly(source) };
+  const result = (isProduction ? productionSchema : baseSchema).safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = issue?.path.join(".") || "environment";
+    throw new ConfigError(`Invalid configuration: ${variable}: ${issue?.message ?? "invalid"}`);
+  }
+  const parsed = result.data;
+  return { ...parsed, isProduction, devMailbox: !isProduction && !parsed.RESEND_API_KEY };
+}
+
+function definedOnly(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+}
+
+function developmentDefaults(source: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    APP_URL: "http://localhost:3000",
+    EMAIL_FROM: "Account Security <security@localhost>",
+    ...(source.AUTH_SECRET ? {} : { AUTH_SECRET: devSecret("AUTH_SECRET") }),
+  };
+}
+
+/** Development secrets are generated once and kept under .data/ so sessions survive restarts. */
+function devSecret(name: string): string {
+  const secrets = readDevSecrets();
+  const existing = secrets[name];
+  if (existing) return existing;
+  const created = randomBytes(32).toString("base64url");
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(DEV_SECRETS_FILE, JSON.stringify({ ...secrets, [name]: created }, null, 2), { mode: 0o600 });
+  return created;
+}
+
+function readDevSecrets(): Record<string, string> {
+  try {
+    return z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(DEV_SECRETS_FILE, "utf8")));
+  } catch {
+    return {};
+  }
+}
+
+export function requireDatabaseUrl(): string {
+  const url = getEnv().DATABASE_URL;
+  if (!url) throw new ConfigError("Invalid configuration: DATABASE_URL: not set (`npm run dev` starts an embedded Postgres for you)");
+  return url;
+}

