@@ -3,7 +3,6 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, Prisma } from "@/generated/prisma/client";
 import { requireDatabaseUrl } from "@/lib/env";
 
-export type Tx = Prisma.TransactionClient;
 export { Prisma };
 
 function createClient() {
@@ -19,6 +18,8 @@ function createClient() {
 }
 
 type Client = ReturnType<typeof createClient>;
+/** What an interactive transaction callback receives (our client, with its `omit` defaults). */
+export type Tx = Omit<Client, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
 const globalForDb = globalThis as unknown as { stepUpDb?: Client };
 

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { Notice } from "@/components/ui/notice";
+import { getCurrentSession } from "@/lib/auth/current";
+import { AuthCard } from "../auth-card";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; verified?: string; signedOut?: string }> }) {
+  if (await getCurrentSession()) redirect("/settings");
+  const { next, verified, signedOut } = await searchParams;
+  return (
+    <AuthCard
+      title="Sign in to your account"
+      subtitle="Manage API tokens, two-step verification and sessions."
+      footer={
+        <>
+          New here? <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">Create an account</Link>
+        </>
+      }
+    >
+      <div className="space-y-5">
+        {verified && <Notice tone="success">Your email address is verified. Sign in to continue.</Notice>}
+        {signedOut && <Notice tone="info">You have been signed out.</Notice>}
+        <LoginForm next={typeof next === "string" ? next : undefined} />
+      </div>
+    </AuthCard>
+  );
+}

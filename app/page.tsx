@@ -1,0 +1,6 @@
+import { redirect } from "next/navigation";
+import { getCurrentSession } from "@/lib/auth/current";
+
+export default async function Home() {
+  redirect((await getCurrentSession()) ? "/settings" : "/login");
+}

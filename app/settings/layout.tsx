@@ -1,0 +1,13 @@
+import type { ReactNode } from "react";
+import { SettingsNav } from "@/components/layout/settings-nav";
+import { requireSession } from "@/lib/auth/current";
+
+export default async function SettingsLayout({ children }: { children: ReactNode }) {
+  await requireSession();
+  return (
+    <div className="mx-auto grid max-w-5xl gap-8 px-4 py-10 sm:px-6 md:grid-cols-[12rem_1fr]">
+      <SettingsNav />
+      <div className="min-w-0">{children}</div>
+    </div>
+  );
+}

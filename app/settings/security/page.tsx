@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { requireSession } from "@/lib/auth/current";
+
+export const metadata: Metadata = { title: "Security" };
+
+const SECTIONS = [
+  { id: "api-tokens", title: "API tokens", description: "Personal tokens for scripts and CI. Each one is shown once and can be revoked at any time." },
+  { id: "two-step", title: "Two-step verification", description: "Ask for a code from an authenticator app when you sign in, with recovery codes as a backup." },
+  { id: "email", title: "Email address", description: "Where security codes and notifications go. The new address must confirm before it takes over." },
+  { id: "password", title: "Password", description: "Change your password and sign out your other sessions." },
+  { id: "sessions", title: "Active sessions", description: "Browsers signed in to your account. Sign out any you don't recognise." },
+] as const;
+
+export default async function SecurityPage() {
+  await requireSession();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold tracking-tight">Security</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security settings.
+        </p>
+      </div>
+      {SECTIONS.map((section) => (
+        <Card key={section.id} labelledBy={`${section.id}-heading`}>
+          <CardHeader
+            id={`${section.id}-heading`}
+            title={section.title}
+            description={section.description}
+            action={<span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Coming soon</span>}
+          />
+          <CardBody>
+            <p className="text-sm text-slate-600">This section is on its way.</p>
+          </CardBody>
+        </Card>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { startTransition, useActionState, useEffect, type FormEvent } from "react";
+import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
+import type { z } from "zod";
+import { initialActionState, type ActionState } from "@/lib/actions/state";
+
+type FormAction<Data> = (previous: ActionState<Data>, input: FormData) => Promise<ActionState<Data>>;
+
+/**
+ * react-hook-form validates on the client with the same zod schema the server re-parses;
+ * the form still posts as a plain form (and works without JavaScript).
+ */
+export function useServerForm<Schema extends z.ZodType<FieldValues, FieldValues>, Data = unknown>(
+  schema: Schema,
+  action: FormAction<Data>,
+  defaultValues: DefaultValues<z.input<Schema>>,
+) {
+  const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<Data>);
+  const form = useForm<z.input<Schema>>({
+    resolver: zodResolver(schema) as unknown as Resolver<z.input<Schema>>,
+    defaultValues,
+    mode: "onTouched",
+  });
+
+  useEffect(() => {
+    for (const [name, messages] of Object.entries(state.fieldErrors ?? {})) {
+      form.setError(name as Path<z.input<Schema>>, { type: "server", message: messages.join(" ") }, { shouldFocus: true });
+    }
+  }, [state, form]);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    const element = event.currentTarget;
+    void form.handleSubmit(() => startTransition(() => dispatch(new FormData(element))))(event);
+  };
+
+  return { form, state, pending, formProps: { action: dispatch, onSubmit, noValidate: true } };
+}

@@ -1,0 +1,33 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/settings", label: "Profile" },
+  { href: "/settings/security", label: "Security" },
+];
+
+export function SettingsNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Settings">
+      <ul className="flex gap-1 md:flex-col">
+        {LINKS.map((link) => {
+          const current = pathname === link.href;
+          return (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                aria-current={current ? "page" : undefined}
+                className={`block rounded-md px-3 py-2 text-sm font-medium ${current ? "bg-indigo-50 text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`}
+              >
+                {link.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,17 @@
+"use client";
+
+import { useActionState } from "react";
+import { signOutAction } from "@/app/settings/actions";
+import { Button } from "@/components/ui/button";
+import { initialActionState } from "@/lib/actions/state";
+
+export function SignOutButton() {
+  const [, dispatch, pending] = useActionState(signOutAction, initialActionState);
+  return (
+    <form action={dispatch}>
+      <Button type="submit" variant="secondary" pending={pending}>
+        Sign out
+      </Button>
+    </form>
+  );
+}

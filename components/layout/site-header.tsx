@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { getCurrentSession } from "@/lib/auth/current";
+import { SignOutButton } from "@/components/layout/sign-out-button";
+
+export async function SiteHeader() {
+  const session = await getCurrentSession();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex h-16 max-w-5xl items-center justify-between px-4 sm:px-6">
+        <Link href={session ? "/settings" : "/login"} className="flex items-center gap-2 font-semibold text-slate-900">
+          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-indigo-600 text-white">
+            <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2">
+              <path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3z" />
+              <path d="M9 12l2 2 4-4" />
+            </svg>
+          </span>
+          Account Security
+        </Link>
+        {session && (
+          <div className="flex items-center gap-4">
+            <span className="hidden text-sm text-slate-600 sm:inline">{session.user.email}</span>
+            <SignOutButton />
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { headers } from "next/headers";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { getCurrentSession } from "@/lib/auth/current";
+import type { CurrentSession } from "@/lib/auth/session";
+import type { ActionState } from "@/lib/actions/state";
+import { getEnv } from "@/lib/env";
+import { AppError, errorMessage, type ErrorCode } from "@/lib/errors";
+import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
+import { errorName, log } from "@/lib/log";
+import { checkSameOrigin } from "@/lib/security/same-origin";
+
+export type PublicContext = { meta: RequestMeta };
+export type AuthedContext = PublicContext & { session: CurrentSession };
+
+type Handler<Schema extends z.ZodType, Context, Data> = (
+  input: z.output<Schema>,
+  context: Context,
+) => Promise<ActionState<Data> | void>;
+
+export type ServerAction<Data> = (previous: ActionState<Data>, input: FormData | Record<string, unknown>) => Promise<ActionState<Data>>;
+
+/** For the signed-out pages (sign-in, sign-up, verification): CSRF guard + validation + error mapping. */
+export function publicAction<Schema extends z.ZodType, Data = unknown>(
+  schema: Schema,
+  handler: Handler<Schema, PublicContext, Data>,
+): ServerAction<Data> {
+  return (_previous, input) => runAction(schema, input, async (meta) => ({ meta }), handler);
+}
+
+/** For everything a signed-in user does: identity comes from the session, never from the input. */
+export function authedAction<Schema extends z.ZodType, Data = unknown>(
+  schema: Schema,
+  handler: Handler<Schema, AuthedContext, Data>,
+): ServerAction<Data> {
+  return (_previous, input) =>
+    runAction(schema, input, async (meta) => {
+      const session = await getCurrentSession();
+      if (!session) throw new AppError("UNAUTHENTICATED");
+      return { meta, session };
+    }, handler);
+}
+
+async function runAction<Schema extends z.ZodType, Context, Data>(
+  schema: Schema,
+  input: FormData | Record<string, unknown>,
+  context: (meta: RequestMeta) => Promise<Context>,
+  handler: Handler<Schema, Context, Data>,
+): Promise<ActionState<Data>> {
+  const raw = toRecord(input);
+  const values = echoValues(raw);
+  try {
+    const requestHeaders = await headers();
+    const origin = checkSameOrigin(requestHeaders, getEnv().APP_URL);
+    if (!origin.ok) {
+      log("warn", "action.blocked", { reason: origin.reason });
+      return failure("FORBIDDEN", values);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ...failure("VALIDATION_FAILED", values), fieldErrors: fieldErrorsOf(parsed.error) };
+    const result = await handler(parsed.data, await context(requestMetaFrom(requestHeaders)));
+    return result ?? { ok: true };
+  } catch (error) {
+    unstable_rethrow(error);
+    if (error instanceof AppError) {
+      return {
+        ...failure(error.code, values, errorMessage(error.code, error.details)),
+        fieldErrors: error.details.fieldErrors,
+        retryAfterSeconds: error.details.retryAfterSeconds,
+      };
+    }
+    const code: ErrorCode = isDatabaseUnavailable(error) ? "UNAVAILABLE" : "INTERNAL";
+    log("error", "action.failed", { error: errorName(error), code });
+    return failure(code, values);
+  }
+}
+
+function failure(code: ErrorCode, values: Record<string, string>, message = errorMessage(code)): ActionState<never> {
+  return { ok: false, code, message, values };
+}
+
+function toRecord(input: FormData | Record<string, unknown>): Record<string, unknown> {
+  if (!(input instanceof FormData)) return input ?? {};
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of input.entries()) {
+    if (!key.startsWith("$ACTION")) record[key] = typeof value === "string" ? value : undefined;
+  }
+  return record;
+}
+
+const SECRET_FIELD = /password|code|token|secret/i;
+
+function echoValues(raw: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !SECRET_FIELD.test(entry[0])).map(([key, value]) => [key, value.slice(0, 500)]),
+  );
+}
+
+function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|connection terminated|DatabaseNotReachable|P1001|P1017/i.test(text);
+}

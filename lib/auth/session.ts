@@ -1,0 +1,54 @@
+import "server-only";
+import type { Role } from "@/generated/prisma/enums";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { RequestMeta } from "@/lib/http/request-meta";
+
+export type SessionUser = { id: string; email: string; role: Role };
+export type CurrentSession = { id: string; createdAt: Date; user: SessionUser };
+
+// Writing last_seen_at on every request would turn each page view into a write.
+const TOUCH_AFTER_SECONDS = 60;
+
+export async function createSession(tx: Tx, userId: string, meta: RequestMeta): Promise<string> {
+  const { SESSION_MAX_AGE_HOURS } = getEnv();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO sessions (id, user_id, ip, user_agent, created_at, last_seen_at, expires_at)
+    VALUES (gen_random_uuid(), ${userId}::uuid, ${meta.ip}, ${meta.userAgent}, now(), now(), now() + make_interval(hours => ${SESSION_MAX_AGE_HOURS}))
+    RETURNING id`;
+  const row = rows[0];
+  if (!row) throw new Error("session insert returned no row");
+  return row.id;
+}
+
+type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role };
+
+/** A session is valid while not revoked, not past its absolute lifetime and not idle too long — by database time. */
+export async function resolveSession(sessionId: string): Promise<CurrentSession | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+  const rows = await db.$queryRaw<SessionRow[]>`
+    SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
+           u.id AS user_id, u.email, u.role
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now()
+      AND s.last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})`;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.stale) await db.$executeRaw`UPDATE sessions SET last_seen_at = now() WHERE id = ${row.id}::uuid`;
+  return { id: row.id, createdAt: row.created_at, user: { id: row.user_id, email: row.email, role: row.role } };
+}
+
+export async function revokeSession(options: { session: CurrentSession; meta: RequestMeta; reason: "sign_out" }): Promise<void> {
+  const { session, meta, reason } = options;
+  await db.$transaction(async (tx) => {
+    await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await recordAuditEvent(tx, {
+      type: "auth.sign_out",
+      actor: session.user,
+      target: { type: "session", id: session.id },
+      reason,
+      meta,
+    });
+  });
+}

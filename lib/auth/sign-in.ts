@@ -1,0 +1,62 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { verifyPassword } from "@/lib/auth/password";
+import { createSession, type SessionUser } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { forgiveRateLimitHit, hitRateLimit, resetRateLimit, type RateRule } from "@/lib/rate-limit";
+import type { SignInInput } from "@/lib/validation/auth";
+
+export const SIGN_IN_LIMITS = {
+  perAccount: { limit: 5, windowSeconds: 15 * 60 },
+  perIp: { limit: 30, windowSeconds: 15 * 60 },
+} satisfies Record<string, RateRule>;
+
+export type SignInResult =
+  | { ok: true; user: SessionUser; sessionId: string }
+  | { ok: false; code: "INVALID_CREDENTIALS" }
+  | { ok: false; code: "RATE_LIMITED"; retryAfterSeconds: number };
+
+/**
+ * Every attempt is counted before the password is checked, so parallel guesses cannot
+ * slip past the limit; a successful sign-in clears the account's count.
+ */
+export async function signInWithPassword(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
+  const accountKey = `sign-in:account:${input.email}`;
+  const ipKey = meta.ip ? `sign-in:ip:${meta.ip}` : null;
+  const [account, ip] = await Promise.all([
+    hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount),
+    ipKey ? hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp) : null,
+  ]);
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true, passwordHash: true } });
+
+  if (!account.allowed || (ip && !ip.allowed)) {
+    const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip?.retryAfterSeconds ?? 0);
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome: "BLOCKED", actor: user ?? { email: input.email }, reason: "rate_limited", meta }),
+    );
+    return { ok: false, code: "RATE_LIMITED", retryAfterSeconds };
+  }
+
+  if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        type: "auth.sign_in_failed",
+        outcome: "FAILURE",
+        actor: user ? { id: user.id, email: user.email } : { email: input.email },
+        reason: user ? "wrong_password" : "unknown_email",
+        meta,
+      }),
+    );
+    return { ok: false, code: "INVALID_CREDENTIALS" };
+  }
+
+  const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
+  const sessionId = await db.$transaction(async (tx) => {
+    const id = await createSession(tx, user.id, meta);
+    await recordAuditEvent(tx, { type: "auth.sign_in", actor: sessionUser, target: { type: "session", id }, meta });
+    return id;
+  });
+  await Promise.all([resetRateLimit(accountKey), ipKey ? forgiveRateLimitHit(ipKey) : null]);
+  return { ok: true, user: sessionUser, sessionId };
+}

@@ -1,0 +1,64 @@
+/** Typed error codes, and the one place that turns them into words for people. */
+
+export type ErrorCode =
+  | "VALIDATION_FAILED"
+  | "INVALID_CREDENTIALS"
+  | "RATE_LIMITED"
+  | "CODE_INVALID"
+  | "CODE_EXPIRED"
+  | "TOO_MANY_ATTEMPTS"
+  | "RESEND_TOO_SOON"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "EMAIL_SEND_FAILED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+export type ErrorDetails = { retryAfterSeconds?: number; attemptsLeft?: number; fieldErrors?: Record<string, string[]> };
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(code);
+    this.name = "AppError";
+  }
+}
+
+export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): string {
+  switch (code) {
+    case "VALIDATION_FAILED":
+      return "Check the highlighted fields.";
+    case "INVALID_CREDENTIALS":
+      return "Incorrect email or password.";
+    case "RATE_LIMITED":
+      return `Too many attempts. Try again in ${waitText(details.retryAfterSeconds)}.`;
+    case "CODE_INVALID":
+      return details.attemptsLeft
+        ? `That code is incorrect. ${details.attemptsLeft} ${details.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
+        : "That code is invalid or has expired. Request a new one.";
+    case "CODE_EXPIRED":
+      return "That code has expired. Request a new one.";
+    case "TOO_MANY_ATTEMPTS":
+      return "Too many incorrect codes. Request a new code.";
+    case "RESEND_TOO_SOON":
+      return `You can request a new code in ${waitText(details.retryAfterSeconds)}.`;
+    case "UNAUTHENTICATED":
+      return "Your session has ended. Sign in again.";
+    case "FORBIDDEN":
+      return "This request was blocked. Reload the page and try again.";
+    case "EMAIL_SEND_FAILED":
+      return "We couldn't send the email. Try again in a moment.";
+    case "UNAVAILABLE":
+      return "The service is temporarily unavailable. Try again in a moment.";
+    case "INTERNAL":
+      return "Something went wrong. Try again.";
+  }
+}
+
+function waitText(seconds = 60): string {
+  if (seconds < 60) return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+}

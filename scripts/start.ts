@@ -1,0 +1,23 @@
+// `npm start`: validates production configuration (failing fast with one clear message),
+// applies pending migrations, then serves the production build.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { migrate } from "@/lib/db/migrate";
+import { ConfigError, getEnv } from "@/lib/env";
+
+async function main() {
+  const env = getEnv();
+  const { applied } = await migrate({ databaseUrl: env.DATABASE_URL ?? "" });
+  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
+  next.on("exit", (code) => process.exit(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? `Startup failed: ${error.message}` : error);
+  process.exit(1);
+});

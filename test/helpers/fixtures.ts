@@ -1,0 +1,15 @@
+import { randomBytes } from "node:crypto";
+import type { RequestMeta } from "@/lib/http/request-meta";
+
+export const meta = (ip = "203.0.113.7"): RequestMeta => ({ ip, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" });
+
+export const randomEmail = (label = "user") => `${label}-${randomBytes(5).toString("hex")}@example.test`;
+
+export const STRONG_PASSWORD = "violet-tractor-lantern-42";
+
+/** The 6-digit code in the newest message to `to` in the dev mailbox. */
+export function codeFrom(text: string): string {
+  const match = /\b(\d{6})\b/.exec(text);
+  if (!match?.[1]) throw new Error("no 6-digit code in message");
+  return match[1];
+}

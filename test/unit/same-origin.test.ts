@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { checkSameOrigin } from "@/lib/security/same-origin";
+
+const APP = "https://account.example.com";
+
+describe("CSRF same-origin guard", () => {
+  it("allows the app's own origin", () => {
+    expect(checkSameOrigin(new Headers({ origin: APP, "sec-fetch-site": "same-origin" }), APP)).toEqual({ ok: true });
+  });
+
+  it.each([
+    [{}, "missing_origin"],
+    [{ origin: "https://evil.test" }, "foreign_origin"],
+    [{ origin: "null" }, "foreign_origin"],
+    [{ origin: "https://account.example.com.evil.test" }, "foreign_origin"],
+    [{ origin: "http://account.example.com" }, "foreign_origin"],
+    [{ origin: APP, "sec-fetch-site": "cross-site" }, "cross_site"],
+  ])("refuses %j", (headers, reason) => {
+    expect(checkSameOrigin(new Headers(headers), APP)).toEqual({ ok: false, reason });
+  });
+});
