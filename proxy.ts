@@ -15,7 +15,7 @@ const BEARER_API = "/api/v1/";
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (!SAFE_METHODS.has(request.method) && !pathname.startsWith(BEARER_API)) {
-    const origin = checkSameOrigin(request.headers, getEnv().APP_URL);
+    const origin = checkSameOrigin(request.headers, getEnv().allowedOrigins);
     if (!origin.ok) return NextResponse.json({ error: "Forbidden: cross-site request blocked" }, { status: 403 });
   }
   const inSignedInArea = SIGNED_IN_AREAS.some((area) => pathname === area || pathname.startsWith(`${area}/`));

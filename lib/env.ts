@@ -14,13 +14,11 @@ const DEV_SECRETS_FILE = path.join(DATA_DIR, "dev-secrets.json");
 
 const nonEmpty = (name: string) => z.string({ error: `${name} is not set` }).trim().min(1, `${name} is not set`);
 
+const databaseUrl = nonEmpty("DATABASE_URL").regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL");
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
-    .optional(),
+  DATABASE_URL: databaseUrl.optional(),
   AUTH_SECRET: nonEmpty("AUTH_SECRET").min(32, "AUTH_SECRET must be at least 32 characters (try `openssl rand -base64 32`)"),
   APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an absolute http(s) URL, e.g. https://account.example.com" }).transform((url) => new URL(url).origin),
   RESEND_API_KEY: z.string().trim().min(1).optional(),
@@ -32,7 +30,7 @@ const baseSchema = z.object({
 });
 
 const productionSchema = baseSchema.extend({
-  DATABASE_URL: baseSchema.shape.DATABASE_URL.unwrap().min(1, "DATABASE_URL is not set"),
+  DATABASE_URL: databaseUrl,
   RESEND_API_KEY: nonEmpty("RESEND_API_KEY"),
   APP_URL: z
     .url({ protocol: /^https$/, error: "APP_URL must be an absolute https:// URL in production" })
@@ -43,6 +41,8 @@ export type Env = z.infer<typeof baseSchema> & {
   isProduction: boolean;
   /** The dev mailbox replaces real email only outside production and without a Resend key. */
   devMailbox: boolean;
+  /** Origins allowed to post (CSRF guard): APP_URL, plus its loopback aliases in development. */
+  allowedOrigins: string[];
 };
 
 export class ConfigError extends Error {
@@ -66,7 +66,16 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new ConfigError(`Invalid configuration: ${variable}: ${issue?.message ?? "invalid"}`);
   }
   const parsed = result.data;
-  return { ...parsed, isProduction, devMailbox: !isProduction && !parsed.RESEND_API_KEY };
+  return { ...parsed, isProduction, devMailbox: !isProduction && !parsed.RESEND_API_KEY, allowedOrigins: allowedOrigins(parsed.APP_URL, isProduction) };
+}
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+// In development, http://127.0.0.1:3000 is the same app as http://localhost:3000; in production only APP_URL.
+function allowedOrigins(appUrl: string, isProduction: boolean): string[] {
+  const url = new URL(appUrl);
+  if (isProduction || !LOOPBACK_NAMES.includes(url.hostname)) return [appUrl];
+  return LOOPBACK_NAMES.map((hostname) => `${url.protocol}//${hostname}${url.port ? `:${url.port}` : ""}`);
 }
 
 function definedOnly(source: NodeJS.ProcessEnv): Record<string, string> {

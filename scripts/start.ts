@@ -6,6 +6,8 @@ import { migrate } from "@/lib/db/migrate";
 import { ConfigError, getEnv } from "@/lib/env";
 
 async function main() {
+  // `npm start` always means production: strict configuration, no dev mailbox, no demo data.
+  Object.assign(process.env, { NODE_ENV: "production" });
   const env = getEnv();
   const { applied } = await migrate({ databaseUrl: env.DATABASE_URL ?? "" });
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);

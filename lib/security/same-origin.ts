@@ -6,10 +6,10 @@ export type OriginCheck = { ok: true } | { ok: false; reason: "cross_site" | "mi
  * CSRF guard for every state-changing request. Next.js lets a server action without an
  * Origin header through and never reads Sec-Fetch-Site, so we require both to agree.
  */
-export function checkSameOrigin(headers: Headers, appOrigin: string): OriginCheck {
+export function checkSameOrigin(headers: Headers, allowedOrigins: readonly string[]): OriginCheck {
   if (headers.get("sec-fetch-site") === "cross-site") return { ok: false, reason: "cross_site" };
   const origin = headers.get("origin");
   if (!origin) return { ok: false, reason: "missing_origin" };
-  if (origin !== appOrigin) return { ok: false, reason: "foreign_origin" };
+  if (!allowedOrigins.includes(origin)) return { ok: false, reason: "foreign_origin" };
   return { ok: true };
 }

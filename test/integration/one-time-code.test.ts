@@ -57,7 +57,7 @@ describe("one-time codes", () => {
   it("allow 5 wrong tries, then refuse even the right code", async () => {
     const issued = await issue();
     for (let attempt = 1; attempt <= 4; attempt++) {
-      expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toEqual({ ok: false, reason: "CODE_INVALID", attemptsLeft: 5 - attempt });
+      expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toEqual({ ok: false, reason: "CODE_INVALID", attemptsLeft: 5 - attempt, counted: true });
     }
     expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toMatchObject({ ok: false, reason: "TOO_MANY_ATTEMPTS" });
     expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: issued.code })).toMatchObject({ ok: false, reason: "TOO_MANY_ATTEMPTS" });

@@ -37,4 +37,9 @@ describe("configuration", () => {
     expect(env.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(parseEnv({ NODE_ENV: "development" }).AUTH_SECRET).toBe(env.AUTH_SECRET);
   });
+
+  it("allows loopback aliases of a localhost APP_URL in development only", () => {
+    expect(parseEnv({ NODE_ENV: "development", APP_URL: "http://localhost:3100" }).allowedOrigins).toEqual(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]);
+    expect(parseEnv({ ...production }).allowedOrigins).toEqual(["https://account.example.com"]);
+  });
 });

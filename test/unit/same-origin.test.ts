@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { checkSameOrigin } from "@/lib/security/same-origin";
 
 const APP = "https://account.example.com";
+const ALLOWED = [APP];
 
 describe("CSRF same-origin guard", () => {
   it("allows the app's own origin", () => {
-    expect(checkSameOrigin(new Headers({ origin: APP, "sec-fetch-site": "same-origin" }), APP)).toEqual({ ok: true });
+    expect(checkSameOrigin(new Headers({ origin: APP, "sec-fetch-site": "same-origin" }), ALLOWED)).toEqual({ ok: true });
   });
 
   it.each([
@@ -16,6 +17,6 @@ describe("CSRF same-origin guard", () => {
     [{ origin: "http://account.example.com" }, "foreign_origin"],
     [{ origin: APP, "sec-fetch-site": "cross-site" }, "cross_site"],
   ])("refuses %j", (headers, reason) => {
-    expect(checkSameOrigin(new Headers(headers), APP)).toEqual({ ok: false, reason });
+    expect(checkSameOrigin(new Headers(headers), ALLOWED)).toEqual({ ok: false, reason });
   });
 });

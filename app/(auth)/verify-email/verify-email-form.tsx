@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState } from "react";
 import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
+import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { normalizeCodeInput, verifyEmailSchema } from "@/lib/validation/auth";
 import { resendVerificationCodeAction, verifyEmailAction } from "./actions";
@@ -38,8 +39,7 @@ export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: stri
 
 function ResendCode({ initialAvailableAt }: { initialAvailableAt: string }) {
   const [state, dispatch, pending] = useActionState(resendVerificationCodeAction, initialActionState as ActionState<{ resendAvailableAt: string }>);
-  const availableAt = new Date(state.data?.resendAvailableAt ?? initialAvailableAt).getTime();
-  const secondsLeft = useSecondsUntil(availableAt);
+  const secondsLeft = secondsUntil(state.data?.resendAvailableAt ?? initialAvailableAt, useNow());
   return (
     <form action={dispatch} className="space-y-3 border-t border-slate-200 pt-5 text-center">
       <LiveMessage tone={state.ok ? "success" : "error"} message={state.message} />
@@ -49,13 +49,4 @@ function ResendCode({ initialAvailableAt }: { initialAvailableAt: string }) {
       </Button>
     </form>
   );
-}
-
-function useSecondsUntil(timestamp: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  return Math.max(0, Math.ceil((timestamp - now) / 1000));
 }

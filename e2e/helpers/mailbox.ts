@@ -1,0 +1,43 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+
+/** The dev mailbox's JSON API (`GET /dev/mailbox/messages?to=…`, newest first). */
+
+export type MailboxMessage = { id: string; to: string; subject: string; text: string; html: string; createdAt: string };
+
+export async function listMessages(request: APIRequestContext, to: string): Promise<MailboxMessage[]> {
+  const response = await request.get(`/dev/mailbox/messages?to=${encodeURIComponent(to)}`);
+  expect(response.status(), "dev mailbox API status").toBe(200);
+  return (await response.json()) as MailboxMessage[];
+}
+
+/** Polls until `to` has more than `after` messages, then returns the newest. */
+export async function waitForMessage(
+  request: APIRequestContext,
+  to: string,
+  options: { after?: number; timeout?: number } = {},
+): Promise<MailboxMessage> {
+  const { after = 0, timeout = 20_000 } = options;
+  let messages: MailboxMessage[] = [];
+  await expect
+    .poll(
+      async () => {
+        messages = await listMessages(request, to);
+        return messages.length;
+      },
+      { message: `waiting for email number ${after + 1} to ${to}`, timeout },
+    )
+    .toBeGreaterThan(after);
+  const newest = messages[0];
+  if (!newest) throw new Error(`no message for ${to}`);
+  return newest;
+}
+
+export function extractCode(text: string): string {
+  const match = /(?<!\d)(\d{6})(?!\d)/.exec(text);
+  if (!match?.[1]) throw new Error(`no 6-digit code in message:\n${text}`);
+  return match[1];
+}
+
+export async function waitForCode(request: APIRequestContext, to: string, options?: { after?: number; timeout?: number }): Promise<string> {
+  return extractCode((await waitForMessage(request, to, options)).text);
+}
