@@ -1,3 +1,5 @@
+import type { StepUpChallengeDto } from "@/lib/step-up/types";
+
 /** Typed error codes, and the one place that turns them into words for people. */
 
 export type ErrorCode =
@@ -8,13 +10,23 @@ export type ErrorCode =
   | "CODE_EXPIRED"
   | "TOO_MANY_ATTEMPTS"
   | "RESEND_TOO_SOON"
+  | "STEP_UP_REQUIRED"
+  | "STEP_UP_LOCKED"
+  | "LIMIT_REACHED"
+  | "NOT_FOUND"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "EMAIL_SEND_FAILED"
   | "UNAVAILABLE"
   | "INTERNAL";
 
-export type ErrorDetails = { retryAfterSeconds?: number; attemptsLeft?: number; fieldErrors?: Record<string, string[]> };
+export type ErrorDetails = {
+  retryAfterSeconds?: number;
+  attemptsLeft?: number;
+  fieldErrors?: Record<string, string[]>;
+  challenge?: StepUpChallengeDto;
+  limit?: number;
+};
 
 export class AppError extends Error {
   constructor(
@@ -44,6 +56,14 @@ export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): strin
       return "Too many incorrect codes. Request a new code.";
     case "RESEND_TOO_SOON":
       return `You can request a new code in ${waitText(details.retryAfterSeconds)}.`;
+    case "STEP_UP_REQUIRED":
+      return "Enter the code we emailed you to confirm this change.";
+    case "STEP_UP_LOCKED":
+      return `Too many incorrect codes. For your security, changes are locked. Try again in ${waitText(details.retryAfterSeconds)}.`;
+    case "LIMIT_REACHED":
+      return `You have reached the limit of ${details.limit ?? "allowed"} items. Remove one first.`;
+    case "NOT_FOUND":
+      return "That item no longer exists.";
     case "UNAUTHENTICATED":
       return "Your session has ended. Sign in again.";
     case "FORBIDDEN":

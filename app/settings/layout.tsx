@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { SettingsNav } from "@/components/layout/settings-nav";
+import { StepUpProvider } from "@/components/step-up/step-up-provider";
 import { requireSession } from "@/lib/auth/current";
 
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
@@ -7,7 +8,9 @@ export default async function SettingsLayout({ children }: { children: ReactNode
   return (
     <div className="mx-auto grid max-w-5xl gap-8 px-4 py-10 sm:px-6 md:grid-cols-[12rem_1fr]">
       <SettingsNav />
-      <div className="min-w-0">{children}</div>
+      <div className="min-w-0">
+        <StepUpProvider>{children}</StepUpProvider>
+      </div>
     </div>
   );
 }

@@ -52,7 +52,7 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
   const values = echoValues(raw);
   try {
     const requestHeaders = await headers();
-    const origin = checkSameOrigin(requestHeaders, getEnv().APP_URL);
+    const origin = checkSameOrigin(requestHeaders, getEnv().allowedOrigins);
     if (!origin.ok) {
       log("warn", "action.blocked", { reason: origin.reason });
       return failure("FORBIDDEN", values);
@@ -64,10 +64,13 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof AppError) {
+      const { fieldErrors, retryAfterSeconds, attemptsLeft, challenge } = error.details;
       return {
         ...failure(error.code, values, errorMessage(error.code, error.details)),
-        fieldErrors: error.details.fieldErrors,
-        retryAfterSeconds: error.details.retryAfterSeconds,
+        ...(fieldErrors && { fieldErrors }),
+        ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+        ...(attemptsLeft !== undefined && { attemptsLeft }),
+        ...(challenge && { status: "step_up_required" as const, challenge }),
       };
     }
     const code: ErrorCode = isDatabaseUnavailable(error) ? "UNAVAILABLE" : "INTERNAL";
@@ -83,8 +86,11 @@ function failure(code: ErrorCode, values: Record<string, string>, message = erro
 function toRecord(input: FormData | Record<string, unknown>): Record<string, unknown> {
   if (!(input instanceof FormData)) return input ?? {};
   const record: Record<string, unknown> = {};
-  for (const [key, value] of input.entries()) {
-    if (!key.startsWith("$ACTION")) record[key] = typeof value === "string" ? value : undefined;
+  for (const key of new Set(input.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const values = input.getAll(key).map((value) => (typeof value === "string" ? value : undefined));
+    // Repeated keys (checkbox groups) become arrays; single keys stay plain strings.
+    record[key] = values.length > 1 || key.endsWith("[]") ? values : values[0];
   }
   return record;
 }

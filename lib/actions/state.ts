@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@/lib/errors";
+import type { StepUpChallengeDto } from "@/lib/step-up/types";
 
 /** The one shape every server action returns; forms render it. */
 export type ActionState<Data = unknown> = {
@@ -10,6 +11,10 @@ export type ActionState<Data = unknown> = {
   values?: Record<string, string>;
   data?: Data;
   retryAfterSeconds?: number;
+  attemptsLeft?: number;
+  /** Set when the server refused a security change until the user enters an emailed code. */
+  status?: "step_up_required";
+  challenge?: StepUpChallengeDto;
 };
 
 export const initialActionState: ActionState = { ok: false };

@@ -14,7 +14,8 @@ import { CODE_LENGTH, CODE_POLICIES } from "@/lib/one-time-code/policy";
 export type IssuedCode = { id: string; code: string; expiresAt: Date; resendAvailableAt: Date };
 
 export type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS";
-export type CheckResult = { ok: true } | { ok: false; reason: CodeFailure; attemptsLeft: number };
+/** `counted`: this attempt was compared (and used one of the code's tries). */
+export type CheckResult = { ok: true } | { ok: false; reason: CodeFailure; attemptsLeft: number; counted: boolean };
 
 export type ReissueResult =
   | ({ ok: true } & IssuedCode)
@@ -55,7 +56,7 @@ export async function checkCode(options: { id: string; purpose: CodePurpose; cod
   if (!row) return explainRefusal(options.id, options.purpose, client);
   if (equalHex(row.code_hash, codeHash(options.id, options.code))) return { ok: true };
   const attemptsLeft = row.max_attempts - row.attempts;
-  return { ok: false, reason: attemptsLeft > 0 ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS", attemptsLeft };
+  return { ok: false, reason: attemptsLeft > 0 ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS", attemptsLeft, counted: true };
 }
 
 async function explainRefusal(id: string, purpose: CodePurpose, client: Tx): Promise<CheckResult> {
@@ -64,9 +65,9 @@ async function explainRefusal(id: string, purpose: CodePurpose, client: Tx): Pro
     FROM one_time_codes WHERE id = ${id}::uuid AND purpose = ${purpose}::"CodePurpose"`;
   const state = rows[0];
   // Unknown, foreign and already-used codes all look the same to the caller.
-  if (!state || state.consumed) return { ok: false, reason: "CODE_INVALID", attemptsLeft: 0 };
-  if (state.attempts >= state.max_attempts) return { ok: false, reason: "TOO_MANY_ATTEMPTS", attemptsLeft: 0 };
-  return { ok: false, reason: "CODE_EXPIRED", attemptsLeft: 0 };
+  if (!state || state.consumed) return { ok: false, reason: "CODE_INVALID", attemptsLeft: 0, counted: false };
+  if (state.attempts >= state.max_attempts) return { ok: false, reason: "TOO_MANY_ATTEMPTS", attemptsLeft: 0, counted: false };
+  return { ok: false, reason: "CODE_EXPIRED", attemptsLeft: 0, counted: false };
 }
 
 /** Marks the code used; true for exactly one caller. Run it in the transaction of the effect it unlocks. */
@@ -77,7 +78,7 @@ export async function consumeCode(tx: Tx, id: string): Promise<boolean> {
   return consumed === 1;
 }
 
-export type RedeemResult<T> = { ok: true; value: T } | { ok: false; reason: CodeFailure; attemptsLeft: number };
+export type RedeemResult<T> = { ok: true; value: T } | Extract<CheckResult, { ok: false }>;
 
 /**
  * Check, then consume and apply `effect` in one transaction: if the effect fails the code
@@ -93,7 +94,7 @@ export async function redeemCode<T>(
     if (!(await consumeCode(tx, options.id))) return { consumed: false as const };
     return { consumed: true as const, value: await effect(tx) };
   });
-  if (!outcome.consumed) return { ok: false, reason: "CODE_INVALID", attemptsLeft: 0 };
+  if (!outcome.consumed) return { ok: false, reason: "CODE_INVALID", attemptsLeft: 0, counted: true };
   return { ok: true, value: outcome.value };
 }
 
@@ -110,13 +111,19 @@ export async function reissueCode(options: { id: string; purpose: CodePurpose },
     RETURNING expires_at, last_sent_at`;
   const row = rows[0];
   if (row) return { ok: true, ...withResendTime({ id: options.id, code }, row, policy.resendCooldownSeconds) };
-  const waiting = await client.$queryRaw<{ retry_after: number }[]>`
-    SELECT CEIL(EXTRACT(EPOCH FROM (last_sent_at + make_interval(secs => ${policy.resendCooldownSeconds}) - now())))::int AS retry_after
+  const wait = await secondsUntilResend(options, client);
+  if (wait === null) return { ok: false, reason: "CODE_INVALID" };
+  return { ok: false, reason: "RESEND_TOO_SOON", retryAfterSeconds: Math.max(1, wait) };
+}
+
+/** Seconds left in the resend cooldown (0 when a resend is allowed), or null for a code that can't be resent. */
+export async function secondsUntilResend(options: { id: string; purpose: CodePurpose }, client: Tx = db): Promise<number | null> {
+  const { resendCooldownSeconds } = CODE_POLICIES[options.purpose];
+  const rows = await client.$queryRaw<{ wait: number }[]>`
+    SELECT GREATEST(0, CEIL(EXTRACT(EPOCH FROM (last_sent_at + make_interval(secs => ${resendCooldownSeconds}) - now()))))::int AS wait
     FROM one_time_codes
     WHERE id = ${options.id}::uuid AND purpose = ${options.purpose}::"CodePurpose" AND consumed_at IS NULL AND attempts < max_attempts`;
-  const wait = waiting[0];
-  if (!wait) return { ok: false, reason: "CODE_INVALID" };
-  return { ok: false, reason: "RESEND_TOO_SOON", retryAfterSeconds: Math.max(1, wait.retry_after) };
+  return rows[0]?.wait ?? null;
 }
 
 function withResendTime(code: { id: string; code: string }, row: IssuedRow, cooldownSeconds: number): IssuedCode {

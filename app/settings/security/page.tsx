@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { listApiTokens } from "@/lib/api-tokens/list";
 import { requireSession } from "@/lib/auth/current";
 
 export const metadata: Metadata = { title: "Security" };
@@ -13,7 +15,8 @@ const SECTIONS = [
 ] as const;
 
 export default async function SecurityPage() {
-  await requireSession();
+  const session = await requireSession();
+  const tokens = await listApiTokens(session.user.id);
   return (
     <div className="space-y-6">
       <div>
@@ -22,19 +25,23 @@ export default async function SecurityPage() {
           Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security settings.
         </p>
       </div>
-      {SECTIONS.map((section) => (
-        <Card key={section.id} labelledBy={`${section.id}-heading`}>
-          <CardHeader
-            id={`${section.id}-heading`}
-            title={section.title}
-            description={section.description}
-            action={<span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Coming soon</span>}
-          />
-          <CardBody>
-            <p className="text-sm text-slate-600">This section is on its way.</p>
-          </CardBody>
-        </Card>
-      ))}
+      {SECTIONS.map((section) =>
+        section.id === "api-tokens" ? (
+          <ApiTokensSection key={section.id} headingId={`${section.id}-heading`} title={section.title} description={section.description} tokens={tokens} />
+        ) : (
+          <Card key={section.id} labelledBy={`${section.id}-heading`}>
+            <CardHeader
+              id={`${section.id}-heading`}
+              title={section.title}
+              description={section.description}
+              action={<span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Coming soon</span>}
+            />
+            <CardBody>
+              <p className="text-sm text-slate-600">This section is on its way.</p>
+            </CardBody>
+          </Card>
+        ),
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { CSSProperties, ReactElement, ReactNode } from "react";
+import { describeUserAgent } from "@/lib/http/user-agent";
 
 export const PRODUCT_NAME = "Account Security";
 
@@ -93,6 +94,31 @@ export function EmailLink({ href, children }: { href: string; children: ReactNod
       {children}
     </Link>
   );
+}
+
+/** Label/value rows (what, when, from where) for security emails. */
+export function Facts({ facts }: { facts: [string, string][] }) {
+  return (
+    <table role="presentation" style={{ fontSize: "14px", lineHeight: "22px", borderCollapse: "collapse", margin: "8px 0" }}>
+      <tbody>
+        {facts.map(([label, value]) => (
+          <tr key={label}>
+            <td style={{ color: colors.muted, paddingRight: "16px", verticalAlign: "top" }}>{label}</td>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function factsText(facts: [string, string][]): string {
+  return facts.map(([label, value]) => `${label}: ${value}`).join("\n");
+}
+
+/** "Chrome 130 on Linux, IP 203.0.113.7" */
+export function origin(meta: { ip: string | null; userAgent: string | null }): string {
+  return `${describeUserAgent(meta.userAgent)}${meta.ip ? `, IP ${meta.ip}` : ""}`;
 }
 
 /** The hand-written plain-text part: heading, paragraphs, then the same footer as the HTML. */

@@ -1,0 +1,116 @@
+import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { formatDateTime } from "@/lib/format";
+
+// UTC, like lib/format, so the server render and the browser agree.
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const timeFormat = new Intl.DateTimeFormat("en", { timeStyle: "short", timeZone: "UTC" });
+
+const STATUS_STYLES: Record<ApiTokenDto["status"], string> = {
+  active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
+  expired: "bg-amber-50 text-amber-800 ring-amber-600/20",
+  revoked: "bg-slate-100 text-slate-600 ring-slate-500/20",
+};
+
+/** One table; below `md` each row becomes a stacked card with inline labels. */
+export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRevoke: (token: ApiTokenDto) => void }) {
+  if (tokens.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 px-6 py-10 text-center">
+        <KeyIcon />
+        <p className="mt-3 text-sm font-semibold text-slate-900">No API tokens yet</p>
+        <p className="mt-1 text-sm text-slate-600">Create one to let a script or CI job call the API as you.</p>
+      </div>
+    );
+  }
+  return (
+    <table className="block w-full text-left text-sm md:table">
+      <thead className="hidden border-b border-slate-200 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
+        <tr>
+          <th scope="col" className="py-2 pr-3 font-medium">Token</th>
+          <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
+          <th scope="col" className="py-2 pr-3 font-medium">Created</th>
+          <th scope="col" className="py-2 pr-3 font-medium">Expires</th>
+          <th scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">Last used</th>
+          <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody className="block divide-y divide-slate-200 md:table-row-group">
+        {tokens.map((token) => (
+          <tr key={token.id} className={`grid grid-cols-2 gap-x-4 gap-y-3 py-4 md:table-row ${token.status === "active" ? "" : "text-slate-500"}`}>
+            <Cell label="Token" className="col-span-2 md:max-w-[12rem]">
+              <p title={token.name} className={`truncate font-medium ${token.status === "active" ? "text-slate-900" : "text-slate-500"}`}>{token.name}</p>
+              <p className="mt-1 flex items-center gap-2">
+                <span className="font-mono text-xs text-slate-500">{token.displayPrefix}…</span>
+                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${STATUS_STYLES[token.status]}`}>{token.status}</span>
+              </p>
+            </Cell>
+            <Cell label="Scopes" className="col-span-2">
+              <ul className="flex flex-wrap gap-1 md:flex-col md:items-start">
+                {token.scopes.map((scope) => (
+                  <li key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{scope}</li>
+                ))}
+              </ul>
+            </Cell>
+            <Cell label="Created">
+              <DateText iso={token.createdAt} />
+            </Cell>
+            <Cell label="Expires">
+              <DateText iso={token.expiresAt} />
+            </Cell>
+            <Cell label="Last used">
+              {token.lastUsedAt ? (
+                <>
+                  <DateText iso={token.lastUsedAt} withTime />
+                  {token.lastUsedIp && (
+                    <p title={token.lastUsedIp} className="max-w-[9rem] truncate font-mono text-xs text-slate-500">
+                      {token.lastUsedIp.replace(/^::ffff:/, "")}
+                    </p>
+                  )}
+                </>
+              ) : (
+                <span className="text-slate-500">Never</span>
+              )}
+            </Cell>
+            <td className="col-span-2 md:py-3 md:text-right">
+              {token.status === "active" && (
+                <Button variant="secondary" className="w-full px-3 py-1.5 md:w-auto" onClick={() => onRevoke(token)}>
+                  Revoke<span className="sr-only"> token {token.name}</span>
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Cell({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <td className={`min-w-0 align-top md:py-3 md:pr-3 ${className}`}>
+      <span className="mb-0.5 block text-xs font-medium text-slate-500 md:hidden">{label}</span>
+      {children}
+    </td>
+  );
+}
+
+function DateText({ iso, withTime = false }: { iso: string; withTime?: boolean }) {
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} title={formatDateTime(date)} className="block whitespace-nowrap">
+      {dateFormat.format(date)}
+      {withTime && <span className="block text-xs text-slate-500">{timeFormat.format(date)} UTC</span>}
+    </time>
+  );
+}
+
+function KeyIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="mx-auto size-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
+      <circle cx="8" cy="15" r="4" />
+      <path d="m10.8 12.2 8.7-8.7M16 7l3 3M14 9l2 2" />
+    </svg>
+  );
+}

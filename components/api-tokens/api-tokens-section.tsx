@@ -1,0 +1,63 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { ApiTokenList } from "@/components/api-tokens/api-token-list";
+import { CreateTokenDialog } from "@/components/api-tokens/create-token-dialog";
+import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LiveMessage } from "@/components/ui/notice";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { MAX_ACTIVE_TOKENS } from "@/lib/validation/api-tokens";
+
+type ApiTokensSectionProps = {
+  headingId: string;
+  title: string;
+  description: string;
+  tokens: ApiTokenDto[];
+};
+
+export function ApiTokensSection({ headingId, title, description, tokens }: ApiTokensSectionProps) {
+  const router = useRouter();
+  const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const active = tokens.filter((token) => token.status === "active").length;
+  const atLimit = active >= MAX_ACTIVE_TOKENS;
+
+  return (
+    <Card labelledBy={headingId}>
+      <CardHeader id={headingId} title={title} description={description} action={<CreateTokenDialog disabled={atLimit} />} />
+      <CardBody className="space-y-4">
+        <p className="text-sm text-slate-600">
+          <span className="font-semibold text-slate-900 tabular-nums">{active}</span> of {MAX_ACTIVE_TOKENS} active tokens
+          {atLimit && " — the maximum. Revoke one to create another."}
+        </p>
+        {/* Focus lands here after a revoke: the row's button the dialog would return to is gone. */}
+        <div ref={noticeRef} tabIndex={-1} className="outline-none!">
+          <LiveMessage tone="success" message={notice} />
+        </div>
+        <ApiTokenList
+          tokens={tokens}
+          onRevoke={(token) => {
+            setNotice(null);
+            setRevoking(token);
+          }}
+        />
+      </CardBody>
+      {revoking && (
+        <RevokeTokenDialog
+          key={revoking.id}
+          token={revoking}
+          onClose={() => setRevoking(null)}
+          focusAfterRevoke={noticeRef}
+          onRevoked={(message) => {
+            setRevoking(null);
+            setNotice(message);
+            router.refresh();
+          }}
+        />
+      )}
+    </Card>
+  );
+}

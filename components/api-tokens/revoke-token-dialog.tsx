@@ -1,0 +1,76 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useRef, useState, type RefObject } from "react";
+import { revokeApiTokenAction } from "@/app/settings/security/actions";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { Modal, ModalIcon } from "@/components/ui/dialog";
+import { Button } from "@/components/ui/button";
+import { LiveMessage } from "@/components/ui/notice";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { errorMessage } from "@/lib/errors";
+
+type RevokeTokenDialogProps = {
+  token: ApiTokenDto;
+  onClose: () => void;
+  onRevoked: (message: string) => void;
+  /** Where focus goes after a revoke, since the row's Revoke button disappears. */
+  focusAfterRevoke: RefObject<HTMLElement | null>;
+};
+
+export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke }: RevokeTokenDialogProps) {
+  const { run } = useStepUp();
+  const revoked = useRef(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  const revoke = async () => {
+    setMessage(null);
+    setPending(true);
+    const result = await run(revokeApiTokenAction, { tokenId: token.id });
+    setPending(false);
+    if (result.ok) {
+      revoked.current = true;
+      return onRevoked(result.message ?? `Token "${token.name}" was revoked.`);
+    }
+    setMessage(result.message ?? errorMessage("INTERNAL"));
+  };
+
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
+      <Modal
+        title={`Revoke token "${token.name}"?`}
+        description="Apps using it stop working immediately. This can't be undone."
+        dismissible={!pending}
+        onCloseAutoFocus={(event) => {
+          if (!revoked.current) return;
+          event.preventDefault();
+          focusAfterRevoke.current?.focus();
+        }}
+        icon={
+          <ModalIcon tone="red">
+            <circle cx="12" cy="12" r="9" />
+            <path d="m5.6 5.6 12.8 12.8" />
+          </ModalIcon>
+        }
+      >
+        <div className="space-y-5">
+          <LiveMessage tone="error" message={message} />
+          <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
+            Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
+          </p>
+          <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
+            <Dialog.Close asChild>
+              <Button variant="secondary" disabled={pending}>
+                Cancel
+              </Button>
+            </Dialog.Close>
+            <Button variant="danger" onClick={revoke} pending={pending} pendingText="Revoking…">
+              Revoke token
+            </Button>
+          </div>
+        </div>
+      </Modal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
+import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { sha256Hex } from "@/lib/crypto";
+import { enqueueEmail } from "@/lib/email/outbox";
+import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { AppError } from "@/lib/errors";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { withStepUp } from "@/lib/step-up/grant";
+import { MAX_ACTIVE_TOKENS, tokenExpiry, type CreateApiTokenRequest } from "@/lib/validation/api-tokens";
+
+/** The plaintext token exists only in this return value, shown to the user once. */
+export type CreatedApiToken = { token: string; apiToken: ApiTokenDto };
+
+export async function createApiToken(context: StepUpContext, request: CreateApiTokenRequest): Promise<CreatedApiToken> {
+  const { session, meta } = context;
+  return withStepUp(context, "api_token.create", request, async (tx) => {
+    // Serialises concurrent creations by one user so the limit cannot be overshot.
+    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${session.user.id}::uuid FOR UPDATE`;
+    const active = await tx.apiToken.count({ where: { userId: session.user.id, revokedAt: null, expiresAt: { gt: new Date() } } });
+    if (active >= MAX_ACTIVE_TOKENS) throw new AppError("LIMIT_REACHED", { limit: MAX_ACTIVE_TOKENS });
+
+    const token = generateToken();
+    const created = await tx.apiToken.create({
+      data: {
+        userId: session.user.id,
+        name: request.name,
+        displayPrefix: displayPrefix(token),
+        tokenHash: sha256Hex(token),
+        scopes: request.scopes,
+        expiresAt: tokenExpiry(request),
+      },
+      select: API_TOKEN_SELECT,
+    });
+    await recordAuditEvent(tx, {
+      type: "api_token.created",
+      actor: session.user,
+      target: { type: "api_token", id: created.displayPrefix },
+      meta,
+      metadata: { tokenId: created.id, name: created.name, scopes: created.scopes, expiresAt: created.expiresAt.toISOString() },
+    });
+    await enqueueEmail(
+      tx,
+      session.user.email,
+      securityNoticeMessage({
+        title: "A new API token was created",
+        summary: `An API token named "${created.name}" was created for your account.`,
+        facts: { Token: `${created.name} (${created.displayPrefix}…)`, Scopes: created.scopes.join(", "), Expires: created.expiresAt.toISOString().slice(0, 10) },
+        at: created.createdAt,
+        meta,
+      }),
+    );
+    return { token, apiToken: toApiTokenDto(created) };
+  });
+}

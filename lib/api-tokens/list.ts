@@ -1,0 +1,38 @@
+import "server-only";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { db } from "@/lib/db";
+
+const SELECT = {
+  id: true,
+  name: true,
+  displayPrefix: true,
+  scopes: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  revokedAt: true,
+} as const;
+
+type TokenRow = { id: string; name: string; displayPrefix: string; scopes: string[]; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; lastUsedIp: string | null; revokedAt: Date | null };
+
+export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
+  const rows = await db.apiToken.findMany({ where: { userId }, select: SELECT, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
+  return rows.map((row) => toApiTokenDto(row));
+}
+
+export { SELECT as API_TOKEN_SELECT };
+
+export function toApiTokenDto(row: TokenRow, now = new Date()): ApiTokenDto {
+  return {
+    id: row.id,
+    name: row.name,
+    displayPrefix: row.displayPrefix,
+    scopes: row.scopes,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: row.lastUsedIp,
+    status: row.revokedAt ? "revoked" : row.expiresAt <= now ? "expired" : "active",
+  };
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { getEnv } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { appLink, Facts, factsText, origin, EmailLayout, EmailLink, Note, Paragraph, plainText, type EmailMessageContent } from "./layout";
+
+export type SecurityNoticeInput = {
+  /** e.g. "A new API token was created" — subject and heading. */
+  title: string;
+  summary: string;
+  facts: Record<string, string>;
+  at: Date;
+  meta: RequestMeta;
+};
+
+/** The notice sent after every security change, so the owner hears of it even if they didn't do it. */
+export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageContent {
+  const { APP_URL } = getEnv();
+  const securityUrl = appLink(APP_URL, "/settings/security");
+  const facts: [string, string][] = [
+    ...Object.entries(input.facts),
+    ["When", formatDateTime(input.at)],
+    ["From", origin(input.meta)],
+  ];
+  const review = "If this wasn't you, review your security settings now and change your password:";
+
+  return {
+    subject: input.title,
+    react: (
+      <EmailLayout preview={input.summary} heading={input.title} appUrl={APP_URL}>
+        <Paragraph>{input.summary}</Paragraph>
+        <Facts facts={facts} />
+        <Paragraph>
+          {review} <EmailLink href={securityUrl}>{securityUrl}</EmailLink>
+        </Paragraph>
+        <Note>You receive this notice for every security change to your account.</Note>
+      </EmailLayout>
+    ),
+    text: plainText({
+      heading: input.title,
+      paragraphs: [input.summary, factsText(facts), `${review} ${securityUrl}`],
+      appUrl: APP_URL,
+    }),
+  };
+}

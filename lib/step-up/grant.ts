@@ -1,0 +1,58 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { startChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { hashPayload } from "@/lib/step-up/payload";
+import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
+
+/**
+ * Runs `change` only with a valid step-up grant, consuming the grant in the same transaction
+ * as the change (and its audit row): a failed change leaves the grant unused, a replay finds
+ * none. Without a grant nothing changes: a challenge is emailed and STEP_UP_REQUIRED thrown.
+ */
+export async function withStepUp<A extends StepUpAction, T>(
+  context: StepUpContext,
+  action: A,
+  payload: StepUpPayloads[A],
+  change: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const payloadHash = hashPayload(action, payload);
+  const outcome = await db.$transaction(async (tx) => {
+    const grantId = await useGrant(tx, context, action, payloadHash);
+    if (!grantId) return { granted: false as const };
+    await recordAuditEvent(tx, {
+      type: "step_up.grant_used",
+      actor: context.session.user,
+      target: { type: "step_up_grant", id: grantId },
+      reason: action,
+      meta: context.meta,
+    });
+    return { granted: true as const, value: await change(tx) };
+  });
+  if (outcome.granted) return outcome.value;
+  const challenge = await startChallenge(context, action, payload);
+  throw new AppError("STEP_UP_REQUIRED", { challenge });
+}
+
+async function useGrant(tx: Tx, context: StepUpContext, action: StepUpAction, payloadHash: string): Promise<string | null> {
+  const { session } = context;
+  if (STEP_UP_POLICY[action].grant === "sudo") {
+    // A sudo window is not used up; FOR SHARE makes a concurrent revocation wait for this change.
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM step_up_grants
+      WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SUDO'
+        AND expires_at > now() AND consumed_at IS NULL
+      ORDER BY expires_at DESC LIMIT 1 FOR SHARE`;
+    return rows[0]?.id ?? null;
+  }
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE step_up_grants SET consumed_at = now()
+    WHERE id = (
+      SELECT id FROM step_up_grants
+      WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SINGLE_USE'
+        AND action = ${action} AND payload_hash = ${payloadHash} AND expires_at > now() AND consumed_at IS NULL
+      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
+  return rows[0]?.id ?? null;
+}

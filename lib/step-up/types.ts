@@ -1,0 +1,12 @@
+/** What the browser learns about a pending step-up challenge (no secrets). Shared with the modal. */
+export type StepUpChallengeDto = {
+  id: string;
+  action: string;
+  description: string;
+  maskedEmail: string;
+  expiresAt: string;
+  resendAvailableAt: string;
+  attemptsLeft: number;
+};
+
+export type StepUpRequired = { status: "step_up_required"; challenge: StepUpChallengeDto };
