@@ -36,7 +36,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "npx tsx --conditions=react-server e2e/server.ts",
+    command: "npx tsx --import ./scripts/server-only-hook.mjs e2e/server.ts",
     url: `${BASE_URL}/login`,
     timeout: 180_000,
     reuseExistingServer: !CI,

@@ -8,7 +8,7 @@ import { createApiTokenAction } from "@/app/settings/security/actions";
 import { CreatedToken } from "@/components/api-tokens/created-token";
 import { TextField } from "@/components/forms/text-field";
 import { useStepUp } from "@/components/step-up/step-up-provider";
-import { Modal, ModalIcon } from "@/components/ui/dialog";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import { errorMessage } from "@/lib/errors";
@@ -99,16 +99,11 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
         <TextField form={form} name="name" label="Name" placeholder="e.g. CI deploy" autoComplete="off" description="Up to 64 characters, so you can tell your tokens apart." />
         <ScopeFields form={form} />
         <ExpiryFields form={form} />
-        <div className="flex flex-col-reverse gap-3 border-t border-slate-200 pt-5 sm:flex-row sm:justify-end">
-          <Dialog.Close asChild>
-            <Button variant="secondary" disabled={pending}>
-              Cancel
-            </Button>
-          </Dialog.Close>
+        <DialogActions busy={pending} bordered>
           <Button type="submit" pending={pending} pendingText="Creating…">
             Create token
           </Button>
-        </div>
+        </DialogActions>
       </form>
     </Modal>
   );

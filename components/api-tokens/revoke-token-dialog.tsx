@@ -4,7 +4,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState, type RefObject } from "react";
 import { revokeApiTokenAction } from "@/app/settings/security/actions";
 import { useStepUp } from "@/components/step-up/step-up-provider";
-import { Modal, ModalIcon } from "@/components/ui/dialog";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import type { ApiTokenDto } from "@/lib/api-tokens/dto";
@@ -59,16 +59,11 @@ export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke 
           <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
             Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
           </p>
-          <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-            <Dialog.Close asChild>
-              <Button variant="secondary" disabled={pending}>
-                Cancel
-              </Button>
-            </Dialog.Close>
+          <DialogActions busy={pending}>
             <Button variant="danger" onClick={revoke} pending={pending} pendingText="Revoking…">
               Revoke token
             </Button>
-          </div>
+          </DialogActions>
         </div>
       </Modal>
     </Dialog.Root>

@@ -7,7 +7,7 @@ import { useForm } from "react-hook-form";
 import { resendStepUpCodeAction, verifyStepUpAction } from "@/app/step-up/actions";
 import { TextField } from "@/components/forms/text-field";
 import { Button } from "@/components/ui/button";
-import { Modal, ModalIcon } from "@/components/ui/dialog";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { LiveMessage } from "@/components/ui/notice";
 import { initialActionState } from "@/lib/actions/state";
@@ -139,16 +139,11 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
               {expiresIn > 0 ? null : "This code has expired — send a new one"}
             </div>
           </div>
-          <div className="flex flex-col-reverse gap-3 pt-2 sm:flex-row sm:justify-end">
-            <Dialog.Close asChild>
-              <Button variant="secondary" disabled={verifying}>
-                Cancel
-              </Button>
-            </Dialog.Close>
+          <DialogActions busy={verifying}>
             <Button type="submit" pending={verifying} pendingText="Verifying…" disabled={!codeUsable}>
               Verify
             </Button>
-          </div>
+          </DialogActions>
         </form>
         <div className="mt-6 space-y-3 border-t border-slate-200 pt-5">
           <LiveMessage tone="success" message={notice} />

@@ -2,6 +2,7 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import type { ComponentProps, ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 
 type ModalProps = {
   title: ReactNode;
@@ -42,5 +43,19 @@ export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "re
         {children}
       </svg>
     </span>
+  );
+}
+
+/** Cancel on the left (closes the dialog), the dialog's own action on the right; stacked on phones. */
+export function DialogActions({ busy, bordered = false, children }: { busy: boolean; bordered?: boolean; children: ReactNode }) {
+  return (
+    <div className={`flex flex-col-reverse gap-3 sm:flex-row sm:justify-end ${bordered ? "border-t border-slate-200 pt-5" : "pt-2"}`}>
+      <Dialog.Close asChild>
+        <Button variant="secondary" disabled={busy}>
+          Cancel
+        </Button>
+      </Dialog.Close>
+      {children}
+    </div>
   );
 }

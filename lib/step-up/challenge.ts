@@ -119,14 +119,14 @@ export async function closeChallenge(tx: Tx, challengeId: string): Promise<boole
   return closed.count === 1;
 }
 
-type OwnChallenge = { id: string; action: StepUpAction; description: string; details: Record<string, string> };
+type OwnChallenge = { id: string; action: StepUpAction; description: string; details: Record<string, string>; payloadHash: string };
 
 /** Another user's or another session's challenge is treated exactly like an unknown one. */
 export async function ownChallenge(session: CurrentSession, challengeId: string): Promise<OwnChallenge> {
   const challenge = /^[0-9a-f-]{36}$/i.test(challengeId)
     ? await db.stepUpChallenge.findFirst({
         where: { id: challengeId, userId: session.user.id, sessionId: session.id, cancelledAt: null },
-        select: { id: true, action: true, description: true, details: true },
+        select: { id: true, action: true, description: true, details: true, payloadHash: true },
       })
     : null;
   if (!challenge || !(challenge.action in STEP_UP_POLICY)) throw new AppError("CODE_INVALID");

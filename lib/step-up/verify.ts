@@ -52,11 +52,10 @@ export async function verifyStepUp(context: StepUpContext, input: { challengeId:
   const minted = await db.$transaction(async (tx) => {
     if (!(await consumeCode(tx, challenge.id))) return false;
     const { grant } = STEP_UP_POLICY[challenge.action];
-    const { payloadHash } = await tx.stepUpChallenge.findUniqueOrThrow({ where: { id: challenge.id }, select: { payloadHash: true } });
     await tx.$executeRaw`
       INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
       VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
-              ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${payloadHash},
+              ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
               now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
     await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
     await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: grant }, tx);

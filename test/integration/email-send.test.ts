@@ -1,6 +1,7 @@
 import { render } from "@react-email/render";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeResend } from "../fixtures/fake-resend";
+import { captureConsole } from "@/test/helpers/capture-console";
 
 const APP_URL = "https://account.example.test";
 const EMAIL_FROM = "Account Security <security@example.test>";
@@ -87,11 +88,7 @@ describe("sendEmail through the real Resend SDK", () => {
 
   beforeEach(() => {
     fake.reset();
-    logged.length = 0;
-    const capture = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
-    vi.spyOn(console, "error").mockImplementation(capture);
-    vi.spyOn(console, "log").mockImplementation(capture);
-    vi.spyOn(console, "warn").mockImplementation(capture);
+    captureConsole(logged);
   });
 
   afterEach(() => vi.restoreAllMocks());

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeResend, type FakeResendRequest } from "../fixtures/fake-resend";
 import { codeFrom } from "@/test/helpers/fixtures";
+import { captureConsole } from "@/test/helpers/capture-console";
 
 const APP_URL = "https://account.example.test";
 const EMAIL_FROM = "Account Security <security@example.test>";
@@ -64,11 +65,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   fake.setMode("ok");
-  logged.length = 0;
-  const capture = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
-  vi.spyOn(console, "error").mockImplementation(capture);
-  vi.spyOn(console, "log").mockImplementation(capture);
-  vi.spyOn(console, "warn").mockImplementation(capture);
+  captureConsole(logged);
 });
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,0 +1,70 @@
+// `npm run bench:step-up`: latency of verifying a step-up code and of a protected action
+// (create an API token inside the sudo window), and how many SQL statements each takes.
+import pg from "pg";
+import { summary, timed, withThrowawayDatabase } from "./support";
+
+const ROUNDS = 60;
+
+// Counts every statement the app sends (Prisma's adapter runs on `pg`), BEGIN/COMMIT included.
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+async function counted<T>(counts: number[], run: () => Promise<T>): Promise<T> {
+  const before = statements;
+  const result = await run();
+  counts.push(statements - before);
+  return result;
+}
+
+async function main() {
+  await withThrowawayDatabase("step-up", async () => {
+    const { db, disconnectDb } = await import("@/lib/db");
+    const { createSession, resolveSession } = await import("@/lib/auth/session");
+    const { startChallenge } = await import("@/lib/step-up/challenge");
+    const { verifyStepUp } = await import("@/lib/step-up/verify");
+    const { createApiToken } = await import("@/lib/api-tokens/create");
+    const { listMailboxMessages } = await import("@/lib/email/mailbox");
+
+    const verifyMs: number[] = [];
+    const actionMs: number[] = [];
+    const verifyStatements: number[] = [];
+    const actionStatements: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // A user per round keeps the per-user send limit (5/hour) out of the measurement.
+      const user = await db.user.create({ data: { email: `bench-${round}@example.test`, passwordHash: "unused", emailVerifiedAt: new Date() } });
+      const meta = { ip: "198.18.0.1", userAgent: "bench" };
+      const sessionId = await db.$transaction((tx) => createSession(tx, user.id, meta));
+      const session = await resolveSession(sessionId);
+      if (!session) throw new Error("no session");
+      const context = { session, meta };
+      const request = { name: `bench-${round}`, scopes: ["profile:read" as const], expiry: "30" as const, expiresOn: "" };
+
+      const challenge = await startChallenge(context, "api_token.create", request);
+      const [email] = await listMailboxMessages({ to: user.email });
+      const code = /\b(\d{6})\b/.exec(email?.text ?? "")?.[1] ?? "";
+      await timed(verifyMs, () => counted(verifyStatements, () => verifyStepUp(context, { challengeId: challenge.id, code })));
+      await timed(actionMs, () => counted(actionStatements, () => createApiToken(context, request)));
+    }
+    await disconnectDb();
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    console.log(
+      JSON.stringify(
+        {
+          verifyCode: { ...summary(verifyMs), sqlStatements: median(verifyStatements) },
+          protectedActionWithGrant: { ...summary(actionMs), sqlStatements: median(actionStatements) },
+        },
+        null,
+        2,
+      ),
+    );
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// Shared by the measurement scripts: a throwaway migrated Postgres, and summary statistics.
+import path from "node:path";
+import { Client } from "pg";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+
+/** Starts an embedded Postgres, migrates a fresh database and points DATABASE_URL at it. */
+export async function withThrowawayDatabase<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(process.cwd(), ".data", `bench-${name}`), persistent: false });
+  try {
+    const admin = new Client({ connectionString: postgres.url() });
+    await admin.connect();
+    await admin.query("CREATE DATABASE bench");
+    await admin.end();
+    Object.assign(process.env, { DATABASE_URL: postgres.url("bench") });
+    await migrate({ databaseUrl: postgres.url("bench") });
+    return await run();
+  } finally {
+    await postgres.stop();
+  }
+}
+
+export function percentile(samples: number[], fraction: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
+export function summary(samples: number[]) {
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { medianMs: round(percentile(samples, 0.5)), p95Ms: round(percentile(samples, 0.95)), samples: samples.length };
+}
+
+export async function timed<T>(samples: number[], run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    samples.push(performance.now() - started);
+  }
+}
