@@ -10,18 +10,21 @@ export async function listMessages(request: APIRequestContext, to: string): Prom
   return (await response.json()) as MailboxMessage[];
 }
 
-/** Polls until `to` has more than `after` messages, then returns the newest. */
+/**
+ * Polls until `to` has more than `after` messages, then returns the newest. With `match`, only the
+ * messages it accepts count (e.g. code emails, when notifications arrive in between).
+ */
 export async function waitForMessage(
   request: APIRequestContext,
   to: string,
-  options: { after?: number; timeout?: number } = {},
+  options: { after?: number; timeout?: number; match?: (message: MailboxMessage) => boolean } = {},
 ): Promise<MailboxMessage> {
-  const { after = 0, timeout = 20_000 } = options;
+  const { after = 0, timeout = 20_000, match = () => true } = options;
   let messages: MailboxMessage[] = [];
   await expect
     .poll(
       async () => {
-        messages = await listMessages(request, to);
+        messages = (await listMessages(request, to)).filter(match);
         return messages.length;
       },
       { message: `waiting for email number ${after + 1} to ${to}`, timeout },
