@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import { initialActionState } from "@/lib/actions/state";
@@ -11,9 +11,6 @@ const DONE = "Done. The request was cancelled and that device was signed out. Ch
 
 export function ReportForm({ token }: { token: string }) {
   const [state, dispatch, pending] = useActionState(reportStepUpAction, initialActionState);
-  // The token now lives only in the form body: keep it out of the history, and out of the
-  // URL the form posts to (and so out of request logs).
-  useEffect(() => window.history.replaceState(null, "", window.location.pathname), []);
   return (
     <div className="space-y-4">
       <LiveMessage tone="success" message={state.ok ? DONE : null} />
