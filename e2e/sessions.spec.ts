@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
+import { enterCode, stepUpDialog, waitForCodeEmail } from "./helpers/api-tokens";
 import { closeDb, createUser, query, sessionsFor } from "./helpers/db";
+import { gotoHydrated } from "./helpers/page";
 
 test.afterAll(closeDb);
 
@@ -52,4 +54,31 @@ test("the session cookie is HttpOnly, SameSite=Lax and scoped to the whole site"
   expect(attributes).toContain("samesite=lax");
   expect(attributes).toContain("path=/");
   expect(attributes).not.toContain("secure");
+});
+
+test("the security page lists sessions and signs out another browser after a step-up code", async ({ page, browser, request }) => {
+  const user = await createUser({ email: randomEmail("sessions-ui"), password: STRONG_PASSWORD });
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signInThroughUi(other, user);
+  await signInThroughUi(page, user);
+
+  await gotoHydrated(page, "/settings/security");
+  const section = page.getByRole("region", { name: "Active sessions" });
+  await expect(section.getByRole("listitem")).toHaveCount(2);
+  await expect(section.getByText("This device")).toHaveCount(1);
+
+  await section.getByRole("button", { name: /^Sign out the session on / }).click();
+  await expect(stepUpDialog(page)).toBeVisible();
+  const { code } = await waitForCodeEmail(request, user.email);
+  await enterCode(page, code);
+  await expect(section.getByRole("status")).toContainText("Signed out");
+  await expect(section.getByRole("listitem")).toHaveCount(1);
+
+  await other.goto("/settings");
+  await expect(other).toHaveURL(/\/login(\?|$)/);
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/settings$/);
+  expect(await query("SELECT 1 FROM audit_events WHERE actor_id = $1 AND type = 'session.revoked'", [user.id])).toHaveLength(1);
+  await otherContext.close();
 });

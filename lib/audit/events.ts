@@ -17,6 +17,7 @@ export const AUDIT_EVENT_TYPES = [
   "step_up.reported",
   "api_token.created",
   "api_token.revoked",
+  "session.revoked",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -21,6 +21,8 @@ type PolicyEntry<Payload> = {
 export type StepUpPayloads = {
   "api_token.create": CreateApiTokenRequest;
   "api_token.revoke": { tokenId: string; name: string };
+  "session.revoke": { sessionId: string; device: string };
+  "session.revoke_others": Record<string, never>;
 };
 
 export type StepUpAction = keyof StepUpPayloads;
@@ -35,6 +37,16 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     grant: "sudo",
     describe: ({ name }) => `revoke API token "${name}"`,
     details: ({ name }) => ({ Token: name }),
+  },
+  "session.revoke": {
+    grant: "sudo",
+    describe: ({ device }) => `sign out the session on ${device}`,
+    details: ({ device }) => ({ Session: device }),
+  },
+  "session.revoke_others": {
+    grant: "sudo",
+    describe: () => "sign out all your other sessions",
+    details: () => ({}),
   },
 };
 

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
+import { SessionsSection } from "@/components/sessions/sessions-section";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { requireSession } from "@/lib/auth/current";
+import { listActiveSessions } from "@/lib/auth/sessions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -16,7 +19,11 @@ const SECTIONS = [
 
 export default async function SecurityPage() {
   const session = await requireSession();
-  const tokens = await listApiTokens(session.user.id);
+  const [tokens, sessions] = await Promise.all([listApiTokens(session.user.id), listActiveSessions(session.user.id, session.id)]);
+  const built: Partial<Record<(typeof SECTIONS)[number]["id"], (props: { headingId: string; title: string; description: string }) => ReactNode>> = {
+    "api-tokens": (props) => <ApiTokensSection {...props} tokens={tokens} />,
+    sessions: (props) => <SessionsSection {...props} sessions={sessions} />,
+  };
   return (
     <div className="space-y-6">
       <div>
@@ -25,9 +32,11 @@ export default async function SecurityPage() {
           Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security settings.
         </p>
       </div>
-      {SECTIONS.map((section) =>
-        section.id === "api-tokens" ? (
-          <ApiTokensSection key={section.id} headingId={`${section.id}-heading`} title={section.title} description={section.description} tokens={tokens} />
+      {SECTIONS.map((section) => {
+        const render = built[section.id];
+        const props = { headingId: `${section.id}-heading`, title: section.title, description: section.description };
+        return render ? (
+          <div key={section.id}>{render(props)}</div>
         ) : (
           <Card key={section.id} labelledBy={`${section.id}-heading`}>
             <CardHeader
@@ -40,8 +49,8 @@ export default async function SecurityPage() {
               <p className="text-sm text-slate-600">This section is on its way.</p>
             </CardBody>
           </Card>
-        ),
-      )}
+        );
+      })}
     </div>
   );
 }

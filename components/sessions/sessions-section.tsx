@@ -1,0 +1,73 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { revokeSessionAction, signOutOtherSessionsAction } from "@/app/settings/security/actions";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LiveMessage } from "@/components/ui/notice";
+import type { SessionDto } from "@/lib/auth/sessions";
+import { formatDateTime } from "@/lib/format";
+
+type SessionsSectionProps = { headingId: string; title: string; description: string; sessions: SessionDto[] };
+
+export function SessionsSection({ headingId, title, description, sessions }: SessionsSectionProps) {
+  const router = useRouter();
+  const { run } = useStepUp();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; message?: string } | null>(null);
+  const others = sessions.filter((session) => !session.current).length;
+
+  async function perform(key: string, action: () => ReturnType<typeof run>) {
+    setBusy(key);
+    setResult(null);
+    const outcome = await action();
+    setBusy(null);
+    setResult(outcome);
+    if (outcome.ok) router.refresh();
+  }
+
+  return (
+    <Card labelledBy={headingId}>
+      <CardHeader
+        id={headingId}
+        title={title}
+        description={description}
+        action={
+          <Button variant="secondary" disabled={others === 0} pending={busy === "others"} onClick={() => perform("others", () => run(signOutOtherSessionsAction, {}))}>
+            Sign out all other sessions
+          </Button>
+        }
+      />
+      <CardBody className="space-y-4">
+        <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
+        <ul className="divide-y divide-slate-100">
+          {sessions.map((session) => (
+            <li key={session.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+              <div className="min-w-0">
+                <p className="flex items-center gap-2 text-sm font-medium text-slate-900">
+                  <span className="truncate">{session.device}</span>
+                  {session.current && <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">This device</span>}
+                </p>
+                <p className="text-xs text-slate-600">
+                  {session.ip ?? "Unknown IP"} · signed in {formatDateTime(new Date(session.createdAt))} · last active {formatDateTime(new Date(session.lastSeenAt))}
+                </p>
+              </div>
+              {!session.current && (
+                <Button
+                  variant="ghost"
+                  aria-label={`Sign out the session on ${session.device}`}
+                  pending={busy === session.id}
+                  onClick={() => perform(session.id, () => run(revokeSessionAction, { sessionId: session.id }))}
+                >
+                  Sign out
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db";
+import { enqueueEmail } from "@/lib/email/outbox";
+import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { describeUserAgent } from "@/lib/http/user-agent";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { withStepUp } from "@/lib/step-up/grant";
+
+/** What the sessions list shows about a signed-in browser. */
+export type SessionDto = { id: string; device: string; ip: string | null; createdAt: string; lastSeenAt: string; current: boolean };
+
+type ActiveRow = { id: string; user_agent: string | null; ip: string | null; created_at: Date; last_seen_at: Date };
+
+/** Sessions that would still be accepted right now (same rules as resolveSession), newest activity first. */
+export async function listActiveSessions(userId: string, currentSessionId: string): Promise<SessionDto[]> {
+  const rows = await db.$queryRaw<ActiveRow[]>`
+    SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
+    WHERE user_id = ${userId}::uuid AND revoked_at IS NULL AND expires_at > now()
+      AND last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})
+    ORDER BY last_seen_at DESC`;
+  return rows.map((row) => ({
+    id: row.id,
+    device: describeUserAgent(row.user_agent),
+    ip: row.ip,
+    createdAt: row.created_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** Signs out one of the user's other browsers; it is refused on its next request. */
+export async function revokeOtherSession(context: StepUpContext, sessionId: string): Promise<void> {
+  const { session } = context;
+  if (sessionId === session.id) throw new AppError("NOT_FOUND");
+  const target = await db.session.findFirst({ where: { id: sessionId, userId: session.user.id, revokedAt: null }, select: { id: true, userAgent: true } });
+  if (!target) throw new AppError("NOT_FOUND");
+  const device = describeUserAgent(target.userAgent);
+  await withStepUp(context, "session.revoke", { sessionId: target.id, device }, async (tx) => {
+    const revoked = await revokeSessions(tx, context, [target.id]);
+    if (revoked.length !== 1) throw new AppError("NOT_FOUND");
+    await notify(tx, context, `The session on ${device} was signed out.`);
+  });
+}
+
+/** Signs out every other browser of this user; returns how many. */
+export async function signOutOtherSessions(context: StepUpContext): Promise<number> {
+  const { session } = context;
+  return withStepUp(context, "session.revoke_others", {}, async (tx) => {
+    const others = await tx.session.findMany({ where: { userId: session.user.id, revokedAt: null, id: { not: session.id } }, select: { id: true } });
+    const revoked = await revokeSessions(tx, context, others.map((other) => other.id));
+    if (revoked.length) await notify(tx, context, `${revoked.length} other ${revoked.length === 1 ? "session was" : "sessions were"} signed out.`);
+    return revoked.length;
+  });
+}
+
+async function revokeSessions(tx: Tx, context: StepUpContext, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const revoked = await tx.session.updateManyAndReturn({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: new Date() }, select: { id: true } });
+  for (const { id } of revoked) {
+    await recordAuditEvent(tx, { type: "session.revoked", actor: context.session.user, target: { type: "session", id }, reason: "signed_out_by_user", meta: context.meta });
+  }
+  return revoked.map((row) => row.id);
+}
+
+function notify(tx: Tx, context: StepUpContext, summary: string) {
+  return enqueueEmail(tx, context.session.user.email, securityNoticeMessage({ title: "A session was signed out", summary, facts: {}, at: new Date(), meta: context.meta }));
+}
