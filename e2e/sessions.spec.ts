@@ -22,7 +22,7 @@ test("a session revoked on the server signs the browser out at its next request"
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/login(\?|$)/);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(0);
   await expect(page.getByText(user.email)).toHaveCount(0);
 
   await page.goto("/settings/security");

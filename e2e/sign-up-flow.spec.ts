@@ -53,7 +53,7 @@ test("sign up, verify the email, sign in, see the security page, sign out", asyn
   });
 
   await test.step("sign out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login\?signedOut=1$/);
     await expect(page.getByText("You have been signed out.")).toBeVisible();
     await page.goto("/settings");
