@@ -43,6 +43,8 @@ export type Env = z.infer<typeof baseSchema> & {
   devMailbox: boolean;
   /** Origins allowed to post (CSRF guard): APP_URL, plus its loopback aliases in development. */
   allowedOrigins: string[];
+  /** Cookies are `Secure` (and next-auth's get the `__Secure-` prefix) whenever the app is served over https. */
+  secureCookies: boolean;
 };
 
 export class ConfigError extends Error {
@@ -66,7 +68,13 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new ConfigError(`Invalid configuration: ${variable}: ${issue?.message ?? "invalid"}`);
   }
   const parsed = result.data;
-  return { ...parsed, isProduction, devMailbox: !isProduction && !parsed.RESEND_API_KEY, allowedOrigins: allowedOrigins(parsed.APP_URL, isProduction) };
+  return {
+    ...parsed,
+    isProduction,
+    devMailbox: !isProduction && !parsed.RESEND_API_KEY,
+    allowedOrigins: allowedOrigins(parsed.APP_URL, isProduction),
+    secureCookies: parsed.APP_URL.startsWith("https://"),
+  };
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];

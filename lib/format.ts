@@ -1,5 +1,10 @@
 /** Pure display helpers, safe on client and server. */
 
+/** Ids from cookies and forms are checked before they reach a `::uuid` cast. */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 export function maskEmail(email: string): string {
   const [local = "", domain = ""] = email.split("@");
   const visible = local.slice(0, Math.min(2, Math.max(1, local.length - 2)));

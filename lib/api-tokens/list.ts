@@ -2,7 +2,7 @@ import "server-only";
 import type { ApiTokenDto } from "@/lib/api-tokens/dto";
 import { db } from "@/lib/db";
 
-const SELECT = {
+export const API_TOKEN_SELECT = {
   id: true,
   name: true,
   displayPrefix: true,
@@ -17,11 +17,9 @@ const SELECT = {
 type TokenRow = { id: string; name: string; displayPrefix: string; scopes: string[]; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; lastUsedIp: string | null; revokedAt: Date | null };
 
 export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
-  const rows = await db.apiToken.findMany({ where: { userId }, select: SELECT, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
+  const rows = await db.apiToken.findMany({ where: { userId }, select: API_TOKEN_SELECT, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
   return rows.map((row) => toApiTokenDto(row));
 }
-
-export { SELECT as API_TOKEN_SELECT };
 
 export function toApiTokenDto(row: TokenRow, now = new Date()): ApiTokenDto {
   return {

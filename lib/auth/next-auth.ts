@@ -40,7 +40,7 @@ export const { auth, signIn, signOut } = NextAuth(() => {
   return {
     secret: env.AUTH_SECRET,
     trustHost: true,
-    useSecureCookies: env.APP_URL.startsWith("https://"),
+    useSecureCookies: env.secureCookies,
     session: { strategy: "jwt", maxAge },
     pages: { signIn: "/login" },
     providers: [

@@ -12,7 +12,7 @@ export async function setPendingSignUpCookie(pending: PendingSignUpCookie): Prom
   (await cookies()).set(COOKIE, Buffer.from(JSON.stringify(pending)).toString("base64url"), {
     httpOnly: true,
     sameSite: "lax",
-    secure: getEnv().APP_URL.startsWith("https://"),
+    secure: getEnv().secureCookies,
     path: "/",
     maxAge: 24 * 60 * 60,
   });

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Role } from "@/generated/prisma/enums";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db, Prisma, type Tx } from "@/lib/db";
+import { isUuid } from "@/lib/format";
 import { getEnv } from "@/lib/env";
 import type { RequestMeta } from "@/lib/http/request-meta";
 
@@ -22,17 +23,22 @@ export async function createSession(tx: Tx, userId: string, meta: RequestMeta): 
   return row.id;
 }
 
+/** The rule for a live session, as SQL on `sessions s`: not revoked, not expired, not idle — by database time. */
+export function activeSession(): Prisma.Sql {
+  return Prisma.sql`s.revoked_at IS NULL AND s.expires_at > now()
+    AND s.last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})`;
+}
+
 type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role };
 
 /** A session is valid while not revoked, not past its absolute lifetime and not idle too long — by database time. */
 export async function resolveSession(sessionId: string): Promise<CurrentSession | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+  if (!isUuid(sessionId)) return null;
   const rows = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
            u.id AS user_id, u.email, u.role
     FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now()
-      AND s.last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})`;
+    WHERE s.id = ${sessionId}::uuid AND ${activeSession()}`;
   const row = rows[0];
   if (!row) return null;
   if (row.stale) await db.$executeRaw`UPDATE sessions SET last_seen_at = now() WHERE id = ${row.id}::uuid`;

@@ -1,9 +1,9 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { activeSession } from "@/lib/auth/session";
 import { db, type Tx } from "@/lib/db";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { describeUserAgent } from "@/lib/http/user-agent";
 import type { StepUpContext } from "@/lib/step-up/challenge";
@@ -17,10 +17,9 @@ type ActiveRow = { id: string; user_agent: string | null; ip: string | null; cre
 /** Sessions that would still be accepted right now (same rules as resolveSession), newest activity first. */
 export async function listActiveSessions(userId: string, currentSessionId: string): Promise<SessionDto[]> {
   const rows = await db.$queryRaw<ActiveRow[]>`
-    SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
-    WHERE user_id = ${userId}::uuid AND revoked_at IS NULL AND expires_at > now()
-      AND last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})
-    ORDER BY last_seen_at DESC`;
+    SELECT s.id, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM sessions s
+    WHERE s.user_id = ${userId}::uuid AND ${activeSession()}
+    ORDER BY s.last_seen_at DESC`;
   return rows.map((row) => ({
     id: row.id,
     device: describeUserAgent(row.user_agent),

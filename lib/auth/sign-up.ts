@@ -8,6 +8,7 @@ import { signUpAttemptMessage } from "@/lib/email/templates/sign-up-attempt";
 import { verifyEmailMessage } from "@/lib/email/templates/verify-email";
 import { sendEmail, type OutgoingEmail } from "@/lib/email/send";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, redeemCode, reissueCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
@@ -101,7 +102,7 @@ export async function verifySignUp(options: { requestId: string; code: string },
 }
 
 async function findRequest(requestId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return null;
+  if (!isUuid(requestId)) return null;
   return db.signUpRequest.findUnique({ where: { id: requestId }, select: { id: true, email: true, codeId: true } });
 }
 

@@ -8,7 +8,7 @@ import { db, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email/send";
 import { stepUpCodeMessage } from "@/lib/email/templates/step-up-code";
 import { AppError } from "@/lib/errors";
-import { maskEmail } from "@/lib/format";
+import { isUuid, maskEmail } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, reissueCode, secondsUntilResend, type IssuedCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
@@ -123,7 +123,7 @@ type OwnChallenge = { id: string; action: StepUpAction; description: string; det
 
 /** Another user's or another session's challenge is treated exactly like an unknown one. */
 export async function ownChallenge(session: CurrentSession, challengeId: string): Promise<OwnChallenge> {
-  const challenge = /^[0-9a-f-]{36}$/i.test(challengeId)
+  const challenge = isUuid(challengeId)
     ? await db.stepUpChallenge.findFirst({
         where: { id: challengeId, userId: session.user.id, sessionId: session.id, cancelledAt: null },
         select: { id: true, action: true, description: true, details: true, payloadHash: true },
@@ -134,11 +134,17 @@ export async function ownChallenge(session: CurrentSession, challengeId: string)
 }
 
 export async function assertNotLocked(userId: string): Promise<void> {
-  const rows = await db.$queryRaw<{ retry_after: number }[]>`
-    SELECT CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS retry_after
+  const lockedFor = await lockRemaining(userId);
+  if (lockedFor) throw new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+}
+
+/** Seconds until step-up unlocks for this user, or null when it is not locked. */
+export async function lockRemaining(userId: string): Promise<number | null> {
+  const rows = await db.$queryRaw<{ remaining: number }[]>`
+    SELECT CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS remaining
     FROM users WHERE id = ${userId}::uuid AND step_up_locked_until > now()`;
-  const locked = rows[0];
-  if (locked) throw new AppError("STEP_UP_LOCKED", { retryAfterSeconds: Math.max(1, locked.retry_after) });
+  const remaining = rows[0]?.remaining;
+  return remaining === undefined ? null : Math.max(1, remaining);
 }
 
 async function assertSendAllowed(context: StepUpContext, action: string): Promise<void> {

@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
-import { ownChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { lockRemaining, ownChallenge, type StepUpContext } from "@/lib/step-up/challenge";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
 
 const PURPOSE = "STEP_UP" as const;
@@ -103,10 +103,3 @@ async function lockStepUp(userId: string): Promise<number> {
   return rows[0]?.locked_for ?? lockMinutes * 60;
 }
 
-/** Seconds until step-up unlocks, or null when it is not locked. */
-async function lockRemaining(userId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<{ remaining: number }[]>`
-    SELECT CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS remaining
-    FROM users WHERE id = ${userId}::uuid AND step_up_locked_until > now()`;
-  return rows[0]?.remaining ?? null;
-}
