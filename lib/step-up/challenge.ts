@@ -139,8 +139,8 @@ export async function assertNotLocked(userId: string): Promise<void> {
 }
 
 /** Seconds until step-up unlocks for this user, or null when it is not locked. */
-export async function lockRemaining(userId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<{ remaining: number }[]>`
+export async function lockRemaining(userId: string, client: Tx = db): Promise<number | null> {
+  const rows = await client.$queryRaw<{ remaining: number }[]>`
     SELECT CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS remaining
     FROM users WHERE id = ${userId}::uuid AND step_up_locked_until > now()`;
   const remaining = rows[0]?.remaining;

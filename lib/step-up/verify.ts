@@ -9,63 +9,58 @@ import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
 const PURPOSE = "STEP_UP" as const;
 
 /**
- * Checks a step-up code. Before comparing, the attempt is taken from the account (10 in a
- * row, across challenges, then step-up locks) and from the challenge (5 per code), each in
- * one atomic statement, so parallel guesses cannot get past either limit. Success mints the
- * grant the action's policy names, in one transaction with consuming the code.
+ * Checks a step-up code. One transaction per attempt, holding the account's row lock, so an
+ * account's attempts are compared one at a time: the challenge's attempt (5 per code) and the
+ * account's failure (10 in a row, across challenges, then step-up locks) are both counted
+ * exactly, whatever arrives in parallel. The attempt is counted before comparing and commits
+ * whether or not the code matched; success consumes the code and mints the grant the action's
+ * policy names in the same transaction.
  */
 export async function verifyStepUp(context: StepUpContext, input: { challengeId: string; code: string }): Promise<void> {
   const { session, meta } = context;
   const userId = session.user.id;
   const challenge = await ownChallenge(session, input.challengeId);
-  const audit = (event: AuditDetails, tx?: Tx) => {
-    const write = (client: Tx) =>
-      recordAuditEvent(client, { ...event, actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, meta, metadata: { action: challenge.action } });
-    return tx ? write(tx) : db.$transaction(write);
-  };
 
-  const failuresSoFar = await takeAccountAttempt(userId);
-  if (failuresSoFar === null) {
-    const lockedFor = await lockRemaining(userId);
-    await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: lockedFor ? "locked" : "attempts_in_flight" });
-    // Without a lock yet, the account's last allowed attempt is being compared right now.
-    throw lockedFor ? new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor }) : new AppError("TOO_MANY_ATTEMPTS");
-  }
+  const refusal = await db.$transaction(async (tx): Promise<AppError | null> => {
+    const audit = (event: AuditDetails) =>
+      recordAuditEvent(tx, { ...event, actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, meta, metadata: { action: challenge.action } });
 
-  const checked = await checkCode({ id: challenge.id, purpose: PURPOSE, code: input.code });
-  if (!checked.ok) {
+    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+    const lockedFor = await lockRemaining(userId, tx);
+    if (lockedFor) {
+      await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
+      return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+    }
+
+    const checked = await checkCode({ id: challenge.id, purpose: PURPOSE, code: input.code }, tx);
+    if (checked.ok && (await consumeCode(tx, challenge.id))) {
+      const { grant } = STEP_UP_POLICY[challenge.action];
+      await tx.$executeRaw`
+        INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
+        VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
+                ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
+                now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
+      await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
+      await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: grant });
+      return null;
+    }
+    if (checked.ok) return new AppError("CODE_INVALID"); // cancelled between check and consume: not a guess
+
     if (!checked.counted) {
-      await returnAccountAttempt(userId);
+      // Nothing was compared (expired, used or exhausted code), so the account is not charged.
       const expired = checked.reason === "CODE_EXPIRED";
       await audit({ type: expired ? "step_up.expired" : "step_up.verify_failed", outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE", reason: checked.reason.toLowerCase() });
-      throw new AppError(checked.reason);
+      return new AppError(checked.reason);
     }
     await audit({ type: "step_up.verify_failed", outcome: "FAILURE", reason: checked.reason.toLowerCase() });
-    if (failuresSoFar >= STEP_UP_LIMITS.failuresBeforeLock) {
-      const lockedFor = await lockStepUp(userId);
+    if ((await countFailure(tx, userId)) >= STEP_UP_LIMITS.failuresBeforeLock) {
+      const lockedFor = await lockStepUp(tx, userId);
       await audit({ type: "step_up.locked", outcome: "BLOCKED", reason: `${STEP_UP_LIMITS.failuresBeforeLock}_failures` });
-      throw new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+      return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
     }
-    throw new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft });
-  }
-
-  const minted = await db.$transaction(async (tx) => {
-    if (!(await consumeCode(tx, challenge.id))) return false;
-    const { grant } = STEP_UP_POLICY[challenge.action];
-    await tx.$executeRaw`
-      INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
-      VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
-              ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
-              now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
-    await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
-    await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: grant }, tx);
-    return true;
+    return new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft });
   });
-  if (!minted) {
-    // Right code, but a parallel request used it first: not a guess.
-    await returnAccountAttempt(userId);
-    throw new AppError("CODE_INVALID");
-  }
+  if (refusal) throw refusal;
 }
 
 type AuditDetails = {
@@ -74,32 +69,20 @@ type AuditDetails = {
   reason: string;
 };
 
-/**
- * Counts one attempt against the account unless step-up is locked or the last allowed
- * attempt is already in flight; returns the count including this attempt, or null.
- */
-async function takeAccountAttempt(userId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<{ failures: number }[]>`
-    UPDATE users SET step_up_failures = step_up_failures + 1
-    WHERE id = ${userId}::uuid AND step_up_failures < ${STEP_UP_LIMITS.failuresBeforeLock}
-      AND (step_up_locked_until IS NULL OR step_up_locked_until <= now())
-    RETURNING step_up_failures AS failures`;
-  return rows[0]?.failures ?? null;
-}
-
-/** For attempts that compared nothing (expired, used or exhausted code). */
-async function returnAccountAttempt(userId: string): Promise<void> {
-  await db.$executeRaw`UPDATE users SET step_up_failures = GREATEST(step_up_failures - 1, 0) WHERE id = ${userId}::uuid`;
+/** Adds one failure to the account's run of failures; returns the run's length. */
+async function countFailure(tx: Tx, userId: string): Promise<number> {
+  const rows = await tx.$queryRaw<{ failures: number }[]>`
+    UPDATE users SET step_up_failures = step_up_failures + 1 WHERE id = ${userId}::uuid RETURNING step_up_failures AS failures`;
+  return rows[0]?.failures ?? 0;
 }
 
 /** Locks step-up for 15 minutes, doubling with each lock not followed by a success. */
-async function lockStepUp(userId: string): Promise<number> {
+async function lockStepUp(tx: Tx, userId: string): Promise<number> {
   const { lockMinutes } = STEP_UP_LIMITS;
-  const rows = await db.$queryRaw<{ locked_for: number }[]>`
+  const rows = await tx.$queryRaw<{ locked_for: number }[]>`
     UPDATE users SET step_up_failures = 0, step_up_lockouts = step_up_lockouts + 1,
       step_up_locked_until = now() + make_interval(mins => ${lockMinutes} * power(2, LEAST(step_up_lockouts, 10))::int)
     WHERE id = ${userId}::uuid
     RETURNING CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS locked_for`;
   return rows[0]?.locked_for ?? lockMinutes * 60;
 }
-

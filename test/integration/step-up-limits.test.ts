@@ -83,6 +83,19 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
   });
 
+  it("parallel guesses are charged to the account exactly: 4 earlier failures + 25 parallel wrong codes = 9, not locked", async () => {
+    const { user, context } = await newStepUpUser("near-lock");
+    await failOverFreshChallenges(user, context, 4, "near-lock");
+    const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
+    const code = await latestStepUpCode(user.email);
+
+    const results = await Promise.allSettled(Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })));
+
+    const codes = results.map((result) => (result.status === "rejected" ? (result.reason as AppError).code : "ACCEPTED"));
+    expect(codes.filter((code) => code === "CODE_INVALID" || code === "TOO_MANY_ATTEMPTS")).toHaveLength(25);
+    expect(await failureState(user.id)).toMatchObject({ failures: 9, lockedUntil: null });
+  });
+
   it("counts down attempts left, one by one", async () => {
     const { user, context } = await newStepUpUser("countdown");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
