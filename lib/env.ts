@@ -16,6 +16,9 @@ const nonEmpty = (name: string) => z.string({ error: `${name} is not set` }).tri
 
 const databaseUrl = nonEmpty("DATABASE_URL").regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL");
 
+const encryptionKey = (name: string) =>
+  nonEmpty(name).refine((value) => Buffer.from(value, "base64").length === 32, `${name} must be 32 bytes in base64 (try \`openssl rand -base64 32\`)`);
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl.optional(),
@@ -26,6 +29,14 @@ const baseSchema = z.object({
   EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
+  // base64 of 32 bytes; encrypts TOTP secrets. Old keys stay readable while listed in the _PREVIOUS variable.
+  TOTP_ENCRYPTION_KEY: encryptionKey("TOTP_ENCRYPTION_KEY"),
+  TOTP_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .trim()
+    .default("")
+    .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(encryptionKey("TOTP_ENCRYPTION_KEYS_PREVIOUS"))),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -95,15 +106,16 @@ function developmentDefaults(source: NodeJS.ProcessEnv): Record<string, string> 
     APP_URL: "http://localhost:3000",
     EMAIL_FROM: "Account Security <security@localhost>",
     ...(source.AUTH_SECRET ? {} : { AUTH_SECRET: devSecret("AUTH_SECRET") }),
+    ...(source.TOTP_ENCRYPTION_KEY ? {} : { TOTP_ENCRYPTION_KEY: devSecret("TOTP_ENCRYPTION_KEY", "base64") }),
   };
 }
 
 /** Development secrets are generated once and kept under .data/ so sessions survive restarts. */
-function devSecret(name: string): string {
+function devSecret(name: string, encoding: BufferEncoding = "base64url"): string {
   const secrets = readDevSecrets();
   const existing = secrets[name];
   if (existing) return existing;
-  const created = randomBytes(32).toString("base64url");
+  const created = randomBytes(32).toString(encoding);
   mkdirSync(DATA_DIR, { recursive: true });
   writeFileSync(DEV_SECRETS_FILE, JSON.stringify({ ...secrets, [name]: created }, null, 2), { mode: 0o600 });
   return created;

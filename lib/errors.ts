@@ -12,6 +12,12 @@ export type ErrorCode =
   | "RESEND_TOO_SOON"
   | "STEP_UP_REQUIRED"
   | "STEP_UP_LOCKED"
+  | "SECOND_FACTOR_REQUIRED"
+  | "SECOND_FACTOR_INVALID"
+  | "WRONG_PASSWORD"
+  | "TWO_FACTOR_ALREADY_ON"
+  | "TWO_FACTOR_OFF"
+  | "EMAIL_UNCHANGED"
   | "LIMIT_REACHED"
   | "NOT_FOUND"
   | "UNAUTHENTICATED"
@@ -60,6 +66,20 @@ export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): strin
       return "Enter the code we emailed you to confirm this change.";
     case "STEP_UP_LOCKED":
       return `Too many incorrect codes. For your security, changes are locked. Try again in ${waitText(details.retryAfterSeconds)}.`;
+    case "SECOND_FACTOR_REQUIRED":
+      return "Enter the code from your authenticator app, or one of your recovery codes.";
+    case "SECOND_FACTOR_INVALID":
+      return details.attemptsLeft
+        ? `That authenticator or recovery code is incorrect. ${details.attemptsLeft} ${details.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
+        : "That authenticator or recovery code is incorrect.";
+    case "WRONG_PASSWORD":
+      return "Your current password is incorrect.";
+    case "TWO_FACTOR_ALREADY_ON":
+      return "Two-step verification is already on.";
+    case "TWO_FACTOR_OFF":
+      return "Two-step verification is off.";
+    case "EMAIL_UNCHANGED":
+      return "That is already your email address.";
     case "LIMIT_REACHED":
       return `You have reached the limit of ${details.limit ?? "allowed"} items. Remove one first.`;
     case "NOT_FOUND":

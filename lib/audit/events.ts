@@ -5,6 +5,7 @@ export const AUDIT_EVENT_TYPES = [
   "auth.sign_in",
   "auth.sign_in_failed",
   "auth.sign_out",
+  "auth.second_factor_required",
   "step_up.challenge_sent",
   "step_up.challenge_resent",
   "step_up.verify_failed",
@@ -18,6 +19,18 @@ export const AUDIT_EVENT_TYPES = [
   "api_token.created",
   "api_token.revoked",
   "session.revoked",
+  "two_factor.enrolment_started",
+  "two_factor.enrolment_failed",
+  "two_factor.enabled",
+  "two_factor.disabled",
+  "recovery_codes.regenerated",
+  "recovery_code.used",
+  "email.change_requested",
+  "email.change_failed",
+  "email.changed",
+  "email.change_reported",
+  "password.change_failed",
+  "password.changed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

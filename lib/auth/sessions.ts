@@ -2,8 +2,7 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { activeSession } from "@/lib/auth/session";
 import { db, type Tx } from "@/lib/db";
-import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { notifyAccountChange } from "@/lib/email/account-notice";
 import { AppError } from "@/lib/errors";
 import { describeUserAgent } from "@/lib/http/user-agent";
 import type { StepUpContext } from "@/lib/step-up/challenge";
@@ -46,13 +45,18 @@ export async function revokeOtherSession(context: StepUpContext, sessionId: stri
 
 /** Signs out every other browser of this user; returns how many. */
 export async function signOutOtherSessions(context: StepUpContext): Promise<number> {
-  const { session } = context;
   return withStepUp(context, "session.revoke_others", {}, async (tx) => {
-    const others = await tx.session.findMany({ where: { userId: session.user.id, revokedAt: null, id: { not: session.id } }, select: { id: true } });
-    const revoked = await revokeSessions(tx, context, others.map((other) => other.id));
-    if (revoked.length) await notify(tx, context, `${revoked.length} other ${revoked.length === 1 ? "session was" : "sessions were"} signed out.`);
-    return revoked.length;
+    const count = await revokeOtherSessions(tx, context);
+    if (count) await notify(tx, context, `${count} other ${count === 1 ? "session was" : "sessions were"} signed out.`);
+    return count;
   });
+}
+
+/** Inside a change's transaction (e.g. a password change): every other session of this user ends. */
+export async function revokeOtherSessions(tx: Tx, context: StepUpContext): Promise<number> {
+  const { session } = context;
+  const others = await tx.session.findMany({ where: { userId: session.user.id, revokedAt: null, id: { not: session.id } }, select: { id: true } });
+  return (await revokeSessions(tx, context, others.map((other) => other.id))).length;
 }
 
 async function revokeSessions(tx: Tx, context: StepUpContext, ids: string[]): Promise<string[]> {
@@ -65,5 +69,5 @@ async function revokeSessions(tx: Tx, context: StepUpContext, ids: string[]): Pr
 }
 
 function notify(tx: Tx, context: StepUpContext, summary: string) {
-  return enqueueEmail(tx, context.session.user.email, securityNoticeMessage({ title: "A session was signed out", summary, facts: {}, at: new Date(), meta: context.meta }));
+  return notifyAccountChange(tx, context, { title: "A session was signed out", summary });
 }

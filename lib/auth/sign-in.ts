@@ -12,6 +12,11 @@ export const SIGN_IN_LIMITS = {
   perIp: { limit: 30, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateRule>;
 
+/** Password guesses for one account, wherever they come from (sign-in or password change). */
+export function signInAccountKey(email: string): string {
+  return `sign-in:account:${email}`;
+}
+
 export type SignInResult =
   | { ok: true; user: SessionUser; sessionId: string }
   | { ok: false; code: "INVALID_CREDENTIALS" }
@@ -22,7 +27,7 @@ export type SignInResult =
  * slip past the limit; a successful sign-in clears the account's count.
  */
 export async function signInWithPassword(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
-  const accountKey = `sign-in:account:${input.email}`;
+  const accountKey = signInAccountKey(input.email);
   const ipKey = meta.ip ? `sign-in:ip:${meta.ip}` : null;
   const [account, ip] = await Promise.all([
     hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount),

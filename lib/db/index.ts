@@ -10,9 +10,13 @@ function createClient() {
     adapter: new PrismaPg({ connectionString: requireDatabaseUrl(), max: 10 }),
     // Secret columns stay out of every result unless a query asks for them by name.
     omit: {
-      user: { passwordHash: true },
+      user: { passwordHash: true, twoFactorSecret: true },
       signUpRequest: { passwordHash: true },
       oneTimeCode: { codeHash: true },
+      twoFactorEnrolment: { secret: true },
+      recoveryCode: { codeHash: true },
+      signInChallenge: { tokenHash: true },
+      emailChange: { reportTokenHash: true },
     },
   });
 }

@@ -35,11 +35,12 @@ export async function startChallenge<A extends StepUpAction>(context: StepUpCont
   const payloadHash = hashPayload(action, payload);
   const description = STEP_UP_POLICY[action].describe(payload);
   const details = STEP_UP_POLICY[action].details(payload);
+  const secondFactor = await secondFactorRequired(user.id, action);
 
   const cooldownKey = `step-up:start:${session.id}:${payloadHash}`;
   const cooldown = await hitRateLimit(cooldownKey, { limit: 1, windowSeconds: POLICY.resendCooldownSeconds });
   if (!cooldown.allowed) {
-    const pending = await findPendingChallenge(session.id, action, payloadHash);
+    const pending = await findPendingChallenge(session.id, action, payloadHash, secondFactor);
     if (pending) return pending;
     throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: cooldown.retryAfterSeconds });
   }
@@ -67,7 +68,7 @@ export async function startChallenge<A extends StepUpAction>(context: StepUpCont
   });
 
   await emailCode(context, { issued, details, description, cancelToken, idempotencyKey: issued.id, onFailure: () => resetRateLimit(cooldownKey) });
-  return toDto({ id: issued.id, action, description, email: user.email, expiresAt: issued.expiresAt, resendAvailableAt: issued.resendAvailableAt, attemptsLeft: POLICY.maxAttempts });
+  return toDto({ id: issued.id, action, description, email: user.email, expiresAt: issued.expiresAt, resendAvailableAt: issued.resendAvailableAt, attemptsLeft: POLICY.maxAttempts, secondFactor });
 }
 
 /** A new code for the same challenge; the previous code stops working, attempts are never reset. */
@@ -99,7 +100,14 @@ export async function resendChallenge(context: StepUpContext, challengeId: strin
     idempotencyKey: `${reissued.id}:${reissued.resendAvailableAt.getTime()}`,
   });
   const code = await db.oneTimeCode.findUniqueOrThrow({ where: { id: challenge.id }, select: { attempts: true, maxAttempts: true } });
-  return toDto({ ...challenge, email: session.user.email, expiresAt: reissued.expiresAt, resendAvailableAt: reissued.resendAvailableAt, attemptsLeft: code.maxAttempts - code.attempts });
+  return toDto({
+    ...challenge,
+    email: session.user.email,
+    expiresAt: reissued.expiresAt,
+    resendAvailableAt: reissued.resendAvailableAt,
+    attemptsLeft: code.maxAttempts - code.attempts,
+    secondFactor: await secondFactorRequired(session.user.id, challenge.action),
+  });
 }
 
 /** The user closed the modal: the challenge can no longer be used. */
@@ -156,7 +164,7 @@ async function assertSendAllowed(context: StepUpContext, action: string): Promis
   throw new AppError("RATE_LIMITED", { retryAfterSeconds: decision.retryAfterSeconds });
 }
 
-async function findPendingChallenge(sessionId: string, action: string, payloadHash: string): Promise<StepUpChallengeDto | null> {
+async function findPendingChallenge(sessionId: string, action: string, payloadHash: string, secondFactor: boolean): Promise<StepUpChallengeDto | null> {
   const pending = await db.stepUpChallenge.findFirst({
     where: { sessionId, action, payloadHash, cancelledAt: null, code: { consumedAt: null, expiresAt: { gt: new Date() }, attempts: { lt: POLICY.maxAttempts } } },
     orderBy: { createdAt: "desc" },
@@ -171,6 +179,7 @@ async function findPendingChallenge(sessionId: string, action: string, payloadHa
     expiresAt: pending.code.expiresAt,
     resendAvailableAt: new Date(pending.code.lastSentAt.getTime() + POLICY.resendCooldownSeconds * 1000),
     attemptsLeft: pending.code.maxAttempts - pending.code.attempts,
+    secondFactor,
   });
 }
 
@@ -205,7 +214,9 @@ async function emailCode(
   throw new AppError("EMAIL_SEND_FAILED");
 }
 
-function toDto(challenge: { id: string; action: string; description: string; email: string; expiresAt: Date; resendAvailableAt: Date; attemptsLeft: number }): StepUpChallengeDto {
+type ChallengeView = { id: string; action: string; description: string; email: string; expiresAt: Date; resendAvailableAt: Date; attemptsLeft: number; secondFactor: boolean };
+
+function toDto(challenge: ChallengeView): StepUpChallengeDto {
   return {
     id: challenge.id,
     action: challenge.action,
@@ -214,5 +225,13 @@ function toDto(challenge: { id: string; action: string; description: string; ema
     expiresAt: challenge.expiresAt.toISOString(),
     resendAvailableAt: challenge.resendAvailableAt.toISOString(),
     attemptsLeft: challenge.attemptsLeft,
+    secondFactor: challenge.secondFactor,
   };
+}
+
+/** Read at every check, never from the challenge: turning 2FA on mid-challenge raises the bar at once. */
+export async function secondFactorRequired(userId: string, action: StepUpAction, client: Tx = db): Promise<boolean> {
+  if (!STEP_UP_POLICY[action].secondFactor) return false;
+  const user = await client.user.findUnique({ where: { id: userId }, select: { twoFactorEnabledAt: true } });
+  return Boolean(user?.twoFactorEnabledAt);
 }

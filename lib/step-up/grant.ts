@@ -56,3 +56,20 @@ async function useGrant(tx: Tx, context: StepUpContext, action: StepUpAction, pa
     RETURNING id`;
   return rows[0]?.id ?? null;
 }
+
+/**
+ * After a change of who the account's inbox is (email change) nothing proven by the old
+ * inbox may stay usable: pending codes and challenges end, unused grants and sudo windows close.
+ */
+export async function endStepUpFor(tx: Tx, userId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH ended AS (
+      UPDATE one_time_codes c SET consumed_at = now()
+      FROM step_up_challenges s
+      WHERE s.id = c.id AND s.user_id = ${userId}::uuid AND s.cancelled_at IS NULL AND c.consumed_at IS NULL
+      RETURNING c.id)
+    UPDATE step_up_challenges SET cancelled_at = now() WHERE id IN (SELECT id FROM ended)`;
+  await tx.$executeRaw`
+    UPDATE step_up_grants SET consumed_at = now()
+    WHERE user_id = ${userId}::uuid AND consumed_at IS NULL AND expires_at > now()`;
+}

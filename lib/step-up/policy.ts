@@ -1,3 +1,4 @@
+import { maskEmail } from "@/lib/format";
 import type { CreateApiTokenRequest } from "@/lib/validation/api-tokens";
 
 /**
@@ -12,6 +13,8 @@ export type GrantMode = "sudo" | "single_use";
 
 type PolicyEntry<Payload> = {
   grant: GrantMode;
+  /** High-risk: with 2FA on, the code email alone is not enough; an authenticator or recovery code must come with it. */
+  secondFactor: boolean;
   /** What the user is confirming, in their words: goes into the email subject and the modal. */
   describe: (payload: Payload) => string;
   /** Non-secret details shown in the code email. */
@@ -23,6 +26,12 @@ export type StepUpPayloads = {
   "api_token.revoke": { tokenId: string; name: string };
   "session.revoke": { sessionId: string; device: string };
   "session.revoke_others": Record<string, never>;
+  "two_factor.enable": Record<string, never>;
+  "two_factor.disable": Record<string, never>;
+  "recovery_codes.regenerate": Record<string, never>;
+  "email.change": { newEmail: string };
+  // A keyed digest, not the password: the payload hash is stored with the challenge.
+  "password.change": { newPasswordDigest: string; signOutOtherSessions: boolean };
 };
 
 export type StepUpAction = keyof StepUpPayloads;
@@ -30,23 +39,57 @@ export type StepUpAction = keyof StepUpPayloads;
 export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPayloads[Action]> } = {
   "api_token.create": {
     grant: "sudo",
+    secondFactor: false,
     describe: ({ name }) => `create API token "${name}"`,
     details: ({ name, scopes, expiry, expiresOn }) => ({ Token: name, Scopes: scopes.join(", "), Expires: expiry === "custom" ? expiresOn : `in ${expiry} days` }),
   },
   "api_token.revoke": {
     grant: "sudo",
+    secondFactor: false,
     describe: ({ name }) => `revoke API token "${name}"`,
     details: ({ name }) => ({ Token: name }),
   },
   "session.revoke": {
     grant: "sudo",
+    secondFactor: false,
     describe: ({ device }) => `sign out the session on ${device}`,
     details: ({ device }) => ({ Session: device }),
   },
   "session.revoke_others": {
     grant: "sudo",
+    secondFactor: false,
     describe: () => "sign out all your other sessions",
     details: () => ({}),
+  },
+  "two_factor.enable": {
+    grant: "single_use",
+    secondFactor: true,
+    describe: () => "turn on two-step verification",
+    details: () => ({}),
+  },
+  "two_factor.disable": {
+    grant: "single_use",
+    secondFactor: true,
+    describe: () => "turn off two-step verification",
+    details: () => ({}),
+  },
+  "recovery_codes.regenerate": {
+    grant: "sudo",
+    secondFactor: false,
+    describe: () => "create new recovery codes",
+    details: () => ({ Effect: "Your current recovery codes stop working" }),
+  },
+  "email.change": {
+    grant: "single_use",
+    secondFactor: true,
+    describe: ({ newEmail }) => `change your email address to ${maskEmail(newEmail)}`,
+    details: ({ newEmail }) => ({ "New address": maskEmail(newEmail) }),
+  },
+  "password.change": {
+    grant: "single_use",
+    secondFactor: true,
+    describe: () => "change your password",
+    details: ({ signOutOtherSessions }) => ({ "Other sessions": signOutOtherSessions ? "Signed out" : "Stay signed in" }),
   },
 };
 

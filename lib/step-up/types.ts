@@ -7,6 +7,8 @@ export type StepUpChallengeDto = {
   expiresAt: string;
   resendAvailableAt: string;
   attemptsLeft: number;
+  /** The modal must also ask for an authenticator or recovery code (high-risk action, 2FA on). */
+  secondFactor: boolean;
 };
 
 export type StepUpRequired = { status: "step_up_required"; challenge: StepUpChallengeDto };

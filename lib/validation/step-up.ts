@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { codeSchema } from "@/lib/validation/auth";
+import { secondFactorProofSchema } from "@/lib/validation/two-factor";
 
 export const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
 
-export const verifyStepUpSchema = z.object({ challengeId: challengeIdSchema, code: codeSchema });
+export const verifyStepUpSchema = z.object({ challengeId: challengeIdSchema, code: codeSchema, secondFactor: secondFactorProofSchema.optional() });
 export type VerifyStepUpInput = z.infer<typeof verifyStepUpSchema>;
 
 export const challengeRefSchema = z.object({ challengeId: challengeIdSchema });

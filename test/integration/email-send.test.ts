@@ -289,6 +289,7 @@ describe("production mode", () => {
       RESEND_API_KEY: "re_live_key",
       DATABASE_URL: originalEnv.DATABASE_URL,
       AUTH_SECRET: "production-secret-0123456789-abcdefghijklmnop",
+      TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
     });
 
     const response = await lib.GET(mailboxRequest("?to=reader%40example.test"));

@@ -78,6 +78,7 @@ describe("the step-up flow", () => {
       expiresAt: expect.any(String),
       resendAvailableAt: expect.any(String),
       attemptsLeft: 5,
+      secondFactor: false,
     });
     expect(challenge.maskedEmail).not.toContain(user.email.split("@")[0]);
     expect(challenge.maskedEmail.endsWith("@example.test")).toBe(true);

@@ -8,6 +8,7 @@ const production = {
   APP_URL: "https://account.example.com/",
   RESEND_API_KEY: "re_test",
   EMAIL_FROM: "Security <security@example.com>",
+  TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
 } as const;
 
 describe("configuration", () => {
@@ -16,7 +17,7 @@ describe("configuration", () => {
     expect(env).toMatchObject({ isProduction: true, devMailbox: false, APP_URL: "https://account.example.com", EMAIL_SEND_TIMEOUT_MS: 8000 });
   });
 
-  it.each(["DATABASE_URL", "AUTH_SECRET", "APP_URL", "RESEND_API_KEY", "EMAIL_FROM"])("fails fast in production without %s, naming it", (variable) => {
+  it.each(["DATABASE_URL", "AUTH_SECRET", "APP_URL", "RESEND_API_KEY", "EMAIL_FROM", "TOTP_ENCRYPTION_KEY"])("fails fast in production without %s, naming it", (variable) => {
     const source: NodeJS.ProcessEnv = { ...production };
     delete source[variable];
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration: ${variable}:`));
@@ -27,6 +28,8 @@ describe("configuration", () => {
     ["APP_URL", "http://account.example.com", /APP_URL: .*https/],
     ["APP_URL", "not a url", /APP_URL/],
     ["DATABASE_URL", "mysql://x", /DATABASE_URL/],
+    ["TOTP_ENCRYPTION_KEY", "c2hvcnQ=", /TOTP_ENCRYPTION_KEY: TOTP_ENCRYPTION_KEY must be 32 bytes/],
+    ["TOTP_ENCRYPTION_KEYS_PREVIOUS", "c2hvcnQ=", /TOTP_ENCRYPTION_KEYS_PREVIOUS/],
   ])("refuses a malformed %s", (variable, value, message) => {
     expect(() => parseEnv({ ...production, [variable]: value })).toThrow(message);
   });

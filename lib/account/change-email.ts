@@ -1,0 +1,121 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { sha256Hex } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { notifyAccountChange } from "@/lib/email/account-notice";
+import { enqueueEmail } from "@/lib/email/outbox";
+import { sendEmail } from "@/lib/email/send";
+import { confirmNewEmailMessage, emailChangedMessage } from "@/lib/email/templates/email-change";
+import { AppError } from "@/lib/errors";
+import { maskEmail } from "@/lib/format";
+import { issueCode, redeemCode } from "@/lib/one-time-code";
+import { CODE_POLICIES } from "@/lib/one-time-code/policy";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
+import type { ConfirmEmailChangeInput, RequestEmailChangeInput } from "@/lib/validation/account";
+
+const PURPOSE = "EMAIL_CHANGE" as const;
+const EXPIRES_IN_HOURS = CODE_POLICIES[PURPOSE].ttlSeconds / 3600;
+
+export type PendingEmailChange = { newEmail: string; expiresAt: string };
+
+/** The change waiting for its code, if any (the user sees the address they typed). */
+export async function getPendingEmailChange(userId: string): Promise<PendingEmailChange | null> {
+  const pending = await db.emailChange.findFirst({
+    where: { userId, confirmedAt: null, code: { consumedAt: null, expiresAt: { gt: new Date() } } },
+    orderBy: { createdAt: "desc" },
+    select: { newEmail: true, code: { select: { expiresAt: true } } },
+  });
+  return pending ? { newEmail: pending.newEmail, expiresAt: pending.code.expiresAt.toISOString() } : null;
+}
+
+/**
+ * Step-up (email code to the current address, plus the second factor when 2FA is on), then a
+ * code to the new address. An address that belongs to another account gets the same answer and
+ * the same pending state, but no email: nobody learns which addresses have accounts, and their
+ * owners are not bothered.
+ */
+export async function requestEmailChange(context: StepUpContext, { newEmail }: RequestEmailChangeInput): Promise<PendingEmailChange> {
+  const { session, meta } = context;
+  const userId = session.user.id;
+  if (newEmail === session.user.email) throw new AppError("EMAIL_UNCHANGED", { fieldErrors: { newEmail: ["That is already your email address"] } });
+
+  const requested = await withStepUp(context, "email.change", { newEmail }, async (tx) => {
+    // One pending change at a time: a new request voids the previous code.
+    await tx.oneTimeCode.updateMany({ where: { emailChange: { userId, confirmedAt: null }, consumedAt: null }, data: { consumedAt: new Date() } });
+    const issued = await issueCode(tx, { purpose: PURPOSE, recipient: newEmail });
+    await tx.emailChange.create({ data: { id: issued.id, userId, oldEmail: session.user.email, newEmail } });
+    const taken = Boolean(await tx.user.findUnique({ where: { email: newEmail }, select: { id: true } }));
+    await recordAuditEvent(tx, {
+      type: "email.change_requested",
+      actor: session.user,
+      target: { type: "email_change", id: issued.id },
+      reason: taken ? "address_taken" : undefined,
+      meta,
+      metadata: { newEmail: maskEmail(newEmail) },
+    });
+    return { issued, taken };
+  });
+
+  const pending = { newEmail, expiresAt: requested.issued.expiresAt.toISOString() };
+  if (requested.taken) return pending;
+  const sent = await sendEmail({ to: newEmail, ...confirmNewEmailMessage({ code: requested.issued.code, expiresInHours: EXPIRES_IN_HOURS }), idempotencyKey: requested.issued.id });
+  if (!sent.ok) {
+    // No email, no usable code: the request is void and can be made again.
+    await db.oneTimeCode.updateMany({ where: { id: requested.issued.id, consumedAt: null }, data: { consumedAt: new Date() } });
+    throw new AppError("EMAIL_SEND_FAILED");
+  }
+  return pending;
+}
+
+/**
+ * The code from the new address switches the account over, in one transaction with: ending every
+ * pending step-up challenge and grant (they were proven by the old inbox), the audit row, one
+ * notice to the old address (new address masked, with a "this wasn't me" link) and one to the new.
+ */
+export async function confirmEmailChange(context: StepUpContext, { code }: ConfirmEmailChangeInput): Promise<{ email: string }> {
+  const { session, meta } = context;
+  const userId = session.user.id;
+  const pending = await db.emailChange.findFirst({
+    where: { userId, confirmedAt: null, code: { consumedAt: null } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, oldEmail: true, newEmail: true },
+  });
+  if (!pending) throw new AppError("CODE_EXPIRED");
+
+  const reportToken = randomBytes(32).toString("base64url");
+  const result = await redeemCode({ id: pending.id, purpose: PURPOSE, code }, async (tx) => {
+    // Taken since the request (someone signed up with it): refuse like a bad code.
+    if (await tx.user.findUnique({ where: { email: pending.newEmail }, select: { id: true } })) throw new AppError("CODE_INVALID");
+    const switched = await tx.user.updateMany({ where: { id: userId, email: pending.oldEmail }, data: { email: pending.newEmail } });
+    if (switched.count !== 1) throw new AppError("CODE_INVALID");
+    await tx.emailChange.update({ where: { id: pending.id }, data: { confirmedAt: new Date(), reportTokenHash: sha256Hex(reportToken) } });
+    await endStepUpFor(tx, userId);
+    await recordAuditEvent(tx, {
+      type: "email.changed",
+      actor: { id: userId, email: pending.newEmail },
+      target: { type: "email_change", id: pending.id },
+      meta,
+      metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail) },
+    });
+    await enqueueEmail(tx, pending.oldEmail, emailChangedMessage({ maskedNewEmail: maskEmail(pending.newEmail), reportToken, at: new Date(), meta }));
+    await notifyAccountChange(tx, context, {
+      to: pending.newEmail,
+      title: "Your email address was changed",
+      summary: "This address now signs in to your account and receives its security emails.",
+    });
+  });
+  if (!result.ok) {
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, { type: "email.change_failed", outcome: "FAILURE", actor: session.user, target: { type: "email_change", id: pending.id }, reason: result.reason.toLowerCase(), meta }),
+    );
+    throw new AppError(result.reason, { attemptsLeft: result.attemptsLeft });
+  }
+  return { email: pending.newEmail };
+}
+
+/** "Use a different address": the pending code stops working. */
+export async function cancelEmailChange(context: StepUpContext): Promise<void> {
+  await db.oneTimeCode.updateMany({ where: { emailChange: { userId: context.session.user.id, confirmedAt: null }, consumedAt: null }, data: { consumedAt: new Date() } });
+}

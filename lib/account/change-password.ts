@@ -1,0 +1,54 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { passwordProblem } from "@/lib/auth/password-policy";
+import { revokeOtherSessions } from "@/lib/auth/sessions";
+import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in";
+import { deriveKey, hmacHex } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { notifyAccountChange } from "@/lib/email/account-notice";
+import { AppError } from "@/lib/errors";
+import { forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { withStepUp } from "@/lib/step-up/grant";
+import type { ChangePasswordInput } from "@/lib/validation/account";
+
+/**
+ * Current password, then step-up (email code, plus the second factor when 2FA is on), then the
+ * change. A wrong current password counts against the same limit as sign-in guesses for this
+ * account, so a stolen session is no faster way to guess it.
+ */
+export async function changePassword(context: StepUpContext, input: ChangePasswordInput): Promise<{ signedOut: number }> {
+  const { session, meta } = context;
+  const problem = passwordProblem(input.newPassword, session.user.email);
+  if (problem) throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: [problem] } });
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: ["Choose a password different from your current one"] } });
+  }
+
+  const limitKey = signInAccountKey(session.user.email);
+  const limit = await hitRateLimit(limitKey, SIGN_IN_LIMITS.perAccount);
+  if (!limit.allowed) {
+    await db.$transaction((tx) => recordAuditEvent(tx, { type: "password.change_failed", outcome: "BLOCKED", actor: session.user, reason: "rate_limited", meta }));
+    throw new AppError("RATE_LIMITED", { retryAfterSeconds: limit.retryAfterSeconds });
+  }
+  const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await db.$transaction((tx) => recordAuditEvent(tx, { type: "password.change_failed", outcome: "FAILURE", actor: session.user, reason: "wrong_password", meta }));
+    throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: ["Your current password is incorrect"] } });
+  }
+  await forgiveRateLimitHit(limitKey);
+
+  const newPasswordDigest = hmacHex(deriveKey("step-up-password-payload"), session.user.id, input.newPassword);
+  const passwordHash = await hashPassword(input.newPassword);
+  return withStepUp(context, "password.change", { newPasswordDigest, signOutOtherSessions: input.signOutOtherSessions }, async (tx) => {
+    await tx.user.update({ where: { id: session.user.id }, data: { passwordHash } });
+    const signedOut = input.signOutOtherSessions ? await revokeOtherSessions(tx, context) : 0;
+    await recordAuditEvent(tx, { type: "password.changed", actor: session.user, target: { type: "user", id: session.user.id }, meta, metadata: { signedOutSessions: signedOut } });
+    await notifyAccountChange(tx, context, {
+      title: "Your password was changed",
+      summary: signedOut ? `Your password was changed and ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.` : "Your password was changed.",
+    });
+    return { signedOut };
+  });
+}

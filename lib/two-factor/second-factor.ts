@@ -1,0 +1,37 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import type { Tx } from "@/lib/db";
+import { enqueueEmail } from "@/lib/email/outbox";
+import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { countRecoveryCodesLeft, spendRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import { acceptTotp } from "@/lib/two-factor/totp";
+import type { SecondFactorProof } from "@/lib/validation/two-factor";
+
+/**
+ * The second proof, for signing in and for high-risk step-up: an authenticator code (each
+ * time step once) or a recovery code (spent, announced and audited in this transaction).
+ */
+export async function acceptSecondFactor(
+  tx: Tx,
+  actor: { user: { id: string; email: string }; meta: RequestMeta; purpose: string },
+  proof: SecondFactorProof,
+): Promise<boolean> {
+  const { user, meta } = actor;
+  if (proof.method === "totp") return acceptTotp(tx, user.id, proof.code);
+  if (!(await spendRecoveryCode(tx, user.id, proof.code))) return false;
+  const left = await countRecoveryCodesLeft(user.id, tx);
+  await recordAuditEvent(tx, { type: "recovery_code.used", actor: user, reason: actor.purpose, meta, metadata: { left } });
+  await enqueueEmail(
+    tx,
+    user.email,
+    securityNoticeMessage({
+      title: "A recovery code was used",
+      summary: `One of your recovery codes was used to ${actor.purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
+      facts: {},
+      at: new Date(),
+      meta,
+    }),
+  );
+  return true;
+}

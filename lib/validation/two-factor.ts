@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export const totpCodeSchema = z
+  .string({ error: "Enter the 6-digit code from your authenticator app" })
+  .regex(/^[0-9]{6}$/, "Enter the 6-digit code from your authenticator app");
+
+export const recoveryCodeSchema = z
+  .string({ error: "Enter one of your recovery codes" })
+  .regex(/^[a-z0-9]{5}-?[a-z0-9]{5}$/i, "Enter a recovery code like abcde-23456");
+
+export const secondFactorProofSchema = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("totp"), code: totpCodeSchema }),
+  z.object({ method: z.literal("recovery_code"), code: recoveryCodeSchema }),
+]);
+export type SecondFactorProof = z.infer<typeof secondFactorProofSchema>;
+
+export const confirmEnrolmentSchema = z.object({ enrolmentId: z.uuid({ error: "Start the set-up again" }), code: totpCodeSchema });
+export type ConfirmEnrolmentInput = z.infer<typeof confirmEnrolmentSchema>;
+
+/** The second page of signing in with 2FA on. */
+export const secondFactorSignInSchema = z.object({
+  method: z.enum(["totp", "recovery_code"]),
+  code: z.string().max(20),
+  next: z.string().max(200).optional(),
+});
