@@ -1,11 +1,13 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { signInWithPassword } from "@/lib/auth/sign-in";
+import { completeSecondFactorSignIn, type SecondFactorSignInResult } from "@/lib/auth/second-factor-sign-in";
+import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
 import { signInSchema } from "@/lib/validation/auth";
+import { secondFactorProofSchema } from "@/lib/validation/two-factor";
 
 declare module "next-auth" {
   interface Session {
@@ -25,12 +27,20 @@ declare module "@auth/core/jwt" {
 /** Carries why a sign-in was refused from `authorize` back to the server action. */
 export class SignInRefused extends CredentialsSignin {
   constructor(
-    readonly reason: "INVALID_CREDENTIALS" | "RATE_LIMITED",
-    readonly retryAfterSeconds = 0,
+    readonly reason: Extract<SignInResult | SecondFactorSignInResult, { ok: false }>["code"],
+    readonly details: { retryAfterSeconds?: number; attemptsLeft?: number; secondFactorToken?: string } = {},
   ) {
     super(reason);
     this.code = "credentials";
   }
+}
+
+function refusal(result: Extract<SignInResult | SecondFactorSignInResult, { ok: false }>): SignInRefused {
+  return new SignInRefused(result.code, {
+    ...("retryAfterSeconds" in result && { retryAfterSeconds: result.retryAfterSeconds }),
+    ...("attemptsLeft" in result && { attemptsLeft: result.attemptsLeft }),
+    ...("token" in result && { secondFactorToken: result.token }),
+  });
 }
 
 // The config is built per request so importing this module (e.g. in `next build`) reads no secrets.
@@ -50,7 +60,20 @@ export const { auth, signIn, signOut } = NextAuth(() => {
           const parsed = signInSchema.safeParse(credentials);
           if (!parsed.success) throw new SignInRefused("INVALID_CREDENTIALS");
           const result = await signInWithPassword(parsed.data, requestMetaFrom(request.headers));
-          if (!result.ok) throw new SignInRefused(result.code, "retryAfterSeconds" in result ? result.retryAfterSeconds : 0);
+          if (!result.ok) throw refusal(result);
+          return { id: result.user.id, sessionId: result.sessionId };
+        },
+      }),
+      // Step two when 2FA is on: the token from step one (a cookie) plus an authenticator or recovery code.
+      Credentials({
+        id: "second-factor",
+        credentials: { token: {}, method: {}, code: {} },
+        async authorize(credentials, request) {
+          const token = typeof credentials.token === "string" ? credentials.token : "";
+          const proof = secondFactorProofSchema.safeParse(credentials);
+          if (!proof.success) throw new SignInRefused("SECOND_FACTOR_INVALID");
+          const result = await completeSecondFactorSignIn(token, proof.data, requestMetaFrom(request.headers));
+          if (!result.ok) throw refusal(result);
           return { id: result.user.id, sessionId: result.sessionId };
         },
       }),

@@ -1,25 +1,18 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
+import { startSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { createSession, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { forgiveRateLimitHit, hitRateLimit, resetRateLimit, type RateRule } from "@/lib/rate-limit";
+import { forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
+import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import type { SignInInput } from "@/lib/validation/auth";
-
-export const SIGN_IN_LIMITS = {
-  perAccount: { limit: 5, windowSeconds: 15 * 60 },
-  perIp: { limit: 30, windowSeconds: 15 * 60 },
-} satisfies Record<string, RateRule>;
-
-/** Password guesses for one account, wherever they come from (sign-in or password change). */
-export function signInAccountKey(email: string): string {
-  return `sign-in:account:${email}`;
-}
 
 export type SignInResult =
   | { ok: true; user: SessionUser; sessionId: string }
   | { ok: false; code: "INVALID_CREDENTIALS" }
+  | { ok: false; code: "SECOND_FACTOR_REQUIRED"; token: string }
   | { ok: false; code: "RATE_LIMITED"; retryAfterSeconds: number };
 
 /**
@@ -33,7 +26,7 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
     hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount),
     ipKey ? hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp) : null,
   ]);
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true, passwordHash: true } });
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true } });
 
   if (!account.allowed || (ip && !ip.allowed)) {
     const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip?.retryAfterSeconds ?? 0);
@@ -57,6 +50,11 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
   }
 
   const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
+  if (user.twoFactorEnabledAt) {
+    // The account's sign-in count is cleared only when the second factor is through too.
+    const token = await db.$transaction((tx) => startSecondFactorSignIn(tx, sessionUser, meta));
+    return { ok: false, code: "SECOND_FACTOR_REQUIRED", token };
+  }
   const sessionId = await db.$transaction(async (tx) => {
     const id = await createSession(tx, user.id, meta);
     await recordAuditEvent(tx, { type: "auth.sign_in", actor: sessionUser, target: { type: "session", id }, meta });

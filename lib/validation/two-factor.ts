@@ -18,8 +18,4 @@ export const confirmEnrolmentSchema = z.object({ enrolmentId: z.uuid({ error: "S
 export type ConfirmEnrolmentInput = z.infer<typeof confirmEnrolmentSchema>;
 
 /** The second page of signing in with 2FA on. */
-export const secondFactorSignInSchema = z.object({
-  method: z.enum(["totp", "recovery_code"]),
-  code: z.string().max(20),
-  next: z.string().max(200).optional(),
-});
+export const secondFactorSignInSchema = secondFactorProofSchema.and(z.object({ next: z.string().max(200).optional() }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { resolveSession } from "@/lib/auth/session";
-import { SIGN_IN_LIMITS, signInWithPassword } from "@/lib/auth/sign-in";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 
