@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
-import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in";
+import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { deriveKey, hmacHex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
