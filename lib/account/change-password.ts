@@ -43,6 +43,8 @@ export async function changePassword(context: StepUpContext, input: ChangePasswo
   const passwordHash = await hashPassword(input.newPassword);
   return withStepUp(context, "password.change", { newPasswordDigest, signOutOtherSessions: input.signOutOtherSessions }, async (tx) => {
     await tx.user.update({ where: { id: session.user.id }, data: { passwordHash } });
+    // A sign-in waiting for its second factor proved the old password: it must not finish.
+    await tx.signInChallenge.updateMany({ where: { userId: session.user.id, consumedAt: null }, data: { consumedAt: new Date() } });
     const signedOut = input.signOutOtherSessions ? await revokeOtherSessions(tx, context) : 0;
     await recordAuditEvent(tx, { type: "password.changed", actor: session.user, target: { type: "user", id: session.user.id }, meta, metadata: { signedOutSessions: signedOut } });
     await notifyAccountChange(tx, context, {

@@ -35,7 +35,8 @@ export async function deliverDueEmails(): Promise<{ sent: number; failed: number
     const result = await sendEmail({ to: row.to, subject: row.subject, text: row.text, html: row.html, idempotencyKey: row.id });
     if (result.ok) {
       sent += 1;
-      await db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: new Date(), lastError: null } });
+      // Once delivered, the body (which may hold a "this wasn't me" link) is not kept.
+      await db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: new Date(), lastError: null, text: "", html: "" } });
     } else {
       await db.emailOutbox.update({ where: { id: row.id }, data: { lastError: result.error } });
       log("warn", "outbox.retry_scheduled", { id: row.id, attempts: row.attempts });

@@ -104,7 +104,7 @@ describe("security notices through the outbox", () => {
     await lib.db.$executeRaw`UPDATE email_outbox SET next_attempt_at = now() - interval '1 second' WHERE id = ${row.id}::uuid`;
     await lib.deliverDueEmails();
     const sent = await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: row.id } });
-    expect(sent).toMatchObject({ attempts: 2, lastError: null });
+    expect(sent).toMatchObject({ attempts: 2, lastError: null, text: "", html: "" });
     expect(sent.sentAt).not.toBeNull();
 
     await lib.db.$executeRaw`UPDATE email_outbox SET next_attempt_at = now() - interval '1 hour' WHERE id = ${row.id}::uuid`;
