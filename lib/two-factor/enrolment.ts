@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { StepUpContext } from "@/lib/step-up/challenge";
-import { withStepUp } from "@/lib/step-up/grant";
+import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { openSecret, sealSecret } from "@/lib/two-factor/secret-box";
@@ -51,7 +51,7 @@ export async function confirmTwoFactorEnrolment(context: StepUpContext, input: C
       AND expires_at > now() AND attempts < ${ENROLMENT_LIMITS.maxAttempts}
     RETURNING secret, attempts`;
   const enrolment = counted[0];
-  if (!enrolment) throw new AppError("CODE_EXPIRED");
+  if (!enrolment) throw new AppError((await enrolmentExhausted(userId, session.id, input.enrolmentId)) ? "TOO_MANY_ATTEMPTS" : "CODE_EXPIRED");
 
   const { secret } = openSecret(userId, enrolment.secret);
   const step = matchTotp(secret, input.code);
@@ -71,6 +71,8 @@ export async function confirmTwoFactorEnrolment(context: StepUpContext, input: C
     });
     // A parallel confirm got here first.
     if (removed.count !== 1 || enabled.count !== 1) throw new AppError("CODE_EXPIRED");
+    // Grants proven by the email code alone must not outlive the stricter rule.
+    await endStepUpFor(tx, userId);
     const recoveryCodes = await replaceRecoveryCodes(tx, userId);
     await recordAuditEvent(tx, { type: "two_factor.enabled", actor: session.user, target: { type: "user", id: userId }, meta });
     await notifyAccountChange(tx, context, {
@@ -79,6 +81,14 @@ export async function confirmTwoFactorEnrolment(context: StepUpContext, input: C
     });
     return { recoveryCodes };
   });
+}
+
+/** Whether the refusal was the attempt limit (not expiry), so the user is told why. */
+async function enrolmentExhausted(userId: string, sessionId: string, enrolmentId: string): Promise<boolean> {
+  const rows = await db.$queryRaw<{ exhausted: boolean }[]>`
+    SELECT attempts >= ${ENROLMENT_LIMITS.maxAttempts} AS exhausted FROM two_factor_enrolments
+    WHERE id = ${enrolmentId}::uuid AND user_id = ${userId}::uuid AND session_id = ${sessionId}::uuid AND expires_at > now()`;
+  return rows[0]?.exhausted ?? false;
 }
 
 export async function assertTwoFactor(userId: string, enabled: boolean): Promise<void> {

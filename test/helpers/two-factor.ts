@@ -33,3 +33,27 @@ export async function storedTwoFactorSecret(userId: string): Promise<string | nu
   const rows = await db.$queryRaw<{ two_factor_secret: string | null }[]>`SELECT two_factor_secret FROM users WHERE id = ${userId}::uuid`;
   return rows[0]?.two_factor_secret ?? null;
 }
+
+/** The TOTP time step the clock is in now. */
+export function currentTotpStep(): number {
+  return Math.floor(Date.now() / 1000 / TOTP_SETTINGS.periodSeconds);
+}
+
+/**
+ * Waits, if needed, until at least `marginSeconds` remain in the current time step, so a code
+ * computed "n steps away" is still n steps away when the server checks it.
+ */
+export async function awayFromStepEdge(marginSeconds = 4): Promise<void> {
+  const periodMs = TOTP_SETTINGS.periodSeconds * 1000;
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < marginSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+/** A 6-digit code that no step in the ±1 window of `secret` produces right now. */
+export function notATotpFor(secret: string): string {
+  const valid = new Set([-1, 0, 1].map((steps) => totpCode(secret, steps)));
+  for (let n = 0; ; n++) {
+    const candidate = String(n).padStart(6, "0");
+    if (!valid.has(candidate)) return candidate;
+  }
+}

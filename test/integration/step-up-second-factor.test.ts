@@ -1,0 +1,372 @@
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { verifyStepUpAction } from "@/app/step-up/actions";
+import { requestEmailChange } from "@/lib/account/change-email";
+import { initialActionState } from "@/lib/actions/state";
+import { createApiToken } from "@/lib/api-tokens/create";
+import { db, disconnectDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { maskEmail } from "@/lib/format";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { withStepUp } from "@/lib/step-up/grant";
+import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
+import { verifyStepUp } from "@/lib/step-up/verify";
+import { acceptTotp } from "@/lib/two-factor/totp";
+import { verifyStepUpSchema } from "@/lib/validation/step-up";
+import { randomEmail } from "@/test/helpers/fixtures";
+import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import {
+  auditCount,
+  codeAttempts,
+  completeStepUp,
+  expectAppError,
+  expectStepUpRequired,
+  failureState,
+  latestStepUpCode,
+  newContext,
+  newStepUpUser,
+  passTime,
+  tokenRequest,
+  triggerChallenge,
+  wrongCode,
+} from "@/test/helpers/step-up";
+import { awayFromStepEdge, currentTotpStep, enableTwoFactorFor, notATotpFor, totpCode } from "@/test/helpers/two-factor";
+
+const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
+vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
+vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("next/server", () => ({
+  after: (callback: () => unknown) => {
+    request.state.deferred.push(callback);
+  },
+}));
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+const ACTIONS = Object.keys(STEP_UP_POLICY) as StepUpAction[];
+
+/** A well-formed payload for each protected action; an action without one fails its tests. */
+function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
+  const payloads: Partial<{ [Action in StepUpAction]: StepUpPayloads[Action] }> & Record<string, unknown> = {
+    "api_token.create": tokenRequest("second-factor"),
+    "api_token.revoke": { tokenId: crypto.randomUUID(), name: "ci-deploy" },
+    "admin.api_token.revoke": { tokenId: crypto.randomUUID(), name: "ci-deploy", owner: randomEmail("owner") },
+    "session.revoke": { sessionId: crypto.randomUUID(), device: "Chrome 130 on Linux" },
+    "session.revoke_others": {},
+    "two_factor.enable": {},
+    "two_factor.disable": {},
+    "recovery_codes.regenerate": {},
+    "email.change": { newEmail: randomEmail("new") },
+    "password.change": { newPasswordDigest: "ab".repeat(32), signOutOtherSessions: true },
+  };
+  if (!(action in payloads)) throw new Error(`no sample payload for ${action}: add one here`);
+  return payloads[action] as StepUpPayloads[A];
+}
+
+async function lastStep(userId: string): Promise<number | null> {
+  const { totpLastStep } = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { totpLastStep: true } });
+  return totpLastStep === null ? null : Number(totpLastStep);
+}
+
+async function grants(sessionId: string) {
+  return db.stepUpGrant.findMany({ where: { sessionId, consumedAt: null }, select: { mode: true, action: true } });
+}
+
+function checkTotp(userId: string, code: string): Promise<boolean> {
+  return db.$transaction((tx) => acceptTotp(tx, userId, code));
+}
+
+async function signedInWithTwoFactor(label: string): Promise<{ context: StepUpContext; userId: string; email: string; secret: string; recoveryCodes: string[] }> {
+  const { user, context } = await newStepUpUser(label);
+  const { secret, recoveryCodes } = await enableTwoFactorFor(user);
+  return { context, userId: user.id, email: user.email, secret, recoveryCodes };
+}
+
+describe("which step-ups ask for the second factor", () => {
+  it("the policy marks the high-risk, single-use actions, and only those", () => {
+    const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].secondFactor).sort();
+    expect(high).toEqual(["email.change", "password.change", "two_factor.disable", "two_factor.enable"]);
+    for (const action of high) expect(STEP_UP_POLICY[action].grant).toBe("single_use");
+    for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo")) expect(STEP_UP_POLICY[action].secondFactor).toBe(false);
+  });
+
+  describe.each(ACTIONS)("%s", (action) => {
+    const high = STEP_UP_POLICY[action].secondFactor;
+
+    it(`with 2FA on the challenge says secondFactor: ${high}, and verify ${high ? "needs" : "does not need"} it`, async () => {
+      const { context, userId, secret } = await signedInWithTwoFactor(`sf-on-${action}`);
+      const challenge = await triggerChallenge(context, action, samplePayload(action));
+      expect(challenge.secondFactor).toBe(high);
+      const code = await latestStepUpCode(context.session.user.email);
+
+      if (high) {
+        await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+        expect(await codeAttempts(challenge.id)).toBe(0);
+        expect(await grants(context.session.id)).toEqual([]);
+        await awayFromStepEdge();
+        await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+        expect(await lastStep(userId)).toBe(currentTotpStep());
+      } else {
+        await verifyStepUp(context, { challengeId: challenge.id, code });
+        expect(await lastStep(userId)).toBeNull();
+      }
+      expect(await grants(context.session.id)).toEqual([{ mode: STEP_UP_POLICY[action].grant === "sudo" ? "SUDO" : "SINGLE_USE", action }]);
+    });
+
+    it("with 2FA off the challenge says secondFactor: false, and the email code alone is enough", async () => {
+      const { context } = await newStepUpUser(`sf-off-${action}`);
+      const challenge = await triggerChallenge(context, action, samplePayload(action));
+      expect(challenge.secondFactor).toBe(false);
+      await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(context.session.user.email) });
+      expect(await grants(context.session.id)).toHaveLength(1);
+    });
+  });
+
+  it("a sudo action with 2FA on: no second factor asked, and one sent anyway is not looked at", async () => {
+    const { context, userId, secret } = await signedInWithTwoFactor("sf-sudo");
+    const challenge = await expectStepUpRequired(createApiToken(context, tokenRequest("ci")));
+    expect(challenge.secondFactor).toBe(false);
+    await awayFromStepEdge();
+    const totp = totpCode(secret);
+
+    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(context.session.user.email), secondFactor: { method: "totp", code: totp } });
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verified", reason: "sudo" } })).toBe(1);
+    await createApiToken(context, tokenRequest("ci"));
+    expect(await db.apiToken.count({ where: { userId } })).toBe(1);
+    // The authenticator's time step was not spent.
+    expect(await lastStep(userId)).toBeNull();
+    expect(await checkTotp(userId, totp)).toBe(true);
+  });
+
+  it("turning 2FA on while a challenge is pending raises the bar for it at once", async () => {
+    const { user, context } = await newStepUpUser("sf-mid-challenge");
+    const challenge = await triggerChallenge(context, "email.change", { newEmail: randomEmail("new") });
+    expect(challenge.secondFactor).toBe(false);
+    const { secret } = await enableTwoFactorFor(user);
+    const code = await latestStepUpCode(user.email);
+
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+    expect(await grants(context.session.id)).toEqual([]);
+    await awayFromStepEdge();
+    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+    expect(await grants(context.session.id)).toHaveLength(1);
+  });
+});
+
+describe("the second factor is looked at only after the email code is right", () => {
+  it("a wrong email code with a right authenticator code: refused as a wrong email code, the time step not spent", async () => {
+    const { context, userId, email, secret } = await signedInWithTwoFactor("sf-wrong-email-totp");
+    const challenge = await triggerChallenge(context, "password.change", samplePayload("password.change"));
+    const code = await latestStepUpCode(email);
+    await awayFromStepEdge(6);
+    const totp = totpCode(secret);
+
+    const error = await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "totp", code: totp } }), "CODE_INVALID");
+    expect(error.details.attemptsLeft).toBe(4);
+    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect((await failureState(userId)).failures).toBe(1);
+    expect(await lastStep(userId)).toBeNull();
+    expect(await grants(context.session.id)).toEqual([]);
+
+    // The same authenticator code still works with the right email code.
+    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } });
+    expect(await lastStep(userId)).toBe(currentTotpStep());
+    expect(await grants(context.session.id)).toHaveLength(1);
+    expect((await failureState(userId)).failures).toBe(0);
+  });
+
+  it("a wrong email code with a right recovery code: the recovery code is not spent", async () => {
+    const { context, userId, email, recoveryCodes } = await signedInWithTwoFactor("sf-wrong-email-recovery");
+    const challenge = await triggerChallenge(context, "email.change", samplePayload("email.change"));
+    const code = await latestStepUpCode(email);
+    const recoveryCode = recoveryCodes[0] as string;
+
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "recovery_code", code: recoveryCode } }), "CODE_INVALID");
+    expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
+    expect(await auditCount("recovery_code.used", userId)).toBe(0);
+    expect(await db.emailOutbox.count({ where: { to: email, subject: "A recovery code was used" } })).toBe(0);
+
+    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "recovery_code", code: recoveryCode } });
+    expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(9);
+    expect(await auditCount("recovery_code.used", userId)).toBe(1);
+  });
+});
+
+describe("wrong second factors are limited like wrong email codes", () => {
+  it("5 per challenge (then even the right pair is refused), and 10 in a row across challenges lock step-up", async () => {
+    const { context, userId, email, secret } = await signedInWithTwoFactor("sf-limits");
+    const first = await triggerChallenge(context, "email.change", samplePayload("email.change"));
+    const firstCode = await latestStepUpCode(email);
+    await awayFromStepEdge(10);
+    const wrong = { method: "totp" as const, code: notATotpFor(secret) };
+
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const error = await expectAppError(verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: wrong }), "SECOND_FACTOR_INVALID");
+      expect(error.details.attemptsLeft).toBe(5 - attempt);
+    }
+    await expectAppError(verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: { method: "totp", code: totpCode(secret) } }), "TOO_MANY_ATTEMPTS");
+    expect(await codeAttempts(first.id)).toBe(5);
+    expect(await lastStep(userId)).toBeNull();
+    expect((await failureState(userId)).failures).toBe(5);
+
+    const second = await triggerChallenge(context, "email.change", samplePayload("email.change"));
+    const secondCode = await latestStepUpCode(email);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await expectAppError(verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }), "SECOND_FACTOR_INVALID");
+    }
+    await expectAppError(verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }), "STEP_UP_LOCKED");
+    expect(await auditCount("step_up.locked", userId)).toBe(1);
+    expect((await failureState(userId)).lockedUntil).not.toBeNull();
+    expect(await grants(context.session.id)).toEqual([]);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(10);
+  });
+});
+
+describe("bad second-factor input", () => {
+  const challengeId = crypto.randomUUID();
+  const badCodes: [string, unknown][] = [
+    ["5 digits", "12345"],
+    ["7 digits", "1234567"],
+    ["a letter", "12a456"],
+    ["surrounding spaces", " 123456 "],
+    ["empty", ""],
+    ["Arabic-Indic digits", "١٢٣٤٥٦"],
+    ["full-width digits", "１２３４５６"],
+    ["an array", ["123456"]],
+    ["an object", { code: "123456" }],
+    ["a number", 123456],
+    ["null", null],
+  ];
+
+  it("a well-formed request parses (the baseline the cases below differ from)", () => {
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(true);
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success).toBe(true);
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success).toBe(true);
+  });
+
+  it.each(badCodes)("an authenticator code with %s is refused", (_label, code) => {
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code } }).success).toBe(false);
+  });
+
+  it.each(badCodes)("an email code with %s is refused", (_label, code) => {
+    expect(verifyStepUpSchema.safeParse({ challengeId, code, secondFactor: { method: "totp", code: "123456" } }).success).toBe(false);
+  });
+
+  it.each<[string, unknown]>([
+    ["too short", "abcd-23456"],
+    ["too long", "abcde-234567"],
+    ["two dashes", "abcde--23456"],
+    ["a space", "abcde 23456"],
+    ["surrounding spaces", " abcde-23456 "],
+    ["empty", ""],
+    ["full-width letters", "ａｂｃｄｅ-23456"],
+    ["an array", ["abcde-23456"]],
+    ["an object", { code: "abcde-23456" }],
+  ])("a recovery code %s is refused", (_label, code) => {
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(false);
+  });
+
+  it.each<[string, unknown]>([
+    ["an unknown method", { method: "sms", code: "123456" }],
+    ["no method", { code: "123456" }],
+    ["no code", { method: "totp" }],
+    ["a bare string", "123456"],
+    ["an array", [{ method: "totp", code: "123456" }]],
+    ["null", null],
+  ])("a second factor that is %s is refused", (_label, secondFactor) => {
+    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor }).success).toBe(false);
+  });
+
+  it("through the server action: a validation error, and nothing is spent", async () => {
+    const { context, userId, email, secret, recoveryCodes } = await signedInWithTwoFactor("sf-bad-input");
+    request.state.session = context.session;
+    request.state.headers = sameOriginHeaders(getEnv().APP_URL);
+    const challenge = await triggerChallenge(context, "two_factor.disable", {});
+    const code = await latestStepUpCode(email);
+    await awayFromStepEdge(8);
+    const totp = totpCode(secret);
+
+    for (const secondFactor of [
+      { method: "totp", code: ` ${totp} ` },
+      { method: "totp", code: [totp] },
+      { method: "totp", code: totp.replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit))) },
+      { method: "recovery_code", code: `${recoveryCodes[0]}\n` },
+      { method: "sms", code: totp },
+      totp,
+    ]) {
+      expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, secondFactor })).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+    }
+    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect((await failureState(userId)).failures).toBe(0);
+    expect(await lastStep(userId)).toBeNull();
+    expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
+    expect(await grants(context.session.id)).toEqual([]);
+
+    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } })).toEqual({ ok: true });
+    expect(await grants(context.session.id)).toHaveLength(1);
+  });
+});
+
+describe("a single-use grant is bound to its payload", () => {
+  it("email.change verified for address A does not change to address B (or from another session), and works once for A", async () => {
+    const { context, userId, email, secret } = await signedInWithTwoFactor("sf-payload");
+    const addressA = randomEmail("a");
+    const addressB = randomEmail("b");
+
+    const challengeA = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressA }));
+    expect(challengeA).toMatchObject({ action: "email.change", secondFactor: true, description: `change your email address to ${maskEmail(addressA)}` });
+    await awayFromStepEdge();
+    await verifyStepUp(context, { challengeId: challengeA.id, code: await latestStepUpCode(email), secondFactor: { method: "totp", code: totpCode(secret) } });
+
+    const challengeB = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressB }));
+    expect(challengeB.id).not.toBe(challengeA.id);
+    expect(challengeB.description).toBe(`change your email address to ${maskEmail(addressB)}`);
+    const otherSession = await newContext(context.session.user);
+    await expectStepUpRequired(requestEmailChange(otherSession, { newEmail: addressA }));
+    expect(await db.emailChange.count({ where: { userId } })).toBe(0);
+    expect(await grants(context.session.id)).toHaveLength(1);
+
+    await requestEmailChange(context, { newEmail: addressA });
+    expect(await db.emailChange.findMany({ where: { userId }, select: { newEmail: true } })).toEqual([{ newEmail: addressA }]);
+    expect(await grants(context.session.id)).toEqual([]);
+
+    // Spent: the same request again needs a new step-up.
+    await passTime(context, 120);
+    await expectStepUpRequired(requestEmailChange(context, { newEmail: addressA }));
+    expect(await db.emailChange.count({ where: { userId } })).toBe(1);
+  });
+
+  it("password.change verified for one payload cannot run with a swapped one", async () => {
+    const { context, secret, email } = await signedInWithTwoFactor("sf-payload-password");
+    const verified = { newPasswordDigest: "cd".repeat(32), signOutOtherSessions: true };
+    const swapped = [
+      { newPasswordDigest: "cd".repeat(32), signOutOtherSessions: false },
+      { newPasswordDigest: "ef".repeat(32), signOutOtherSessions: true },
+    ];
+    await awayFromStepEdge();
+    const challenge = await triggerChallenge(context, "password.change", verified);
+    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(email), secondFactor: { method: "totp", code: totpCode(secret) } });
+
+    let ran = 0;
+    const change = async () => {
+      ran += 1;
+    };
+    for (const payload of swapped) await expectStepUpRequired(withStepUp(context, "password.change", payload, change));
+    expect(ran).toBe(0);
+    await withStepUp(context, "password.change", { signOutOtherSessions: true, newPasswordDigest: "cd".repeat(32) }, change);
+    expect(ran).toBe(1);
+    expect(await grants(context.session.id)).toEqual([]);
+  });
+
+  it("sudo grants do not stand in for a high-risk action", async () => {
+    const { context, userId } = await signedInWithTwoFactor("sf-sudo-not-enough");
+    await completeStepUp(context, "api_token.create", tokenRequest("unlock"));
+    expect(await grants(context.session.id)).toEqual([{ mode: "SUDO", action: "api_token.create" }]);
+    const challenge = await expectStepUpRequired(requestEmailChange(context, { newEmail: randomEmail("sudo") }));
+    expect(challenge.secondFactor).toBe(true);
+    expect(await db.emailChange.count({ where: { userId } })).toBe(0);
+  });
+});
