@@ -1,30 +1,19 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 /** The one and only view of a new token's plaintext; it lives in this component's props and nowhere else. */
 export function CreatedToken({ token, onDone }: { token: string; onDone: () => void }) {
   const fieldId = useId();
   const fieldRef = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<string | null>(null);
 
   // The submit button that had focus is gone; put the user on the token itself.
   useEffect(() => {
     fieldRef.current?.focus();
     fieldRef.current?.select();
   }, []);
-
-  const copy = async () => {
-    setCopied(null);
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied("Copied");
-    } catch {
-      fieldRef.current?.select();
-      setCopied("Couldn't copy automatically. The token is selected: press Ctrl+C (⌘C on a Mac).");
-    }
-  };
 
   return (
     <div className="space-y-5">
@@ -52,18 +41,15 @@ export function CreatedToken({ token, onDone }: { token: string; onDone: () => v
           className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2.5 font-mono text-sm text-slate-900 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
         />
       </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <Button variant="secondary" onClick={copy} className="shrink-0">
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6">
-            <rect x="7" y="7" width="10" height="10" rx="2" />
-            <path d="M13 7V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h2" />
-          </svg>
-          Copy token
-        </Button>
-        <div role="status" aria-atomic="true" className={`text-sm font-medium ${copied === "Copied" ? "text-emerald-700" : "text-slate-700"}`}>
-          {copied}
-        </div>
-      </div>
+      <CopyButton
+        text={token}
+        onCopyFailed={() => {
+          fieldRef.current?.select();
+          return "Couldn't copy automatically. The token is selected: press Ctrl+C (⌘C on a Mac).";
+        }}
+      >
+        Copy token
+      </CopyButton>
       <div className="flex justify-end border-t border-slate-200 pt-5">
         <Button onClick={onDone}>Done</Button>
       </div>

@@ -3,9 +3,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, type Resolver } from "react-hook-form";
+import { z } from "zod";
 import { resendStepUpCodeAction, verifyStepUpAction } from "@/app/step-up/actions";
 import { TextField } from "@/components/forms/text-field";
+import { useFocusField } from "@/components/forms/use-focus-field";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
@@ -15,9 +17,35 @@ import { errorMessage } from "@/lib/errors";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
 import { normalizeCodeInput } from "@/lib/validation/auth";
 import { verifyStepUpSchema } from "@/lib/validation/step-up";
+import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/lib/validation/two-factor";
 
-const codeFormSchema = verifyStepUpSchema.pick({ code: true });
-type CodeForm = { code: string };
+type Method = SecondFactorProof["method"];
+/** "none": the emailed code alone; otherwise the second proof the user is giving with it. */
+type ProofMode = "none" | Method;
+type CodeForm = { code: string; secondCode: string; mode: ProofMode };
+
+const emailCodeSchema = verifyStepUpSchema.shape.code;
+const PROOF_SCHEMAS: Record<ProofMode, z.ZodType<Partial<CodeForm>, Partial<CodeForm>>> = {
+  none: z.object({ code: emailCodeSchema }),
+  totp: z.object({ code: emailCodeSchema, secondCode: totpCodeSchema }),
+  recovery_code: z.object({ code: emailCodeSchema, secondCode: recoveryCodeSchema }),
+};
+// Both fields are checked together, so both errors show at once; `mode` picks the rules.
+const proofResolver: Resolver<CodeForm> = (values, context, options) =>
+  (zodResolver(PROOF_SCHEMAS[values.mode]) as unknown as Resolver<CodeForm>)(values, context, options);
+
+const SECOND_FIELD: Record<Method, { label: string; description: string; switchTo: string }> = {
+  totp: {
+    label: "2. Code from your authenticator app",
+    description: "The 6-digit code your app shows for this account right now.",
+    switchTo: "Use a recovery code instead",
+  },
+  recovery_code: {
+    label: "2. Recovery code",
+    description: "One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once.",
+    switchTo: "Use your authenticator app instead",
+  },
+};
 
 type StepUpDialogProps = {
   challenge: StepUpChallengeDto;
@@ -27,7 +55,10 @@ type StepUpDialogProps = {
 
 type Failure = { message: string; lockedUntil?: number; exhausted?: boolean };
 
-/** Asks for the emailed code; stays open (and keeps the challenge) until verified or cancelled. */
+/**
+ * Asks for the emailed code, and for a high-risk change with 2FA on also an authenticator or recovery
+ * code, both sent in one verify; stays open (and keeps the challenge) until verified or cancelled.
+ */
 export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel }: StepUpDialogProps) {
   const [challenge, setChallenge] = useState(initialChallenge);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -36,35 +67,65 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
   // run() inside one would keep these "pending" until the modal closed.
   const [verifying, setVerifying] = useState(false);
   const [resending, setResending] = useState(false);
+  const [mode, setMode] = useState<ProofMode>(initialChallenge.secondFactor ? "totp" : "none");
   const now = useNow();
-  const form = useForm<CodeForm>({ resolver: zodResolver(codeFormSchema), defaultValues: { code: "" } });
+  const form = useForm<CodeForm>({ resolver: proofResolver, defaultValues: { code: "", secondCode: "", mode } });
+  const twoProofs = mode !== "none";
+  // After a render: a switched field is a new element, and a refusal re-enables the form.
+  const focus = useFocusField(form);
 
   const expiresIn = secondsUntil(challenge.expiresAt, now);
   const resendIn = secondsUntil(challenge.resendAvailableAt, now);
   const locked = failure?.lockedUntil !== undefined && failure.lockedUntil > now;
   const codeUsable = !locked && !failure?.exhausted && expiresIn > 0;
 
-  const restartEntry = () => {
-    form.reset({ code: "" });
-    form.setFocus("code");
+  /** Empties the field that must be typed again and puts the cursor in it. */
+  const restartEntry = (field: "code" | "secondCode" = "code") => {
+    form.resetField(field);
+    focus(field);
   };
 
-  const verify = form.handleSubmit(async ({ code }) => {
+  const switchMethod = () => {
+    const next: Method = mode === "totp" ? "recovery_code" : "totp";
+    setMode(next);
+    form.setValue("mode", next);
+    form.resetField("secondCode");
+    // The field is replaced (other label, keyboard and autofill); put the cursor in the new one.
+    focus("secondCode");
+  };
+
+  const verify = form.handleSubmit(async ({ code, secondCode }) => {
     setNotice(null);
     setVerifying(true);
-    const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code }).catch(() => null);
+    const secondFactor = mode === "none" ? undefined : { method: mode, code: secondCode };
+    const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, ...(secondFactor && { secondFactor }) }).catch(() => null);
     setVerifying(false);
     if (result?.ok) return onVerified();
     if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
     const message = result.message ?? errorMessage("INTERNAL");
-    if (result.code === "STEP_UP_LOCKED" || result.code === "TOO_MANY_ATTEMPTS") form.reset({ code: "" });
+    if (result.code === "STEP_UP_LOCKED" || result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
+      form.resetField("code");
+      form.resetField("secondCode");
+    }
     if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
-    if (result.code === "TOO_MANY_ATTEMPTS") {
+    if (result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
       return setFailure({ message: "Too many incorrect codes for this request. Cancel, then try the change again to get a new code.", exhausted: true });
     }
     if (result.attemptsLeft !== undefined) setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
-    setFailure({ message });
-    restartEntry();
+    if (result.code === "SECOND_FACTOR_REQUIRED") {
+      // Two-step verification was turned on since the code was sent: the same code still works, with the second proof.
+      setMode("totp");
+      form.setValue("mode", "totp");
+      setFailure({ message });
+      return focus("secondCode");
+    }
+    if (result.code === "SECOND_FACTOR_INVALID") {
+      // The emailed code was right and stays usable: only the second code needs typing again.
+      setFailure({ message });
+      return restartEntry("secondCode");
+    }
+    setFailure({ message: twoProofs && result.code === "CODE_INVALID" ? emailCodeFailure(result.attemptsLeft) : message });
+    restartEntry("code");
   });
 
   const resend = async () => {
@@ -76,7 +137,7 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
       setChallenge(result.challenge);
       setFailure(null);
       setNotice(result.message ?? "We sent a new code.");
-      return restartEntry();
+      return restartEntry("code");
     }
     if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
     if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
@@ -99,10 +160,17 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
           </ModalIcon>
         }
         description={
-          <>
-            To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter the 6-digit code we just emailed to{" "}
-            <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>.
-          </>
+          twoProofs ? (
+            <>
+              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter two codes: the one we just emailed to{" "}
+              <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>, then one from your authenticator app or a recovery code.
+            </>
+          ) : (
+            <>
+              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter the 6-digit code we just emailed to{" "}
+              <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>.
+            </>
+          )
         }
         // Radix would focus the first focusable element; the code field is what the user needs.
         onOpenAutoFocus={(event) => {
@@ -117,7 +185,7 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
           <TextField
             form={form}
             name="code"
-            label="6-digit code"
+            label={twoProofs ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
             autoComplete="one-time-code"
             inputMode="numeric"
             spellCheck={false}
@@ -128,6 +196,31 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
             className="text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
             description={codeUsable ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : undefined}
           />
+          {mode !== "none" && (
+            <div className="space-y-2">
+              <TextField
+                key={mode}
+                form={form}
+                name="secondCode"
+                label={SECOND_FIELD[mode].label}
+                description={codeUsable ? SECOND_FIELD[mode].description : undefined}
+                disabled={!codeUsable}
+                spellCheck={false}
+                {...(mode === "totp"
+                  ? { autoComplete: "one-time-code", inputMode: "numeric" as const, maxLength: 12, placeholder: "123456", normalize: normalizeCodeInput }
+                  : { autoComplete: "off", autoCapitalize: "none", maxLength: 24, placeholder: "abcde-23456", normalize: normalizeRecoveryCodeInput })}
+                className="text-center font-mono text-xl tracking-[0.2em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
+              />
+              <button
+                type="button"
+                onClick={switchMethod}
+                disabled={!codeUsable}
+                className="rounded-sm text-sm font-medium text-indigo-700 hover:underline disabled:cursor-not-allowed disabled:text-slate-400 disabled:no-underline"
+              >
+                {SECOND_FIELD[mode].switchTo}
+              </button>
+            </div>
+          )}
           <div className="flex items-center gap-2 text-sm">
             <ClockIcon />
             {expiresIn > 0 && (
@@ -157,6 +250,17 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
       </Modal>
     </Dialog.Root>
   );
+}
+
+/** With two codes in the dialog, say which one was wrong. */
+function emailCodeFailure(attemptsLeft?: number): string {
+  if (!attemptsLeft) return errorMessage("CODE_INVALID");
+  return `The code from the email is incorrect. ${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
+}
+
+/** Recovery codes are read off paper: spaces typed or pasted in between are dropped. */
+function normalizeRecoveryCodeInput(raw: string): string {
+  return raw.replace(/\s/g, "");
 }
 
 function lockedFailure(retryAfterSeconds = 60): Failure {

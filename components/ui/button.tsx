@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ComponentPropsWithRef } from "react";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -9,7 +9,7 @@ const VARIANTS: Record<Variant, string> = {
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
 };
 
-export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; pending?: boolean; pendingText?: string };
+export type ButtonProps = ComponentPropsWithRef<"button"> & { variant?: Variant; pending?: boolean; pendingText?: string };
 
 export function Button({ variant = "primary", pending = false, pendingText, className = "", children, disabled, type = "button", ...rest }: ButtonProps) {
   return (

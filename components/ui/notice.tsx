@@ -1,11 +1,12 @@
 import type { ReactNode } from "react";
 
-export type Tone = "error" | "success" | "info";
+export type Tone = "error" | "success" | "info" | "warning";
 
 const TONES: Record<Tone, string> = {
   error: "bg-red-50 text-red-800 ring-red-200",
   success: "bg-emerald-50 text-emerald-800 ring-emerald-200",
   info: "bg-sky-50 text-sky-900 ring-sky-200",
+  warning: "bg-amber-50 text-amber-900 ring-amber-200",
 };
 
 export function Notice({ tone, children }: { tone: Tone; children: ReactNode }) {

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { EmailSection } from "@/components/account/email-section";
+import { PasswordSection } from "@/components/account/password-section";
 import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
 import { SessionsSection } from "@/components/sessions/sessions-section";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
+import { getPendingEmailChange } from "@/lib/account/change-email";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { requireSession } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/sessions";
+import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -19,9 +23,18 @@ const SECTIONS = [
 
 export default async function SecurityPage() {
   const session = await requireSession();
-  const [tokens, sessions] = await Promise.all([listApiTokens(session.user.id), listActiveSessions(session.user.id, session.id)]);
-  const built: Partial<Record<(typeof SECTIONS)[number]["id"], (props: { headingId: string; title: string; description: string }) => ReactNode>> = {
+  const userId = session.user.id;
+  const [tokens, twoFactor, pendingEmailChange, sessions] = await Promise.all([
+    listApiTokens(userId),
+    getTwoFactorStatus(userId),
+    getPendingEmailChange(userId),
+    listActiveSessions(userId, session.id),
+  ]);
+  const built: Record<(typeof SECTIONS)[number]["id"], (props: { headingId: string; title: string; description: string }) => ReactNode> = {
     "api-tokens": (props) => <ApiTokensSection {...props} tokens={tokens} />,
+    "two-step": (props) => <TwoFactorSection {...props} status={twoFactor} accountEmail={session.user.email} />,
+    email: (props) => <EmailSection {...props} currentEmail={session.user.email} pending={pendingEmailChange} />,
+    password: (props) => <PasswordSection {...props} />,
     sessions: (props) => <SessionsSection {...props} sessions={sessions} />,
   };
   return (
@@ -32,25 +45,9 @@ export default async function SecurityPage() {
           Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security settings.
         </p>
       </div>
-      {SECTIONS.map((section) => {
-        const render = built[section.id];
-        const props = { headingId: `${section.id}-heading`, title: section.title, description: section.description };
-        return render ? (
-          <div key={section.id}>{render(props)}</div>
-        ) : (
-          <Card key={section.id} labelledBy={`${section.id}-heading`}>
-            <CardHeader
-              id={`${section.id}-heading`}
-              title={section.title}
-              description={section.description}
-              action={<span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Coming soon</span>}
-            />
-            <CardBody>
-              <p className="text-sm text-slate-600">This section is on its way.</p>
-            </CardBody>
-          </Card>
-        );
-      })}
+      {SECTIONS.map((section) => (
+        <div key={section.id}>{built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}</div>
+      ))}
     </div>
   );
 }

@@ -1,0 +1,211 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect, useRef, useState } from "react";
+import { useForm, type Path, type Resolver } from "react-hook-form";
+import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/app/settings/security/actions";
+import { TextField } from "@/components/forms/text-field";
+import { useFocusField } from "@/components/forms/use-focus-field";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LiveMessage, Notice } from "@/components/ui/notice";
+import type { PendingEmailChange } from "@/lib/account/change-email";
+import { errorMessage } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format";
+import { confirmEmailChangeSchema, requestEmailChangeSchema, type ConfirmEmailChangeInput, type RequestEmailChangeInput } from "@/lib/validation/account";
+import { normalizeCodeInput } from "@/lib/validation/auth";
+
+type EmailSectionProps = {
+  headingId: string;
+  title: string;
+  description: string;
+  currentEmail: string;
+  pending: PendingEmailChange | null;
+};
+
+type Result = { ok: boolean; message: string };
+
+/**
+ * Change of address in two steps: step-up (proves the current inbox), then a code sent to the new
+ * address, entered here. The account keeps its address until that code is entered.
+ */
+export function EmailSection({ headingId, title, description, currentEmail, pending: initialPending }: EmailSectionProps) {
+  const [pending, setPending] = useState(initialPending);
+  const [result, setResult] = useState<Result | null>(null);
+  // After a step, focus goes where the user continues: set only by their actions, never on page load.
+  const [focus, setFocus] = useState<"notice" | "form" | null>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (focus === "notice") noticeRef.current?.focus();
+  }, [focus, result]);
+
+  return (
+    <Card labelledBy={headingId}>
+      <CardHeader id={headingId} title={title} description={description} />
+      <CardBody className="space-y-5">
+        <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="font-medium text-slate-600">Current address</dt>
+          <dd className="font-medium text-slate-900 [overflow-wrap:anywhere]">{currentEmail}</dd>
+        </dl>
+        <div ref={noticeRef} tabIndex={-1} className="outline-none!">
+          <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
+        </div>
+        {pending ? (
+          <ConfirmForm
+            pending={pending}
+            currentEmail={currentEmail}
+            autoFocus={focus === "form"}
+            onResult={(outcome, next) => {
+              setResult(outcome);
+              if (next === "pending") return;
+              setPending(null);
+              setFocus(next === "cancelled" ? "form" : "notice");
+            }}
+          />
+        ) : (
+          <RequestForm
+            currentEmail={currentEmail}
+            autoFocus={focus === "form"}
+            onRequested={(next) => {
+              setResult(null);
+              setPending(next);
+              setFocus("form");
+            }}
+            onResult={(outcome) => {
+              setResult(outcome);
+              setFocus(null);
+            }}
+          />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+type RequestFormProps = {
+  currentEmail: string;
+  autoFocus: boolean;
+  onRequested: (pending: PendingEmailChange) => void;
+  onResult: (result: Result | null) => void;
+};
+
+function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: RequestFormProps) {
+  const { run } = useStepUp();
+  const [submitting, setSubmitting] = useState(false);
+  const form = useForm<RequestEmailChangeInput>({
+    resolver: zodResolver(requestEmailChangeSchema) as unknown as Resolver<RequestEmailChangeInput>,
+    defaultValues: { newEmail: "" },
+  });
+
+  const focus = useFocusField(form);
+
+  useEffect(() => {
+    if (autoFocus) form.setFocus("newEmail");
+  }, [autoFocus, form]);
+
+  const submit = form.handleSubmit(async ({ newEmail }) => {
+    onResult(null);
+    if (newEmail === currentEmail) return form.setError("newEmail", { type: "client", message: "That is already your email address" }, { shouldFocus: true });
+    setSubmitting(true);
+    const result = await run(requestEmailChangeAction, { newEmail });
+    setSubmitting(false);
+    if (result.ok && result.data) return onRequested(result.data);
+    const fields = Object.entries(result.fieldErrors ?? {});
+    for (const [field, messages] of fields) form.setError(field as Path<RequestEmailChangeInput>, { type: "server", message: messages.join(" ") });
+    if (fields[0]) focus(fields[0][0] as Path<RequestEmailChangeInput>);
+    onResult({ ok: false, message: result.message ?? errorMessage("INTERNAL") });
+  });
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4">
+      <TextField
+        form={form}
+        name="newEmail"
+        label="New email address"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        spellCheck={false}
+        description="We'll ask for a code from your current inbox first, then send a code to the new address."
+        className="sm:max-w-sm"
+      />
+      <Button type="submit" pending={submitting} pendingText="Sending…">
+        Change email address
+      </Button>
+    </form>
+  );
+}
+
+type ConfirmFormProps = {
+  pending: PendingEmailChange;
+  currentEmail: string;
+  autoFocus: boolean;
+  /** `next`: the change is still waiting for its code (e.g. after a wrong one), was confirmed or failed for good, or was cancelled. */
+  onResult: (result: Result | null, next: "pending" | "ended" | "cancelled") => void;
+};
+
+function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmFormProps) {
+  const [busy, setBusy] = useState<"confirm" | "cancel" | null>(null);
+  const form = useForm<ConfirmEmailChangeInput>({ resolver: zodResolver(confirmEmailChangeSchema), defaultValues: { code: "" } });
+  const focus = useFocusField(form);
+
+  // The request form's button is gone; the code field is what the user needs next.
+  useEffect(() => {
+    if (autoFocus) form.setFocus("code");
+  }, [autoFocus, form]);
+
+  const confirm = form.handleSubmit(async ({ code }) => {
+    onResult(null, "pending");
+    setBusy("confirm");
+    const result = await confirmEmailChangeAction({ ok: false }, { code }).catch(() => null);
+    setBusy(null);
+    if (result?.ok) return onResult({ ok: true, message: result.message ?? "Your email address was changed." }, "ended");
+    form.reset({ code: "" });
+    if (result?.code === "CODE_EXPIRED" || result?.code === "TOO_MANY_ATTEMPTS") {
+      const why = result.code === "CODE_EXPIRED" ? "That code has expired." : "Too many incorrect codes.";
+      return onResult({ ok: false, message: `${why} Your address was not changed. Enter the new address again to get a new code.` }, "ended");
+    }
+    onResult({ ok: false, message: result?.message ?? errorMessage("UNAVAILABLE") }, "pending");
+    focus("code");
+  });
+
+  const cancel = async () => {
+    onResult(null, "pending");
+    setBusy("cancel");
+    const result = await cancelEmailChangeAction({ ok: false }, {}).catch(() => null);
+    setBusy(null);
+    if (result?.ok) return onResult({ ok: true, message: `Cancelled. The code sent to ${pending.newEmail} no longer works.` }, "cancelled");
+    onResult({ ok: false, message: result?.message ?? errorMessage("UNAVAILABLE") }, "pending");
+  };
+
+  return (
+    <form onSubmit={confirm} noValidate className="space-y-4">
+      <Notice tone="info">
+        We sent a code to <strong className="font-semibold [overflow-wrap:anywhere]">{pending.newEmail}</strong>. Enter it here by{" "}
+        {formatDateTime(new Date(pending.expiresAt))} to switch. Until then, {currentEmail} stays your address.
+      </Notice>
+      <TextField
+        form={form}
+        name="code"
+        label={`Code sent to ${pending.newEmail}`}
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        spellCheck={false}
+        maxLength={12}
+        placeholder="123456"
+        normalize={normalizeCodeInput}
+        className="font-mono text-lg tracking-[0.3em] placeholder:text-slate-300 sm:max-w-[12rem]"
+      />
+      <div className="flex flex-wrap gap-3">
+        <Button type="submit" pending={busy === "confirm"} pendingText="Confirming…" disabled={busy !== null}>
+          Confirm new address
+        </Button>
+        <Button variant="secondary" onClick={cancel} pending={busy === "cancel"} disabled={busy !== null}>
+          Use a different address
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect, useRef, useState } from "react";
+import { useForm, type Path, type Resolver } from "react-hook-form";
+import { changePasswordAction } from "@/app/settings/security/actions";
+import { TextField } from "@/components/forms/text-field";
+import { useFocusField } from "@/components/forms/use-focus-field";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LiveMessage } from "@/components/ui/notice";
+import { errorMessage } from "@/lib/errors";
+import { changePasswordSchema } from "@/lib/validation/account";
+import { PASSWORD_MIN_LENGTH } from "@/lib/validation/auth";
+
+type PasswordForm = { currentPassword: string; newPassword: string; signOutOtherSessions: boolean };
+
+type PasswordSectionProps = { headingId: string; title: string; description: string };
+
+/** Current password + new password, then step-up; "sign out my other sessions" is ticked by default. */
+export function PasswordSection({ headingId, title, description }: PasswordSectionProps) {
+  const { run } = useStepUp();
+  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [pending, setPending] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const form = useForm<PasswordForm>({
+    resolver: zodResolver(changePasswordSchema) as unknown as Resolver<PasswordForm>,
+    defaultValues: { currentPassword: "", newPassword: "", signOutOtherSessions: true },
+  });
+  const focus = useFocusField(form);
+
+  // The submit button would keep focus otherwise; after a change the outcome is what matters.
+  useEffect(() => {
+    if (result?.ok) noticeRef.current?.focus();
+  }, [result]);
+
+  const submit = form.handleSubmit(async (values) => {
+    setResult(null);
+    setPending(true);
+    const outcome = await run(changePasswordAction, values);
+    setPending(false);
+    if (outcome.ok) {
+      form.reset();
+      return setResult({ ok: true, message: outcome.message ?? "Password changed." });
+    }
+    const fields = Object.entries(outcome.fieldErrors ?? {});
+    for (const [field, messages] of fields) form.setError(field as Path<PasswordForm>, { type: "server", message: messages.join(" ") });
+    if (fields[0]) focus(fields[0][0] as Path<PasswordForm>);
+    setResult({ ok: false, message: outcome.message ?? errorMessage("INTERNAL") });
+  });
+
+  return (
+    <Card labelledBy={headingId}>
+      <CardHeader id={headingId} title={title} description={description} />
+      <CardBody>
+        <form onSubmit={submit} noValidate className="space-y-4">
+          <div ref={noticeRef} tabIndex={-1} className="outline-none!">
+            <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
+          </div>
+          <div className="space-y-4 sm:max-w-sm">
+            <TextField form={form} name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
+            <TextField
+              form={form}
+              name="newPassword"
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              description={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.`}
+            />
+          </div>
+          <div className="flex items-start gap-3 text-sm">
+            <input
+              id={`${headingId}-sign-out`}
+              type="checkbox"
+              aria-describedby={`${headingId}-sign-out-hint`}
+              {...form.register("signOutOtherSessions")}
+              className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+            />
+            <div>
+              <label htmlFor={`${headingId}-sign-out`} className="block font-medium text-slate-800">
+                Sign out my other sessions
+              </label>
+              <p id={`${headingId}-sign-out-hint`} className="text-slate-600">
+                Every other browser and device signed in to your account must sign in again with the new password.
+              </p>
+            </div>
+          </div>
+          <Button type="submit" pending={pending} pendingText="Changing…">
+            Change password
+          </Button>
+        </form>
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,178 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import * as Dialog from "@radix-ui/react-dialog";
+import { useId, useRef, useState } from "react";
+import { useForm } from "react-hook-form";
+import { confirmTwoFactorEnrolmentAction } from "@/app/settings/security/actions";
+import { TextField } from "@/components/forms/text-field";
+import { useFocusField } from "@/components/forms/use-focus-field";
+import { RecoveryCodes } from "@/components/two-factor/recovery-codes";
+import { Button } from "@/components/ui/button";
+import { CopyButton, selectContents } from "@/components/ui/copy-button";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
+import { LiveMessage } from "@/components/ui/notice";
+import { secondsUntil, useNow } from "@/components/ui/use-now";
+import { errorMessage } from "@/lib/errors";
+import type { EnrolmentDto } from "@/lib/two-factor/enrolment";
+import { normalizeCodeInput } from "@/lib/validation/auth";
+import { confirmEnrolmentSchema } from "@/lib/validation/two-factor";
+
+const codeFormSchema = confirmEnrolmentSchema.pick({ code: true });
+type CodeForm = { code: string };
+
+type EnrolDialogProps = {
+  enrolment: EnrolmentDto;
+  accountEmail: string;
+  /** The dialog closed: `enabled` once 2FA is on and the codes were saved, false if the set-up was abandoned. */
+  onClose: (enabled: boolean) => void;
+};
+
+/**
+ * Turning 2FA on, after step-up: scan the QR code (or type the key), prove the app has the
+ * secret with one code, then save the recovery codes shown once.
+ */
+export function EnrolDialog({ enrolment, accountEmail, onClose }: EnrolDialogProps) {
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+  const enabled = recoveryCodes !== null;
+  return (
+    // Once 2FA is on, only "Done" (after ticking "I have saved these codes") closes the dialog.
+    <Dialog.Root open onOpenChange={(open) => !open && !enabled && onClose(false)}>
+      {recoveryCodes ? (
+        <Modal
+          className="sm:max-w-lg"
+          title="Save your recovery codes"
+          description="Two-step verification is on. These 10 codes are your way in if you lose your phone."
+          dismissible={false}
+          onOpenAutoFocus={(event) => event.preventDefault()}
+          onCloseAutoFocus={(event) => event.preventDefault()}
+          icon={
+            <ModalIcon tone="emerald">
+              <path d="m5 12.5 4.5 4.5L19 7.5" />
+            </ModalIcon>
+          }
+        >
+          <RecoveryCodes codes={recoveryCodes} accountEmail={accountEmail} onDone={() => onClose(true)} />
+        </Modal>
+      ) : (
+        <SetUpPanel enrolment={enrolment} onEnabled={setRecoveryCodes} />
+      )}
+    </Dialog.Root>
+  );
+}
+
+type Failure = { message: string; final?: boolean };
+
+function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabled: (codes: string[]) => void }) {
+  const keyId = useId();
+  const keyRef = useRef<HTMLElement>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [pending, setPending] = useState(false);
+  const now = useNow();
+  const form = useForm<CodeForm>({ resolver: zodResolver(codeFormSchema), defaultValues: { code: "" } });
+  const expired = secondsUntil(enrolment.expiresAt, now) === 0;
+  const usable = !expired && !failure?.final;
+  const focus = useFocusField(form);
+
+  const confirm = form.handleSubmit(async ({ code }) => {
+    setFailure(null);
+    setPending(true);
+    const result = await confirmTwoFactorEnrolmentAction({ ok: false }, { enrolmentId: enrolment.enrolmentId, code }).catch(() => null);
+    setPending(false);
+    if (result?.ok && result.data) return onEnabled(result.data.recoveryCodes);
+    form.reset({ code: "" });
+    if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
+    if (result.code === "CODE_EXPIRED") return setFailure({ message: "This set-up has expired. Close this window and turn on two-step verification again.", final: true });
+    if (result.code === "TOO_MANY_ATTEMPTS") return setFailure({ message: "Too many incorrect codes. Close this window and turn on two-step verification again.", final: true });
+    if (result.code === "CODE_INVALID" && result.attemptsLeft) {
+      setFailure({
+        message: `That code doesn't match. Check the app shows this account and try the current code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.`,
+      });
+    } else {
+      setFailure({ message: result.message ?? errorMessage("INTERNAL") });
+    }
+    focus("code");
+  });
+
+  return (
+    <Modal
+      className="sm:max-w-lg"
+      title="Set up your authenticator app"
+      description="Add this account to an authenticator app (such as 1Password, Google Authenticator or Aegis), then enter the code it shows."
+      dismissible={!pending}
+      onPointerDownOutside={(event) => event.preventDefault()}
+      // The section decides where focus goes: the dialog's content is swapped for the codes on success.
+      onCloseAutoFocus={(event) => event.preventDefault()}
+      icon={
+        <ModalIcon>
+          <rect x="6" y="2.5" width="12" height="19" rx="2.5" />
+          <path d="M10.5 18.5h3" />
+        </ModalIcon>
+      }
+    >
+      <div className="space-y-6">
+        <section aria-labelledby={`${keyId}-scan`} className="space-y-3">
+          <h3 id={`${keyId}-scan`} className="text-sm font-semibold text-slate-900">
+            1. Scan this QR code with the app
+          </h3>
+          <div
+            role="img"
+            aria-label="QR code that adds this account to an authenticator app"
+            className="mx-auto size-44 rounded-lg bg-white p-2 ring-1 ring-slate-200 [&>svg]:block [&>svg]:size-full"
+            // Generated on our server by the qrcode package from our own otpauth:// URI: no user-supplied markup.
+            dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }}
+          />
+        </section>
+        <section aria-labelledby={`${keyId}-manual`} className="space-y-2">
+          <h3 id={`${keyId}-manual`} className="text-sm font-semibold text-slate-900">
+            Or enter the key by hand
+          </h3>
+          <figure aria-labelledby={keyId} className="space-y-1.5">
+            <figcaption id={keyId} className="text-sm text-slate-700">
+              Setup key
+            </figcaption>
+            {/* Wraps between groups on narrow screens; one tap selects the whole key. */}
+            <code
+              ref={keyRef}
+              className="block rounded-md bg-slate-50 px-3 py-2.5 text-center font-mono text-base tracking-wider break-words text-slate-900 ring-1 ring-slate-300 select-all ring-inset"
+            >
+              {enrolment.manualKey}
+            </code>
+            <p className="text-xs text-slate-600">Choose a time-based key. Spaces don&apos;t matter.</p>
+          </figure>
+          <CopyButton
+            text={enrolment.manualKey.replace(/\s/g, "")}
+            onCopyFailed={() => {
+              selectContents(keyRef.current);
+              return "Couldn't copy automatically. The key is selected: press Ctrl+C (⌘C on a Mac).";
+            }}
+          >
+            Copy key
+          </CopyButton>
+        </section>
+        <form onSubmit={confirm} noValidate className="space-y-4 border-t border-slate-200 pt-5">
+          <h3 className="text-sm font-semibold text-slate-900">2. Enter the code from the app</h3>
+          <LiveMessage tone="error" message={failure?.message ?? (expired ? "This set-up has expired. Close this window and turn on two-step verification again." : null)} />
+          <TextField
+            form={form}
+            name="code"
+            label="6-digit code from the app"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            spellCheck={false}
+            maxLength={12}
+            placeholder="123456"
+            disabled={!usable}
+            normalize={normalizeCodeInput}
+            className="text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
+          />
+          <DialogActions busy={pending}>
+            <Button type="submit" pending={pending} pendingText="Checking…" disabled={!usable}>
+              Turn on
+            </Button>
+          </DialogActions>
+        </form>
+      </div>
+    </Modal>
+  );
+}

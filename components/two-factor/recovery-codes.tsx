@@ -1,0 +1,146 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { CopyButton, selectContents } from "@/components/ui/copy-button";
+import { Notice } from "@/components/ui/notice";
+
+export const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
+
+type RecoveryCodesProps = {
+  codes: string[];
+  accountEmail: string;
+  /** Called once the user has ticked "I have saved these codes" and pressed Done. */
+  onDone: () => void;
+};
+
+/**
+ * The one and only view of a set of recovery codes: copy, download (.txt) and print, then an
+ * explicit "I have saved these codes" before the dialog may close.
+ */
+export function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
+  const listId = useId();
+  const checkboxId = useId();
+  const listRef = useRef<HTMLOListElement>(null);
+  const checkboxRef = useRef<HTMLInputElement>(null);
+  const [saved, setSaved] = useState(false);
+  const [unsavedError, setUnsavedError] = useState(false);
+  const text = recoveryCodesText(codes, accountEmail);
+
+  // The button that had focus is gone; start the user at the codes.
+  useEffect(() => {
+    listRef.current?.focus();
+  }, []);
+
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = RECOVERY_CODES_FILE_NAME;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // Revoked after the browser has started the download.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  const done = () => {
+    if (saved) return onDone();
+    setUnsavedError(true);
+    checkboxRef.current?.focus();
+  };
+
+  return (
+    <div className="space-y-5">
+      <Notice tone="warning">
+        <strong className="font-semibold">Save these codes now — you won&apos;t be able to see them again.</strong> If you lose your phone, each code
+        signs you in once instead of a code from your authenticator app.
+      </Notice>
+      <div data-print-area className="rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200 ring-inset">
+        <p className="hidden pb-3 text-sm text-slate-900 print:block">
+          Account Security recovery codes for {accountEmail}. Each code works once. Keep this page somewhere safe.
+        </p>
+        <p id={listId} className="sr-only">
+          Recovery codes
+        </p>
+        <ol
+          ref={listRef}
+          tabIndex={-1}
+          aria-labelledby={listId}
+          className="grid grid-cols-2 gap-x-6 gap-y-2 font-mono text-base text-slate-900 tabular-nums outline-none! focus-visible:ring-2 focus-visible:ring-indigo-600"
+        >
+          {codes.map((code) => (
+            <li key={code} className="select-all">
+              {code}
+            </li>
+          ))}
+        </ol>
+      </div>
+      <div className="flex flex-wrap items-start gap-3">
+        <CopyButton
+          text={codes.join("\n")}
+          onCopyFailed={() => {
+            selectContents(listRef.current);
+            return "Couldn't copy automatically. The codes are selected: press Ctrl+C (⌘C on a Mac).";
+          }}
+        >
+          Copy codes
+        </CopyButton>
+        <Button variant="secondary" onClick={download}>
+          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+            <path d="M10 3v10m0 0-4-4m4 4 4-4M4 16h12" />
+          </svg>
+          Download .txt
+        </Button>
+        <Button variant="secondary" onClick={() => window.print()}>
+          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
+            <path d="M6 7V3h8v4M6 14H4V8h12v6h-2M6 11h8v6H6z" />
+          </svg>
+          Print
+        </Button>
+      </div>
+      <div className="space-y-1.5 border-t border-slate-200 pt-5">
+        <div className="flex items-start gap-3">
+          <input
+            ref={checkboxRef}
+            id={checkboxId}
+            type="checkbox"
+            checked={saved}
+            required
+            aria-invalid={unsavedError && !saved ? true : undefined}
+            aria-describedby={unsavedError && !saved ? `${checkboxId}-error` : undefined}
+            onChange={(event) => {
+              setSaved(event.currentTarget.checked);
+              setUnsavedError(false);
+            }}
+            className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+          />
+          <label htmlFor={checkboxId} className="text-sm font-medium text-slate-800">
+            I have saved these codes
+          </label>
+        </div>
+        {unsavedError && !saved && (
+          <p id={`${checkboxId}-error`} role="alert" className="text-sm text-red-700">
+            Save the codes, then tick the box. They can&apos;t be shown again.
+          </p>
+        )}
+      </div>
+      <div className="flex justify-end">
+        <Button onClick={done}>Done</Button>
+      </div>
+    </div>
+  );
+}
+
+function recoveryCodesText(codes: string[], accountEmail: string): string {
+  return [
+    "Account Security recovery codes",
+    `Account: ${accountEmail}`,
+    "",
+    "Each code works once, instead of a code from your authenticator app.",
+    "Keep them somewhere safe, like a password manager.",
+    "",
+    ...codes,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useState } from "react";
+import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { RecoveryCodes } from "@/components/two-factor/recovery-codes";
+import { Button } from "@/components/ui/button";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
+import { LiveMessage } from "@/components/ui/notice";
+import { errorMessage } from "@/lib/errors";
+
+type RegenerateCodesDialogProps = {
+  accountEmail: string;
+  /** `created`: a new set exists (and was saved); false if the user backed out. */
+  onClose: (created: boolean) => void;
+};
+
+/** "Create new recovery codes": a confirmation, step-up, then the new set shown once. */
+export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodesDialogProps) {
+  const { run } = useStepUp();
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  const create = async () => {
+    setMessage(null);
+    setPending(true);
+    const result = await run(regenerateRecoveryCodesAction, {});
+    setPending(false);
+    if (result.ok && result.data) return setCodes(result.data.recoveryCodes);
+    setMessage(result.message ?? errorMessage("INTERNAL"));
+  };
+
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && !pending && !codes && onClose(false)}>
+      {codes ? (
+        <Modal
+          className="sm:max-w-lg"
+          title="Save your new recovery codes"
+          description="Your previous recovery codes no longer work. These 10 replace them."
+          dismissible={false}
+          onOpenAutoFocus={(event) => event.preventDefault()}
+          onCloseAutoFocus={(event) => event.preventDefault()}
+          icon={
+            <ModalIcon tone="emerald">
+              <path d="m5 12.5 4.5 4.5L19 7.5" />
+            </ModalIcon>
+          }
+        >
+          <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => onClose(true)} />
+        </Modal>
+      ) : (
+        <Modal
+          title="Create new recovery codes?"
+          description="You'll get 10 new codes. Your current recovery codes stop working as soon as the new ones are created."
+          dismissible={!pending}
+          onCloseAutoFocus={(event) => event.preventDefault()}
+          icon={
+            <ModalIcon>
+              <path d="M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3" />
+              <path d="M18 3v4h-4M6 21v-4h4" />
+            </ModalIcon>
+          }
+        >
+          <div className="space-y-5">
+            <LiveMessage tone="error" message={message} />
+            <DialogActions busy={pending}>
+              <Button onClick={create} pending={pending} pendingText="Creating…">
+                Create new codes
+              </Button>
+            </DialogActions>
+          </div>
+        </Modal>
+      )}
+    </Dialog.Root>
+  );
+}

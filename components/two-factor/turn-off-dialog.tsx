@@ -1,0 +1,57 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useState } from "react";
+import { disableTwoFactorAction } from "@/app/settings/security/actions";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { Button } from "@/components/ui/button";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
+import { LiveMessage } from "@/components/ui/notice";
+import { errorMessage } from "@/lib/errors";
+
+type TurnOffDialogProps = {
+  /** `message` once 2FA is off; null if the user backed out. */
+  onClose: (message: string | null) => void;
+};
+
+/** A confirmation, then step-up with both proofs (the emailed code and an authenticator or recovery code). */
+export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
+  const { run } = useStepUp();
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  const turnOff = async () => {
+    setMessage(null);
+    setPending(true);
+    const result = await run(disableTwoFactorAction, {});
+    setPending(false);
+    if (result.ok) return onClose(result.message ?? "Two-step verification is off.");
+    setMessage(result.message ?? errorMessage("INTERNAL"));
+  };
+
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose(null)}>
+      <Modal
+        title="Turn off two-step verification?"
+        description="Your password alone will sign in to your account, and your recovery codes will stop working. To confirm, we'll ask for a code from your email and one from your authenticator app (or a recovery code)."
+        dismissible={!pending}
+        onCloseAutoFocus={(event) => event.preventDefault()}
+        icon={
+          <ModalIcon tone="red">
+            <path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3z" />
+            <path d="m9.5 9.5 5 5m0-5-5 5" />
+          </ModalIcon>
+        }
+      >
+        <div className="space-y-5">
+          <LiveMessage tone="error" message={message} />
+          <DialogActions busy={pending}>
+            <Button variant="danger" onClick={turnOff} pending={pending} pendingText="Turning off…">
+              Turn off
+            </Button>
+          </DialogActions>
+        </div>
+      </Modal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,142 @@
+"use client";
+
+import { useEffect, useRef, useState, type RefObject } from "react";
+import { startTwoFactorEnrolmentAction } from "@/app/settings/security/actions";
+import { useStepUp } from "@/components/step-up/step-up-provider";
+import { EnrolDialog } from "@/components/two-factor/enrol-dialog";
+import { RegenerateCodesDialog } from "@/components/two-factor/regenerate-codes-dialog";
+import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LiveMessage, Notice } from "@/components/ui/notice";
+import { errorMessage } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format";
+import type { EnrolmentDto } from "@/lib/two-factor/enrolment";
+import type { TwoFactorStatus } from "@/lib/two-factor/manage";
+
+type TwoFactorSectionProps = {
+  headingId: string;
+  title: string;
+  description: string;
+  status: TwoFactorStatus;
+  accountEmail: string;
+};
+
+type OpenDialog = { kind: "enrol"; enrolment: EnrolmentDto } | { kind: "regenerate" } | { kind: "turn-off" } | null;
+type Result = { ok: boolean; message: string };
+
+export function TwoFactorSection({ headingId, title, description, status, accountEmail }: TwoFactorSectionProps) {
+  const { run } = useStepUp();
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const [starting, setStarting] = useState(false);
+  // Where focus goes once a dialog closes: the button that opened it, or the outcome when that button is gone.
+  const [focusTarget, setFocusTarget] = useState<{ ref: RefObject<HTMLElement | null>; count: number } | null>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const turnOnRef = useRef<HTMLButtonElement>(null);
+  const regenerateRef = useRef<HTMLButtonElement>(null);
+  const turnOffRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    focusTarget?.ref.current?.focus();
+  }, [focusTarget, status.enabled]);
+
+  const finish = (outcome: Result | null, fallback: RefObject<HTMLElement | null>) => {
+    setDialog(null);
+    if (outcome) setResult(outcome);
+    setFocusTarget((previous) => ({ ref: outcome ? noticeRef : fallback, count: (previous?.count ?? 0) + 1 }));
+  };
+
+  const turnOn = async () => {
+    setResult(null);
+    setStarting(true);
+    const started = await run(startTwoFactorEnrolmentAction, {});
+    setStarting(false);
+    if (started.ok && started.data) return setDialog({ kind: "enrol", enrolment: started.data });
+    setResult({ ok: false, message: started.message ?? errorMessage("INTERNAL") });
+  };
+
+  const open = (next: OpenDialog) => {
+    setResult(null);
+    setDialog(next);
+  };
+
+  const low = status.enabled && status.recoveryCodesLeft <= status.warnAt;
+
+  return (
+    <Card labelledBy={headingId}>
+      <CardHeader
+        id={headingId}
+        title={title}
+        description={description}
+        action={
+          status.enabled ? (
+            <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">On</span>
+          ) : (
+            <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Off</span>
+          )
+        }
+      />
+      <CardBody className="space-y-4">
+        {/* Focus lands here after a change: the button that opened the dialog may be gone. */}
+        <div ref={noticeRef} tabIndex={-1} className="outline-none!">
+          <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
+        </div>
+        {status.enabled ? (
+          <>
+            <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+              <dt className="font-medium text-slate-600">Status</dt>
+              <dd className="text-slate-900">{status.enabledAt ? `On since ${formatDateTime(new Date(status.enabledAt))}` : "On"}</dd>
+              <dt className="font-medium text-slate-600">Recovery codes</dt>
+              <dd className="text-slate-900">
+                <span className="font-semibold tabular-nums">{status.recoveryCodesLeft}</span> {status.recoveryCodesLeft === 1 ? "code" : "codes"} left
+              </dd>
+            </dl>
+            {low && (
+              <Notice tone="warning">
+                {status.recoveryCodesLeft === 0
+                  ? "You have no recovery codes left. "
+                  : `Only ${status.recoveryCodesLeft} recovery ${status.recoveryCodesLeft === 1 ? "code is" : "codes are"} left. `}
+                Create new ones so you can still sign in if you lose your phone.
+              </Notice>
+            )}
+            <div className="flex flex-wrap gap-3">
+              <Button ref={regenerateRef} variant="secondary" onClick={() => open({ kind: "regenerate" })}>
+                Create new recovery codes
+              </Button>
+              <Button ref={turnOffRef} variant="secondary" className="text-red-700" onClick={() => open({ kind: "turn-off" })}>
+                Turn off
+              </Button>
+            </div>
+          </>
+        ) : (
+          <>
+            <p className="text-sm text-slate-600">
+              Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in and before high-risk
+              changes, so a stolen password and inbox are not enough.
+            </p>
+            <Button ref={turnOnRef} onClick={turnOn} pending={starting} pendingText="Starting…">
+              Turn on
+            </Button>
+          </>
+        )}
+      </CardBody>
+      {dialog?.kind === "enrol" && (
+        <EnrolDialog
+          enrolment={dialog.enrolment}
+          accountEmail={accountEmail}
+          onClose={(enabled) =>
+            finish(enabled ? { ok: true, message: "Two-step verification is on. Signing in now asks for a code from your authenticator app." } : null, turnOnRef)
+          }
+        />
+      )}
+      {dialog?.kind === "regenerate" && (
+        <RegenerateCodesDialog
+          accountEmail={accountEmail}
+          onClose={(created) => finish(created ? { ok: true, message: "New recovery codes created. The old ones no longer work." } : null, regenerateRef)}
+        />
+      )}
+      {dialog?.kind === "turn-off" && <TurnOffDialog onClose={(message) => finish(message ? { ok: true, message } : null, turnOffRef)} />}
+    </Card>
+  );
+}
