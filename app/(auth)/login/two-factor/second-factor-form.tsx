@@ -43,7 +43,7 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
             autoFocus
             required
           />
-          <Notice tone={recoveryCodesLeft <= warnAt ? "error" : "info"}>
+          <Notice tone={recoveryCodesLeft <= warnAt ? "warning" : "info"}>
             {recoveryCodesLeft === 0
               ? "You have no recovery codes left."
               : `You have ${recoveryCodesLeft} recovery ${recoveryCodesLeft === 1 ? "code" : "codes"} left.`}
