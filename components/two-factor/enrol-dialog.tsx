@@ -7,7 +7,7 @@ import { useForm } from "react-hook-form";
 import { confirmTwoFactorEnrolmentAction } from "@/app/settings/security/actions";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
-import { RecoveryCodes } from "@/components/two-factor/recovery-codes";
+import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
 import { CopyButton, selectContents } from "@/components/ui/copy-button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
@@ -39,21 +39,13 @@ export function EnrolDialog({ enrolment, accountEmail, onClose }: EnrolDialogPro
     // Once 2FA is on, only "Done" (after ticking "I have saved these codes") closes the dialog.
     <Dialog.Root open onOpenChange={(open) => !open && !enabled && onClose(false)}>
       {recoveryCodes ? (
-        <Modal
-          className="sm:max-w-lg"
+        <RecoveryCodesModal
           title="Save your recovery codes"
           description="Two-step verification is on. These 10 codes are your way in if you lose your phone."
-          dismissible={false}
-          onOpenAutoFocus={(event) => event.preventDefault()}
-          onCloseAutoFocus={(event) => event.preventDefault()}
-          icon={
-            <ModalIcon tone="emerald">
-              <path d="m5 12.5 4.5 4.5L19 7.5" />
-            </ModalIcon>
-          }
-        >
-          <RecoveryCodes codes={recoveryCodes} accountEmail={accountEmail} onDone={() => onClose(true)} />
-        </Modal>
+          codes={recoveryCodes}
+          accountEmail={accountEmail}
+          onDone={() => onClose(true)}
+        />
       ) : (
         <SetUpPanel enrolment={enrolment} onEnabled={setRecoveryCodes} />
       )}

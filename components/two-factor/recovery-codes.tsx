@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton, selectContents } from "@/components/ui/copy-button";
+import { Modal, ModalIcon } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 
 export const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
@@ -13,6 +14,27 @@ type RecoveryCodesProps = {
   /** Called once the user has ticked "I have saved these codes" and pressed Done. */
   onDone: () => void;
 };
+
+/** The dialog that shows a new set of codes; it closes only through "Done". */
+export function RecoveryCodesModal({ title, description, ...codes }: RecoveryCodesProps & { title: string; description: string }) {
+  return (
+    <Modal
+      className="sm:max-w-lg"
+      title={title}
+      description={description}
+      dismissible={false}
+      onOpenAutoFocus={(event) => event.preventDefault()}
+      onCloseAutoFocus={(event) => event.preventDefault()}
+      icon={
+        <ModalIcon tone="emerald">
+          <path d="m5 12.5 4.5 4.5L19 7.5" />
+        </ModalIcon>
+      }
+    >
+      <RecoveryCodes {...codes} />
+    </Modal>
+  );
+}
 
 /**
  * The one and only view of a set of recovery codes: copy, download (.txt) and print, then an

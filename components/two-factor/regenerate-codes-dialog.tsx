@@ -4,7 +4,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
 import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
 import { useStepUp } from "@/components/step-up/step-up-provider";
-import { RecoveryCodes } from "@/components/two-factor/recovery-codes";
+import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
@@ -35,21 +35,13 @@ export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodes
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && !codes && onClose(false)}>
       {codes ? (
-        <Modal
-          className="sm:max-w-lg"
+        <RecoveryCodesModal
           title="Save your new recovery codes"
           description="Your previous recovery codes no longer work. These 10 replace them."
-          dismissible={false}
-          onOpenAutoFocus={(event) => event.preventDefault()}
-          onCloseAutoFocus={(event) => event.preventDefault()}
-          icon={
-            <ModalIcon tone="emerald">
-              <path d="m5 12.5 4.5 4.5L19 7.5" />
-            </ModalIcon>
-          }
-        >
-          <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => onClose(true)} />
-        </Modal>
+          codes={codes}
+          accountEmail={accountEmail}
+          onDone={() => onClose(true)}
+        />
       ) : (
         <Modal
           title="Create new recovery codes?"

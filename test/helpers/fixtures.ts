@@ -13,3 +13,18 @@ export function codeFrom(text: string): string {
   if (!match?.[1]) throw new Error("no 6-digit code in message");
   return match[1];
 }
+
+/** Not six ASCII digits, each in its own way (SECURITY.md "bad input"): refused before anything is spent. */
+export const MALFORMED_CODES: [label: string, code: unknown][] = [
+  ["5 digits", "12345"],
+  ["7 digits", "1234567"],
+  ["a letter", "12a456"],
+  ["surrounding spaces", " 123456 "],
+  ["empty", ""],
+  ["Arabic-Indic digits", "١٢٣٤٥٦"],
+  ["full-width digits", "１２３４５６"],
+  ["an array", ["123456"]],
+  ["an object", { code: "123456" }],
+  ["a number", 123456],
+  ["null", null],
+];

@@ -12,7 +12,7 @@ import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/st
 import { verifyStepUp } from "@/lib/step-up/verify";
 import { acceptTotp } from "@/lib/two-factor/totp";
 import { verifyStepUpSchema } from "@/lib/validation/step-up";
-import { randomEmail } from "@/test/helpers/fixtures";
+import { MALFORMED_CODES, randomEmail } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
   auditCount,
@@ -226,19 +226,7 @@ describe("wrong second factors are limited like wrong email codes", () => {
 
 describe("bad second-factor input", () => {
   const challengeId = crypto.randomUUID();
-  const badCodes: [string, unknown][] = [
-    ["5 digits", "12345"],
-    ["7 digits", "1234567"],
-    ["a letter", "12a456"],
-    ["surrounding spaces", " 123456 "],
-    ["empty", ""],
-    ["Arabic-Indic digits", "١٢٣٤٥٦"],
-    ["full-width digits", "１２３４５６"],
-    ["an array", ["123456"]],
-    ["an object", { code: "123456" }],
-    ["a number", 123456],
-    ["null", null],
-  ];
+  const badCodes = MALFORMED_CODES;
 
   it("a well-formed request parses (the baseline the cases below differ from)", () => {
     expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
