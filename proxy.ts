@@ -3,7 +3,8 @@ import { getEnv } from "@/lib/env";
 import { checkSameOrigin } from "@/lib/security/same-origin";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-const SIGNED_IN_AREAS = ["/settings", "/admin"];
+// /admin is left to its pages: anyone but an admin, signed out included, gets a recorded 404.
+const SIGNED_IN_AREAS = ["/settings"];
 // Bearer-token clients are not browsers and carry no cookies, so CSRF does not apply to them.
 const BEARER_API = "/api/v1/";
 

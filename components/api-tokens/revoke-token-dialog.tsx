@@ -3,7 +3,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState, type RefObject } from "react";
 import { revokeApiTokenAction } from "@/app/settings/security/actions";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { useStepUp, type ProtectedAction } from "@/components/step-up/step-up-provider";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
@@ -16,9 +16,11 @@ type RevokeTokenDialogProps = {
   onRevoked: (message: string) => void;
   /** Where focus goes after a revoke, since the row's Revoke button disappears. */
   focusAfterRevoke: RefObject<HTMLElement | null>;
+  /** The owner's own revoke by default; the admin overview passes its own. */
+  revokeAction?: ProtectedAction<unknown>;
 };
 
-export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke }: RevokeTokenDialogProps) {
+export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke, revokeAction = revokeApiTokenAction }: RevokeTokenDialogProps) {
   const { run } = useStepUp();
   const revoked = useRef(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -27,7 +29,7 @@ export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke 
   const revoke = async () => {
     setMessage(null);
     setPending(true);
-    const result = await run(revokeApiTokenAction, { tokenId: token.id });
+    const result = await run(revokeAction, { tokenId: token.id });
     setPending(false);
     if (result.ok) {
       revoked.current = true;

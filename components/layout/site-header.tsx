@@ -18,6 +18,11 @@ export async function SiteHeader() {
         </Link>
         {session && (
           <div className="flex items-center gap-4">
+            {session.user.role === "ADMIN" && (
+              <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
+                Admin
+              </Link>
+            )}
             <span className="hidden text-sm text-slate-600 sm:inline">{session.user.email}</span>
             <SignOutButton />
           </div>

@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { adminSessionOrNull } from "@/lib/auth/admin";
 import { getCurrentSession } from "@/lib/auth/current";
 import type { CurrentSession } from "@/lib/auth/session";
 import type { ActionState } from "@/lib/actions/state";
@@ -38,6 +39,20 @@ export function authedAction<Schema extends z.ZodType, Data = unknown>(
     runAction(schema, input, async (meta) => {
       const session = await getCurrentSession();
       if (!session) throw new AppError("UNAUTHENTICATED");
+      return { meta, session };
+    }, handler);
+}
+
+/** For admin-only actions: anyone else is refused as if the action did not exist, and recorded. */
+export function adminAction<Schema extends z.ZodType, Data = unknown>(
+  area: string,
+  schema: Schema,
+  handler: Handler<Schema, AuthedContext, Data>,
+): ServerAction<Data> {
+  return (_previous, input) =>
+    runAction(schema, input, async (meta) => {
+      const session = await adminSessionOrNull(area);
+      if (!session) throw new AppError("NOT_FOUND");
       return { meta, session };
     }, handler);
 }

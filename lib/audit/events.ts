@@ -31,6 +31,10 @@ export const AUDIT_EVENT_TYPES = [
   "email.change_reported",
   "password.change_failed",
   "password.changed",
+  "admin.audit_viewed",
+  "admin.audit_exported",
+  "admin.access_denied",
+  "audit.pruned",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -7,7 +7,9 @@ export { Prisma };
 
 function createClient() {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: requireDatabaseUrl(), max: 10 }),
+    // adapter-pg reads and writes timestamps as if the session were in UTC (prisma/prisma#26786),
+    // so the session is put in UTC whatever the server's default.
+    adapter: new PrismaPg({ connectionString: requireDatabaseUrl(), max: 10, options: "-c timezone=UTC" }),
     // Secret columns stay out of every result unless a query asks for them by name.
     omit: {
       user: { passwordHash: true, twoFactorSecret: true },

@@ -32,6 +32,7 @@ export type StepUpPayloads = {
   "email.change": { newEmail: string };
   // A keyed digest, not the password: the payload hash is stored with the challenge.
   "password.change": { newPasswordDigest: string; signOutOtherSessions: boolean };
+  "admin.api_token.revoke": { tokenId: string; name: string; owner: string };
 };
 
 export type StepUpAction = keyof StepUpPayloads;
@@ -60,6 +61,12 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     secondFactor: false,
     describe: () => "sign out all your other sessions",
     details: () => ({}),
+  },
+  "admin.api_token.revoke": {
+    grant: "sudo",
+    secondFactor: false,
+    describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
+    details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
   },
   "two_factor.enable": {
     grant: "single_use",

@@ -1,0 +1,66 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import type { ApiTokenDto } from "@/lib/api-tokens/dto";
+import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
+import { db } from "@/lib/db";
+import { enqueueEmail } from "@/lib/email/outbox";
+import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { AppError } from "@/lib/errors";
+import type { StepUpContext } from "@/lib/step-up/challenge";
+import { withStepUp } from "@/lib/step-up/grant";
+
+export type AdminApiTokenDto = ApiTokenDto & { ownerEmail: string };
+
+/** Every user's tokens for the admin overview, newest first; `owner` is an email prefix. */
+export async function listAllApiTokens(filter: { owner?: string; status?: ApiTokenDto["status"] }, limit = 200): Promise<AdminApiTokenDto[]> {
+  const now = new Date();
+  const rows = await db.apiToken.findMany({
+    where: {
+      ...(filter.owner && { user: { email: { startsWith: filter.owner } } }),
+      ...(filter.status === "revoked" && { revokedAt: { not: null } }),
+      ...(filter.status === "expired" && { revokedAt: null, expiresAt: { lte: now } }),
+      ...(filter.status === "active" && { revokedAt: null, expiresAt: { gt: now } }),
+    },
+    select: { ...API_TOKEN_SELECT, user: { select: { email: true } } },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+  return rows.map((row) => ({ ...toApiTokenDto(row, now), ownerEmail: row.user.email }));
+}
+
+/**
+ * An admin revokes someone's token: behind the admin's own step-up, recorded with the admin as
+ * actor and the owner in the metadata, and the owner is told.
+ */
+export async function revokeApiTokenAsAdmin(context: StepUpContext, tokenId: string): Promise<void> {
+  const { session, meta } = context;
+  if (session.user.role !== "ADMIN") throw new AppError("NOT_FOUND");
+  const token = await db.apiToken.findFirst({
+    where: { id: tokenId, revokedAt: null },
+    select: { id: true, name: true, displayPrefix: true, user: { select: { id: true, email: true } } },
+  });
+  if (!token) throw new AppError("NOT_FOUND");
+  await withStepUp(context, "admin.api_token.revoke", { tokenId: token.id, name: token.name, owner: token.user.email }, async (tx) => {
+    const revoked = await tx.apiToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (revoked.count !== 1) throw new AppError("NOT_FOUND");
+    await recordAuditEvent(tx, {
+      type: "api_token.revoked",
+      actor: session.user,
+      target: { type: "api_token", id: token.displayPrefix },
+      reason: "revoked_by_admin",
+      meta,
+      metadata: { tokenId: token.id, name: token.name, ownerId: token.user.id, ownerEmail: token.user.email },
+    });
+    await enqueueEmail(
+      tx,
+      token.user.email,
+      securityNoticeMessage({
+        title: "An administrator revoked your API token",
+        summary: `An administrator revoked the API token "${token.name}". It can no longer be used.`,
+        facts: { Token: `${token.name} (${token.displayPrefix}…)` },
+        at: new Date(),
+        meta,
+      }),
+    );
+  });
+}

@@ -1,0 +1,30 @@
+import type { AuditEventDto } from "@/lib/audit/query";
+
+const COLUMNS: [header: string, value: (event: AuditEventDto) => string | null][] = [
+  ["time_utc", (event) => event.createdAt],
+  ["actor_email", (event) => event.actorEmail],
+  ["type", (event) => event.type],
+  ["outcome", (event) => event.outcome],
+  ["target", (event) => event.target],
+  ["reason", (event) => event.reason],
+  ["ip", (event) => event.ip],
+  ["device", (event) => event.device],
+];
+
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 field: always quoted, quotes doubled, and never read as a formula. */
+export function csvCell(value: string | null): string {
+  if (value === null || value === "") return "";
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export function auditCsvHeader(): string {
+  return `${COLUMNS.map(([header]) => header).join(",")}\r\n`;
+}
+
+export function toCsvRows(events: AuditEventDto[]): string {
+  return events.map((event) => `${COLUMNS.map(([, value]) => csvCell(value(event))).join(",")}\r\n`).join("");
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/** Event-type groups the admin page filters by; each is a list of type prefixes. */
+export const AUDIT_GROUPS = {
+  sign_in: { label: "Sign-in", prefixes: ["auth."] },
+  step_up: { label: "Step-up", prefixes: ["step_up."] },
+  tokens: { label: "API tokens", prefixes: ["api_token."] },
+  two_step: { label: "Two-step verification", prefixes: ["two_factor.", "recovery_code"] },
+  account: { label: "Email and password", prefixes: ["email.", "password."] },
+  sessions: { label: "Sessions", prefixes: ["session."] },
+  admin: { label: "Admin", prefixes: ["admin.", "audit."] },
+} as const;
+export type AuditGroup = keyof typeof AUDIT_GROUPS;
+
+export const AUDIT_OUTCOMES = ["SUCCESS", "FAILURE", "BLOCKED"] as const;
+
+// A real calendar day, as Postgres reads it: Date.parse rolls 2026-02-31 over into March (Postgres
+// refuses it), and there is no year 0.
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && value >= "0001" && new Date(time).toISOString().slice(0, 10) === value;
+  });
+
+// Filters come from the URL: anything malformed is dropped rather than failing the page.
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+export const auditFilterSchema = z.object({
+  email: optional(z.string().trim().toLowerCase().min(1).max(254)),
+  group: optional(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
+  outcome: optional(z.enum(AUDIT_OUTCOMES)),
+  from: optional(day),
+  to: optional(day),
+  cursor: optional(z.string().max(100)),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** Search params with repeated keys reduced to their first value. */
+export function firstValues(params: SearchParams): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+}
+
+export function parseAuditFilter(params: SearchParams): AuditFilter {
+  return auditFilterSchema.parse(firstValues(params));
+}
+
+/** The URL query for a filter (empty values left out), for links, paging and export. */
+export function auditFilterQuery(filter: Partial<AuditFilter>): string {
+  const params = new URLSearchParams();
+  for (const key of ["email", "group", "outcome", "from", "to", "cursor"] as const) {
+    const value = filter[key];
+    if (value) params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+export const adminTokenFilterSchema = z.object({
+  owner: optional(z.string().trim().toLowerCase().min(1).max(254)),
+  status: optional(z.enum(["active", "expired", "revoked"])),
+});
