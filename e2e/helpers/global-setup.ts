@@ -1,6 +1,6 @@
 import { chromium, type FullConfig } from "@playwright/test";
 import { randomEmail, STRONG_PASSWORD } from "./accounts";
-import { clearPerIpRateLimits, closeDb, createUser } from "./db";
+import { clearPerIpRateLimits, closeDb, createUser, query } from "./db";
 import { waitForHydration } from "./page";
 
 /**
@@ -15,17 +15,20 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   try {
     const page = await browser.newPage({ baseURL: use.baseURL });
     page.setDefaultTimeout(120_000);
-    for (const path of ["/login", "/signup", "/verify-email", "/dev/mailbox", "/dev/mailbox/messages?to=nobody@example.com"]) {
+    for (const path of ["/login", "/login/two-factor", "/signup", "/verify-email", "/step-up/cancel", "/email-change/report", "/dev/mailbox", "/dev/mailbox/messages?to=nobody@example.com"]) {
       await page.goto(path);
     }
     const user = await createUser({ email: randomEmail("warm-up"), password: STRONG_PASSWORD });
+    await query("UPDATE users SET role = 'ADMIN' WHERE id = $1", [user.id]);
     await page.goto("/login");
     await waitForHydration(page);
     await page.getByLabel("Email address").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/settings$/);
-    await page.goto("/settings/security");
+    for (const path of ["/settings/security", "/admin/audit", "/admin/tokens", "/admin/audit/export"]) {
+      await page.goto(path);
+    }
   } finally {
     await browser.close();
     await closeDb();
