@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createApiTokenAction } from "@/app/settings/security/actions";
+import { verifyStepUpAction } from "@/app/step-up/actions";
+import { initialActionState, type ActionState } from "@/lib/actions/state";
+import { db, disconnectDb } from "@/lib/db";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+import { errorMessage } from "@/lib/errors";
+import type { StepUpChallengeDto } from "@/lib/step-up/types";
+import { withClient } from "@/test/helpers/db";
+import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { codeAttempts, latestStepUpCode, newStepUpUser, tokenRequest } from "@/test/helpers/step-up";
+
+const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
+vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
+vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("next/server", () => ({ after: () => undefined }));
+
+// This file stops and restarts its own Postgres, so it must not share the run's cluster.
+const dataDir = path.join(process.cwd(), ".data", `outage-pg-${randomBytes(4).toString("hex")}`);
+let port = 0;
+let postgres: EmbeddedDatabase | undefined;
+
+const startPostgres = async () => {
+  postgres = await startEmbeddedPostgres({ dataDir, persistent: true, port });
+};
+const stopPostgres = async () => {
+  await postgres?.stop();
+  postgres = undefined;
+};
+
+beforeAll(async () => {
+  port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+  await startPostgres();
+  if (!postgres) throw new Error("postgres did not start");
+  await withClient(postgres.url(), (client) => client.query("CREATE DATABASE app"));
+  await migrate({ databaseUrl: postgres.url("app") });
+  // Before the app's first query: lib/env reads DATABASE_URL once.
+  process.env.DATABASE_URL = postgres.url("app");
+}, 120_000);
+
+afterAll(async () => {
+  await disconnectDb();
+  await stopPostgres();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+beforeEach(() => {
+  request.state = { session: null, headers: sameOriginHeaders(getEnv().APP_URL), deferred: [] };
+});
+
+const UNAVAILABLE = { ok: false, code: "UNAVAILABLE", message: errorMessage("UNAVAILABLE") };
+
+/** Signed in, with a challenge for creating token `name` pending and its code read from the mailbox. */
+async function pendingTokenChallenge(name: string): Promise<{ challenge: StepUpChallengeDto; code: string; userId: string }> {
+  const { user, context } = await newStepUpUser(`outage-${name}`);
+  request.state.session = context.session;
+  const asked = await createApiTokenAction(initialActionState, tokenRequest(name));
+  if (!asked.challenge) throw new Error(`expected a challenge, got ${JSON.stringify(asked)}`);
+  return { challenge: asked.challenge, code: await latestStepUpCode(user.email), userId: user.id };
+}
+
+function expectNoInternals(result: ActionState<unknown>): void {
+  expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|stack|at \w+ \(|prisma|127\.0\.0\.1/i);
+}
+
+describe("Postgres stops in the middle of a flow, then comes back (same app process)", () => {
+  it("while sending a code: 'temporarily unavailable', nothing half-made; afterwards the same request works", async () => {
+    const { user, context } = await newStepUpUser("outage-send");
+    request.state.session = context.session;
+    await stopPostgres();
+    try {
+      const result = await createApiTokenAction(initialActionState, tokenRequest("while-down"));
+      expect(result).toMatchObject(UNAVAILABLE);
+      expectNoInternals(result);
+    } finally {
+      await startPostgres();
+    }
+    expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(0);
+    const again = await createApiTokenAction(initialActionState, tokenRequest("while-down"));
+    expect(again).toMatchObject({ status: "step_up_required" });
+    expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(1);
+  }, 60_000);
+
+  it("while verifying: 'temporarily unavailable', the attempt is not spent, and the same code works afterwards", async () => {
+    const { challenge, code, userId } = await pendingTokenChallenge("verify");
+    await stopPostgres();
+    try {
+      const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code });
+      expect(result).toMatchObject(UNAVAILABLE);
+      expectNoInternals(result);
+    } finally {
+      await startPostgres();
+    }
+    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await db.user.findUniqueOrThrow({ where: { id: userId }, select: { stepUpFailures: true } })).toEqual({ stepUpFailures: 0 });
+    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code })).toMatchObject({ ok: true });
+  }, 60_000);
+
+  it("while making the change: 'temporarily unavailable', no token, the grant unused; afterwards the change lands once", async () => {
+    const { challenge, code, userId } = await pendingTokenChallenge("change");
+    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code })).toMatchObject({ ok: true });
+    await stopPostgres();
+    try {
+      expect(await createApiTokenAction(initialActionState, tokenRequest("change"))).toMatchObject(UNAVAILABLE);
+    } finally {
+      await startPostgres();
+    }
+    expect(await db.apiToken.count({ where: { userId } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(0);
+    expect(await createApiTokenAction(initialActionState, tokenRequest("change"))).toMatchObject({ ok: true });
+    expect(await db.apiToken.count({ where: { userId } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(1);
+  }, 60_000);
+});
