@@ -66,7 +66,7 @@ const UNAVAILABLE = { ok: false, code: "UNAVAILABLE", message: errorMessage("UNA
 async function pendingTokenChallenge(name: string): Promise<{ challenge: StepUpChallengeDto; code: string; userId: string }> {
   const { user, context } = await newStepUpUser(`outage-${name}`);
   request.state.session = context.session;
-  const asked = await createApiTokenAction(initialActionState, tokenRequest(name));
+  const asked = await createApiTokenAction({ ok: false }, tokenRequest(name));
   if (!asked.challenge) throw new Error(`expected a challenge, got ${JSON.stringify(asked)}`);
   return { challenge: asked.challenge, code: await latestStepUpCode(user.email), userId: user.id };
 }
@@ -81,14 +81,14 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     request.state.session = context.session;
     await stopPostgres();
     try {
-      const result = await createApiTokenAction(initialActionState, tokenRequest("while-down"));
+      const result = await createApiTokenAction({ ok: false }, tokenRequest("while-down"));
       expect(result).toMatchObject(UNAVAILABLE);
       expectNoInternals(result);
     } finally {
       await startPostgres();
     }
     expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(0);
-    const again = await createApiTokenAction(initialActionState, tokenRequest("while-down"));
+    const again = await createApiTokenAction({ ok: false }, tokenRequest("while-down"));
     expect(again).toMatchObject({ status: "step_up_required" });
     expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(1);
   }, 60_000);
@@ -113,13 +113,13 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code })).toMatchObject({ ok: true });
     await stopPostgres();
     try {
-      expect(await createApiTokenAction(initialActionState, tokenRequest("change"))).toMatchObject(UNAVAILABLE);
+      expect(await createApiTokenAction({ ok: false }, tokenRequest("change"))).toMatchObject(UNAVAILABLE);
     } finally {
       await startPostgres();
     }
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
     expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(0);
-    expect(await createApiTokenAction(initialActionState, tokenRequest("change"))).toMatchObject({ ok: true });
+    expect(await createApiTokenAction({ ok: false }, tokenRequest("change"))).toMatchObject({ ok: true });
     expect(await db.apiToken.count({ where: { userId } })).toBe(1);
     expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(1);
   }, 60_000);
