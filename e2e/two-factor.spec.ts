@@ -288,9 +288,10 @@ test("new recovery codes replace the old set; turning off takes the emailed code
     await expect(confirm).toContainText("Your current recovery codes stop working as soon as the new ones are created.");
     await expectNoSeriousA11yViolations(page);
     await confirm.getByRole("button", { name: "Create new codes" }).click();
-    // Not a high-risk change: the emailed code alone.
-    await expect(stepUpDialog(page)).toContainText("To create new recovery codes, enter the 6-digit code");
-    await enterCode(page, (await waitForCodeEmail(request, user.email, 1)).code);
+    // New recovery codes could stand in for the authenticator, so creating them takes both proofs.
+    await expect(proofFields(page).modal).toContainText("To create new recovery codes, enter two codes");
+    const totp = await freshTotp(enabled.secret, enabled.usedStep);
+    await enterBothProofs(page, (await waitForCodeEmail(request, user.email, 1)).code, { method: "totp", code: totp.code });
     const dialog = recoveryCodesDialog(page, "Save your new recovery codes");
     await expect(dialog).toBeVisible();
     fresh = await shownRecoveryCodes(dialog);

@@ -80,9 +80,11 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     describe: () => "turn off two-step verification",
     details: () => ({}),
   },
+  // New recovery codes are themselves a second factor: creating them must take one, once,
+  // or the inbox alone could mint the "second" proof for every high-risk change.
   "recovery_codes.regenerate": {
-    grant: "sudo",
-    secondFactor: false,
+    grant: "single_use",
+    secondFactor: true,
     describe: () => "create new recovery codes",
     details: () => ({ Effect: "Your current recovery codes stop working" }),
   },

@@ -87,7 +87,7 @@ async function signedInWithTwoFactor(label: string): Promise<{ context: StepUpCo
 describe("which step-ups ask for the second factor", () => {
   it("the policy marks the high-risk, single-use actions, and only those", () => {
     const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].secondFactor).sort();
-    expect(high).toEqual(["email.change", "password.change", "two_factor.disable", "two_factor.enable"]);
+    expect(high).toEqual(["email.change", "password.change", "recovery_codes.regenerate", "two_factor.disable", "two_factor.enable"]);
     for (const action of high) expect(STEP_UP_POLICY[action].grant).toBe("single_use");
     for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo")) expect(STEP_UP_POLICY[action].secondFactor).toBe(false);
   });

@@ -433,19 +433,26 @@ describe("recovery codes", () => {
     const { recoveryCodes: old } = await enableTwoFactorFor(user);
     expect(await spendCode(user, old[0] as string)).toBe(true);
 
-    await expectStepUpRequired(regenerateRecoveryCodes(context));
+    const challenge = await expectStepUpRequired(regenerateRecoveryCodes(context));
+    expect(challenge.secondFactor).toBe(true);
     expect(await db.recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(9);
     expect(await auditCount("recovery_codes.regenerated", user.id)).toBe(0);
 
-    await completeStepUp(context, "recovery_codes.regenerate", {});
+    // The inbox alone must not mint new recovery codes (they would then serve as the second proof).
+    const code = await latestStepUpCode(user.email);
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "recovery_code", code: old[1] as string } });
     const { recoveryCodes: fresh } = await regenerateRecoveryCodes(context);
     expect(fresh).toHaveLength(10);
     expect(new Set(fresh).size).toBe(10);
     for (const code of fresh) expect(code).toMatch(RECOVERY_CODE);
-    expect(fresh.filter((code) => old.includes(code))).toEqual([]);
+    expect(fresh.filter((fresh) => old.includes(fresh))).toEqual([]);
     expect(await getTwoFactorStatus(user.id)).toMatchObject({ recoveryCodesLeft: 10 });
+    // Single use: the next set needs both proofs again (after the minute a new code waits for).
+    await passTime(context, 61);
+    await expectStepUpRequired(regenerateRecoveryCodes(context));
 
-    for (const code of old) expect(await spendCode(user, code)).toBe(false);
+    for (const spent of old) expect(await spendCode(user, spent)).toBe(false);
     expect(await spendCode(user, fresh[0] as string)).toBe(true);
     expect((await getTwoFactorStatus(user.id)).recoveryCodesLeft).toBe(9);
 
