@@ -19,7 +19,8 @@ export async function findReportableEmailChange(token: string): Promise<Reportab
 /**
  * "This wasn't me" from the old inbox: every session of the account is signed out and step-up
  * ends, so whoever changed the address is out too; the report is recorded for the admins,
- * who can restore the address. The link is the proof of (former) inbox control.
+ * who can put the address back (a database operation; there is no in-app tool for it yet).
+ * The link is the proof of (former) inbox control.
  */
 export async function reportEmailChange(token: string, meta: RequestMeta): Promise<ReportableEmailChange | null> {
   const change = await findByToken(token);

@@ -149,13 +149,19 @@ describe("audit_events is append-only", () => {
       // Same session, transaction over: the cutoff is gone and DELETE is refused again.
       await insertEvents([{ email, at: daysAgo(40) }]);
       await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, cutoff])).rejects.toThrow(APPEND_ONLY);
+      // A cutoff less than 30 days back refuses, even for rows older than it.
+      await insertEvents([{ email, at: daysAgo(20) }]);
+      await client.query("BEGIN");
+      await client.query("SELECT set_config('audit.retention_cutoff', $1, true)", [daysAgo(10).toISOString()]);
+      await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, daysAgo(15).toISOString()])).rejects.toThrow(APPEND_ONLY);
+      await client.query("ROLLBACK");
       // A cutoff that is not a timestamp refuses too.
       await client.query("BEGIN");
       await client.query("SELECT set_config('audit.retention_cutoff', 'whenever', true)");
       await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1", [email])).rejects.toThrow();
       await client.query("ROLLBACK");
     });
-    expect(await count()).toBe(2);
+    expect(await count()).toBe(3);
   });
 });
 

@@ -15,12 +15,13 @@ CREATE INDEX "audit_events_outcome_created_at_id_idx" ON "audit_events"("outcome
 
 -- Append-only: the audit log can only grow. UPDATE and TRUNCATE always fail; DELETE fails
 -- unless the transaction declared a retention cutoff (scripts/audit-retention.ts does, with
--- SET LOCAL) and then only for rows older than that cutoff.
+-- SET LOCAL) at least 30 days back, and then only for rows older than that cutoff.
 CREATE FUNCTION "audit_events_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   cutoff text := current_setting('audit.retention_cutoff', true);
 BEGIN
-  IF TG_OP = 'DELETE' AND cutoff IS NOT NULL AND cutoff <> '' AND OLD.created_at < cutoff::timestamptz THEN
+  IF TG_OP = 'DELETE' AND cutoff IS NOT NULL AND cutoff <> ''
+     AND cutoff::timestamptz <= now() - interval '30 days' AND OLD.created_at < cutoff::timestamptz THEN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION 'audit_events is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
