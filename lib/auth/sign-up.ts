@@ -1,5 +1,4 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
@@ -26,8 +25,9 @@ const PURPOSE = "EMAIL_VERIFICATION" as const;
 export type PendingSignUp = { requestId: string; email: string; resendAvailableAt: Date };
 
 /**
- * Starts a sign-up. Taken and free addresses get the same answer (and the same work:
- * the password is hashed either way); the owner of a taken address is told instead.
+ * Starts a sign-up. Taken and free addresses get the same answer and the same work (the
+ * password is hashed and a pending request made either way); the owner of a taken address
+ * gets a "someone tried to sign up" notice instead of a code.
  * The account only exists once the code is verified, from the browser that asked.
  */
 export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Promise<PendingSignUp> {
@@ -36,12 +36,10 @@ export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Prom
   await enforceLimits(input.email, meta);
 
   const passwordHash = await hashPassword(input.password);
-  const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) {
-    await deliver(input.email, signUpAttemptMessage(), undefined);
-    return { requestId: randomUUID(), email: input.email, resendAvailableAt: resendTime(new Date()) };
-  }
+  const taken = Boolean(await db.user.findUnique({ where: { email: input.email }, select: { id: true } }));
 
+  // A taken address gets a real pending request too (that can never complete), so resend and
+  // wrong codes answer exactly as they do for a free one.
   const pending = await db.$transaction(async (tx) => {
     await tx.signUpRequest.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - PENDING_SIGN_UP_HOURS * 3_600_000) } } });
     const issued = await issueCode(tx, { purpose: PURPOSE, recipient: input.email });
@@ -49,12 +47,18 @@ export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Prom
       data: { email: input.email, passwordHash, codeId: issued.id, ip: meta.ip, userAgent: meta.userAgent },
       select: { id: true },
     });
-    await recordAuditEvent(tx, { type: "auth.sign_up", actor: { email: input.email }, target: { type: "sign_up_request", id: request.id }, reason: "code_sent", meta });
+    await recordAuditEvent(tx, {
+      type: "auth.sign_up",
+      actor: { email: input.email },
+      target: { type: "sign_up_request", id: request.id },
+      reason: taken ? "address_taken" : "code_sent",
+      meta,
+    });
     return { issued, requestId: request.id };
   });
 
   try {
-    await deliver(input.email, verifyEmailMessage({ code: pending.issued.code, expiresInMinutes: ttlMinutes() }), pending.issued.id);
+    await deliver(input.email, taken ? signUpAttemptMessage() : verifyEmailMessage({ code: pending.issued.code, expiresInMinutes: ttlMinutes() }), pending.issued.id);
   } catch (error) {
     // Nobody can ever learn this code, but leave nothing half-made behind.
     await db.oneTimeCode.delete({ where: { id: pending.issued.id } });
@@ -73,7 +77,9 @@ export async function resendSignUpCode(requestId: string, meta: RequestMeta): Pr
     if (reissued.reason === "RESEND_TOO_SOON") throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: reissued.retryAfterSeconds });
     throw new AppError("CODE_INVALID");
   }
-  await deliver(request.email, verifyEmailMessage({ code: reissued.code, expiresInMinutes: ttlMinutes() }), `${reissued.id}:${reissued.resendAvailableAt.getTime()}`);
+  const taken = Boolean(await db.user.findUnique({ where: { email: request.email }, select: { id: true } }));
+  const message = taken ? signUpAttemptMessage() : verifyEmailMessage({ code: reissued.code, expiresInMinutes: ttlMinutes() });
+  await deliver(request.email, message, `${reissued.id}:${reissued.resendAvailableAt.getTime()}`);
   return { resendAvailableAt: reissued.resendAvailableAt };
 }
 
