@@ -10,6 +10,9 @@ function createClient() {
     // adapter-pg reads and writes timestamps as if the session were in UTC (prisma/prisma#26786),
     // so the session is put in UTC whatever the server's default.
     adapter: new PrismaPg({ connectionString: requireDatabaseUrl(), max: 10, options: "-c timezone=UTC" }),
+    // A burst of users queues for the 10 connections; waiting up to 10 s for one beats failing
+    // after Prisma's default 2 s (a transaction itself still ends after 5 s).
+    transactionOptions: { maxWait: 10_000, timeout: 5_000 },
     // Secret columns stay out of every result unless a query asks for them by name.
     omit: {
       user: { passwordHash: true, twoFactorSecret: true },
