@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // Node alone cannot resolve next-auth's extensionless `next/server` import; through Vite it can.
+    server: { deps: { inline: ["next-auth"] } },
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/setup/global.ts"],
     setupFiles: ["test/setup/per-file.ts"],

@@ -1,0 +1,161 @@
+import { NextRequest } from "next/server";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "@/lib/env";
+import { contentSecurityPolicy, createNonce, NON_HTML_CONTENT_SECURITY_POLICY, securityHeaders } from "@/lib/security/headers";
+
+const state = vi.hoisted(() => ({ env: undefined as Env | undefined }));
+vi.mock("@/lib/env", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/env")>();
+  return { ...actual, getEnv: () => state.env ?? actual.getEnv() };
+});
+
+const { parseEnv } = await import("@/lib/env");
+const { proxy } = await import("@/proxy");
+
+const SECRETS = { AUTH_SECRET: "x".repeat(40), TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"), EMAIL_FROM: "Security <security@example.com>" };
+const PRODUCTION = { ...SECRETS, NODE_ENV: "production" as const, APP_URL: "https://account.example.com", DATABASE_URL: "postgresql://app@db.internal/app", RESEND_API_KEY: "re_test" };
+const DEVELOPMENT = { ...SECRETS, NODE_ENV: "development" as const, APP_URL: "http://localhost:3000" };
+
+const NONCE = "c2VjdXJpdHktdGVzdC1ub25jZQ==";
+
+/** The CSP as a map from directive to its sources. */
+function directives(policy: string): Map<string, string[]> {
+  return new Map(
+    policy.split(";").map((directive) => {
+      const [name = "", ...sources] = directive.trim().split(/\s+/);
+      return [name, sources];
+    }),
+  );
+}
+
+describe("content security policy", () => {
+  const production = directives(contentSecurityPolicy(NONCE, { isProduction: true, https: true }));
+  const development = directives(contentSecurityPolicy(NONCE, { isProduction: false, https: false }));
+
+  it("runs only scripts carrying this request's nonce, never inline ones", () => {
+    expect(production.get("script-src")).toEqual(["'self'", `'nonce-${NONCE}'`, "'strict-dynamic'"]);
+    for (const policy of [production, development]) {
+      expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
+      expect(policy.get("script-src")).toContain(`'nonce-${NONCE}'`);
+    }
+  });
+
+  it("locks down everything else", () => {
+    for (const policy of [production, development]) {
+      expect(policy.get("default-src")).toEqual(["'self'"]);
+      expect(policy.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(policy.get("img-src")).toEqual(["'self'", "data:", "blob:"]);
+      expect(policy.get("object-src")).toEqual(["'none'"]);
+      expect(policy.get("base-uri")).toEqual(["'none'"]);
+      expect(policy.get("form-action")).toEqual(["'self'"]);
+      expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
+    }
+    expect(production.get("connect-src")).toEqual(["'self'"]);
+  });
+
+  it("allows eval and the hot-reload socket only outside production", () => {
+    expect(production.get("script-src")).not.toContain("'unsafe-eval'");
+    expect(development.get("script-src")).toContain("'unsafe-eval'");
+    expect(development.get("connect-src")).toEqual(["'self'", "ws:", "wss:"]);
+  });
+
+  it("upgrades insecure requests only over https", () => {
+    expect(production.has("upgrade-insecure-requests")).toBe(true);
+    expect(development.has("upgrade-insecure-requests")).toBe(false);
+  });
+
+  it("makes a fresh 128-bit nonce each time", () => {
+    const nonces = new Set(Array.from({ length: 100 }, createNonce));
+    expect(nonces.size).toBe(100);
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+  });
+});
+
+describe("other security headers", () => {
+  it.each([
+    ["Referrer-Policy", "strict-origin"],
+    ["X-Content-Type-Options", "nosniff"],
+    ["X-Frame-Options", "DENY"],
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+    ["Cross-Origin-Resource-Policy", "same-origin"],
+  ])("sets %s: %s", (name, value) => {
+    expect(securityHeaders({ https: true })[name]).toBe(value);
+    expect(securityHeaders({ https: false })[name]).toBe(value);
+  });
+
+  it("turns off powerful browser features", () => {
+    const features = securityHeaders({ https: true })["Permissions-Policy"]?.split(", ") ?? [];
+    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb", "interest-cohort", "browsing-topics"]) {
+      expect(features).toContain(`${feature}=()`);
+    }
+  });
+
+  it("sends HSTS only over https", () => {
+    expect(securityHeaders({ https: true })["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
+    expect(securityHeaders({ https: false })).not.toHaveProperty("Strict-Transport-Security");
+  });
+});
+
+describe("proxy", () => {
+  beforeEach(() => {
+    state.env = parseEnv(PRODUCTION);
+  });
+
+  function request(path: string, init: { method?: string; headers?: Record<string, string> } = {}): NextRequest {
+    return new NextRequest(new URL(path, state.env?.APP_URL), init);
+  }
+
+  function cspNonce(response: Response): string | undefined {
+    return /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
+  }
+
+  it("gives a page a fresh nonce, in the response's CSP and in the request Next.js renders from", () => {
+    const first = proxy(request("/login"));
+    const second = proxy(request("/login"));
+
+    const nonce = cspNonce(first);
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(cspNonce(second)).not.toBe(nonce);
+    expect(first.headers.get("content-security-policy")).toBe(contentSecurityPolicy(nonce ?? "", { isProduction: true, https: true }));
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(first.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
+  });
+
+  it("replaces a nonce or policy the client sent", () => {
+    const response = proxy(request("/login", { headers: { "x-nonce": "attacker", "content-security-policy": "script-src 'nonce-attacker'" } }));
+    expect(response.headers.get("x-middleware-request-x-nonce")).toBe(cspNonce(response));
+    expect(response.headers.get("x-middleware-request-content-security-policy")).not.toContain("attacker");
+  });
+
+  it.each([
+    ["a page", "/login", {}],
+    ["the bearer API", "/api/v1/me", { headers: { authorization: "Bearer asec_x" } }],
+    ["the CSV export", "/admin/audit/export", {}],
+    ["a refused cross-site post", "/settings/security", { method: "POST", headers: { origin: "https://evil.test" } }],
+    ["the signed-out redirect", "/settings", {}],
+  ])("sends every other header with %s", (_label, path, init) => {
+    const response = proxy(request(path, init));
+    for (const [name, value] of Object.entries(securityHeaders({ https: true }))) expect(response.headers.get(name)).toBe(value);
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  it("gives responses that are not HTML a policy that loads nothing", () => {
+    expect(proxy(request("/api/v1/me")).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
+    expect(proxy(request("/settings")).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
+    const refused = proxy(request("/login", { method: "POST", headers: { origin: "https://evil.test" } }));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
+  });
+
+  it("in development over http: eval and the hot-reload socket allowed, no HSTS", () => {
+    state.env = parseEnv(DEVELOPMENT);
+    const response = proxy(request("/login"));
+    const policy = directives(response.headers.get("content-security-policy") ?? "");
+    expect(policy.get("script-src")).toContain("'unsafe-eval'");
+    expect(policy.get("connect-src")).toContain("ws:");
+    expect(policy.has("upgrade-insecure-requests")).toBe(false);
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+  });
+});
