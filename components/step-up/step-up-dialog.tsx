@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { z } from "zod";
 import { resendStepUpCodeAction, verifyStepUpAction } from "@/app/step-up/actions";
+import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { Button } from "@/components/ui/button";
@@ -186,14 +187,8 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
             form={form}
             name="code"
             label={twoProofs ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            spellCheck={false}
-            maxLength={12}
-            placeholder="123456"
+            {...SIX_DIGIT_CODE_INPUT}
             disabled={!codeUsable}
-            normalize={normalizeCodeInput}
-            className="text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
             description={codeUsable ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : undefined}
           />
           {mode !== "none" && (

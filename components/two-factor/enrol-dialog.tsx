@@ -5,6 +5,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { confirmTwoFactorEnrolmentAction } from "@/app/settings/security/actions";
+import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
@@ -15,7 +16,6 @@ import { LiveMessage } from "@/components/ui/notice";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { errorMessage } from "@/lib/errors";
 import type { EnrolmentDto } from "@/lib/two-factor/enrolment";
-import { normalizeCodeInput } from "@/lib/validation/auth";
 import { confirmEnrolmentSchema } from "@/lib/validation/two-factor";
 
 const codeFormSchema = confirmEnrolmentSchema.pick({ code: true });
@@ -149,14 +149,8 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
             form={form}
             name="code"
             label="6-digit code from the app"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            spellCheck={false}
-            maxLength={12}
-            placeholder="123456"
+            {...SIX_DIGIT_CODE_INPUT}
             disabled={!usable}
-            normalize={normalizeCodeInput}
-            className="text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
           />
           <DialogActions busy={pending}>
             <Button type="submit" pending={pending} pendingText="Checking…" disabled={!usable}>
