@@ -8,6 +8,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const SIGNED_IN_AREAS = ["/settings"];
 // Bearer-token clients are not browsers and carry no cookies, so CSRF does not apply to them.
 const BEARER_API = "/api/v1/";
+// Everything under /api answers JSON, never HTML: no script nonce to make.
+const JSON_API = "/api/";
 
 /**
  * Two gates before any route runs: the CSRF guard for every state-changing request
@@ -31,7 +33,7 @@ export function proxy(request: NextRequest) {
     login.searchParams.set("next", pathname);
     return withHeaders(NextResponse.redirect(login), NON_HTML_CONTENT_SECURITY_POLICY, options);
   }
-  if (pathname.startsWith(BEARER_API)) return withHeaders(NextResponse.next(), NON_HTML_CONTENT_SECURITY_POLICY, options);
+  if (pathname.startsWith(JSON_API)) return withHeaders(NextResponse.next(), NON_HTML_CONTENT_SECURITY_POLICY, options);
 
   // Next.js reads the nonce from the request's CSP header and puts it on its own scripts;
   // x-nonce is for any <Script> of ours that needs it.

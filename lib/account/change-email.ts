@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { sendEmail } from "@/lib/email/send";
-import { confirmNewEmailMessage, emailChangedMessage } from "@/lib/email/templates/email-change";
+import { confirmNewEmailMessage } from "@/lib/email/templates/email-change";
 import { AppError } from "@/lib/errors";
 import { maskEmail } from "@/lib/format";
 import { issueCode, redeemCode } from "@/lib/one-time-code";
@@ -99,7 +99,7 @@ export async function confirmEmailChange(context: StepUpContext, { code }: Confi
       meta,
       metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail) },
     });
-    await enqueueEmail(tx, pending.oldEmail, emailChangedMessage({ maskedNewEmail: maskEmail(pending.newEmail), reportToken, at: new Date(), meta }));
+    await enqueueEmail(tx, pending.oldEmail, { template: "emailChanged", data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken, meta } });
     await notifyAccountChange(tx, context, {
       to: pending.newEmail,
       title: "Your email address was changed",

@@ -3,8 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import type { ApiTokenDto } from "@/lib/api-tokens/dto";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
 import { db } from "@/lib/db";
-import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { notifyAccountChange } from "@/lib/email/account-notice";
 import { AppError } from "@/lib/errors";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
@@ -51,16 +50,11 @@ export async function revokeApiTokenAsAdmin(context: StepUpContext, tokenId: str
       meta,
       metadata: { tokenId: token.id, name: token.name, ownerId: token.user.id, ownerEmail: token.user.email },
     });
-    await enqueueEmail(
-      tx,
-      token.user.email,
-      securityNoticeMessage({
-        title: "An administrator revoked your API token",
-        summary: `An administrator revoked the API token "${token.name}". It can no longer be used.`,
-        facts: { Token: `${token.name} (${token.displayPrefix}…)` },
-        at: new Date(),
-        meta,
-      }),
-    );
+    await notifyAccountChange(tx, context, {
+      to: token.user.email,
+      title: "An administrator revoked your API token",
+      summary: `An administrator revoked the API token "${token.name}". It can no longer be used.`,
+      facts: { Token: `${token.name} (${token.displayPrefix}…)` },
+    });
   });
 }

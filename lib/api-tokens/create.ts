@@ -4,8 +4,7 @@ import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { sha256Hex } from "@/lib/crypto";
-import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { notifyAccountChange } from "@/lib/email/account-notice";
 import { AppError } from "@/lib/errors";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
@@ -41,17 +40,11 @@ export async function createApiToken(context: StepUpContext, request: CreateApiT
       meta,
       metadata: { tokenId: created.id, name: created.name, scopes: created.scopes, expiresAt: created.expiresAt.toISOString() },
     });
-    await enqueueEmail(
-      tx,
-      session.user.email,
-      securityNoticeMessage({
-        title: "A new API token was created",
-        summary: `An API token named "${created.name}" was created for your account.`,
-        facts: { Token: `${created.name} (${created.displayPrefix}…)`, Scopes: created.scopes.join(", "), Expires: created.expiresAt.toISOString().slice(0, 10) },
-        at: created.createdAt,
-        meta,
-      }),
-    );
+    await notifyAccountChange(tx, context, {
+      title: "A new API token was created",
+      summary: `An API token named "${created.name}" was created for your account.`,
+      facts: { Token: `${created.name} (${created.displayPrefix}…)`, Scopes: created.scopes.join(", "), Expires: created.expiresAt.toISOString().slice(0, 10) },
+    });
     return { token, apiToken: toApiTokenDto(created) };
   });
 }

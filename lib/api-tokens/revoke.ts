@@ -1,8 +1,7 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { notifyAccountChange } from "@/lib/email/account-notice";
 import { AppError } from "@/lib/errors";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
@@ -16,16 +15,10 @@ export async function revokeApiToken(context: StepUpContext, tokenId: string): P
     const revoked = await tx.apiToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (revoked.count !== 1) throw new AppError("NOT_FOUND");
     await recordAuditEvent(tx, { type: "api_token.revoked", actor: session.user, target: { type: "api_token", id: token.displayPrefix }, meta, metadata: { tokenId: token.id, name: token.name } });
-    await enqueueEmail(
-      tx,
-      session.user.email,
-      securityNoticeMessage({
-        title: "An API token was revoked",
-        summary: `The API token "${token.name}" was revoked and can no longer be used.`,
-        facts: { Token: `${token.name} (${token.displayPrefix}…)` },
-        at: new Date(),
-        meta,
-      }),
-    );
+    await notifyAccountChange(tx, context, {
+      title: "An API token was revoked",
+      summary: `The API token "${token.name}" was revoked and can no longer be used.`,
+      facts: { Token: `${token.name} (${token.displayPrefix}…)` },
+    });
   });
 }

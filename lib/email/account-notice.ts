@@ -1,14 +1,16 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestMeta } from "@/lib/http/request-meta";
 
-/** The notice after a change to the signed-in user's account, queued in the change's transaction. */
-export function notifyAccountChange(tx: Tx, context: StepUpContext, notice: { title: string; summary: string; facts?: Record<string, string>; to?: string }) {
-  return enqueueEmail(
-    tx,
-    notice.to ?? context.session.user.email,
-    securityNoticeMessage({ title: notice.title, summary: notice.summary, facts: notice.facts ?? {}, at: new Date(), meta: context.meta }),
-  );
+export type SecurityNotice = { title: string; summary: string; facts?: Record<string, string> };
+
+/** A security notice to `to`, queued in the transaction of the change it announces. */
+export function queueSecurityNotice(tx: Tx, to: string, meta: RequestMeta, notice: SecurityNotice) {
+  return enqueueEmail(tx, to, { template: "securityNotice", data: { title: notice.title, summary: notice.summary, facts: notice.facts ?? {}, meta } });
+}
+
+/** The notice after a change to the signed-in user's account (or to `to`, e.g. a token's owner). */
+export function notifyAccountChange(tx: Tx, context: { session: { user: { email: string } }; meta: RequestMeta }, notice: SecurityNotice & { to?: string }) {
+  return queueSecurityNotice(tx, notice.to ?? context.session.user.email, context.meta, notice);
 }

@@ -1,20 +1,23 @@
 import "server-only";
-import { render } from "@react-email/render";
 import { db, type Tx } from "@/lib/db";
+import { queuedEmailContent, queuedEmailMessage, type QueuedEmail } from "@/lib/email/queued";
 import { sendEmail } from "@/lib/email/send";
-import type { EmailMessageContent } from "@/lib/email/templates/layout";
 import { errorName, log } from "@/lib/log";
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 20;
 
-/** Queues a notification in the transaction of the change it announces. */
-export async function enqueueEmail(tx: Tx, to: string, content: EmailMessageContent): Promise<void> {
-  const html = await render(content.react);
-  await tx.emailOutbox.create({ data: { to, subject: content.subject, text: content.text, html } });
+/**
+ * Queues a notification in the transaction of the change it announces. Only the template's data
+ * is written here: rendering takes tens of milliseconds of CPU, which inside the transaction would
+ * hold a pooled connection and, under load, starve every other request of connections.
+ */
+export async function enqueueEmail(tx: Tx, to: string, email: QueuedEmail): Promise<void> {
+  const { subject } = queuedEmailMessage(email, new Date());
+  await tx.emailOutbox.create({ data: { to, subject, template: email.template, data: email.data } });
 }
 
-type Claimed = { id: string; to: string; subject: string; text: string; html: string; attempts: number };
+type Claimed = { id: string; to: string; subject: string; template: string; data: unknown; attempts: number; created_at: Date };
 
 /**
  * Sends what is due. Rows are claimed with SKIP LOCKED and pushed back by an exponential
@@ -29,14 +32,21 @@ export async function deliverDueEmails(): Promise<{ sent: number; failed: number
       SELECT id FROM email_outbox
       WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < ${MAX_ATTEMPTS}
       ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, "to", subject, text, html, attempts`;
+    RETURNING id, "to", subject, template, data, attempts, created_at`;
   let sent = 0;
   for (const row of claimed) {
-    const result = await sendEmail({ to: row.to, subject: row.subject, text: row.text, html: row.html, idempotencyKey: row.id });
+    const content = queuedEmailContent({ ...row, createdAt: row.created_at });
+    if (!content) {
+      // Retrying cannot fix data that does not fit its template; park the row for an operator.
+      await db.emailOutbox.update({ where: { id: row.id }, data: { attempts: MAX_ATTEMPTS, lastError: "INVALID_TEMPLATE_DATA" } });
+      log("error", "outbox.invalid_row", { id: row.id, template: row.template });
+      continue;
+    }
+    const result = await sendEmail({ ...content, to: row.to, idempotencyKey: row.id });
     if (result.ok) {
       sent += 1;
-      // Once delivered, the body (which may hold a "this wasn't me" link) is not kept.
-      await db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: new Date(), lastError: null, text: "", html: "" } });
+      // Once delivered, the data (which may hold a "this wasn't me" link) is not kept.
+      await db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: new Date(), lastError: null, data: {} } });
     } else {
       await db.emailOutbox.update({ where: { id: row.id }, data: { lastError: result.error } });
       log("warn", "outbox.retry_scheduled", { id: row.id, attempts: row.attempts });

@@ -1,8 +1,7 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db";
-import { enqueueEmail } from "@/lib/email/outbox";
-import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
+import { queueSecurityNotice } from "@/lib/email/account-notice";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { countRecoveryCodesLeft, spendRecoveryCode } from "@/lib/two-factor/recovery-codes";
 import { acceptTotp } from "@/lib/two-factor/totp";
@@ -22,16 +21,9 @@ export async function acceptSecondFactor(
   if (!(await spendRecoveryCode(tx, user.id, proof.code))) return false;
   const left = await countRecoveryCodesLeft(user.id, tx);
   await recordAuditEvent(tx, { type: "recovery_code.used", actor: user, reason: actor.purpose, meta, metadata: { left } });
-  await enqueueEmail(
-    tx,
-    user.email,
-    securityNoticeMessage({
-      title: "A recovery code was used",
-      summary: `One of your recovery codes was used to ${actor.purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
-      facts: {},
-      at: new Date(),
-      meta,
-    }),
-  );
+  await queueSecurityNotice(tx, user.email, meta, {
+    title: "A recovery code was used",
+    summary: `One of your recovery codes was used to ${actor.purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
+  });
   return true;
 }

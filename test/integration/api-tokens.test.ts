@@ -169,16 +169,15 @@ describe("creating tokens", () => {
 
     const queued = await db.emailOutbox.findMany({ where: { to: user.email } });
     expect(queued).toHaveLength(1);
-    expect(queued[0]).toMatchObject({ subject: "A new API token was created", sentAt: null, attempts: 0 });
-    expect(queued[0]?.text).toContain("noticed");
-    expect(queued[0]?.text).toContain(created.apiToken.displayPrefix);
-    expect(queued[0]?.text).toContain(`${getEnv().APP_URL}/settings/security`);
+    expect(queued[0]).toMatchObject({ subject: "A new API token was created", sentAt: null, attempts: 0, template: "securityNotice" });
+    expect(queued[0]?.data).toMatchObject({ facts: { Token: `noticed (${created.apiToken.displayPrefix}…)` } });
     expect(containsSecret(JSON.stringify(queued), created.token)).toBe(false);
 
     await deliverDueEmails();
     const notices = (await listMailboxMessages({ to: user.email })).filter((message) => message.subject === "A new API token was created");
     expect(notices).toHaveLength(1);
-    expect(notices[0]?.text).toContain("noticed");
+    expect(notices[0]?.text).toContain(`noticed (${created.apiToken.displayPrefix}…)`);
+    expect(notices[0]?.text).toContain(`${getEnv().APP_URL}/settings/security`);
     expect((await db.emailOutbox.findUniqueOrThrow({ where: { id: queued[0]?.id } })).sentAt).not.toBeNull();
 
     await deliverDueEmails();
@@ -303,8 +302,9 @@ describe("token names", () => {
     expect(created.apiToken.name).toBe(name);
 
     const codeEmail = await latestStepUpEmail(user.email);
-    const notice = await db.emailOutbox.findFirstOrThrow({ where: { to: user.email } });
-    for (const html of [codeEmail.html, notice.html]) {
+    await deliverDueEmails();
+    const notice = (await listMailboxMessages({ to: user.email })).find((message) => message.subject === "A new API token was created");
+    for (const html of [codeEmail.html, notice?.html ?? ""]) {
       expect(html).not.toContain("<script>");
       expect(html).toContain("&lt;script&gt;");
     }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeResend, type FakeResendRequest } from "../fixtures/fake-resend";
+import { formatDateTime } from "@/lib/format";
 import { codeFrom } from "@/test/helpers/fixtures";
 import { captureConsole } from "@/test/helpers/capture-console";
 
@@ -104,7 +105,7 @@ describe("security notices through the outbox", () => {
     await lib.db.$executeRaw`UPDATE email_outbox SET next_attempt_at = now() - interval '1 second' WHERE id = ${row.id}::uuid`;
     await lib.deliverDueEmails();
     const sent = await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: row.id } });
-    expect(sent).toMatchObject({ attempts: 2, lastError: null, text: "", html: "" });
+    expect(sent).toMatchObject({ attempts: 2, lastError: null, data: {} });
     expect(sent.sentAt).not.toBeNull();
 
     await lib.db.$executeRaw`UPDATE email_outbox SET next_attempt_at = now() - interval '1 hour' WHERE id = ${row.id}::uuid`;
@@ -126,8 +127,9 @@ describe("security notices through the outbox", () => {
     const row = await lib.db.emailOutbox.findFirstOrThrow({ where: { to: user.email } });
 
     await lib.deliverDueEmails();
-    // As if the process died after the provider accepted the email but before sent_at was written.
-    await lib.db.$executeRaw`UPDATE email_outbox SET sent_at = NULL, next_attempt_at = now() - interval '1 second' WHERE id = ${row.id}::uuid`;
+    // As if the process died after the provider accepted the email but before sent_at was written
+    // (the same UPDATE empties the data, so that did not happen either).
+    await lib.db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: null, data: row.data ?? {}, nextAttemptAt: new Date(Date.now() - 60_000) } });
     await lib.deliverDueEmails();
 
     expect(requestsTo(user.email, /API token was created/).map((sent) => sent.request.idempotencyKey)).toEqual([row.id, row.id]);
@@ -143,6 +145,48 @@ describe("security notices through the outbox", () => {
 
     expect(requestsTo(user.email, /API token was created/)).toHaveLength(3);
     expect(await lib.db.emailOutbox.count({ where: { to: user.email, sentAt: null } })).toBe(0);
+  });
+});
+
+describe("rendering at delivery", () => {
+  it("the change's transaction stores only the template data; the email is rendered at delivery, dated when the change was made", async () => {
+    const { user, context } = await lib.helpers.newStepUpUser("render-later");
+    await lib.helpers.completeStepUp(context, "api_token.create", lib.helpers.tokenRequest("later"), codeFromProvider);
+    await lib.createApiToken(context, lib.helpers.tokenRequest("later"));
+    const row = await lib.db.emailOutbox.findFirstOrThrow({ where: { to: user.email } });
+    expect(row.template).toBe("securityNotice");
+    expect(JSON.stringify(row)).not.toMatch(/<html|<table|DOCTYPE/i);
+
+    // Delivered an hour later, it still says when the change happened.
+    await lib.db.$executeRaw`UPDATE email_outbox SET created_at = created_at - interval '1 hour' WHERE id = ${row.id}::uuid`;
+    const queuedAt = (await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: row.id } })).createdAt;
+    await lib.deliverDueEmails();
+    const [sent] = requestsTo(user.email, /API token was created/);
+    expect(sent?.email.html).toContain("<html");
+    expect(sent?.email.html).toContain("later (");
+    expect(sent?.email.text).toContain(`When: ${formatDateTime(queuedAt)}`);
+  });
+
+  it("a row whose data does not fit its template is parked for an operator and does not hold up the others", async () => {
+    const { user, context } = await lib.helpers.newStepUpUser("bad-row");
+    await lib.helpers.completeStepUp(context, "api_token.create", lib.helpers.tokenRequest("good"), codeFromProvider);
+    await lib.createApiToken(context, lib.helpers.tokenRequest("good"));
+    const bad = await lib.db.emailOutbox.create({ data: { to: user.email, subject: "Broken", template: "securityNotice", data: { title: 1 } } });
+
+    await lib.deliverDueEmails();
+
+    expect(await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ sentAt: null, attempts: 12, lastError: "INVALID_TEMPLATE_DATA" });
+    expect(requestsTo(user.email, /API token was created/)).toHaveLength(1);
+    expect(requestsTo(user.email, /Broken/)).toHaveLength(0);
+    expect(logged.join("\n")).toContain("outbox.invalid_row");
+  });
+
+  it("rows queued with finished content before the migration are delivered as they were written", async () => {
+    const { user } = await lib.helpers.newStepUpUser("legacy-row");
+    await lib.db.emailOutbox.create({ data: { to: user.email, subject: "Queued earlier", template: "rendered", data: { text: "plain body", html: "<p>html body</p>" } } });
+    await lib.deliverDueEmails();
+    const [sent] = requestsTo(user.email, /Queued earlier/);
+    expect(sent?.email).toMatchObject({ text: "plain body", html: "<p>html body</p>" });
   });
 });
 

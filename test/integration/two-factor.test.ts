@@ -423,9 +423,9 @@ describe("recovery codes", () => {
     const events = await db.auditEvent.findMany({ where: { type: "recovery_code.used", actorId: user.id }, orderBy: { id: "asc" }, select: { metadata: true, reason: true, outcome: true } });
     expect(events.map((event) => event.metadata)).toEqual([9, 8, 7, 6, 5, 4, 3].map((left) => ({ left })));
     expect(events.every((event) => event.reason === "sign in" && event.outcome === "SUCCESS")).toBe(true);
-    const notices = await db.emailOutbox.findMany({ where: { to: user.email, subject: "A recovery code was used" }, orderBy: { createdAt: "asc" }, select: { text: true } });
+    const notices = await db.emailOutbox.findMany({ where: { to: user.email, subject: "A recovery code was used" }, orderBy: { createdAt: "asc" }, select: { data: true } });
     expect(notices).toHaveLength(7);
-    expect(notices.at(-1)?.text).toContain("3 codes are left");
+    expect(notices.at(-1)?.data).toMatchObject({ summary: expect.stringContaining("3 codes are left") as unknown });
   });
 
   it("regenerating needs step-up, invalidates every old code and returns 10 new ones once", async () => {

@@ -130,6 +130,7 @@ describe("proxy", () => {
   it.each([
     ["a page", "/login", {}],
     ["the bearer API", "/api/v1/me", { headers: { authorization: "Bearer asec_x" } }],
+    ["the health check", "/api/health", {}],
     ["the CSV export", "/admin/audit/export", {}],
     ["a refused cross-site post", "/settings/security", { method: "POST", headers: { origin: "https://evil.test" } }],
     ["the signed-out redirect", "/settings", {}],
@@ -142,6 +143,7 @@ describe("proxy", () => {
 
   it("gives responses that are not HTML a policy that loads nothing", () => {
     expect(proxy(request("/api/v1/me")).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
+    expect(proxy(request("/api/health")).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
     expect(proxy(request("/settings")).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
     const refused = proxy(request("/login", { method: "POST", headers: { origin: "https://evil.test" } }));
     expect(refused.status).toBe(403);
