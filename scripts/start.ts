@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { migrate } from "@/lib/db/migrate";
 import { ConfigError, getEnv } from "@/lib/env";
+import { serverRuntimeEnv } from "./server-runtime";
 
 async function main() {
   // `npm start` always means production: strict configuration, no dev mailbox, no demo data.
@@ -13,7 +14,7 @@ async function main() {
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], {
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: serverRuntimeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }),
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
   next.on("exit", (code) => process.exit(code ?? 0));
