@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -16,6 +16,8 @@ export default defineConfig({
     // Node alone cannot resolve next-auth's extensionless `next/server` import; through Vite it can.
     server: { deps: { inline: ["next-auth"] } },
     include: ["test/**/*.test.ts"],
+    // Run by vitest.instances.config.ts (`npm run test:instances`) against production servers.
+    exclude: [...configDefaults.exclude, "test/instances/**"],
     globalSetup: ["test/setup/global.ts"],
     setupFiles: ["test/setup/per-file.ts"],
     pool: "forks",

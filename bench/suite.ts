@@ -1,70 +1,66 @@
 // `npm run bench`: one JSON report, all figures measured side by side in the same run against
-// one production build (`.next-bench`, see bench/prod-stack.ts). A script, never a test.
+// one production build (`.next-prod`, built with the benchmark's `*.bench.tsx` routes; see
+// test/fixtures/prod-stack.ts). A script, never a test.
 //
-// 1. step-up cost: (verify a code + replay "create API token") vs a no-op authenticated call,
-//    measured in-process through the lib functions the server actions call (see stepUpCost).
-// 2. token checking cost: `GET /api/v1/me` with a bearer token vs a static file served by the same
-//    `next start` (the app has no static JSON route), requests/s with autocannon.
-// 3. first-load JavaScript (gzip) of /settings/security and /login vs the bare `/` page.
-// 4. peak RSS of the `next start` process tree under load.
+// 1. step-up cost over HTTP: verifyStepUpAction + the replayed createApiTokenAction vs a no-op
+//    authenticated server action (app/bench/actions.ts), each as the browser calls it.
+// 2. token checking cost: `GET /api/v1/me` with a bearer token vs the static `GET /api/health`,
+//    both through proxy.ts, requests/s with autocannon.
+// 3. first-load JavaScript (gzip) of /settings/security and /login vs the bare page /bench.
+// 4. peak RSS of the `next start` process tree under the 200-user load of bench/load.ts.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { runLoad } from "./load";
-import { BENCH_DIST_DIR, ensureProductionBuild, sampleRss, startProdStack } from "./prod-stack";
+import { AppClient, ServerActions, waitForCode } from "@/test/fixtures/app-client";
+import { ensureProductionBuild, PROD_DIST_DIR, sampleRss, startProdStack, treeRssBytes, type ProdStack } from "@/test/fixtures/prod-stack";
+import { prepareLoad, runLoad } from "./load";
 import { summary, timed } from "./support";
 
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3200);
-const STEP_UP_ROUNDS = 60;
+const STEP_UP_ROUNDS = 40;
 const AUTOCANNON_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGETS = { stepUpRatioP50Max: 1.5, tokenCheckRatioMin: 0.6, securityPageJsRatioMax: 1.6, peakRssMbMax: 300 };
+const PASSWORD = "bench-password-1";
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const log = (line: string) => console.error(`[bench] ${line}`);
 
-async function stepUpCost() {
+async function stepUpCost(stack: ProdStack, url: string) {
   const { db } = await import("@/lib/db");
-  const { createSession, resolveSession } = await import("@/lib/auth/session");
-  const { startChallenge } = await import("@/lib/step-up/challenge");
-  const { verifyStepUp } = await import("@/lib/step-up/verify");
-  const { createApiToken } = await import("@/lib/api-tokens/create");
-  const { listMailboxMessages } = await import("@/lib/email/mailbox");
+  const { hashPassword } = await import("@/lib/auth/password");
+  const passwordHash = await hashPassword(PASSWORD);
+  const actions = ServerActions.fromBuild(PROD_DIST_DIR);
 
   const protectedMs: number[] = [];
   const noopMs: number[] = [];
-  for (let round = 0; round < STEP_UP_ROUNDS; round++) {
-    // A user per round keeps the per-user send limit out of the measurement.
-    const user = await db.user.create({ data: { email: `suite-${round}@example.test`, passwordHash: "unused", emailVerifiedAt: new Date() } });
-    const meta = { ip: "198.18.100.1", userAgent: "bench" };
-    const sessionId = await db.$transaction((tx) => createSession(tx, user.id, meta));
-    const session = await resolveSession(sessionId);
-    if (!session) throw new Error("no session");
-    const context = { session, meta };
-    const request = { name: `suite-${round}`, scopes: ["profile:read" as const], expiry: "30" as const, expiresOn: "" };
-    const challenge = await startChallenge(context, "api_token.create", request);
-    const [email] = await listMailboxMessages({ to: user.email });
-    const code = /\b(\d{6})\b/.exec(email?.text ?? "")?.[1] ?? "";
+  for (let index = 0; index < STEP_UP_ROUNDS; index++) {
+    // A user per round keeps the per-user send limit (5 an hour) out of the measurement.
+    const email = `suite-${index}@example.test`;
+    await db.user.create({ data: { email, passwordHash, emailVerifiedAt: new Date() } });
+    const client = new AppClient({ appUrl: stack.appUrl, actions, ip: `198.18.200.${index + 1}` });
+    if (!(await client.signIn(url, email, PASSWORD)).redirect) throw new Error("sign-in failed");
+    const input = { name: `suite-${index}`, scopes: ["profile:read"], expiry: "30", expiresOn: "" };
+    const sentBefore = stack.resend.delivered.length;
+    const asked = await client.action(url, "createApiTokenAction", input);
+    if (asked.status !== "step_up_required" || !asked.challenge) throw new Error("no step-up challenge");
+    const code = await waitForCode(stack.resend, email, { after: sentBefore });
 
-    // The no-op action: what every authenticated server action does first, resolve the session.
     await timed(noopMs, async () => {
-      if (!(await resolveSession(sessionId))) throw new Error("no session");
+      if (!(await client.action(url, "noopAuthenticatedAction")).ok) throw new Error("no-op action refused");
     });
-    // The stepped-up action: resolve the session, verify the code, replay the protected change.
+    // What the code modal does once the user typed the code: verify, then replay the original action.
     await timed(protectedMs, async () => {
-      const current = await resolveSession(sessionId);
-      if (!current) throw new Error("no session");
-      await verifyStepUp({ session: current, meta }, { challengeId: challenge.id, code });
-      await createApiToken({ session: current, meta }, request);
+      if (!(await client.action(url, "verifyStepUpAction", { challengeId: asked.challenge?.id, code })).ok) throw new Error("verify refused");
+      if (!(await client.action(url, "createApiTokenAction", input)).ok) throw new Error("replay refused");
     });
   }
   const protectedSummary = summary(protectedMs);
   const noopSummary = summary(noopMs);
   const ratioP50 = round(protectedSummary.medianMs / noopSummary.medianMs);
   return {
-    method:
-      "in-process through the lib functions the server actions call: resolveSession + verifyStepUp + createApiToken vs resolveSession alone (HTTP server-action calls not driven)",
+    method: "HTTP server-action calls against next start, as the browser makes them (Next-Action header, RSC reply), one signed-in user per round",
     verifyAndReplayProtectedAction: protectedSummary,
     noopAuthenticatedAction: noopSummary,
     ratioP50,
@@ -102,7 +98,7 @@ async function cannon(url: string, headers: Record<string, string>, connections:
 
 /** The JS files a route loads on first visit, from the build's manifests: the shared root files plus the route's entry files. */
 function firstLoadJs(route: string) {
-  const dist = path.join(process.cwd(), BENCH_DIST_DIR);
+  const dist = path.join(process.cwd(), PROD_DIST_DIR);
   const buildManifest = JSON.parse(readFileSync(path.join(dist, "build-manifest.json"), "utf8")) as { rootMainFiles?: string[] };
   const pageDir = route === "/" ? "" : route;
   const manifestFile = findClientManifest(path.join(dist, "server", "app"), pageDir);
@@ -151,18 +147,9 @@ function findClientManifest(appDir: string, pageDir: string): string {
   return found;
 }
 
-function smallestStaticChunk(): string {
-  const dir = path.join(process.cwd(), BENCH_DIST_DIR, "static", "chunks");
-  const files = readdirSync(dir).filter((file) => file.endsWith(".js")).map((file) => ({ file, size: statSync(path.join(dir, file)).size }));
-  files.sort((a, b) => a.size - b.size);
-  const median = files[Math.floor(files.length / 2)];
-  if (!median) throw new Error("no static chunks in the build");
-  return `/_next/static/chunks/${median.file}`;
-}
-
 async function main() {
   const build = ensureProductionBuild(log);
-  log(build.built ? `built in ${build.seconds}s` : "reusing the existing .next-bench build");
+  log(build.built ? `built in ${build.seconds}s` : `reusing the existing ${PROD_DIST_DIR} build`);
   const stack = await startProdStack({ instances: 1, basePort: BASE_PORT, name: "suite" });
   try {
     const [url] = stack.urls;
@@ -170,49 +157,48 @@ async function main() {
     log(`next start on ${url}`);
 
     log("1/4 step-up cost");
-    const stepUp = await stepUpCost();
+    const stepUp = await stepUpCost(stack, url);
 
     log("2/4 token checking cost");
     const token = await createBearerToken();
-    const check = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-    if (check.status !== 200) throw new Error(`/api/v1/me answered ${check.status}`);
-    await check.arrayBuffer();
-    const staticPath = smallestStaticChunk();
-    const staticSize = (await (await fetch(`${url}${staticPath}`)).arrayBuffer()).byteLength;
+    for (const [path, headers] of [["/api/v1/me", { authorization: `Bearer ${token}` }], ["/api/health", {}]] as const) {
+      const check = await fetch(`${url}${path}`, { headers });
+      if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
+      await check.arrayBuffer();
+    }
     // Warm-up, then the measured runs.
     await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10, 2);
-    await cannon(`${url}${staticPath}`, {}, 10, 2);
+    await cannon(`${url}/api/health`, {}, 10, 2);
     const me = await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10);
-    const staticRun = await cannon(`${url}${staticPath}`, {}, 10);
-    const tokenRatio = round(me.requestsPerSecond / staticRun.requestsPerSecond);
+    const health = await cannon(`${url}/api/health`, {}, 10);
+    const tokenRatio = round(me.requestsPerSecond / health.requestsPerSecond);
 
     log("3/4 first-load JS");
-    const bare = firstLoadJs("/");
+    const bare = firstLoadJs("/bench");
     const security = firstLoadJs("/settings/security");
     const login = firstLoadJs("/login");
     const securityRatio = round(security.gzipKb / bare.gzipKb);
 
-    log("4/4 memory under load");
+    log("4/4 memory under load (200 users: send → verify → change)");
+    const prepared = await prepareLoad(stack, { users: 200, tag: "suite-load" });
+    const afterSignIns = treeRssBytes(stack.pids[0] ?? 0).totalBytes;
     const sampler = sampleRss(stack.pids, 100);
-    const [httpLoad, flowLoad] = await Promise.all([
-      cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 200, AUTOCANNON_SECONDS),
-      runLoad({ users: 200, tag: "suite-load" }),
-    ]);
+    const load = await runLoad(stack, prepared);
     const rss = sampler.stop();
     const peakRssMb = round(rss.peakBytes / 1024 / 1024, 1);
 
     const report = {
-      build: { distDir: BENCH_DIST_DIR, rebuilt: build.built, buildSeconds: build.seconds, nextStartInstances: stack.urls.length, nodeEnv: "production" },
+      build: { distDir: PROD_DIST_DIR, rebuilt: build.built, buildSeconds: build.seconds, nextStartInstances: stack.urls.length, nodeEnv: "production" },
       stepUpCost: stepUp,
       tokenChecking: {
         bearerMe: { path: "/api/v1/me", ...me },
-        staticBaseline: { path: staticPath, bytes: staticSize, note: "no static JSON route exists; a mid-sized static JS chunk served by the same next start", ...staticRun },
+        staticJson: { path: "/api/health", note: "static JSON route, also through proxy.ts", ...health },
         ratio: tokenRatio,
         target: `ratio >= ${TARGETS.tokenCheckRatioMin}`,
         met: tokenRatio >= TARGETS.tokenCheckRatioMin,
       },
       firstLoadJs: {
-        barePage: { ...bare, note: "the app's `/` page (the bare baseline)" },
+        barePage: { ...bare, note: "app/bench/page.bench.tsx: a heading in the root layout" },
         securitySettings: security,
         login,
         securityToBareRatio: securityRatio,
@@ -223,14 +209,12 @@ async function main() {
       memoryUnderLoad: {
         peakRssMb,
         peakLargestProcessRssMb: round(rss.peakLargestProcessBytes / 1024 / 1024, 1),
+        rssBeforeLoadMb: round(afterSignIns / 1024 / 1024, 1),
+        note: "sampled from when the 200 users, signed in beforehand (argon2id, 8 at a time), start their flows until the last one ends",
         processesInTree: rss.processes,
         samples: rss.samples,
         sampledEveryMs: 100,
-        load: {
-          http: { description: "200 concurrent connections on GET /api/v1/me (bearer) against next start", ...httpLoad },
-          stepUpFlows: flowLoad,
-        },
-        note: "peakRssMb is the whole next start process tree (launcher + server processes); the 200 send→verify→change flows run in-process against the same Postgres, so they load the database, not the server's memory",
+        load,
         target: `peak RSS <= ${TARGETS.peakRssMbMax} MB`,
         met: peakRssMb <= TARGETS.peakRssMbMax,
       },

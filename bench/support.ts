@@ -38,3 +38,4 @@ export async function timed<T>(samples: number[], run: () => Promise<T>): Promis
     samples.push(performance.now() - started);
   }
 }
+
