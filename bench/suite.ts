@@ -15,8 +15,8 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { AppClient, ServerActions, waitForCode } from "@/test/fixtures/app-client";
 import { ensureProductionBuild, PROD_DIST_DIR, sampleRss, startProdStack, treeRssBytes, type ProdStack } from "@/test/fixtures/prod-stack";
-import { prepareLoad, runLoad } from "./load";
-import { summary, timed } from "./support";
+import { prepareLoad, runLoad } from "@/test/fixtures/load";
+import { loadSummary, summary, timed } from "./support";
 
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3200);
 const STEP_UP_ROUNDS = 40;
@@ -35,6 +35,8 @@ async function stepUpCost(stack: ProdStack, url: string) {
 
   const protectedMs: number[] = [];
   const noopMs: number[] = [];
+  const verifyMs: number[] = [];
+  const replayMs: number[] = [];
   for (let index = 0; index < STEP_UP_ROUNDS; index++) {
     // A user per round keeps the per-user send limit (5 an hour) out of the measurement.
     const email = `suite-${index}@example.test`;
@@ -52,8 +54,9 @@ async function stepUpCost(stack: ProdStack, url: string) {
     });
     // What the code modal does once the user typed the code: verify, then replay the original action.
     await timed(protectedMs, async () => {
-      if (!(await client.action(url, "verifyStepUpAction", { challengeId: asked.challenge?.id, code })).ok) throw new Error("verify refused");
-      if (!(await client.action(url, "createApiTokenAction", input)).ok) throw new Error("replay refused");
+      const verified = await timed(verifyMs, () => client.action(url, "verifyStepUpAction", { challengeId: asked.challenge?.id, code }));
+      if (!verified.ok) throw new Error("verify refused");
+      if (!(await timed(replayMs, () => client.action(url, "createApiTokenAction", input))).ok) throw new Error("replay refused");
     });
   }
   const protectedSummary = summary(protectedMs);
@@ -63,6 +66,7 @@ async function stepUpCost(stack: ProdStack, url: string) {
     method: "HTTP server-action calls against next start, as the browser makes them (Next-Action header, RSC reply), one signed-in user per round",
     verifyAndReplayProtectedAction: protectedSummary,
     noopAuthenticatedAction: noopSummary,
+    split: { verifyStepUpAction: summary(verifyMs), replayedCreateApiTokenAction: summary(replayMs) },
     ratioP50,
     ratioP95: round(protectedSummary.p95Ms / noopSummary.p95Ms),
     target: `ratio p50 <= ${TARGETS.stepUpRatioP50Max}`,
@@ -214,7 +218,7 @@ async function main() {
         processesInTree: rss.processes,
         samples: rss.samples,
         sampledEveryMs: 100,
-        load,
+        load: loadSummary(load),
         target: `peak RSS <= ${TARGETS.peakRssMbMax} MB`,
         met: peakRssMb <= TARGETS.peakRssMbMax,
       },

@@ -4,6 +4,13 @@ import { formatDateTime } from "@/lib/format";
 import { codeFrom } from "@/test/helpers/fixtures";
 import { captureConsole } from "@/test/helpers/capture-console";
 
+// Counts React Email renders, to prove when a notice is rendered (the real render still runs).
+const renders = vi.hoisted(() => ({ count: 0 }));
+vi.mock("@react-email/render", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@react-email/render")>();
+  return { ...original, render: (...args: Parameters<typeof original.render>) => ((renders.count += 1), original.render(...args)) };
+});
+
 const APP_URL = "https://account.example.test";
 const EMAIL_FROM = "Account Security <security@example.test>";
 const originalEnv = { ...process.env };
@@ -152,7 +159,10 @@ describe("rendering at delivery", () => {
   it("the change's transaction stores only the template data; the email is rendered at delivery, dated when the change was made", async () => {
     const { user, context } = await lib.helpers.newStepUpUser("render-later");
     await lib.helpers.completeStepUp(context, "api_token.create", lib.helpers.tokenRequest("later"), codeFromProvider);
+    const rendersBefore = renders.count;
     await lib.createApiToken(context, lib.helpers.tokenRequest("later"));
+    // Rendering takes tens of ms of CPU; inside the transaction it would hold a pooled connection.
+    expect(renders.count).toBe(rendersBefore);
     const row = await lib.db.emailOutbox.findFirstOrThrow({ where: { to: user.email } });
     expect(row.template).toBe("securityNotice");
     expect(JSON.stringify(row)).not.toMatch(/<html|<table|DOCTYPE/i);
@@ -161,6 +171,7 @@ describe("rendering at delivery", () => {
     await lib.db.$executeRaw`UPDATE email_outbox SET created_at = created_at - interval '1 hour' WHERE id = ${row.id}::uuid`;
     const queuedAt = (await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: row.id } })).createdAt;
     await lib.deliverDueEmails();
+    expect(renders.count).toBe(rendersBefore + 1);
     const [sent] = requestsTo(user.email, /API token was created/);
     expect(sent?.email.html).toContain("<html");
     expect(sent?.email.html).toContain("later (");
