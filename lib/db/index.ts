@@ -50,3 +50,12 @@ export async function disconnectDb(): Promise<void> {
   await globalForDb.stepUpDb?.$disconnect();
   globalForDb.stepUpDb = undefined;
 }
+
+/**
+ * True for errors that mean "the database is not reachable right now" (refused, reset, shut down,
+ * a pooled connection dropped mid-transaction), which users are told to retry, unlike a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|connection terminated|not queryable|DatabaseNotReachable|P1001|P1017/i.test(text);
+}
