@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Request } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
 import {
   apiTokensFor,
@@ -64,10 +64,20 @@ test("create a token through the code modal, use it, and revoke it inside the su
   await test.step("the emailed code shows the token once, with a copy button and a warning", async () => {
     const email = await waitForCodeEmail(request, user.email);
     expect(email.subject).toBe('Your code to create API token "ci-deploy"');
+    const actionPosts: string[] = [];
+    const onRequest = (sent: Request) => {
+      if (sent.method() === "POST" && sent.headers()["next-action"]) actionPosts.push(sent.postData() ?? "");
+    };
+    page.on("request", onRequest);
     await enterCode(page, email.code);
     await expect(stepUpDialog(page)).toHaveCount(0);
 
     const shown = await shownToken(page, "ci-deploy");
+    page.off("request", onRequest);
+    // One round trip after the code: the change itself, carrying the code (no separate verify, no replay).
+    expect(actionPosts).toHaveLength(1);
+    expect(actionPosts[0]).toContain("ci-deploy");
+    expect(actionPosts[0]).toContain(email.code);
     token = shown.token;
     await expect(shown.dialog).toContainText("Copy it now — you won't be able to see it again.");
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -3,15 +3,9 @@
 import { authedAction } from "@/lib/actions/action";
 import { cancelChallenge, resendChallenge } from "@/lib/step-up/challenge";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
-import { challengeRefSchema, verifyStepUpSchema } from "@/lib/validation/step-up";
+import { challengeRefSchema } from "@/lib/validation/step-up";
 
-/** The code modal's three actions. After a successful verify the modal replays the original action. */
-export const verifyStepUpAction = authedAction(verifyStepUpSchema, async (input, context) => {
-  await verifyStepUp(context, input);
-  return { ok: true };
-});
-
+/** The code modal's own actions; the code itself is sent with the change it was asked for (withStepUp). */
 export const resendStepUpCodeAction = authedAction(challengeRefSchema, async ({ challengeId }, context) => {
   const challenge: StepUpChallengeDto = await resendChallenge(context, challengeId);
   return { ok: true, message: "We sent a new code. The previous one no longer works.", challenge };

@@ -5,7 +5,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { z } from "zod";
-import { resendStepUpCodeAction, verifyStepUpAction } from "@/app/step-up/actions";
+import { resendStepUpCodeAction } from "@/app/step-up/actions";
 import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
@@ -13,11 +13,11 @@ import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { LiveMessage } from "@/components/ui/notice";
-import { initialActionState } from "@/lib/actions/state";
-import { errorMessage } from "@/lib/errors";
+import { initialActionState, type ActionState } from "@/lib/actions/state";
+import { errorMessage, type ErrorCode } from "@/lib/errors";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
 import { normalizeCodeInput } from "@/lib/validation/auth";
-import { verifyStepUpSchema } from "@/lib/validation/step-up";
+import { stepUpProofSchema, type StepUpProof } from "@/lib/validation/step-up";
 import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/lib/validation/two-factor";
 
 type Method = SecondFactorProof["method"];
@@ -25,7 +25,7 @@ type Method = SecondFactorProof["method"];
 type ProofMode = "none" | Method;
 type CodeForm = { code: string; secondCode: string; mode: ProofMode };
 
-const emailCodeSchema = verifyStepUpSchema.shape.code;
+const emailCodeSchema = stepUpProofSchema.shape.code;
 const PROOF_SCHEMAS: Record<ProofMode, z.ZodType<Partial<CodeForm>, Partial<CodeForm>>> = {
   none: z.object({ code: emailCodeSchema }),
   totp: z.object({ code: emailCodeSchema, secondCode: totpCodeSchema }),
@@ -50,17 +50,33 @@ const SECOND_FIELD: Record<Method, { label: string; description: string; switchT
 
 type StepUpDialogProps = {
   challenge: StepUpChallengeDto;
-  onVerified: () => void;
+  /** Sends the proof with the change it was asked for; answers with the change's result or a refusal of the proof. */
+  submit: (proof: StepUpProof) => Promise<ActionState>;
+  onDone: (result: ActionState) => void;
   onCancel: () => void;
 };
+
+/** Refusals of the proof (or a failed attempt that changed nothing) keep the modal open; anything else is the change's own result. */
+const PROOF_REFUSALS: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>([
+  "CODE_INVALID",
+  "CODE_EXPIRED",
+  "TOO_MANY_ATTEMPTS",
+  "STEP_UP_LOCKED",
+  "SECOND_FACTOR_REQUIRED",
+  "SECOND_FACTOR_INVALID",
+  // The change's own input passed before the code was asked for, so this is about the proof.
+  "VALIDATION_FAILED",
+  "UNAVAILABLE",
+  "INTERNAL",
+]);
 
 type Failure = { message: string; lockedUntil?: number; exhausted?: boolean };
 
 /**
  * Asks for the emailed code, and for a high-risk change with 2FA on also an authenticator or recovery
- * code, both sent in one verify; stays open (and keeps the challenge) until verified or cancelled.
+ * code, both sent with the change itself; stays open (and keeps the challenge) until the change is made, refused for another reason, or cancelled.
  */
-export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel }: StepUpDialogProps) {
+export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCancel }: StepUpDialogProps) {
   const [challenge, setChallenge] = useState(initialChallenge);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -99,11 +115,12 @@ export function StepUpDialog({ challenge: initialChallenge, onVerified, onCancel
     setNotice(null);
     setVerifying(true);
     const secondFactor = mode === "none" ? undefined : { method: mode, code: secondCode };
-    const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, ...(secondFactor && { secondFactor }) }).catch(() => null);
+    const result = await submit({ challengeId: challenge.id, code, ...(secondFactor && { secondFactor }) });
     setVerifying(false);
-    if (result?.ok) return onVerified();
-    if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
+    if (result.ok || !PROOF_REFUSALS.has(result.code)) return onDone(result);
     const message = result.message ?? errorMessage("INTERNAL");
+    // Nothing was compared or changed: the codes typed stay for another try.
+    if (result.code === "UNAVAILABLE" || result.code === "INTERNAL") return setFailure({ message });
     if (result.code === "STEP_UP_LOCKED" || result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
       form.resetField("code");
       form.resetField("secondCode");

@@ -6,6 +6,7 @@ import { StepUpDialog } from "@/components/step-up/step-up-dialog";
 import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { errorMessage, type ErrorCode } from "@/lib/errors";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
+import type { StepUpProof } from "@/lib/validation/step-up";
 
 /** Client-only outcome: the user closed the code modal, so the server changed nothing. */
 export const STEP_UP_CANCELLED = "CANCELLED";
@@ -16,13 +17,18 @@ export type ProtectedAction<Data> = (previous: ActionState<Data>, input: Record<
 
 type Run = <Data>(action: ProtectedAction<Data>, input: Record<string, unknown>) => Promise<StepUpResult<Data>>;
 
-type Prompt = { challenge: StepUpChallengeDto; settle: (verified: boolean) => void };
+type Prompt = {
+  challenge: StepUpChallengeDto;
+  submit: (proof: StepUpProof) => Promise<ActionState>;
+  /** The change's own result, or null when the user cancelled. */
+  settle: (result: ActionState | null) => void;
+};
 
 const StepUpContext = createContext<Run | null>(null);
 
 /**
- * Runs security actions: when the server asks for a step-up code, shows the code modal and,
- * once verified, replays the same action with the same input, so callers only see the final result.
+ * Runs security actions: when the server asks for a step-up code, shows the code modal, which
+ * sends the code with the same action and input, so callers only see the final result.
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [prompt, setPrompt] = useState<Prompt | null>(null);
@@ -30,13 +36,14 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const queue = useRef<Promise<unknown>>(Promise.resolve());
 
   const askForCode = useCallback(
-    (challenge: StepUpChallengeDto) =>
-      new Promise<boolean>((resolve) => {
+    <Data,>(challenge: StepUpChallengeDto, submit: (proof: StepUpProof) => Promise<ActionState<Data>>) =>
+      new Promise<ActionState<Data> | null>((resolve) => {
         setPrompt({
           challenge,
-          settle: (verified) => {
+          submit,
+          settle: (result) => {
             setPrompt(null);
-            resolve(verified);
+            resolve(result as ActionState<Data> | null);
           },
         });
       }),
@@ -47,13 +54,15 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     <Data,>(action: ProtectedAction<Data>, input: Record<string, unknown>) => {
       const attempt = async (): Promise<StepUpResult<Data>> => {
         let result = await call(action, input);
+        // Loops only if the server asks again (e.g. the change now needs a fresh code).
         while (result.status === "step_up_required" && result.challenge) {
           const challenge = result.challenge;
-          if (!(await askForCode(challenge))) {
+          const answered = await askForCode(challenge, (proof) => call(action, { ...input, stepUp: proof }));
+          if (!answered) {
             await cancelStepUpAction(initialActionState, { challengeId: challenge.id }).catch(() => undefined);
             return { ok: false, code: STEP_UP_CANCELLED, message: "Cancelled. Nothing was changed." };
           }
-          result = await call(action, input);
+          result = answered;
         }
         return result;
       };
@@ -68,7 +77,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     <StepUpContext.Provider value={run}>
       {children}
       {prompt && (
-        <StepUpDialog key={prompt.challenge.id} challenge={prompt.challenge} onVerified={() => prompt.settle(true)} onCancel={() => prompt.settle(false)} />
+        <StepUpDialog key={prompt.challenge.id} challenge={prompt.challenge} submit={prompt.submit} onDone={prompt.settle} onCancel={() => prompt.settle(null)} />
       )}
     </StepUpContext.Provider>
   );

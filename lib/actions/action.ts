@@ -6,14 +6,17 @@ import { adminSessionOrNull } from "@/lib/auth/admin";
 import { getCurrentSession } from "@/lib/auth/current";
 import type { CurrentSession } from "@/lib/auth/session";
 import type { ActionState } from "@/lib/actions/state";
+import { isDatabaseUnavailable } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, errorMessage, type ErrorCode } from "@/lib/errors";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
 import { checkSameOrigin } from "@/lib/security/same-origin";
+import { stepUpProofSchema, type StepUpProof } from "@/lib/validation/step-up";
 
 export type PublicContext = { meta: RequestMeta };
-export type AuthedContext = PublicContext & { session: CurrentSession };
+/** `proof`: the step-up code the modal sends along with the change it was asked for (see withStepUp). */
+export type AuthedContext = PublicContext & { session: CurrentSession; proof?: StepUpProof };
 
 type Handler<Schema extends z.ZodType, Context, Data> = (
   input: z.output<Schema>,
@@ -36,10 +39,10 @@ export function authedAction<Schema extends z.ZodType, Data = unknown>(
   handler: Handler<Schema, AuthedContext, Data>,
 ): ServerAction<Data> {
   return (_previous, input) =>
-    runAction(schema, input, async (meta) => {
+    runAction(schema, input, async (meta, raw) => {
       const session = await getCurrentSession();
       if (!session) throw new AppError("UNAUTHENTICATED");
-      return { meta, session };
+      return { meta, session, ...stepUpProofOf(raw) };
     }, handler);
 }
 
@@ -50,17 +53,17 @@ export function adminAction<Schema extends z.ZodType, Data = unknown>(
   handler: Handler<Schema, AuthedContext, Data>,
 ): ServerAction<Data> {
   return (_previous, input) =>
-    runAction(schema, input, async (meta) => {
+    runAction(schema, input, async (meta, raw) => {
       const session = await adminSessionOrNull(area);
       if (!session) throw new AppError("NOT_FOUND");
-      return { meta, session };
+      return { meta, session, ...stepUpProofOf(raw) };
     }, handler);
 }
 
 async function runAction<Schema extends z.ZodType, Context, Data>(
   schema: Schema,
   input: FormData | Record<string, unknown>,
-  context: (meta: RequestMeta) => Promise<Context>,
+  context: (meta: RequestMeta, raw: Record<string, unknown>) => Promise<Context>,
   handler: Handler<Schema, Context, Data>,
 ): Promise<ActionState<Data>> {
   const raw = toRecord(input);
@@ -74,7 +77,7 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ...failure("VALIDATION_FAILED", values), fieldErrors: fieldErrorsOf(parsed.error) };
-    const result = await handler(parsed.data, await context(requestMetaFrom(requestHeaders)));
+    const result = await handler(parsed.data, await context(requestMetaFrom(requestHeaders), raw));
     return result ?? { ok: true };
   } catch (error) {
     unstable_rethrow(error);
@@ -92,6 +95,14 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     log("error", "action.failed", { error: errorName(error), code });
     return failure(code, values);
   }
+}
+
+/** A malformed proof is bad input like any other: refused before anything is compared or counted. */
+function stepUpProofOf(raw: Record<string, unknown>): { proof?: StepUpProof } {
+  if (raw.stepUp === undefined) return {};
+  const parsed = stepUpProofSchema.safeParse(raw.stepUp);
+  if (!parsed.success) throw new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsOf(parsed.error, "stepUp") });
+  return { proof: parsed.data };
 }
 
 function failure(code: ErrorCode, values: Record<string, string>, message = errorMessage(code)): ActionState<never> {
@@ -118,16 +129,11 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
   );
 }
 
-function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+function fieldErrorsOf(error: z.ZodError, prefix?: string): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
+    const key = [prefix, ...issue.path].filter((part) => part !== undefined).join(".") || "form";
     (fields[key] ??= []).push(issue.message);
   }
   return fields;
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|connection terminated|DatabaseNotReachable|P1001|P1017/i.test(text);
 }

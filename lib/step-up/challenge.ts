@@ -16,8 +16,10 @@ import { forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-li
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
+import type { StepUpProof } from "@/lib/validation/step-up";
 
-export type StepUpContext = { session: CurrentSession; meta: RequestMeta };
+/** `proof`: the code the user typed in the modal, sent along with the change it was asked for. */
+export type StepUpContext = { session: CurrentSession; meta: RequestMeta; proof?: StepUpProof };
 
 const PURPOSE = "STEP_UP" as const;
 const detailsSchema = z.record(z.string(), z.string());
@@ -127,7 +129,7 @@ export async function closeChallenge(tx: Tx, challengeId: string): Promise<boole
   return closed.count === 1;
 }
 
-type OwnChallenge = { id: string; action: StepUpAction; description: string; details: Record<string, string>; payloadHash: string };
+export type OwnChallenge = { id: string; action: StepUpAction; description: string; details: Record<string, string>; payloadHash: string };
 
 /** Another user's or another session's challenge is treated exactly like an unknown one. */
 export async function ownChallenge(session: CurrentSession, challengeId: string): Promise<OwnChallenge> {

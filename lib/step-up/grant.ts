@@ -2,14 +2,21 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { startChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { ownChallenge, startChallenge, type StepUpContext } from "@/lib/step-up/challenge";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
+import { checkStepUpProof } from "@/lib/step-up/verify";
 
 /**
  * Runs `change` only with a valid step-up grant, consuming the grant in the same transaction
  * as the change (and its audit row): a failed change leaves the grant unused, a replay finds
  * none. Without a grant nothing changes: a challenge is emailed and STEP_UP_REQUIRED thrown.
+ *
+ * With the modal's proof in the context, the code is checked, the grant minted and used, and
+ * the change made in one transaction: one round trip after the user types the code, and no
+ * single-use grant ever waits in the table between requests. A wrong code still commits (the
+ * attempt counts) and changes nothing; a failed change rolls the check back, so the code
+ * stays usable. A proof answers only the challenge sent for this very change.
  */
 export async function withStepUp<A extends StepUpAction, T>(
   context: StepUpContext,
@@ -18,7 +25,12 @@ export async function withStepUp<A extends StepUpAction, T>(
   change: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   const payloadHash = hashPayload(action, payload);
+  const { proof } = context;
+  const challenge = proof ? await ownChallenge(context.session, proof.challengeId) : null;
+  if (challenge && (challenge.action !== action || challenge.payloadHash !== payloadHash)) throw new AppError("CODE_INVALID");
   const outcome = await db.$transaction(async (tx) => {
+    const refusal = challenge && proof ? await checkStepUpProof(tx, context, challenge, proof) : null;
+    if (refusal) return { granted: false as const, refusal };
     const grantId = await useGrant(tx, context, action, payloadHash);
     if (!grantId) return { granted: false as const };
     await recordAuditEvent(tx, {
@@ -31,8 +43,9 @@ export async function withStepUp<A extends StepUpAction, T>(
     return { granted: true as const, value: await change(tx) };
   });
   if (outcome.granted) return outcome.value;
-  const challenge = await startChallenge(context, action, payload);
-  throw new AppError("STEP_UP_REQUIRED", { challenge });
+  if (outcome.refusal) throw outcome.refusal;
+  const started = await startChallenge(context, action, payload);
+  throw new AppError("STEP_UP_REQUIRED", { challenge: started });
 }
 
 async function useGrant(tx: Tx, context: StepUpContext, action: StepUpAction, payloadHash: string): Promise<string | null> {

@@ -3,15 +3,17 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
-import { lockRemaining, ownChallenge, secondFactorRequired, type StepUpContext } from "@/lib/step-up/challenge";
+import { lockRemaining, ownChallenge, secondFactorRequired, type OwnChallenge, type StepUpContext } from "@/lib/step-up/challenge";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
-import type { SecondFactorProof } from "@/lib/validation/two-factor";
+import type { StepUpProof } from "@/lib/validation/step-up";
 
 const PURPOSE = "STEP_UP" as const;
 
 /**
- * Checks a step-up code. One transaction per attempt, holding the account's row lock, so an
+ * Checks a step-up code on its own, leaving the grant for a later request; the code modal sends
+ * its proof with the change instead (withStepUp), which runs the same check in the change's
+ * transaction. One transaction per attempt, holding the account's row lock, so an
  * account's attempts are compared one at a time: the challenge's attempt (5 per code) and the
  * account's failure (10 in a row, across challenges, then step-up locks) are both counted
  * exactly, whatever arrives in parallel. The attempt is counted before comparing and commits
@@ -20,58 +22,63 @@ const PURPOSE = "STEP_UP" as const;
  * proof in the same request: it is looked at only when the email code is right, and a wrong one
  * costs the attempt like a wrong email code.
  */
-export async function verifyStepUp(context: StepUpContext, input: { challengeId: string; code: string; secondFactor?: SecondFactorProof }): Promise<void> {
+export async function verifyStepUp(context: StepUpContext, proof: StepUpProof): Promise<void> {
+  const challenge = await ownChallenge(context.session, proof.challengeId);
+  const refusal = await db.$transaction((tx) => checkStepUpProof(tx, context, challenge, proof));
+  if (refusal) throw refusal;
+}
+
+/**
+ * The check itself, in the caller's transaction (see verifyStepUp). Returns the refusal rather
+ * than throwing it, because the transaction must still commit: a compared code is an attempt.
+ */
+export async function checkStepUpProof(tx: Tx, context: StepUpContext, challenge: OwnChallenge, input: StepUpProof): Promise<AppError | null> {
   const { session, meta } = context;
   const userId = session.user.id;
-  const challenge = await ownChallenge(session, input.challengeId);
+  const audit = (event: AuditDetails) =>
+    recordAuditEvent(tx, { ...event, actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, meta, metadata: { action: challenge.action } });
+  /** A compared, wrong proof: one more failure on the account, which may lock step-up. */
+  const chargeFailure = async (reason: string, refusal: AppError): Promise<AppError> => {
+    await audit({ type: "step_up.verify_failed", outcome: "FAILURE", reason });
+    if ((await countFailure(tx, userId)) < STEP_UP_LIMITS.failuresBeforeLock) return refusal;
+    const lockedFor = await lockStepUp(tx, userId);
+    await audit({ type: "step_up.locked", outcome: "BLOCKED", reason: `${STEP_UP_LIMITS.failuresBeforeLock}_failures` });
+    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+  };
 
-  const refusal = await db.$transaction(async (tx): Promise<AppError | null> => {
-    const audit = (event: AuditDetails) =>
-      recordAuditEvent(tx, { ...event, actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, meta, metadata: { action: challenge.action } });
-    /** A compared, wrong proof: one more failure on the account, which may lock step-up. */
-    const chargeFailure = async (reason: string, refusal: AppError): Promise<AppError> => {
-      await audit({ type: "step_up.verify_failed", outcome: "FAILURE", reason });
-      if ((await countFailure(tx, userId)) < STEP_UP_LIMITS.failuresBeforeLock) return refusal;
-      const lockedFor = await lockStepUp(tx, userId);
-      await audit({ type: "step_up.locked", outcome: "BLOCKED", reason: `${STEP_UP_LIMITS.failuresBeforeLock}_failures` });
-      return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
-    };
+  await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+  const lockedFor = await lockRemaining(userId, tx);
+  if (lockedFor) {
+    await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
+    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+  }
+  const needsSecondFactor = await secondFactorRequired(userId, challenge.action, tx);
+  if (needsSecondFactor && !input.secondFactor) return new AppError("SECOND_FACTOR_REQUIRED");
 
-    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-    const lockedFor = await lockRemaining(userId, tx);
-    if (lockedFor) {
-      await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
-      return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
-    }
-    const needsSecondFactor = await secondFactorRequired(userId, challenge.action, tx);
-    if (needsSecondFactor && !input.secondFactor) return new AppError("SECOND_FACTOR_REQUIRED");
+  const checked = await checkCode({ id: challenge.id, purpose: PURPOSE, code: input.code }, tx);
+  if (!checked.ok && !checked.counted) {
+    // Nothing was compared (expired, used or exhausted code), so the account is not charged.
+    const expired = checked.reason === "CODE_EXPIRED";
+    await audit({ type: expired ? "step_up.expired" : "step_up.verify_failed", outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE", reason: checked.reason.toLowerCase() });
+    return new AppError(checked.reason);
+  }
+  if (!checked.ok) return chargeFailure(checked.reason.toLowerCase(), new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft }));
 
-    const checked = await checkCode({ id: challenge.id, purpose: PURPOSE, code: input.code }, tx);
-    if (!checked.ok && !checked.counted) {
-      // Nothing was compared (expired, used or exhausted code), so the account is not charged.
-      const expired = checked.reason === "CODE_EXPIRED";
-      await audit({ type: expired ? "step_up.expired" : "step_up.verify_failed", outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE", reason: checked.reason.toLowerCase() });
-      return new AppError(checked.reason);
-    }
-    if (!checked.ok) return chargeFailure(checked.reason.toLowerCase(), new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft }));
-
-    if (needsSecondFactor && input.secondFactor) {
-      const accepted = await acceptSecondFactor(tx, { user: session.user, meta, purpose: challenge.description }, input.secondFactor);
-      if (!accepted) return chargeFailure("second_factor_invalid", new AppError("SECOND_FACTOR_INVALID", { attemptsLeft: await attemptsLeft(tx, challenge.id) }));
-    }
-    // False only when the challenge was cancelled between the check and here: not a guess.
-    if (!(await consumeCode(tx, challenge.id))) return new AppError("CODE_INVALID");
-    const { grant } = STEP_UP_POLICY[challenge.action];
-    await tx.$executeRaw`
-      INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
-      VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
-              ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
-              now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
-    await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
-    await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: needsSecondFactor ? `${grant}+second_factor` : grant });
-    return null;
-  });
-  if (refusal) throw refusal;
+  if (needsSecondFactor && input.secondFactor) {
+    const accepted = await acceptSecondFactor(tx, { user: session.user, meta, purpose: challenge.description }, input.secondFactor);
+    if (!accepted) return chargeFailure("second_factor_invalid", new AppError("SECOND_FACTOR_INVALID", { attemptsLeft: await attemptsLeft(tx, challenge.id) }));
+  }
+  // False only when the challenge was cancelled between the check and here: not a guess.
+  if (!(await consumeCode(tx, challenge.id))) return new AppError("CODE_INVALID");
+  const { grant } = STEP_UP_POLICY[challenge.action];
+  await tx.$executeRaw`
+    INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
+    VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
+            ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
+            now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
+  await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
+  await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: needsSecondFactor ? `${grant}+second_factor` : grant });
+  return null;
 }
 
 type AuditDetails = {

@@ -6,7 +6,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode, type CodeReader } from "@/test/fixtures/app-client";
+import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode, withProof, type CodeReader } from "@/test/fixtures/app-client";
 import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/test/fixtures/prod-stack";
 import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { ageCode, ageRateLimits, auditCount, codeAttempts, failureState, tokenRequest, wrongCode } from "@/test/helpers/step-up";
@@ -136,9 +136,10 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
       const newCode = await waitForCode(stack.resend, account.email);
       // (The new code equals the old one once in a million.)
       if (oldCode !== newCode) {
-        expect(await client.action(A, "verifyStepUpAction", { challengeId: first.id, code: oldCode })).toMatchObject({ ok: false, code: "CODE_INVALID" });
+        expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, oldCode))).toMatchObject({ ok: false, code: "CODE_INVALID" });
       }
-      expect(await client.action(A, "verifyStepUpAction", { challengeId: first.id, code: newCode })).toMatchObject({ ok: true });
+      expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, newCode))).toMatchObject({ ok: true });
+      expect(await db.apiToken.count({ where: { userId: account.id } })).toBe(1);
     });
   });
 
@@ -151,13 +152,13 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
     expect(challenge.attemptsLeft).toBe(maxAttempts);
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const state = await client.action(alternate(attempt), "verifyStepUpAction", { challengeId: challenge.id, code: wrongCode(code) });
+      const state = await client.action(alternate(attempt), "createApiTokenAction", withProof(tokenRequest("attempts"), challenge, wrongCode(code)));
       const attemptsLeft = maxAttempts - attempt;
       expect(state).toMatchObject({ ok: false, code: attemptsLeft ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS", attemptsLeft });
     }
     // Even the right code, on either instance, no longer works.
     for (const on of [A, B]) {
-      expect(await client.action(on, "verifyStepUpAction", { challengeId: challenge.id, code })).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+      expect(await client.action(on, "createApiTokenAction", withProof(tokenRequest("attempts"), challenge, code))).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
     }
     expect(await codeAttempts(challenge.id)).toBe(maxAttempts);
     expect(await auditCount("step_up.verify_failed", account.id)).toBe(maxAttempts + 2);
@@ -183,7 +184,8 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
       const answers: ActionState[] = [];
       for (let failure = 0; failure < STEP_UP_LIMITS.failuresBeforeLock; failure++) {
         // c1 A, c2 A, c1 B, c2 B, …: each challenge sees both instances.
-        answers.push(await client.action(alternate(Math.floor(failure / 2)), "verifyStepUpAction", { challengeId: challenges[failure % 2]!.id, code: wrongCode(code) }));
+        const which = failure % 2;
+        answers.push(await client.action(alternate(Math.floor(failure / 2)), "createApiTokenAction", withProof(tokenRequest(`lock-${which + 1}`), challenges[which]!, wrongCode(code))));
       }
       expect(answers.map((answer) => answer.code)).toEqual([...Array<string>(STEP_UP_LIMITS.failuresBeforeLock - 2).fill("CODE_INVALID"), "TOO_MANY_ATTEMPTS", "STEP_UP_LOCKED"]);
       expectLockSeconds(answers.at(-1)?.retryAfterSeconds, 0);
@@ -221,10 +223,10 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
   });
 
   describe("sudo windows and single-use grants", () => {
-    test("a code verified on A opens the sudo window on B: the replay there succeeds once, the next sudo action needs no code", async () => {
+    test("a code asked for on A and answered on B opens the sudo window on both: the change lands once, the next sudo action on A needs no code", async () => {
       const account = await newAccount("sudo");
       const client = await signedIn(account, A);
-      const { state, challenge } = await client.withStepUp<{ token: string }>(A, "createApiTokenAction", tokenRequest("sudo-1"), codeFor(account), { replayOn: B });
+      const { state, challenge } = await client.withStepUp<{ token: string }>(A, "createApiTokenAction", tokenRequest("sudo-1"), codeFor(account), { answerOn: B });
       expect(state).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
       expect(await db.apiToken.count({ where: { userId: account.id } })).toBe(1);
 
@@ -235,34 +237,35 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
       expect(await auditCount("step_up.grant_used", account.id)).toBe(2);
     });
 
-    test("a single-use grant spent on B is gone on A; a changed payload needs a new code", async () => {
+    test("a code answered on B is spent on A too; a code sent for one payload does not cover another", async () => {
       const account = await newAccount("single-use");
       const client = await signedIn(account, A);
       const sessionId = await sessionIdOf(account, client);
       const x = { newEmail: randomEmail("new-x") };
       const z = { newEmail: randomEmail("new-z") };
 
-      // Verified on A, spent on B.
-      const { state } = await client.withStepUp(A, "requestEmailChangeAction", x, codeFor(account), { replayOn: B });
+      // Asked on A, answered on B: the grant is minted and used in B's one transaction.
+      const { state, challenge, code } = await client.withStepUp(A, "requestEmailChangeAction", x, codeFor(account), { answerOn: B });
       expect(state).toMatchObject({ ok: true });
       expect(await db.emailChange.count({ where: { userId: account.id, newEmail: x.newEmail } })).toBe(1);
       expect(await db.stepUpGrant.count({ where: { userId: account.id, mode: "SINGLE_USE", consumedAt: { not: null } } })).toBe(1);
 
-      // The same request on A finds no grant: a new challenge, nothing changes.
+      // The same answer sent again on A: the code is spent, nothing changes.
+      expect(await client.action(A, "requestEmailChangeAction", withProof(x, challenge, code))).toMatchObject({ ok: false, code: "CODE_INVALID" });
+      // The same request without a code on A finds no grant: a new challenge, nothing changes.
       await ageRateLimits(`step-up:start:${sessionId}`, CODE_POLICIES.STEP_UP.resendCooldownSeconds + 1);
       const sent = stack.resend.delivered.length;
       const again = expectChallenge(await client.action(A, "requestEmailChangeAction", x));
       expect(await db.emailChange.count({ where: { userId: account.id } })).toBe(1);
 
-      // Verified on B for x; a request for z on A is not covered by it.
-      expect(await client.action(B, "verifyStepUpAction", { challengeId: again.id, code: await codeFor(account, sent)(again) })).toMatchObject({ ok: true });
-      const other = expectChallenge(await client.action(A, "requestEmailChangeAction", z));
-      expect(other.id).not.toBe(again.id);
+      // The code sent for x, sent with a request for z (on B): refused before it is compared, so it stays usable.
+      const againCode = await codeFor(account, sent)(again);
+      expect(await client.action(B, "requestEmailChangeAction", withProof(z, again, againCode))).toMatchObject({ ok: false, code: "CODE_INVALID" });
       expect(await db.emailChange.count({ where: { userId: account.id, newEmail: z.newEmail } })).toBe(0);
-      expect(await db.stepUpGrant.count({ where: { userId: account.id, challengeId: again.id, consumedAt: null } })).toBe(1);
+      expect(await codeAttempts(again.id)).toBe(0);
 
-      // …while x, the payload it was verified for, goes through on A.
-      expect(await client.action(A, "requestEmailChangeAction", x)).toMatchObject({ ok: true });
+      // …while x, the payload it was sent for, goes through on A.
+      expect(await client.action(A, "requestEmailChangeAction", withProof(x, again, againCode))).toMatchObject({ ok: true });
       expect(await db.emailChange.count({ where: { userId: account.id, newEmail: x.newEmail } })).toBe(2);
       expect(await db.stepUpGrant.count({ where: { userId: account.id, consumedAt: null } })).toBe(0);
       expect(await auditCount("step_up.grant_used", account.id)).toBe(2);

@@ -1,6 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApiTokenAction, revokeApiTokenAction } from "@/app/settings/security/actions";
-import { verifyStepUpAction } from "@/app/step-up/actions";
 import { initialActionState } from "@/lib/actions/state";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { displayPrefix, generateToken, isWellFormedToken, TOKEN_PREFIX } from "@/lib/api-tokens/format";
@@ -338,7 +337,7 @@ describe("the server actions (as the modal drives them)", () => {
     expect(await db.apiToken.count({ where: { userId: user.id } })).toBe(0);
   });
 
-  it("create → step_up_required → verify → replay shows the token once; identity comes from the session", async () => {
+  it("create → step_up_required → the same create with the code shows the token once; identity comes from the session", async () => {
     const stranger = await newStepUpUser("actions-stranger");
     const input = { name: "ci-deploy", scopes: ["profile:read"], expiry: "30", userId: stranger.user.id, role: "ADMIN" };
 
@@ -348,15 +347,14 @@ describe("the server actions (as the modal drives them)", () => {
     expect(challenge.action).toBe("api_token.create");
     expect(await db.apiToken.count({ where: { userId: user.id } })).toBe(0);
 
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: await latestStepUpCode(user.email) })).toEqual({ ok: true });
-
-    const replay = await createApiTokenAction({ ok: false }, input);
-    expect(replay.ok).toBe(true);
-    const data = replay.data;
+    const answered = await createApiTokenAction({ ok: false }, { ...input, stepUp: { challengeId: challenge.id, code: await latestStepUpCode(user.email) } });
+    expect(answered.ok).toBe(true);
+    const data = answered.data;
     if (!data) throw new Error("expected the created token");
     expect(isWellFormedToken(data.token)).toBe(true);
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: data.apiToken.id } });
     expect(row.userId).toBe(user.id);
+    expect(await db.apiToken.count({ where: { userId: user.id } })).toBe(1);
     expect(await db.apiToken.count({ where: { userId: stranger.user.id } })).toBe(0);
 
     // The notice goes out after the response (next/server after()).

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApiTokenAction } from "@/app/settings/security/actions";
-import { verifyStepUpAction } from "@/app/step-up/actions";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
+import type { ActionState } from "@/lib/actions/state";
 import { db, disconnectDb } from "@/lib/db";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
@@ -71,6 +71,27 @@ async function pendingTokenChallenge(name: string): Promise<{ challenge: StepUpC
   return { challenge: asked.challenge, code: await latestStepUpCode(user.email), userId: user.id };
 }
 
+function databaseUrl(): string {
+  if (!postgres) throw new Error("postgres is not running");
+  return postgres.url("app");
+}
+
+/** Waits until a backend of the app database is blocked inserting into api_tokens (the table another connection holds); returns its pid. */
+async function waitForInsertWaitingOnLock(timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // A fresh connection each time: pg_stat_activity is a snapshot per transaction.
+    const { rows } = await withClient(databaseUrl(), (client) =>
+      client.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"public\".\"api_tokens\"%'",
+      ),
+    );
+    if (rows[0]) return rows[0].pid;
+    if (Date.now() > deadline) throw new Error("the change never reached the held table");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function expectNoInternals(result: ActionState<unknown>): void {
   expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|stack|at \w+ \(|prisma|127\.0\.0\.1/i);
 }
@@ -93,11 +114,12 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(1);
   }, 60_000);
 
-  it("while verifying: 'temporarily unavailable', the attempt is not spent, and the same code works afterwards", async () => {
+  it("while checking the code sent with the change: 'temporarily unavailable', the attempt is not spent, and the same request works afterwards", async () => {
     const { challenge, code, userId } = await pendingTokenChallenge("verify");
+    const answer = { ...tokenRequest("verify"), stepUp: { challengeId: challenge.id, code } };
     await stopPostgres();
     try {
-      const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code });
+      const result = await createApiTokenAction({ ok: false }, answer);
       expect(result).toMatchObject(UNAVAILABLE);
       expectNoInternals(result);
     } finally {
@@ -105,22 +127,67 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     }
     expect(await codeAttempts(challenge.id)).toBe(0);
     expect(await db.user.findUniqueOrThrow({ where: { id: userId }, select: { stepUpFailures: true } })).toEqual({ stepUpFailures: 0 });
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code })).toMatchObject({ ok: true });
+    expect(await db.apiToken.count({ where: { userId } })).toBe(0);
+    expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
+    expect(await db.apiToken.count({ where: { userId } })).toBe(1);
   }, 60_000);
 
-  it("while making the change: 'temporarily unavailable', no token, the grant unused; afterwards the change lands once", async () => {
+  it("while making the change, after the code was accepted, its connection is cut: 'temporarily unavailable', no token, no grant, the code's check rolled back with it; afterwards the same request lands once", async () => {
     const { challenge, code, userId } = await pendingTokenChallenge("change");
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code })).toMatchObject({ ok: true });
-    await stopPostgres();
+    const answer = { ...tokenRequest("change"), stepUp: { challengeId: challenge.id, code } };
+    // Another connection holds api_tokens, so the change's INSERT waits inside its transaction,
+    // after the code was checked and the grant minted and used; that backend is then terminated
+    // (what a stopping Postgres does to every backend, here without stopping the others).
+    await withClient(databaseUrl(), async (holder) => {
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE api_tokens IN EXCLUSIVE MODE");
+      const pending = createApiTokenAction({ ok: false }, answer);
+      const pid = await waitForInsertWaitingOnLock(10_000);
+      await holder.query("SELECT pg_terminate_backend($1)", [pid]);
+      const result = await pending;
+      expect(result).toMatchObject(UNAVAILABLE);
+      expectNoInternals(result);
+      await holder.query("ROLLBACK");
+    });
+    expect(await db.apiToken.count({ where: { userId } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(0);
+    expect(await db.stepUpGrant.count({ where: { userId } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: { in: ["step_up.verified", "step_up.grant_used"] } } })).toBe(0);
+    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect((await db.oneTimeCode.findUniqueOrThrow({ where: { id: challenge.id } })).consumedAt).toBeNull();
+
+    expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
+    expect(await db.apiToken.count({ where: { userId } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(1);
+  }, 60_000);
+
+  it("Postgres stops while the change waits inside its transaction: 'temporarily unavailable', nothing committed; once it is back the same request lands once", async () => {
+    const { challenge, code, userId } = await pendingTokenChallenge("stop-mid-change");
+    const answer = { ...tokenRequest("stop-mid-change"), stepUp: { challengeId: challenge.id, code } };
+    const holder = new pg.Client({ connectionString: databaseUrl() });
+    // The server going away is expected here; without a listener pg would throw it at the process.
+    holder.on("error", () => undefined);
+    await holder.connect();
+    let result: ActionState<unknown>;
     try {
-      expect(await createApiTokenAction({ ok: false }, tokenRequest("change"))).toMatchObject(UNAVAILABLE);
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE api_tokens IN EXCLUSIVE MODE");
+      const pending = createApiTokenAction({ ok: false }, answer);
+      await waitForInsertWaitingOnLock(10_000);
+      await stopPostgres();
+      // The pooled connection of the waiting transaction dies with the server: depending on timing
+      // pg reports 57P01 or "not queryable"; both must read as unavailable.
+      result = await pending;
     } finally {
       await startPostgres();
     }
+    expect(result).toMatchObject(UNAVAILABLE);
+    expectNoInternals(result);
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
-    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(0);
-    expect(await createApiTokenAction({ ok: false }, tokenRequest("change"))).toMatchObject({ ok: true });
+    expect(await db.stepUpGrant.count({ where: { userId } })).toBe(0);
+    expect(await codeAttempts(challenge.id)).toBe(0);
+
+    expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true });
     expect(await db.apiToken.count({ where: { userId } })).toBe(1);
-    expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(1);
   }, 60_000);
 });

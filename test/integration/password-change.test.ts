@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { changePasswordAction } from "@/app/settings/security/actions";
-import { verifyStepUpAction } from "@/app/step-up/actions";
 import { changePassword } from "@/lib/account/change-password";
 import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
@@ -264,16 +263,15 @@ describe("the password change action (as the security page drives it)", () => {
     expect(await db.rateLimit.count({ where: { key: { contains: user.email } } })).toBe(0);
   });
 
-  it("a form post (checkbox 'on') goes through step-up, signs out the others, and no password is kept or shown anywhere", async () => {
+  it("a form post (checkbox 'on') asks for step-up; the same fields with the code sign out the others, and no password is kept or shown anywhere", async () => {
     const other = await newSession(user);
     const wrong = "totally-wrong-guess-81";
     const results: ActionState[] = [];
 
+    const fields = (current: string, next: string) => ({ currentPassword: current, newPassword: next, signOutOtherSessions: "on" });
     const form = (current: string, next: string) => {
       const data = new FormData();
-      data.set("currentPassword", current);
-      data.set("newPassword", next);
-      data.set("signOutOtherSessions", "on");
+      for (const [name, value] of Object.entries(fields(current, next))) data.set(name, value);
       return data;
     };
 
@@ -286,8 +284,9 @@ describe("the password change action (as the security page drives it)", () => {
     results.push(first);
     expect(first).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED", status: "step_up_required" });
     const challengeId = first.challenge?.id ?? "";
-    results.push(await verifyStepUpAction(initialActionState, { challengeId, code: await latestStepUpCode(user.email) }));
-    const done = await changePasswordAction(initialActionState, form(STRONG_PASSWORD, NEW_PASSWORD));
+    // The modal sends the same fields back with the code (an object, so as a record, not a form post).
+    const stepUp = { challengeId, code: await latestStepUpCode(user.email) };
+    const done = await changePasswordAction(initialActionState, { ...fields(STRONG_PASSWORD, NEW_PASSWORD), stepUp });
     results.push(done);
     expect(done).toMatchObject({ ok: true });
     expect(done.message).toContain("1 other session was signed out");

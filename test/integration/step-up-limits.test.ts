@@ -1,6 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { verifyStepUpAction } from "@/app/step-up/actions";
-import { initialActionState } from "@/lib/actions/state";
+import { createApiTokenAction } from "@/app/settings/security/actions";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -33,6 +32,12 @@ import type { StepUpContext } from "@/lib/step-up/challenge";
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
 vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("next/server", () => ({
+  after: (callback: () => unknown) => {
+    request.state.deferred.push(callback);
+  },
+}));
 
 /** A new challenge with its own payload, ignoring the hourly send budget (the tests here are about guesses). */
 async function freshChallenge(user: TestUser, context: StepUpContext, label: string): Promise<{ challenge: StepUpChallengeDto; code: string }> {
@@ -310,84 +315,126 @@ describe("S6: sends are throttled in Postgres", () => {
   });
 });
 
-describe("bad input to verifyStepUpAction: a validation error, nothing spent", () => {
+describe("bad step-up proofs sent with the protected action (createApiTokenAction): refused, nothing spent or changed", () => {
   let user: TestUser;
   let context: StepUpContext;
   let challenge: StepUpChallengeDto;
+  const input = tokenRequest();
 
   beforeEach(async () => {
     ({ user, context } = await newStepUpUser("bad-input"));
-    challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
+    challenge = await triggerChallenge(context, "api_token.create", input);
     request.state.session = context.session;
     request.state.headers = sameOriginHeaders(getEnv().APP_URL);
+    request.state.deferred = [];
   });
+
+  /** The create the challenge was sent for, sent again with `stepUp` (as the code modal does). */
+  const answer = (stepUp: unknown, change: Record<string, unknown> = input) => createApiTokenAction({ ok: false }, { ...change, stepUp });
+  const tokenCount = () => db.apiToken.count({ where: { userId: user.id } });
+  const CREATED = { ok: true, data: { token: expect.stringMatching(/^asec_/) as unknown } };
 
   const badCodes: [string, unknown][] = [...MALFORMED_CODES, ["missing", undefined]];
 
   it.each(badCodes)("code as %s", async (_label, code) => {
     const right = await latestStepUpCode(user.email);
-    const input: Record<string, unknown> = { challengeId: challenge.id };
-    if (code !== undefined) input.code = code;
+    const stepUp: Record<string, unknown> = { challengeId: challenge.id };
+    if (code !== undefined) stepUp.code = code;
 
-    const result = await verifyStepUpAction(initialActionState, input);
+    const result = await answer(stepUp);
 
     expect(result).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-    expect(result.fieldErrors?.code?.length).toBeGreaterThan(0);
+    expect(result.fieldErrors?.["stepUp.code"]?.length).toBeGreaterThan(0);
     expect(await codeAttempts(challenge.id)).toBe(0);
     expect(await failureState(user.id)).toEqual({ failures: 0, lockouts: 0, lockedUntil: null });
     expect(await auditCount("step_up.verify_failed", user.id)).toBe(0);
+    expect(await tokenCount()).toBe(0);
     expect(JSON.stringify(result)).not.toContain(right);
 
-    // The right code still works afterwards, with all 5 tries intact.
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: right })).toEqual({ ok: true });
+    // The right code still works afterwards, with all 5 tries intact: the change is made.
+    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject(CREATED);
+    expect(await tokenCount()).toBe(1);
   });
 
-  it("repeated form keys (an array from FormData) are refused too", async () => {
-    const form = new FormData();
-    form.append("challengeId", challenge.id);
-    form.append("code", "123456");
-    form.append("code", "654321");
-    const result = await verifyStepUpAction(initialActionState, form);
-    expect(result).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-    expect(await codeAttempts(challenge.id)).toBe(0);
+  it("a proof sent as form fields (a string, or repeated keys: an array from FormData) is refused too", async () => {
+    // A form post's scopes are an array only when repeated, so this one asks for two (and has its own challenge).
+    const formRequest = tokenRequest("form-post", { scopes: ["profile:read", "tokens:read"] });
+    const formChallenge = await triggerChallenge(context, "api_token.create", formRequest);
+    const right = await latestStepUpCode(user.email);
+    const form = (proofs: string[]) => {
+      const data = new FormData();
+      data.set("name", formRequest.name);
+      for (const scope of formRequest.scopes) data.append("scopes", scope);
+      data.set("expiry", formRequest.expiry);
+      data.set("expiresOn", formRequest.expiresOn ?? "");
+      for (const proof of proofs) data.append("stepUp", proof);
+      return data;
+    };
+    const proof = JSON.stringify({ challengeId: formChallenge.id, code: right });
+    for (const proofs of [[proof], [proof, proof]]) {
+      const result = await createApiTokenAction({ ok: false }, form(proofs));
+      expect(result).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+      expect(result.fieldErrors?.stepUp?.length).toBeGreaterThan(0);
+    }
+    // Repeated values inside the proof object are refused the same way.
+    const repeated = await answer({ challengeId: formChallenge.id, code: [right, "654321"] }, formRequest);
+    expect(repeated).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+    expect(repeated.fieldErrors?.["stepUp.code"]?.length).toBeGreaterThan(0);
+    expect(await codeAttempts(formChallenge.id)).toBe(0);
+    expect(await tokenCount()).toBe(0);
+    // The same fields with the proof as an object (as the code modal sends it) are accepted.
+    expect(await answer({ challengeId: formChallenge.id, code: right }, formRequest)).toMatchObject(CREATED);
   });
 
-  it("an unknown, foreign or malformed challenge id gets the same answer as a used one, and spends nothing", async () => {
+  it("an unknown, foreign or malformed challenge id, or one sent for another payload, gets the same answer as a used one, and spends nothing", async () => {
     const right = await latestStepUpCode(user.email);
     const stranger = await newStepUpUser("bad-input-stranger");
-    const foreign = await triggerChallenge(stranger.context, "api_token.create", tokenRequest());
+    const foreign = await triggerChallenge(stranger.context, "api_token.create", input);
 
-    const unknownResult = await verifyStepUpAction(initialActionState, { challengeId: crypto.randomUUID(), code: right });
-    const foreignResult = await verifyStepUpAction(initialActionState, { challengeId: foreign.id, code: right });
+    const unknownResult = await answer({ challengeId: crypto.randomUUID(), code: right });
+    const foreignResult = await answer({ challengeId: foreign.id, code: right });
     expect(unknownResult).toMatchObject({ ok: false, code: "CODE_INVALID", message: "That code is invalid or has expired. Request a new one." });
     const { values: _unknownValues, ...unknownAnswer } = unknownResult;
     const { values: _foreignValues, ...foreignAnswer } = foreignResult;
     expect(foreignAnswer).toEqual(unknownAnswer);
     expect(await codeAttempts(foreign.id)).toBe(0);
 
-    const malformed = await verifyStepUpAction(initialActionState, { challengeId: "../../x", code: right });
-    expect(malformed).toMatchObject({ ok: false, code: "VALIDATION_FAILED", fieldErrors: { challengeId: ["That code is invalid or has expired. Request a new one."] } });
+    // This challenge's right code, sent with a different token request, answers nothing.
+    const { values: _otherValues, ...otherPayloadAnswer } = await answer({ challengeId: challenge.id, code: right }, tokenRequest("another-name"));
+    expect(otherPayloadAnswer).toEqual(unknownAnswer);
+    expect(await codeAttempts(challenge.id)).toBe(0);
 
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: right })).toEqual({ ok: true });
-    const { values: _usedValues, ...usedAnswer } = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: right });
+    const malformed = await answer({ challengeId: "../../x", code: right });
+    expect(malformed).toMatchObject({ ok: false, code: "VALIDATION_FAILED", fieldErrors: { "stepUp.challengeId": ["That code is invalid or has expired. Request a new one."] } });
+    expect(await tokenCount()).toBe(0);
+
+    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject(CREATED);
+    const { values: _usedValues, ...usedAnswer } = await answer({ challengeId: challenge.id, code: right });
     expect(usedAnswer).toEqual(unknownAnswer);
+    expect(await tokenCount()).toBe(1);
   });
 
   it("a wrong code through the action says how many tries are left and never echoes the code", async () => {
     const right = await latestStepUpCode(user.email);
-    const result = await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: wrongCode(right) });
+    const wrong = wrongCode(right);
+    const result = await answer({ challengeId: challenge.id, code: wrong });
     expect(result).toMatchObject({ ok: false, code: "CODE_INVALID", attemptsLeft: 4, message: "That code is incorrect. 4 attempts left." });
-    expect(result.values).toEqual({ challengeId: challenge.id });
+    // Only the change's own plain fields come back; the proof (challenge id and code) does not.
+    expect(result.values).toEqual({ name: input.name, expiry: input.expiry, expiresOn: input.expiresOn });
+    expect(JSON.stringify(result)).not.toContain(wrong);
+    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await tokenCount()).toBe(0);
   });
 
   it("without a session or from another origin the action refuses before looking at the code", async () => {
     const right = await latestStepUpCode(user.email);
     request.state.headers = new Headers({ origin: "https://evil.test" });
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     request.state.headers = sameOriginHeaders(getEnv().APP_URL);
     request.state.session = null;
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
     expect(await codeAttempts(challenge.id)).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
+    expect(await tokenCount()).toBe(0);
   });
 });

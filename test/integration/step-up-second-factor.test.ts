@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { verifyStepUpAction } from "@/app/step-up/actions";
+import { disableTwoFactorAction } from "@/app/settings/security/actions";
 import { requestEmailChange } from "@/lib/account/change-email";
 import { initialActionState } from "@/lib/actions/state";
 import { createApiToken } from "@/lib/api-tokens/create";
@@ -11,7 +11,7 @@ import { withStepUp } from "@/lib/step-up/grant";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
 import { verifyStepUp } from "@/lib/step-up/verify";
 import { acceptTotp } from "@/lib/two-factor/totp";
-import { verifyStepUpSchema } from "@/lib/validation/step-up";
+import { stepUpProofSchema } from "@/lib/validation/step-up";
 import { MALFORMED_CODES, randomEmail } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
@@ -229,18 +229,18 @@ describe("bad second-factor input", () => {
   const badCodes = MALFORMED_CODES;
 
   it("a well-formed request parses (the baseline the cases below differ from)", () => {
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(true);
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success).toBe(true);
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success).toBe(true);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(true);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success).toBe(true);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success).toBe(true);
   });
 
   it.each(badCodes)("an authenticator code with %s is refused", (_label, code) => {
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code } }).success).toBe(false);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code } }).success).toBe(false);
   });
 
   it.each(badCodes)("an email code with %s is refused", (_label, code) => {
-    expect(verifyStepUpSchema.safeParse({ challengeId, code, secondFactor: { method: "totp", code: "123456" } }).success).toBe(false);
+    expect(stepUpProofSchema.safeParse({ challengeId, code, secondFactor: { method: "totp", code: "123456" } }).success).toBe(false);
   });
 
   it.each<[string, unknown]>([
@@ -254,7 +254,7 @@ describe("bad second-factor input", () => {
     ["an array", ["abcde-23456"]],
     ["an object", { code: "abcde-23456" }],
   ])("a recovery code %s is refused", (_label, code) => {
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(false);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(false);
   });
 
   it.each<[string, unknown]>([
@@ -265,10 +265,10 @@ describe("bad second-factor input", () => {
     ["an array", [{ method: "totp", code: "123456" }]],
     ["null", null],
   ])("a second factor that is %s is refused", (_label, secondFactor) => {
-    expect(verifyStepUpSchema.safeParse({ challengeId, code: "123456", secondFactor }).success).toBe(false);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor }).success).toBe(false);
   });
 
-  it("through the server action: a validation error, and nothing is spent", async () => {
+  it("sent with the protected action (disableTwoFactorAction): a validation error naming stepUp.secondFactor, and nothing is spent or changed", async () => {
     const { context, userId, email, secret, recoveryCodes } = await signedInWithTwoFactor("sf-bad-input");
     request.state.session = context.session;
     request.state.headers = sameOriginHeaders(getEnv().APP_URL);
@@ -276,6 +276,7 @@ describe("bad second-factor input", () => {
     const code = await latestStepUpCode(email);
     await awayFromStepEdge(8);
     const totp = totpCode(secret);
+    const twoFactorOn = async () => (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } })).twoFactorEnabledAt !== null;
 
     for (const secondFactor of [
       { method: "totp", code: ` ${totp} ` },
@@ -285,16 +286,26 @@ describe("bad second-factor input", () => {
       { method: "sms", code: totp },
       totp,
     ]) {
-      expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, secondFactor })).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+      const result = await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, code, secondFactor } });
+      expect(result, JSON.stringify(secondFactor)).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+      expect(Object.keys(result.fieldErrors ?? {}), JSON.stringify(secondFactor)).toContainEqual(expect.stringMatching(/^stepUp\.secondFactor/));
     }
     expect(await codeAttempts(challenge.id)).toBe(0);
     expect((await failureState(userId)).failures).toBe(0);
     expect(await lastStep(userId)).toBeNull();
     expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
     expect(await grants(context.session.id)).toEqual([]);
+    expect(await twoFactorOn()).toBe(true);
 
-    expect(await verifyStepUpAction(initialActionState, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } })).toEqual({ ok: true });
-    expect(await grants(context.session.id)).toHaveLength(1);
+    // The well-formed proof makes the change in the same call; its single-use grant is spent with it.
+    expect(await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } } })).toEqual({
+      ok: true,
+      message: "Two-step verification is off.",
+    });
+    expect(await twoFactorOn()).toBe(false);
+    expect(await auditCount("two_factor.disabled", userId)).toBe(1);
+    expect(await auditCount("step_up.grant_used", userId)).toBe(1);
+    expect(await grants(context.session.id)).toEqual([]);
   });
 });
 
