@@ -56,7 +56,7 @@ type StepUpDialogProps = {
   onCancel: () => void;
 };
 
-/** Refusals of the proof (or a failed attempt that changed nothing) keep the modal open; anything else is the change's own result. */
+/** Refusals of the proof, and failures that changed nothing, keep the modal open; anything else is the change's own result. */
 const PROOF_REFUSALS: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>([
   "CODE_INVALID",
   "CODE_EXPIRED",
@@ -74,7 +74,8 @@ type Failure = { message: string; lockedUntil?: number; exhausted?: boolean };
 
 /**
  * Asks for the emailed code, and for a high-risk change with 2FA on also an authenticator or recovery
- * code, both sent with the change itself; stays open (and keeps the challenge) until the change is made, refused for another reason, or cancelled.
+ * code, both sent with the change itself; stays open (and keeps the challenge) until the change is
+ * made, refused for a reason other than the proof, or cancelled.
  */
 export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCancel }: StepUpDialogProps) {
   const [challenge, setChallenge] = useState(initialChallenge);

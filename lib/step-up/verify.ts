@@ -1,9 +1,9 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
-import { lockRemaining, ownChallenge, secondFactorRequired, type OwnChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { lockRemaining, secondFactorRequired, type OwnChallenge, type StepUpContext } from "@/lib/step-up/challenge";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
 import type { StepUpProof } from "@/lib/validation/step-up";
@@ -11,26 +11,15 @@ import type { StepUpProof } from "@/lib/validation/step-up";
 const PURPOSE = "STEP_UP" as const;
 
 /**
- * Checks a step-up code on its own, leaving the grant for a later request; the code modal sends
- * its proof with the change instead (withStepUp), which runs the same check in the change's
- * transaction. One transaction per attempt, holding the account's row lock, so an
- * account's attempts are compared one at a time: the challenge's attempt (5 per code) and the
- * account's failure (10 in a row, across challenges, then step-up locks) are both counted
- * exactly, whatever arrives in parallel. The attempt is counted before comparing and commits
- * whether or not the code matched; success consumes the code and mints the grant the action's
- * policy names in the same transaction. A high-risk action with 2FA on also needs the second
- * proof in the same request: it is looked at only when the email code is right, and a wrong one
- * costs the attempt like a wrong email code.
- */
-export async function verifyStepUp(context: StepUpContext, proof: StepUpProof): Promise<void> {
-  const challenge = await ownChallenge(context.session, proof.challengeId);
-  const refusal = await db.$transaction((tx) => checkStepUpProof(tx, context, challenge, proof));
-  if (refusal) throw refusal;
-}
-
-/**
- * The check itself, in the caller's transaction (see verifyStepUp). Returns the refusal rather
- * than throwing it, because the transaction must still commit: a compared code is an attempt.
+ * Checks a step-up proof inside the transaction of the change it unlocks (withStepUp), holding
+ * the account's row lock, so an account's attempts are compared one at a time: the challenge's
+ * attempt (5 per code) and the account's failure (10 in a row, across challenges, then step-up
+ * locks) are both counted exactly, whatever arrives in parallel. The attempt is counted before
+ * comparing; success consumes the code and mints the grant the action's policy names. A
+ * high-risk action with 2FA on also needs the second proof: it is looked at only when the email
+ * code is right, and a wrong one costs the attempt like a wrong email code. Returns the refusal
+ * rather than throwing it, because the transaction must still commit: a compared code is an
+ * attempt.
  */
 export async function checkStepUpProof(tx: Tx, context: StepUpContext, challenge: OwnChallenge, input: StepUpProof): Promise<AppError | null> {
   const { session, meta } = context;

@@ -4,12 +4,13 @@ import { db } from "@/lib/db";
 import { listMailboxMessages, type MailboxMessageDto } from "@/lib/email/mailbox";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import { ownChallenge, type StepUpContext } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
+import { checkStepUpProof } from "@/lib/step-up/verify";
 import type { CreateApiTokenRequest } from "@/lib/validation/api-tokens";
+import type { StepUpProof } from "@/lib/validation/step-up";
 import { codeFrom, meta as defaultMeta, randomEmail } from "@/test/helpers/fixtures";
 
 /** Nobody signs in with a password in these tests; any argon2-looking string will do. */
@@ -97,6 +98,16 @@ export async function triggerChallenge<A extends StepUpAction>(context: StepUpCo
       throw new Error(`a grant for ${action} already existed`);
     }),
   );
+}
+
+/**
+ * The step-up check on its own, in its own transaction, leaving the grant for a later call (the
+ * app always sends the proof with the change instead; tests of the check itself use this).
+ */
+export async function verifyStepUp(context: StepUpContext, proof: StepUpProof): Promise<void> {
+  const challenge = await ownChallenge(context.session, proof.challengeId);
+  const refusal = await db.$transaction((tx) => checkStepUpProof(tx, context, challenge, proof));
+  if (refusal) throw refusal;
 }
 
 export type CodeReader = (email: string) => Promise<string>;

@@ -12,7 +12,6 @@ import { getEnv } from "@/lib/env";
 import { maskEmail } from "@/lib/format";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { codeFrom, meta, randomEmail } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
@@ -33,8 +32,9 @@ import {
   stepUpEmails,
   tokenRequest,
   triggerChallenge,
-  wrongCode,
   type TestUser,
+  verifyStepUp,
+  wrongCode,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 

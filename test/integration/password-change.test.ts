@@ -11,7 +11,6 @@ import { listMailboxMessages } from "@/lib/email/mailbox";
 import { getEnv } from "@/lib/env";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import type { ChangePasswordInput } from "@/lib/validation/account";
 import { captureConsole } from "@/test/helpers/capture-console";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
@@ -28,6 +27,7 @@ import {
   resetSendLimit,
   stepUpEmails,
   type TestUser,
+  verifyStepUp,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 

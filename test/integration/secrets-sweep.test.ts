@@ -10,10 +10,9 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { reportChallenge } from "@/lib/step-up/report";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { codeFrom, meta } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
-import { ageCode, cancelTokenFrom, containsSecret, dumpDatabase, newStepUpUser, stepUpEmails, wrongCode } from "@/test/helpers/step-up";
+import { ageCode, cancelTokenFrom, containsSecret, dumpDatabase, newStepUpUser, stepUpEmails, verifyStepUp, wrongCode } from "@/test/helpers/step-up";
 
 const request = vi.hoisted(() => {
   // Log everything the app is willing to log: the sweep reads it all.

@@ -5,7 +5,6 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { resendChallenge, startChallenge } from "@/lib/step-up/challenge";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { codeFrom, MALFORMED_CODES } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import { startSecondInstance } from "@/test/helpers/second-instance";
@@ -24,8 +23,9 @@ import {
   stepUpEmails,
   tokenRequest,
   triggerChallenge,
-  wrongCode,
   type TestUser,
+  verifyStepUp,
+  wrongCode,
 } from "@/test/helpers/step-up";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 

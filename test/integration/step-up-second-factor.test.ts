@@ -9,7 +9,6 @@ import { maskEmail } from "@/lib/format";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { acceptTotp } from "@/lib/two-factor/totp";
 import { stepUpProofSchema } from "@/lib/validation/step-up";
 import { MALFORMED_CODES, randomEmail } from "@/test/helpers/fixtures";
@@ -27,6 +26,7 @@ import {
   passTime,
   tokenRequest,
   triggerChallenge,
+  verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
 import { awayFromStepEdge, currentTotpStep, enableTwoFactorFor, notATotpFor, totpCode } from "@/test/helpers/two-factor";

@@ -11,7 +11,6 @@ import { withStepUp } from "@/lib/step-up/grant";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_POLICY, type GrantMode, type StepUpAction } from "@/lib/step-up/policy";
 import { reportChallenge } from "@/lib/step-up/report";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { createApiTokenSchema } from "@/lib/validation/api-tokens";
 import { codeFrom, meta } from "@/test/helpers/fixtures";
 import {
@@ -31,6 +30,7 @@ import {
   stepUpEmails,
   tokenRequest,
   triggerChallenge,
+  verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
 

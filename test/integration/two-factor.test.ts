@@ -4,7 +4,6 @@ import { deliverDueEmails } from "@/lib/email/outbox";
 import { listMailboxMessages } from "@/lib/email/mailbox";
 import type { StepUpContext } from "@/lib/step-up/challenge";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
-import { verifyStepUp } from "@/lib/step-up/verify";
 import { confirmTwoFactorEnrolment, ENROLMENT_LIMITS, startTwoFactorEnrolment, type EnrolmentDto } from "@/lib/two-factor/enrolment";
 import { disableTwoFactor, getTwoFactorStatus, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
 import { RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
@@ -29,6 +28,7 @@ import {
   passTime,
   triggerChallenge,
   type TestUser,
+  verifyStepUp,
 } from "@/test/helpers/step-up";
 import {
   awayFromStepEdge,
