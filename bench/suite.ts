@@ -6,7 +6,7 @@
 //    sends it) vs a no-op authenticated server action (app/bench/actions.ts), and vs the same
 //    action in the sudo window that code opened; each as the browser calls it.
 // 2. token checking cost: `GET /api/v1/me` with a bearer token vs the static `GET /api/health`,
-//    both through proxy.ts, requests/s with autocannon.
+//    both through proxy.ts, requests/s with autocannon; and vs a dynamic route that checks nothing.
 // 3. first-load JavaScript (gzip) of /settings/security and /login vs the bare page /bench.
 // 4. peak RSS of the `next start` process tree under the 200-user load of bench/load.ts.
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -169,7 +169,7 @@ async function main() {
 
     log("2/4 token checking cost");
     const token = await createBearerToken();
-    for (const [path, headers] of [["/api/v1/me", { authorization: `Bearer ${token}` }], ["/api/health", {}]] as const) {
+    for (const [path, headers] of [["/api/v1/me", { authorization: `Bearer ${token}` }], ["/api/health", {}], ["/api/bench", {}]] as const) {
       const check = await fetch(`${url}${path}`, { headers });
       if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
       await check.arrayBuffer();
@@ -177,8 +177,10 @@ async function main() {
     // Warm-up, then the measured runs.
     await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10, 2);
     await cannon(`${url}/api/health`, {}, 10, 2);
+    await cannon(`${url}/api/bench`, {}, 10, 2);
     const me = await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10);
     const health = await cannon(`${url}/api/health`, {}, 10);
+    const dynamicJson = await cannon(`${url}/api/bench`, {}, 10);
     const tokenRatio = round(me.requestsPerSecond / health.requestsPerSecond);
 
     log("3/4 first-load JS");
@@ -201,7 +203,9 @@ async function main() {
       tokenChecking: {
         bearerMe: { path: "/api/v1/me", ...me },
         staticJson: { path: "/api/health", note: "static JSON route, also through proxy.ts", ...health },
+        dynamicJson: { path: "/api/bench", note: "bench-only dynamic JSON route that checks nothing: Next.js's cost of running a handler", ...dynamicJson },
         ratio: tokenRatio,
+        tokenCheckAloneRatio: round(me.requestsPerSecond / dynamicJson.requestsPerSecond),
         target: `ratio >= ${TARGETS.tokenCheckRatioMin}`,
         met: tokenRatio >= TARGETS.tokenCheckRatioMin,
       },
