@@ -1,32 +1,46 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import { db, Prisma, type Tx } from "@/lib/db";
 
 export type RateRule = { limit: number; windowSeconds: number };
-export type RateDecision = { allowed: boolean; retryAfterSeconds: number };
-
-type Row = { count: number; retry_after: number };
+/** `windowStart` names the window an allowed hit was counted in, exactly as Postgres holds it (null when refused, and so not counted). */
+export type RateDecision = { allowed: boolean; retryAfterSeconds: number; windowStart: string | null };
 
 /**
- * Counts one hit against `key` in a fixed window, atomically in Postgres (one statement),
- * so the limit holds across requests, processes and app instances.
+ * Counts one hit against `key` in a fixed window, atomically in Postgres (one statement), so the
+ * limit holds across requests, processes and app instances. A refused hit is not counted: a burst
+ * that is turned away leaves nothing behind that a later forgiveness would have to undo.
  */
 export async function hitRateLimit(key: string, rule: RateRule, client: Tx = db): Promise<RateDecision> {
-  const rows = await client.$queryRaw<Row[]>`
+  const windowPassed = Prisma.sql`rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds})`;
+  const counted = await client.$queryRaw<{ window_start: string }[]>`
     INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, now(), 1)
     ON CONFLICT (key) DO UPDATE SET
-      window_start = CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds}) THEN now() ELSE rate_limits.window_start END,
-      count = CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds}) THEN 1 ELSE rate_limits.count + 1 END
-    RETURNING count, CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS retry_after`;
-  const row = rows[0];
-  if (!row) throw new Error("rate limit upsert returned no row");
-  return { allowed: row.count <= rule.limit, retryAfterSeconds: row.count <= rule.limit ? 0 : Math.max(1, row.retry_after) };
+      window_start = CASE WHEN ${windowPassed} THEN now() ELSE rate_limits.window_start END,
+      count = CASE WHEN ${windowPassed} THEN 1 ELSE rate_limits.count + 1 END
+    WHERE ${windowPassed} OR rate_limits.count < ${rule.limit}
+    RETURNING window_start::text`;
+  const windowStart = counted[0]?.window_start;
+  if (windowStart) return { allowed: true, retryAfterSeconds: 0, windowStart };
+  const rows = await client.$queryRaw<{ retry_after: number }[]>`
+    SELECT CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS retry_after
+    FROM rate_limits WHERE key = ${key}`;
+  return { allowed: false, retryAfterSeconds: Math.max(1, rows[0]?.retry_after ?? rule.windowSeconds), windowStart: null };
 }
 
-/** Takes back one hit, e.g. when an attempt that was counted up front turned out to be legitimate. */
-export async function forgiveRateLimitHit(key: string, client: Tx = db): Promise<void> {
-  await client.$executeRaw`UPDATE rate_limits SET count = GREATEST(count - 1, 0) WHERE key = ${key}`;
+/**
+ * Takes back one counted hit, e.g. when an attempt counted up front turned out to be legitimate.
+ * Only in the window it was counted in: a hit from a window that has since restarted is gone already.
+ */
+export async function forgiveRateLimitHit(key: string, decision: RateDecision, client: Tx = db): Promise<void> {
+  if (!decision.windowStart) return;
+  await client.$executeRaw`UPDATE rate_limits SET count = count - 1 WHERE key = ${key} AND window_start = ${decision.windowStart}::timestamptz AND count > 0`;
 }
 
 export async function resetRateLimit(key: string, client: Tx = db): Promise<void> {
   await client.$executeRaw`DELETE FROM rate_limits WHERE key = ${key}`;
+}
+
+/** A per-address limit's key. Requests whose address is unknown share one bucket, so they cannot step around it. */
+export function addressLimitKey(scope: string, ip: string | null): string {
+  return `${scope}:ip:${ip ?? "unknown"}`;
 }

@@ -37,7 +37,7 @@ export async function changePassword(context: StepUpContext, input: ChangePasswo
     await db.$transaction((tx) => recordAuditEvent(tx, { type: "password.change_failed", outcome: "FAILURE", actor: session.user, reason: "wrong_password", meta }));
     throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: ["Your current password is incorrect"] } });
   }
-  await forgiveRateLimitHit(limitKey);
+  await forgiveRateLimitHit(limitKey, limit);
 
   const newPasswordDigest = hmacHex(deriveKey("step-up-password-payload"), session.user.id, input.newPassword);
   const passwordHash = await hashPassword(input.newPassword);

@@ -7,7 +7,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { db, type Tx } from "@/lib/db";
 import { maskEmail } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
+import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
 import { countRecoveryCodesLeft, RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
 import type { SecondFactorProof } from "@/lib/validation/two-factor";
@@ -52,11 +52,11 @@ export async function completeSecondFactorSignIn(token: string, proof: SecondFac
     db.$transaction((tx) => recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome, actor: user, target: { type: "sign_in_challenge", id: challenge.id }, reason, meta }));
 
   const accountKey = `second-factor:account:${user.id}`;
-  const ipKey = meta.ip ? `second-factor:ip:${meta.ip}` : null;
-  const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), ipKey ? hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp) : null]);
-  if (!account.allowed || (ip && !ip.allowed)) {
+  const ipKey = addressLimitKey("second-factor", meta.ip);
+  const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
+  if (!account.allowed || !ip.allowed) {
     await failed("BLOCKED", "rate_limited");
-    return { ok: false, code: "RATE_LIMITED", retryAfterSeconds: Math.max(account.retryAfterSeconds, ip?.retryAfterSeconds ?? 0) };
+    return { ok: false, code: "RATE_LIMITED", retryAfterSeconds: Math.max(account.retryAfterSeconds, ip.retryAfterSeconds) };
   }
 
   const counted = await db.$queryRaw<{ attempts: number }[]>`
@@ -87,7 +87,7 @@ export async function completeSecondFactorSignIn(token: string, proof: SecondFac
     const attemptsLeft = SECOND_FACTOR_SIGN_IN.maxAttempts - attempts;
     return attemptsLeft > 0 ? { ok: false, code: "SECOND_FACTOR_INVALID", attemptsLeft } : { ok: false, code: "TOO_MANY_ATTEMPTS" };
   }
-  await Promise.all([resetRateLimit(accountKey), resetRateLimit(signInAccountKey(user.email)), ipKey ? forgiveRateLimitHit(ipKey) : null]);
+  await Promise.all([resetRateLimit(accountKey), resetRateLimit(signInAccountKey(user.email)), forgiveRateLimitHit(ipKey, ip)]);
   return { ok: true, user, sessionId };
 }
 

@@ -5,7 +5,7 @@ import { startSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { createSession, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
+import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import type { SignInInput } from "@/lib/validation/auth";
 
@@ -21,15 +21,12 @@ export type SignInResult =
  */
 export async function signInWithPassword(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
   const accountKey = signInAccountKey(input.email);
-  const ipKey = meta.ip ? `sign-in:ip:${meta.ip}` : null;
-  const [account, ip] = await Promise.all([
-    hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount),
-    ipKey ? hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp) : null,
-  ]);
+  const ipKey = addressLimitKey("sign-in", meta.ip);
+  const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
   const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true } });
 
-  if (!account.allowed || (ip && !ip.allowed)) {
-    const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip?.retryAfterSeconds ?? 0);
+  if (!account.allowed || !ip.allowed) {
+    const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip.retryAfterSeconds);
     await db.$transaction((tx) =>
       recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome: "BLOCKED", actor: user ?? { email: input.email }, reason: "rate_limited", meta }),
     );
@@ -60,6 +57,6 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
     await recordAuditEvent(tx, { type: "auth.sign_in", actor: sessionUser, target: { type: "session", id }, meta });
     return id;
   });
-  await Promise.all([resetRateLimit(accountKey), ipKey ? forgiveRateLimitHit(ipKey) : null]);
+  await Promise.all([resetRateLimit(accountKey), forgiveRateLimitHit(ipKey, ip)]);
   return { ok: true, user: sessionUser, sessionId };
 }

@@ -11,7 +11,7 @@ import { isUuid } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, redeemCode, reissueCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
-import { hitRateLimit, type RateRule } from "@/lib/rate-limit";
+import { addressLimitKey, hitRateLimit, type RateRule } from "@/lib/rate-limit";
 import type { SignUpInput } from "@/lib/validation/auth";
 
 export const SIGN_UP_LIMITS = {
@@ -115,11 +115,11 @@ async function findRequest(requestId: string) {
 async function enforceLimits(email: string, meta: RequestMeta): Promise<void> {
   const decisions = await Promise.all([
     hitRateLimit(`sign-up:email:${email}`, SIGN_UP_LIMITS.perEmail),
-    meta.ip ? hitRateLimit(`sign-up:ip:${meta.ip}`, SIGN_UP_LIMITS.perIp) : null,
+    hitRateLimit(addressLimitKey("sign-up", meta.ip), SIGN_UP_LIMITS.perIp),
   ]);
-  const blocked = decisions.filter((decision) => decision && !decision.allowed);
+  const blocked = decisions.filter((decision) => !decision.allowed);
   if (blocked.length > 0) {
-    throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(...blocked.map((decision) => decision?.retryAfterSeconds ?? 0)) });
+    throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(...blocked.map((decision) => decision.retryAfterSeconds)) });
   }
 }
 

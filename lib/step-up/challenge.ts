@@ -12,7 +12,7 @@ import { isUuid, maskEmail } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, reissueCode, secondsUntilResend, type IssuedCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
-import { forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
+import { forgiveRateLimitHit, hitRateLimit, resetRateLimit, type RateDecision } from "@/lib/rate-limit";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
@@ -46,7 +46,7 @@ export async function startChallenge<A extends StepUpAction>(context: StepUpCont
     if (pending) return pending;
     throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: cooldown.retryAfterSeconds });
   }
-  await assertSendAllowed(context, action);
+  const send = await assertSendAllowed(context, action);
 
   const cancelToken = randomBytes(32).toString("base64url");
   const issued = await db.$transaction(async (tx) => {
@@ -69,7 +69,7 @@ export async function startChallenge<A extends StepUpAction>(context: StepUpCont
     return code;
   });
 
-  await emailCode(context, { issued, details, description, cancelToken, idempotencyKey: issued.id, onFailure: () => resetRateLimit(cooldownKey) });
+  await emailCode(context, { issued, details, description, cancelToken, idempotencyKey: issued.id, send, onFailure: () => resetRateLimit(cooldownKey) });
   return toDto({ id: issued.id, action, description, email: user.email, expiresAt: issued.expiresAt, resendAvailableAt: issued.resendAvailableAt, attemptsLeft: POLICY.maxAttempts, secondFactor });
 }
 
@@ -82,7 +82,7 @@ export async function resendChallenge(context: StepUpContext, challengeId: strin
   const wait = await secondsUntilResend({ id: challenge.id, purpose: PURPOSE });
   if (wait === null) throw new AppError("CODE_INVALID");
   if (wait > 0) throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: wait });
-  await assertSendAllowed(context, challenge.action);
+  const send = await assertSendAllowed(context, challenge.action);
   const reissued = await reissueCode({ id: challenge.id, purpose: PURPOSE });
   if (!reissued.ok) {
     if (reissued.reason === "RESEND_TOO_SOON") throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: reissued.retryAfterSeconds });
@@ -100,6 +100,7 @@ export async function resendChallenge(context: StepUpContext, challengeId: strin
     description: challenge.description,
     cancelToken,
     idempotencyKey: `${reissued.id}:${reissued.resendAvailableAt.getTime()}`,
+    send,
   });
   const code = await db.oneTimeCode.findUniqueOrThrow({ where: { id: challenge.id }, select: { attempts: true, maxAttempts: true } });
   return toDto({
@@ -157,13 +158,18 @@ export async function lockRemaining(userId: string, client: Tx = db): Promise<nu
   return remaining === undefined ? null : Math.max(1, remaining);
 }
 
-async function assertSendAllowed(context: StepUpContext, action: string): Promise<void> {
-  const decision = await hitRateLimit(`step-up:sends:${context.session.user.id}`, { limit: STEP_UP_LIMITS.sendsPerHour, windowSeconds: 3600 });
-  if (decision.allowed) return;
+/** Counts one send against the hourly budget; the decision lets a send that failed be taken back. */
+async function assertSendAllowed(context: StepUpContext, action: string): Promise<RateDecision> {
+  const decision = await hitRateLimit(sendsKey(context), { limit: STEP_UP_LIMITS.sendsPerHour, windowSeconds: 3600 });
+  if (decision.allowed) return decision;
   await db.$transaction((tx) =>
     recordAuditEvent(tx, { type: "step_up.rate_limited", outcome: "BLOCKED", actor: context.session.user, reason: action, meta: context.meta }),
   );
   throw new AppError("RATE_LIMITED", { retryAfterSeconds: decision.retryAfterSeconds });
+}
+
+function sendsKey(context: StepUpContext): string {
+  return `step-up:sends:${context.session.user.id}`;
 }
 
 async function findPendingChallenge(sessionId: string, action: string, payloadHash: string, secondFactor: boolean): Promise<StepUpChallengeDto | null> {
@@ -193,6 +199,8 @@ async function emailCode(
     description: string;
     cancelToken: string;
     idempotencyKey: string;
+    /** The send's hit on the hourly budget, given back when the email could not be sent. */
+    send: RateDecision;
     onFailure?: () => Promise<void>;
   },
 ): Promise<void> {
@@ -211,7 +219,7 @@ async function emailCode(
   // Nobody can learn this code now; make sure it can never be used either, and that an
   // immediate retry (what the error message asks for) is not held back by the cooldown.
   await db.$transaction((tx) => closeChallenge(tx, options.issued.id));
-  await forgiveRateLimitHit(`step-up:sends:${context.session.user.id}`);
+  await forgiveRateLimitHit(sendsKey(context), options.send);
   await options.onFailure?.();
   throw new AppError("EMAIL_SEND_FAILED");
 }

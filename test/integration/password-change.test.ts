@@ -133,6 +133,19 @@ describe("the current password", () => {
     for (let i = 0; i < 8; i++) await expectStepUpRequired(changePassword(context, input(NEW_PASSWORD)));
     expect(await stepUpEmails(user.email)).toHaveLength(1);
   });
+
+  it("20 parallel submissions of the right one never leave the account locked", async () => {
+    const { user, context } = await passwordUser("pw-limit-right-race");
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => changePassword(context, input(NEW_PASSWORD))));
+    const codes = results.map((result) => (result.status === "rejected" && result.reason instanceof AppError ? result.reason.code : "unexpected"));
+    // Those that were checked were right; those turned away while five were being checked left no count.
+    expect(codes.every((code) => ["STEP_UP_REQUIRED", "RESEND_TOO_SOON", "RATE_LIMITED"].includes(code))).toBe(true);
+    expect(codes.filter((code) => code === "STEP_UP_REQUIRED").length).toBeGreaterThanOrEqual(1);
+    const rows = await db.$queryRaw<{ count: number }[]>`SELECT count FROM rate_limits WHERE key = ${`sign-in:account:${user.email}`}`;
+    expect(rows[0]?.count ?? 0).toBe(0);
+    expect(await signInWithPassword({ email: user.email, password: STRONG_PASSWORD }, meta("198.51.100.62"))).toMatchObject({ ok: true });
+    await expectStepUpRequired(changePassword(context, input(NEW_PASSWORD)));
+  });
 });
 
 describe("the new password", () => {
