@@ -19,6 +19,14 @@ const databaseUrl = nonEmpty("DATABASE_URL").regex(/^postgres(ql)?:\/\//, "DATAB
 const encryptionKey = (name: string) =>
   nonEmpty(name).refine((value) => Buffer.from(value, "base64").length === 32, `${name} must be 32 bytes in base64 (try \`openssl rand -base64 32\`)`);
 
+const trustedProxies = z
+  .number({ error: "TRUSTED_PROXIES must be a whole number" })
+  .int("TRUSTED_PROXIES must be a whole number")
+  .min(0, "TRUSTED_PROXIES must be 0 or more")
+  .max(16, "TRUSTED_PROXIES must be at most 16");
+
+const TRUSTED_PROXIES_UNSET = "TRUSTED_PROXIES is not set: the number of proxies in front of the app that append X-Forwarded-For (0 when clients connect to it directly)";
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl.optional(),
@@ -38,6 +46,12 @@ const baseSchema = z.object({
     .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
     .pipe(z.array(encryptionKey("TOTP_ENCRYPTION_KEYS_PREVIOUS"))),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // How many proxies in front of the app append to X-Forwarded-For: 0 means clients connect to it
+  // directly, so no X-Forwarded-For they send is believed (lib/http/client-address.ts).
+  TRUSTED_PROXIES: z.coerce.number({ error: "TRUSTED_PROXIES must be a whole number" }).pipe(trustedProxies).default(0),
+  // Where the app's HTTP server listens. Development stays on loopback: its mailbox holds every code.
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1, "PORT must be a port number").max(65_535, "PORT must be a port number").optional(),
 });
 
 const productionSchema = baseSchema.extend({
@@ -46,9 +60,20 @@ const productionSchema = baseSchema.extend({
   APP_URL: z
     .url({ protocol: /^https$/, error: "APP_URL must be an absolute https:// URL in production" })
     .transform((url) => new URL(url).origin),
+  // No default in production: 0 behind a load balancer puts every client behind one address, and
+  // 1 without one lets every client choose its own.
+  TRUSTED_PROXIES: z
+    .string({ error: TRUSTED_PROXIES_UNSET })
+    .trim()
+    .min(1, TRUSTED_PROXIES_UNSET)
+    .transform(Number)
+    .pipe(trustedProxies),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
 });
 
-export type Env = z.infer<typeof baseSchema> & {
+export type Env = Omit<z.infer<typeof baseSchema>, "PORT"> & {
+  /** The port the app's HTTP server listens on: PORT, else APP_URL's port in development, else 3000. */
+  PORT: number;
   isProduction: boolean;
   /** The dev mailbox replaces real email only outside production and without a Resend key. */
   devMailbox: boolean;
@@ -81,6 +106,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const parsed = result.data;
   return {
     ...parsed,
+    PORT: parsed.PORT ?? (isProduction ? 3000 : Number(new URL(parsed.APP_URL).port || 3000)),
     isProduction,
     devMailbox: !isProduction && !parsed.RESEND_API_KEY,
     allowedOrigins: allowedOrigins(parsed.APP_URL, isProduction),

@@ -30,7 +30,7 @@ export async function authenticateBearer(authorization: string | null, scope: Ap
   if (!row) return { ok: false, status: 401, error: "invalid_token" };
   if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: "insufficient_scope" };
   if (row.stale) {
-    await db.$executeRaw`UPDATE api_tokens SET last_used_at = now(), last_used_ip = ${ip}
+    await db.$executeRaw`UPDATE api_tokens SET last_used_at = now(), last_used_ip = ${ip}::inet
       WHERE id = ${row.token_id}::uuid AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}))`;
   }
   return { ok: true, user: { id: row.user_id, email: row.email }, tokenId: row.token_id };

@@ -151,10 +151,10 @@ const INSERT_BATCH = `
       ELSE md5(g.i::text || g.r::text)::uuid::text
     END,
     m.reason,
-    CASE WHEN g.r < 0.08
+    (CASE WHEN g.r < 0.08
       THEN '2001:db8:' || to_hex(g.actor % 65536) || '::' || to_hex(1 + (g.r * 1e6)::int % 65535)
       ELSE (ARRAY['198.51.100.', '203.0.113.', '192.0.2.'])[1 + g.actor % 3] || (1 + (g.actor * 7 + (g.r * 20)::int) % 254)
-    END,
+    END)::inet,
     CASE WHEN g.r > 0.995 THEN NULL ELSE ($9::text[])[1 + (g.actor + (g.r * 3)::int) % cardinality($9::text[])] END,
     to_timestamp(($10::float8 + (g.i - 1 + g.r) * ($11::float8 - $10::float8) / $8::int) / 1000)
   FROM g JOIN mix m ON m.slot = g.slot

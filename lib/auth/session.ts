@@ -16,7 +16,7 @@ export async function createSession(tx: Tx, userId: string, meta: RequestMeta): 
   const { SESSION_MAX_AGE_HOURS } = getEnv();
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO sessions (id, user_id, ip, user_agent, created_at, last_seen_at, expires_at)
-    VALUES (gen_random_uuid(), ${userId}::uuid, ${meta.ip}, ${meta.userAgent}, now(), now(), now() + make_interval(hours => ${SESSION_MAX_AGE_HOURS}))
+    VALUES (gen_random_uuid(), ${userId}::uuid, ${meta.ip}::inet, ${meta.userAgent}, now(), now(), now() + make_interval(hours => ${SESSION_MAX_AGE_HOURS}))
     RETURNING id`;
   const row = rows[0];
   if (!row) throw new Error("session insert returned no row");

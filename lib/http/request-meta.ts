@@ -1,20 +1,17 @@
 import "server-only";
 import { headers } from "next/headers";
+import { getEnv } from "@/lib/env";
+import { clientAddress } from "@/lib/http/client-address";
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
 const MAX_USER_AGENT = 512;
 
-/**
- * The client address is the rightmost X-Forwarded-For entry: the one added by our own
- * load balancer (or by Next.js from the socket when there is none). Entries to its left
- * are client-supplied and cannot be trusted.
- */
+/** Who is asking: the client address by the configured count of trusted proxies (TRUSTED_PROXIES), and the browser. */
 export function requestMetaFrom(source: Headers): RequestMeta {
-  const forwarded = source.get("x-forwarded-for");
-  const ip = forwarded?.split(",").at(-1)?.trim() || null;
+  const ip = clientAddress(source.get("x-forwarded-for"), getEnv().TRUSTED_PROXIES);
   const userAgent = source.get("user-agent")?.slice(0, MAX_USER_AGENT) || null;
-  return { ip: ip?.slice(0, 64) ?? null, userAgent };
+  return { ip, userAgent };
 }
 
 export async function getRequestMeta(): Promise<RequestMeta> {

@@ -290,6 +290,7 @@ describe("production mode", () => {
       DATABASE_URL: originalEnv.DATABASE_URL,
       AUTH_SECRET: "production-secret-0123456789-abcdefghijklmnop",
       TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
+      TRUSTED_PROXIES: "0",
     });
 
     const response = await lib.GET(mailboxRequest("?to=reader%40example.test"));
