@@ -117,5 +117,13 @@ export async function confirmEmailChange(context: StepUpContext, { code }: Confi
 
 /** "Use a different address": the pending code stops working. */
 export async function cancelEmailChange(context: StepUpContext): Promise<void> {
-  await db.oneTimeCode.updateMany({ where: { emailChange: { userId: context.session.user.id, confirmedAt: null }, consumedAt: null }, data: { consumedAt: new Date() } });
+  const { session, meta } = context;
+  await db.$transaction(async (tx) => {
+    const voided = await tx.oneTimeCode.updateManyAndReturn({
+      where: { emailChange: { userId: session.user.id, confirmedAt: null }, consumedAt: null },
+      data: { consumedAt: new Date() },
+      select: { id: true },
+    });
+    for (const { id } of voided) await recordAuditEvent(tx, { type: "email.change_cancelled", actor: session.user, target: { type: "email_change", id }, meta });
+  });
 }

@@ -27,6 +27,7 @@ export const AUDIT_EVENT_TYPES = [
   "recovery_code.used",
   "email.change_requested",
   "email.change_failed",
+  "email.change_cancelled",
   "email.changed",
   "email.change_reported",
   "password.change_failed",

@@ -303,7 +303,7 @@ describe("filters", () => {
     ],
     tokens: ["api_token.created", "api_token.revoked"],
     two_step: ["two_factor.enrolment_started", "two_factor.enrolment_failed", "two_factor.enabled", "two_factor.disabled", "recovery_codes.regenerated", "recovery_code.used"],
-    account: ["email.change_requested", "email.change_failed", "email.changed", "email.change_reported", "password.change_failed", "password.changed"],
+    account: ["email.change_requested", "email.change_failed", "email.change_cancelled", "email.changed", "email.change_reported", "password.change_failed", "password.changed"],
     sessions: ["session.revoked"],
     admin: ["admin.audit_viewed", "admin.audit_exported", "admin.access_denied", "audit.pruned"],
   };

@@ -201,6 +201,10 @@ describe("requesting an email change", () => {
     await startEmailChange(context, newEmail);
     await cancelEmailChange(context);
     expect(await getPendingEmailChange(user.id)).toBeNull();
+    expect(await db.auditEvent.findMany({ where: { type: "email.change_cancelled", actorId: user.id }, select: { outcome: true, targetType: true } })).toEqual([{ outcome: "SUCCESS", targetType: "email_change" }]);
+    // Nothing left to cancel: nothing changes, nothing is recorded.
+    await cancelEmailChange(context);
+    expect(await db.auditEvent.count({ where: { type: "email.change_cancelled", actorId: user.id } })).toBe(1);
     await expectAppError(confirmEmailChange(context, { code: await newAddressCode(newEmail) }), "CODE_EXPIRED");
     expect(await emailOf(user.id)).toBe(user.email);
   });
