@@ -21,7 +21,7 @@ import { gotoHydrated } from "./helpers/page";
 
 const APP_ORIGIN = "http://localhost:3100";
 // The body proxy.ts answers with, so a 403 from anything else does not count.
-const GUARD_REFUSAL = "cross-site request blocked";
+const GUARD_REFUSAL = `"error":"cross_site_request"`;
 
 type Tamper = { name: string; rewrite: (headers: Record<string, string>) => Record<string, string> };
 

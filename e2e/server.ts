@@ -1,7 +1,7 @@
 // Playwright's webServer: a throwaway embedded Postgres (migrated, demo accounts seeded) and
-// `next dev` on port 3100, building into .next-e2e so it can run beside a developer's `npm run dev`.
+// the development server (as `npm run dev` runs it) on port 3100, building into .next-e2e so it can run beside a developer's `npm run dev`.
 //
-// Everything the stack prints (next's stdout and stderr included) is also appended to
+// Everything the stack prints (the server's stdout and stderr included) is also appended to
 // .data/e2e-server.log, so tests can read the server's logs (the secrets sweep does). For that this
 // file runs twice: the first process re-runs itself as a child with piped output and copies each
 // chunk to its own stdout/stderr and to the log; the child starts the stack.
@@ -18,7 +18,7 @@ const SERVER_LOG_FILE = path.join(DATA_DIR, "e2e-server.log");
 const ROLE_VARIABLE = "E2E_SERVER_ROLE";
 
 async function runStack() {
-  const { next, databaseUrl, stop } = await startDevStack({
+  const { server, databaseUrl, stop } = await startDevStack({
     dataDir: path.join(DATA_DIR, "e2e-postgres"),
     persistent: false,
     database: "account_security_e2e",
@@ -26,7 +26,7 @@ async function runStack() {
   });
   mkdirSync(DATA_DIR, { recursive: true });
   writeFileSync(DATABASE_URL_FILE, databaseUrl);
-  next.on("exit", async (code, signal) => {
+  server.on("exit", async (code, signal) => {
     rmSync(DATABASE_URL_FILE, { force: true });
     await stop();
     process.exit(code ?? (signal ? 0 : 1));

@@ -1,5 +1,6 @@
 // Shared by `npm run dev` (scripts/dev.ts) and the end-to-end server (e2e/server.ts): a migrated,
-// seeded database (embedded unless DATABASE_URL is set) and `next dev` wired to it.
+// seeded database (embedded unless DATABASE_URL is set) and the app's server (server/main.ts) in
+// development mode wired to it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -9,20 +10,21 @@ import { disconnectDb } from "@/lib/db";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { getEnv, parseEnv } from "@/lib/env";
+import { serverCommand } from "./server-runtime";
 
 export type DevStackOptions = {
   /** Where embedded Postgres keeps its files (used only when DATABASE_URL is not set). */
   dataDir: string;
   persistent: boolean;
   database: string;
-  /** Extra environment for `next dev`, e.g. APP_URL or NEXT_DIST_DIR. Applied before config is read. */
+  /** Extra environment for the server, e.g. APP_URL or NEXT_DIST_DIR. Applied before config is read. */
   env?: Record<string, string>;
   log?: (line: string) => void;
 };
 
 const STOP_TIMEOUT_MS = 10_000;
 
-export async function startDevStack(options: DevStackOptions): Promise<{ next: ChildProcess; databaseUrl: string; stop: () => Promise<void> }> {
+export async function startDevStack(options: DevStackOptions): Promise<{ server: ChildProcess; databaseUrl: string; stop: () => Promise<void> }> {
   const log = options.log ?? console.log;
   Object.assign(process.env, options.env);
   let stopDatabase = async () => {};
@@ -42,15 +44,15 @@ export async function startDevStack(options: DevStackOptions): Promise<{ next: C
   if (seeded.length) log(`▸ Seeded demo accounts: ${seeded.join(", ")} (password: correct-horse-battery)`);
   log(env.devMailbox ? `▸ Emails go to the dev mailbox: ${env.APP_URL}/dev/mailbox` : "▸ Emails are sent with Resend");
 
-  const port = new URL(env.APP_URL).port || "3000";
-  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["dev", "--port", port], {
+  const { command, args } = serverCommand();
+  const server = spawn(command, args, {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NODE_ENV: "development", DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => (next.exitCode === null && next.signalCode === null ? next.kill(signal) : void stopDatabase().then(() => process.exit(0))));
+    process.on(signal, () => (server.exitCode === null && server.signalCode === null ? server.kill(signal) : void stopDatabase().then(() => process.exit(0))));
   }
-  return { next, databaseUrl, stop: () => stopDatabase() };
+  return { server, databaseUrl, stop: () => stopDatabase() };
 }
 
 async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {

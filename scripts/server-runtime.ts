@@ -20,3 +20,8 @@ export function serverRuntimeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? MMAP_THRESHOLD_BYTES,
   };
 }
+
+/** How `npm start`, `npm run dev` and the test and benchmark stacks start the app's server process (server/main.ts). */
+export function serverCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: ["--import", "tsx/esm", "--import", "./scripts/server-only-hook.mjs", "server/main.ts"] };
+}

@@ -1,10 +1,9 @@
 // `npm start`: validates production configuration (failing fast with one clear message),
-// applies pending migrations, then serves the production build.
+// applies pending migrations, then serves the production build (server/main.ts).
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { migrate } from "@/lib/db/migrate";
 import { ConfigError, getEnv } from "@/lib/env";
-import { serverRuntimeEnv } from "./server-runtime";
+import { serverCommand, serverRuntimeEnv } from "./server-runtime";
 
 async function main() {
   // `npm start` always means production: strict configuration, no dev mailbox, no demo data.
@@ -12,12 +11,10 @@ async function main() {
   const env = getEnv();
   const { applied } = await migrate({ databaseUrl: env.DATABASE_URL ?? "" });
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
-  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: serverRuntimeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }),
-  });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
-  next.on("exit", (code) => process.exit(code ?? 0));
+  const { command, args } = serverCommand();
+  const server = spawn(command, args, { stdio: "inherit", env: serverRuntimeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
 }
 
 main().catch((error: unknown) => {

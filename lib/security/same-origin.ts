@@ -13,3 +13,19 @@ export function checkSameOrigin(headers: Headers, allowedOrigins: readonly strin
   if (!allowedOrigins.includes(origin)) return { ok: false, reason: "foreign_origin" };
   return { ok: true };
 }
+
+/**
+ * Next.js itself compares a server action's Origin with the host the request was sent to
+ * (X-Forwarded-Host, else Host) and, when they differ, fails with an HTTP 500. Such a request is
+ * forged, not broken: this check lets the CSRF guard refuse it with a 403 first.
+ */
+export function originMatchesHost(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  if (!origin) return false;
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSameOrigin } from "@/lib/security/same-origin";
+import { checkSameOrigin, originMatchesHost } from "@/lib/security/same-origin";
 
 const APP = "https://account.example.com";
 const ALLOWED = [APP];
@@ -18,5 +18,19 @@ describe("CSRF same-origin guard", () => {
     [{ origin: APP, "sec-fetch-site": "cross-site" }, "cross_site"],
   ])("refuses %j", (headers, reason) => {
     expect(checkSameOrigin(new Headers(headers), ALLOWED)).toEqual({ ok: false, reason });
+  });
+});
+
+describe("a server action's Origin against the host it was sent to", () => {
+  it.each([
+    [{ origin: APP, host: "account.example.com" }, true],
+    [{ origin: APP, host: "internal:3000", "x-forwarded-host": "account.example.com" }, true],
+    [{ origin: APP, "x-forwarded-host": "account.example.com, proxy.internal" }, true],
+    [{ origin: APP, host: "evil.test" }, false],
+    [{ origin: APP, host: "account.example.com", "x-forwarded-host": "evil.test" }, false],
+    [{ host: "account.example.com" }, false],
+    [{ origin: "null", host: "account.example.com" }, false],
+  ])("%j → %s", (headers, expected) => {
+    expect(originMatchesHost(new Headers(headers))).toBe(expected);
   });
 });
