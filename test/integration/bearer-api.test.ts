@@ -70,7 +70,7 @@ describe("GET /api/v1/me with a bearer token", () => {
     const queryOnly = await answer(await GET(new Request(`http://localhost/api/v1/me?access_token=${created.token}`)));
 
     for (const result of [...answers, queryOnly]) {
-      expect(result).toEqual({ status: 401, body: JSON.stringify({ error: "invalid_token" }), wwwAuthenticate: 'Bearer error="invalid_token"', cacheControl: "no-store" });
+      expect(result).toEqual({ status: 401, body: JSON.stringify({ error: "invalid_token", message: "The bearer token is missing, malformed, unknown, expired or revoked." }), wwwAuthenticate: 'Bearer error="invalid_token"', cacheControl: "no-store" });
     }
     // And the valid token still works.
     expect((await me(bearer(created.token))).status).toBe(200);
@@ -80,7 +80,7 @@ describe("GET /api/v1/me with a bearer token", () => {
     const { created } = await withToken("scope", ["tokens:read"]);
     const response = await me(bearer(created.token));
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: "insufficient_scope" });
+    expect(await response.json()).toEqual({ error: "insufficient_scope", message: "This token does not have the profile:read scope." });
     expect(response.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
   });
 

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NON_HTML_CONTENT_SECURITY_POLICY, securityHeaders } from "@/lib/security/headers";
 import { BODY_LIMIT_BYTES, listen } from "@/server/app-server";
@@ -114,6 +116,12 @@ describe("the client address", () => {
 });
 
 describe("request bodies", () => {
+  it("are limited to what Next.js allows a server action (next.config.js), so its own failure (a 500) is never reached", async () => {
+    const file = pathToFileURL(path.join(process.cwd(), "next.config.js")).href;
+    const { default: config } = (await import(file)) as { default: { experimental: { serverActions: { bodySizeLimit: string } } } };
+    expect(config.experimental.serverActions.bodySizeLimit).toBe(`${BODY_LIMIT_BYTES / 1024}kb`);
+  });
+
   it("up to the limit reach the app unchanged", async () => {
     const body = "é".repeat(BODY_LIMIT_BYTES / 2);
     const response = await fetch(`${base}/echo`, { method: "POST", body });
