@@ -66,6 +66,10 @@ async function pass(request: HeldBodyRequest, response: ServerResponse, handler:
   if (actionId !== undefined && path.startsWith("/api/")) {
     return refuse(request, response, options, { status: 405, error: "method_not_allowed", message: "Server actions are not served under /api/.", headers: { Allow: "GET, HEAD" } });
   }
+  if (!hasBody(request)) {
+    request.release();
+    return handler(request, response);
+  }
   if (declaredLength(request) > options.bodyLimitBytes) return refuse(request, response, options, tooLarge(options));
 
   const received = await request.receiveBody(options.bodyLimitBytes);
@@ -109,6 +113,10 @@ function answer(request: IncomingMessage, response: ServerResponse, refusal: Ref
 function refusalPage(refusal: Refusal): string {
   const advice = refusal.status === 413 ? "Go back, shorten what you entered and send it again." : "Go back and try again.";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Not sent</title></head><body><main><h1>That could not be sent</h1><p>${refusal.message} Nothing was changed.</p><p>${advice}</p></main></body></html>`;
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  return request.headers["transfer-encoding"] !== undefined || declaredLength(request) > 0;
 }
 
 function declaredLength(request: IncomingMessage): number {

@@ -27,7 +27,7 @@ export class HeldBodyRequest extends IncomingMessage {
     return new Promise((resolve) => (this.settle = resolve));
   }
 
-  /** Hands the held body to whoever reads the request next (Next.js). */
+  /** Hands the body to whoever reads the request next (Next.js): what is held now, the rest as it comes. */
   release(): void {
     if (!this.holding) return;
     this.holding = false;
