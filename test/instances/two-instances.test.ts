@@ -71,7 +71,7 @@ async function sessionIdOf(account: Account, client: AppClient): Promise<string>
   return session.id;
 }
 
-describe("two `next start` instances sharing one Postgres, driven alternately", () => {
+describe("two production servers sharing one Postgres, driven alternately", () => {
   test("both instances serve the same browser: signed in through A, its session works on B", async () => {
     const account = await newAccount("both");
     const client = await signedIn(account, A);
@@ -322,7 +322,7 @@ describe("two `next start` instances sharing one Postgres, driven alternately", 
     for (const on of [A, B]) {
       const refused = await me(on);
       expect(refused.status).toBe(401);
-      expect(JSON.parse(refused.body)).toEqual({ error: "invalid_token" });
+      expect(JSON.parse(refused.body)).toMatchObject({ error: "invalid_token" });
     }
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: created.apiToken.id }, select: { revokedAt: true } });
     expect(row.revokedAt).not.toBeNull();
