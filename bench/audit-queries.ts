@@ -16,7 +16,13 @@ import pg from "pg";
 import { percentile, summary, timed, withThrowawayDatabase } from "./support";
 
 const { values: args } = parseArgs({
-  options: { reps: { type: "string", default: "60" }, big: { type: "string", default: "1000000" }, "skip-dense": { type: "boolean", default: false }, "skip-csv": { type: "boolean", default: false }, "csv-child": { type: "boolean", default: false } },
+  options: {
+    reps: { type: "string", default: "60" },
+    big: { type: "string", default: "1000000" },
+    "skip-dense": { type: "boolean", default: false },
+    "skip-csv": { type: "boolean", default: false },
+    "csv-child": { type: "boolean", default: false },
+  },
 });
 const REPS = Math.max(5, Number(args.reps) || 60);
 const MAX_MS_PER_QUERY = 8_000;
@@ -38,7 +44,13 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
 
-type QueryResult = { medianMs: number; p95Ms: number; samples: number; rows: number; db: { executionMs: number; buffers: number; plan: string } | null };
+type QueryResult = {
+  medianMs: number;
+  p95Ms: number;
+  samples: number;
+  rows: number;
+  db: { executionMs: number; buffers: number; plan: string } | null;
+};
 type Report = Record<string, QueryResult>;
 
 const dayString = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
@@ -59,23 +71,39 @@ async function main() {
 
     async function seed(count: number, days: number, endingDaysAgo: number) {
       const t = performance.now();
-      await seedSyntheticAuditEvents(sql, { count, users: USERS, days, endingDaysAgo, seed: endingDaysAgo ? 0.17 : 0.42, onProgress: (n) => log(`  seeded ${n}/${count}`) });
+      await seedSyntheticAuditEvents(sql, {
+        count,
+        users: USERS,
+        days,
+        endingDaysAgo,
+        seed: endingDaysAgo ? 0.17 : 0.42,
+        onProgress: (n) => log(`  seeded ${n}/${count}`),
+      });
       await sql.query("VACUUM (ANALYZE) audit_events");
       return Math.round(performance.now() - t);
     }
 
     async function explain(): Promise<QueryResult["db"]> {
       if (!captured) return null;
-      const { rows } = await sql.query<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${captured.text}`, captured.values);
+      const { rows } = await sql.query<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }>(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${captured.text}`,
+        captured.values,
+      );
       const [result] = rows[0]?.["QUERY PLAN"] ?? [];
       if (!result) return null;
-      return { executionMs: Math.round(result["Execution Time"] * 100) / 100, buffers: buffersOf(result.Plan), plan: planOutline(result.Plan) };
+      return {
+        executionMs: Math.round(result["Execution Time"] * 100) / 100,
+        buffers: buffersOf(result.Plan),
+        plan: planOutline(result.Plan),
+      };
     }
 
     // The page's queries. `cursorMid` pages from the middle of the log (a deep page is as cheap as page 2).
     async function queries(): Promise<Record<string, () => Promise<number>>> {
       const page1 = await listAuditEvents({});
-      const ids = await sql.query<{ created_at: Date; id: string }>("SELECT created_at, id FROM audit_events ORDER BY created_at DESC, id DESC OFFSET (SELECT count(*) / 2 FROM audit_events) LIMIT 1");
+      const ids = await sql.query<{ created_at: Date; id: string }>(
+        "SELECT created_at, id FROM audit_events ORDER BY created_at DESC, id DESC OFFSET (SELECT count(*) / 2 FROM audit_events) LIMIT 1",
+      );
       const mid = ids.rows[0];
       const cursorMid = mid ? Buffer.from(`${mid.created_at.toISOString()}|${mid.id}`).toString("base64url") : undefined;
       const oneUser = syntheticEmail(USERS / 2).split("@")[0] + "@";
@@ -126,13 +154,20 @@ async function main() {
         Object.entries(base).map(([name, small]) => {
           const large = big[name];
           const ratio = large ? Math.round((large.medianMs / small.medianMs) * 100) / 100 : NaN;
-          const dbRatio = large?.db && small.db ? Math.round((large.db.executionMs / Math.max(small.db.executionMs, 0.01)) * 100) / 100 : null;
+          const dbRatio =
+            large?.db && small.db ? Math.round((large.db.executionMs / Math.max(small.db.executionMs, 0.01)) * 100) / 100 : null;
           const buffersRatio = large?.db && small.db ? Math.round((large.db.buffers / Math.max(small.db.buffers, 1)) * 100) / 100 : null;
           return [
             name,
             {
               at10k: { medianMs: small.medianMs, p95Ms: small.p95Ms, dbMs: small.db?.executionMs, buffers: small.db?.buffers },
-              at1M: { medianMs: large?.medianMs, p95Ms: large?.p95Ms, dbMs: large?.db?.executionMs, buffers: large?.db?.buffers, plan: large?.db?.plan },
+              at1M: {
+                medianMs: large?.medianMs,
+                p95Ms: large?.p95Ms,
+                dbMs: large?.db?.executionMs,
+                buffers: large?.db?.buffers,
+                plan: large?.db?.plan,
+              },
               ratio,
               dbRatio,
               buffersRatio,
@@ -155,7 +190,10 @@ async function main() {
     log("csv export of every event (default V8 heap, then old space capped at 64 MB)");
     const csv = args["skip-csv"]
       ? null
-      : { defaultHeap: await exportCsvInChildProcess([]), oldSpaceCappedAt64Mb: await exportCsvInChildProcess(["--max-old-space-size=64"]) };
+      : {
+          defaultHeap: await exportCsvInChildProcess([]),
+          oldSpaceCappedAt64Mb: await exportCsvInChildProcess(["--max-old-space-size=64"]),
+        };
     let dense: Report | null = null;
     let seedDense = 0;
     if (!args["skip-dense"]) {
@@ -172,9 +210,17 @@ async function main() {
     const denseComparison = dense ? compare(base, dense) : null;
     type Row = { ratio: number; buffersRatio: number | null };
     const flagged = (comparison: Record<string, Row> | null) =>
-      comparison ? Object.entries(comparison).filter(([, row]) => row.ratio > 2).map(([name, row]) => `${name} (${row.ratio}×)`) : [];
+      comparison
+        ? Object.entries(comparison)
+            .filter(([, row]) => row.ratio > 2)
+            .map(([name, row]) => `${name} (${row.ratio}×)`)
+        : [];
     const dbWorkGrows = (comparison: Record<string, Row> | null) =>
-      comparison ? Object.entries(comparison).filter(([, row]) => (row.buffersRatio ?? 0) > 2).map(([name, row]) => `${name} (${row.buffersRatio}× pages)`) : [];
+      comparison
+        ? Object.entries(comparison)
+            .filter(([, row]) => (row.buffersRatio ?? 0) > 2)
+            .map(([name, row]) => `${name} (${row.buffersRatio}× pages)`)
+        : [];
     console.log(
       JSON.stringify(
         {
@@ -186,8 +232,18 @@ async function main() {
             seedMs: { "10k": seed10k, history990k: seedHistory, dense1M: seedDense },
             note: "ratio = 1M median / 10k median, end to end through Prisma (flagged if > 2); dbRatio = the same for EXPLAIN ANALYZE execution time (sub-millisecond, noisy); buffers = shared pages hit+read by the query, buffersRatio = 1M/10k (deterministic: > 2 means the database work grows with the table)",
           },
-          history: { description: "1M events at the 10k set's daily volume (~8 years)", flagged: flagged(historyComparison), dbWorkGrows: dbWorkGrows(historyComparison), queries: historyComparison },
-          dense: denseComparison && { description: "1M events within the last 30 days (100× the daily volume)", flagged: flagged(denseComparison), dbWorkGrows: dbWorkGrows(denseComparison), queries: denseComparison },
+          history: {
+            description: "1M events at the 10k set's daily volume (~8 years)",
+            flagged: flagged(historyComparison),
+            dbWorkGrows: dbWorkGrows(historyComparison),
+            queries: historyComparison,
+          },
+          dense: denseComparison && {
+            description: "1M events within the last 30 days (100× the daily volume)",
+            flagged: flagged(denseComparison),
+            dbWorkGrows: dbWorkGrows(denseComparison),
+            queries: denseComparison,
+          },
           csvExport: csv,
           totalSeconds: Math.round((performance.now() - started) / 1000),
         },
@@ -198,7 +254,13 @@ async function main() {
   });
 }
 
-type PlanNode = { "Node Type": string; "Index Name"?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  "Node Type": string;
+  "Index Name"?: string;
+  "Shared Hit Blocks"?: number;
+  "Shared Read Blocks"?: number;
+  Plans?: PlanNode[];
+};
 
 function buffersOf(plan: PlanNode): number {
   return (plan["Shared Hit Blocks"] ?? 0) + (plan["Shared Read Blocks"] ?? 0);
@@ -214,7 +276,10 @@ function planOutline(plan: PlanNode): string {
  * not mixed with the benchmark's: it imports only what the export route needs.
  */
 async function exportCsvInChildProcess(nodeFlags: string[]): Promise<unknown> {
-  const child = spawn(process.execPath, [...nodeFlags, ...process.execArgv, process.argv[1] ?? "", "--csv-child"], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeFlags, ...process.execArgv, process.argv[1] ?? "", "--csv-child"], {
+    env: process.env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const [code] = (await once(child, "exit")) as [number | null];

@@ -22,12 +22,21 @@ async function main() {
     await attempt([], emails[0] ?? "", "198.18.255.2");
     for (let i = 0; i < ROUNDS; i++) {
       // A fresh account and client address each round keeps the rate limits out of the measurement.
-      const pair = [() => attempt(unknown, `nobody-${i}@example.test`, `198.18.${i}.1`), () => attempt(wrong, emails[i] ?? "", `198.18.${i}.2`)];
+      const pair = [
+        () => attempt(unknown, `nobody-${i}@example.test`, `198.18.${i}.1`),
+        () => attempt(wrong, emails[i] ?? "", `198.18.${i}.2`),
+      ];
       for (const run of i % 2 ? pair : pair.reverse()) await run();
     }
     await disconnectDb();
     const report = { unknownEmail: summary(unknown), wrongPassword: summary(wrong) };
-    console.log(JSON.stringify({ ...report, medianRatio: Math.round((report.unknownEmail.medianMs / report.wrongPassword.medianMs) * 100) / 100 }, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...report, medianRatio: Math.round((report.unknownEmail.medianMs / report.wrongPassword.medianMs) * 100) / 100 },
+        null,
+        2,
+      ),
+    );
   });
 }
 

@@ -35,7 +35,9 @@ async function main() {
     const inSudoStatements: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // A user per round keeps the per-user send limit (5/hour) out of the measurement.
-      const user = await db.user.create({ data: { email: `bench-${round}@example.test`, passwordHash: "unused", emailVerifiedAt: new Date() } });
+      const user = await db.user.create({
+        data: { email: `bench-${round}@example.test`, passwordHash: "unused", emailVerifiedAt: new Date() },
+      });
       const meta = { ip: "198.18.0.1", userAgent: "bench" };
       const sessionId = await db.$transaction((tx) => createSession(tx, user.id, meta));
       const session = await resolveSession(sessionId);

@@ -54,11 +54,13 @@ async function stepUpCost(stack: ProdStack, url: string) {
     });
     // What the code modal does once the user typed the code: the same action again, with the code.
     await timed(protectedMs, async () => {
-      if (!(await client.action(url, "createApiTokenAction", withProof(input, asked.challenge!, code))).ok) throw new Error("action with code refused");
+      if (!(await client.action(url, "createApiTokenAction", withProof(input, asked.challenge!, code))).ok)
+        throw new Error("action with code refused");
     });
     // The same change in the sudo window that code opened: everything but checking the code.
     await timed(inSudoMs, async () => {
-      if (!(await client.action(url, "createApiTokenAction", { ...input, name: `${input.name}-again` })).ok) throw new Error("action in sudo window refused");
+      if (!(await client.action(url, "createApiTokenAction", { ...input, name: `${input.name}-again` })).ok)
+        throw new Error("action in sudo window refused");
     });
   }
   const protectedSummary = summary(protectedMs);
@@ -66,7 +68,8 @@ async function stepUpCost(stack: ProdStack, url: string) {
   const inSudoSummary = summary(inSudoMs);
   const ratioP50 = round(protectedSummary.medianMs / noopSummary.medianMs);
   return {
-    method: "HTTP server-action calls against next start, as the browser makes them (Next-Action header, RSC reply), one signed-in user per round",
+    method:
+      "HTTP server-action calls against next start, as the browser makes them (Next-Action header, RSC reply), one signed-in user per round",
     protectedActionWithCode: protectedSummary,
     noopAuthenticatedAction: noopSummary,
     sameActionInSudoWindow: inSudoSummary,
@@ -85,7 +88,14 @@ async function createBearerToken(): Promise<string> {
   const user = await db.user.create({ data: { email: "suite-api@example.test", passwordHash: "unused", emailVerifiedAt: new Date() } });
   const token = generateToken();
   await db.apiToken.create({
-    data: { userId: user.id, name: "bench", displayPrefix: displayPrefix(token), tokenHash: sha256Hex(token), scopes: ["profile:read"], expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      userId: user.id,
+      name: "bench",
+      displayPrefix: displayPrefix(token),
+      tokenHash: sha256Hex(token),
+      scopes: ["profile:read"],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   return token;
 }
@@ -123,7 +133,13 @@ function firstLoadJs(route: string) {
     rawBytes += content.length;
     gzipBytes += gzipSync(content, { level: 9 }).length;
   }
-  return { route, files: files.size, rawKb: round(rawBytes / 1024, 1), gzipKb: round(gzipBytes / 1024, 1), manifest: path.relative(process.cwd(), manifestFile) };
+  return {
+    route,
+    files: files.size,
+    rawKb: round(rawBytes / 1024, 1),
+    gzipKb: round(gzipBytes / 1024, 1),
+    manifest: path.relative(process.cwd(), manifestFile),
+  };
 }
 
 // The page's client reference manifest; route groups like (auth) are folders in the build too.
@@ -169,7 +185,11 @@ async function main() {
 
     log("2/4 token checking cost");
     const token = await createBearerToken();
-    for (const [path, headers] of [["/api/v1/me", { authorization: `Bearer ${token}` }], ["/api/health", {}], ["/api/bench", {}]] as const) {
+    for (const [path, headers] of [
+      ["/api/v1/me", { authorization: `Bearer ${token}` }],
+      ["/api/health", {}],
+      ["/api/bench", {}],
+    ] as const) {
       const check = await fetch(`${url}${path}`, { headers });
       if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
       await check.arrayBuffer();
@@ -198,12 +218,22 @@ async function main() {
     const peakRssMb = round(rss.peakBytes / 1024 / 1024, 1);
 
     const report = {
-      build: { distDir: PROD_DIST_DIR, rebuilt: build.built, buildSeconds: build.seconds, nextStartInstances: stack.urls.length, nodeEnv: "production" },
+      build: {
+        distDir: PROD_DIST_DIR,
+        rebuilt: build.built,
+        buildSeconds: build.seconds,
+        nextStartInstances: stack.urls.length,
+        nodeEnv: "production",
+      },
       stepUpCost: stepUp,
       tokenChecking: {
         bearerMe: { path: "/api/v1/me", ...me },
         staticJson: { path: "/api/health", note: "static JSON route, also through proxy.ts", ...health },
-        dynamicJson: { path: "/api/bench", note: "bench-only dynamic JSON route that checks nothing: Next.js's cost of running a handler", ...dynamicJson },
+        dynamicJson: {
+          path: "/api/bench",
+          note: "bench-only dynamic JSON route that checks nothing: Next.js's cost of running a handler",
+          ...dynamicJson,
+        },
         ratio: tokenRatio,
         tokenCheckAloneRatio: round(me.requestsPerSecond / dynamicJson.requestsPerSecond),
         target: `ratio >= ${TARGETS.tokenCheckRatioMin}`,

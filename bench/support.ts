@@ -39,7 +39,6 @@ export async function timed<T>(samples: number[], run: () => Promise<T>): Promis
   }
 }
 
-
 /** A load report for printing: the per-user flow times summarised. */
 export function loadSummary<Report extends { flowMs: number[] }>({ flowMs, ...report }: Report) {
   return { ...report, perUserFlowMs: { ...summary(flowMs), maxMs: percentile(flowMs, 1) } };

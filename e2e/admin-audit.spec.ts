@@ -88,11 +88,17 @@ test("an admin filters to one user's failed verifications, pages through, export
   expect(lines).toHaveLength(61);
   for (const line of lines.slice(1)) expect(line).toContain(`"${target.email}","step_up.verify_failed","FAILURE"`);
 
-  const recorded = await query<{ type: string }>("SELECT type FROM audit_events WHERE actor_id = $1 AND type LIKE 'admin.%' ORDER BY id", [admin.id]);
+  const recorded = await query<{ type: string }>("SELECT type FROM audit_events WHERE actor_id = $1 AND type LIKE 'admin.%' ORDER BY id", [
+    admin.id,
+  ]);
   expect(recorded.map((row) => row.type)).toEqual(expect.arrayContaining(["admin.audit_viewed", "admin.audit_exported"]));
 });
 
-test("an admin revokes another user's token behind their own step-up; it dies and the owner is told", async ({ page, browser, baseURL }) => {
+test("an admin revokes another user's token behind their own step-up; it dies and the owner is told", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const owner = await createUser({ email: randomEmail("token-owner"), password: STRONG_PASSWORD });
   const token = await tokenCreatedByOwner(browser, owner, baseURL ?? "");
   expect((await callMe(page.request, token)).status()).toBe(200);
@@ -108,9 +114,14 @@ test("an admin revokes another user's token behind their own step-up; it dies an
   await expect(page.getByRole("status").filter({ hasText: "Token revoked" })).toBeVisible();
 
   expect((await callMe(page.request, token)).status()).toBe(401);
-  const notice = await waitForMessage(page.request, owner.email, { match: (message) => message.subject === "An administrator revoked your API token" });
+  const notice = await waitForMessage(page.request, owner.email, {
+    match: (message) => message.subject === "An administrator revoked your API token",
+  });
   expect(notice.text).toContain("owner-deploy");
-  const [event] = await query<{ actor_id: string; reason: string }>("SELECT actor_id, reason FROM audit_events WHERE type = 'api_token.revoked' AND metadata->>'ownerId' = $1", [owner.id]);
+  const [event] = await query<{ actor_id: string; reason: string }>(
+    "SELECT actor_id, reason FROM audit_events WHERE type = 'api_token.revoked' AND metadata->>'ownerId' = $1",
+    [owner.id],
+  );
   expect(event).toEqual({ actor_id: admin.id, reason: "revoked_by_admin" });
 });
 
@@ -123,6 +134,8 @@ test("anyone but an admin gets the ordinary 404, and the attempt is recorded", a
     expect((await page.goto(path))?.status()).toBe(404);
   }
   await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
-  const denied = await query<{ count: string }>("SELECT count(*) FROM audit_events WHERE type = 'admin.access_denied' AND actor_id = $1", [user.id]);
+  const denied = await query<{ count: string }>("SELECT count(*) FROM audit_events WHERE type = 'admin.access_denied' AND actor_id = $1", [
+    user.id,
+  ]);
   expect(Number(denied[0]?.count)).toBe(3);
 });

@@ -39,7 +39,11 @@ async function signedInOnSecurityPage(page: Page, label: string): Promise<TestUs
   return user;
 }
 
-test("create a token through the code modal, use it, and revoke it inside the sudo window without a second code", async ({ page, request, context }) => {
+test("create a token through the code modal, use it, and revoke it inside the sudo window without a second code", async ({
+  page,
+  request,
+  context,
+}) => {
   const user = await signedInOnSecurityPage(page, "tokens-happy");
   const [local = "", domain = ""] = user.email.split("@");
   let token = "";
@@ -122,7 +126,9 @@ test("create a token through the code modal, use it, and revoke it inside the su
     expect(posts.filter((url) => new URL(url).pathname === "/settings/security")).toHaveLength(1);
     // The revocation notice arrives after the change; by then a code email would have too.
     await waitForMessage(request, user.email, { match: (message) => message.subject === "An API token was revoked" });
-    expect((await codeEmails(request, user.email)).map((message) => message.subject)).toEqual(['Your code to create API token "ci-deploy"']);
+    expect((await codeEmails(request, user.email)).map((message) => message.subject)).toEqual([
+      'Your code to create API token "ci-deploy"',
+    ]);
     expect(await challengesFor(user.id)).toHaveLength(1);
   });
 
@@ -213,7 +219,9 @@ test("the resend button counts down, then sends a new code that replaces the old
   await expect(resend).toBeEnabled();
 
   await resend.click();
-  await expect(modal.getByRole("status").filter({ hasText: "new code" })).toHaveText("We sent a new code. The previous one no longer works.");
+  await expect(modal.getByRole("status").filter({ hasText: "new code" })).toHaveText(
+    "We sent a new code. The previous one no longer works.",
+  );
   const second = await waitForCodeEmail(request, user.email, 1);
   expect(second.subject).toBe('Your code to create API token "resend-me"');
   expect(second.code).not.toBe(first.code);
@@ -265,9 +273,12 @@ test("Esc on the code modal cancels: nothing is created and the challenge is clo
     ["step_up.cancelled", "dismissed"],
   ]);
   // The cancelled challenge's code can no longer be used.
-  expect(await query("SELECT consumed_at IS NOT NULL AS consumed FROM one_time_codes WHERE id = (SELECT id FROM step_up_challenges WHERE user_id = $1)", [user.id])).toEqual([
-    { consumed: true },
-  ]);
+  expect(
+    await query(
+      "SELECT consumed_at IS NOT NULL AS consumed FROM one_time_codes WHERE id = (SELECT id FROM step_up_challenges WHERE user_id = $1)",
+      [user.id],
+    ),
+  ).toEqual([{ consumed: true }]);
 
   // Closing the create dialog too leaves the list as it was.
   await page.keyboard.press("Escape");
@@ -302,7 +313,11 @@ test("no serious or critical axe violations: create dialog, code modal, new toke
   await expectNoSeriousA11yViolations(page);
 });
 
-test("\"This wasn't me\": opening the link only explains; its button cancels and signs out the requesting session", async ({ page, request, browser }) => {
+test('"This wasn\'t me": opening the link only explains; its button cancels and signs out the requesting session', async ({
+  page,
+  request,
+  browser,
+}) => {
   const user = await signedInOnSecurityPage(page, "tokens-not-me");
   await submitCreateToken(page, { name: "suspicious" });
   await expect(stepUpDialog(page)).toBeVisible();

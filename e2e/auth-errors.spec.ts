@@ -10,7 +10,9 @@ test.afterAll(closeDb);
 async function submitSignIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
-  const response = page.waitForResponse((candidate) => candidate.request().method() === "POST" && new URL(candidate.url()).pathname === "/login");
+  const response = page.waitForResponse(
+    (candidate) => candidate.request().method() === "POST" && new URL(candidate.url()).pathname === "/login",
+  );
   await page.getByRole("button", { name: "Sign in" }).click();
   expect((await response).status()).toBe(200);
 }
@@ -30,7 +32,9 @@ test("a wrong password and an unknown email get the same generic, announced erro
   await expect(alert).toHaveText("Incorrect email or password.");
   await expect(page).toHaveURL(/\/login$/);
 
-  expect((await auditEventsFor(user.email)).map((event) => [event.type, event.reason])).toEqual([["auth.sign_in_failed", "wrong_password"]]);
+  expect((await auditEventsFor(user.email)).map((event) => [event.type, event.reason])).toEqual([
+    ["auth.sign_in_failed", "wrong_password"],
+  ]);
   expect((await auditEventsFor(unknown)).map((event) => [event.type, event.reason])).toEqual([["auth.sign_in_failed", "unknown_email"]]);
   expect(await query("SELECT 1 FROM sessions WHERE user_id = $1", [user.id])).toHaveLength(0);
 });
@@ -98,7 +102,9 @@ test("a wrong verification code says how many attempts are left", async ({ page,
   await page.getByLabel("Verification code").fill(wrongCode);
   await page.getByRole("button", { name: "Verify email" }).click();
 
-  await expect(page.getByRole("main").getByRole("alert").filter({ hasText: "code" })).toHaveText("That code is incorrect. 4 attempts left.");
+  await expect(page.getByRole("main").getByRole("alert").filter({ hasText: "code" })).toHaveText(
+    "That code is incorrect. 4 attempts left.",
+  );
   await expect(page).toHaveURL(/\/verify-email$/);
   expect(await query("SELECT 1 FROM users WHERE email = $1", [email])).toHaveLength(0);
   const attempts = await query<{ attempts: number }>(

@@ -128,7 +128,10 @@ test.describe("the sign-in form's server action", () => {
 
 test.describe("a raw POST to /login (no browser)", () => {
   test("with a foreign Origin is refused with 403", async ({ request }) => {
-    const response = await request.post("/login", { headers: { origin: "https://evil.test" }, form: { email: "user@example.com", password: "x" } });
+    const response = await request.post("/login", {
+      headers: { origin: "https://evil.test" },
+      form: { email: "user@example.com", password: "x" },
+    });
     expect(response.status()).toBe(403);
     expect(await response.text()).toContain(GUARD_REFUSAL);
   });

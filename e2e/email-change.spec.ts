@@ -28,7 +28,13 @@ async function signedInOnSecurityPage(page: Page, label: string): Promise<TestUs
 }
 
 /** Submits the new address and answers the step-up code sent to the current one. */
-async function requestChange(page: Page, request: Parameters<typeof waitForCodeEmail>[0], user: TestUser, newEmail: string, codeEmailsBefore = 0) {
+async function requestChange(
+  page: Page,
+  request: Parameters<typeof waitForCodeEmail>[0],
+  user: TestUser,
+  newEmail: string,
+  codeEmailsBefore = 0,
+) {
   const section = emailSection(page);
   await section.getByLabel("New email address").fill(newEmail);
   await section.getByRole("button", { name: "Change email address" }).click();
@@ -47,7 +53,11 @@ async function emailOf(userId: string): Promise<string | undefined> {
   return (await query<{ email: string }>("SELECT email FROM users WHERE id = $1", [userId]))[0]?.email;
 }
 
-test("change the email address end to end; the old address is told once and its report link signs every session out", async ({ page, request, browser }) => {
+test("change the email address end to end; the old address is told once and its report link signs every session out", async ({
+  page,
+  request,
+  browser,
+}) => {
   const user = await signedInOnSecurityPage(page, "email-old");
   const newEmail = randomEmail("email-new");
   const section = emailSection(page);
@@ -146,7 +156,10 @@ test("change the email address end to end; the old address is told once and its 
       const sessions = await sessionsFor(user.id);
       expect(sessions.length).toBeGreaterThan(0);
       expect(sessions.every((session) => session.revoked_at !== null)).toBe(true);
-      const [change] = await query<{ reported_at: Date | null }>("SELECT reported_at FROM email_changes WHERE user_id = $1 AND confirmed_at IS NOT NULL", [user.id]);
+      const [change] = await query<{ reported_at: Date | null }>(
+        "SELECT reported_at FROM email_changes WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+        [user.id],
+      );
       expect(change?.reported_at).toBeInstanceOf(Date);
       expect(await query("SELECT 1 FROM audit_events WHERE target_id = $1 AND type = 'email.change_reported'", [user.id])).toHaveLength(1);
     });

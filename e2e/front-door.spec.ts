@@ -17,8 +17,18 @@ const PORT = 3100;
 function listeningAddresses(port: number): string[] {
   const addresses: string[] = [];
   for (const [file, decode] of [
-    ["/proc/net/tcp", (hex: string) => (hex.match(/../g) ?? []).reverse().map((byte) => Number.parseInt(byte, 16)).join(".")],
-    ["/proc/net/tcp6", (hex: string) => (hex === "0".repeat(32) ? "::" : hex === "00000000000000000000000001000000" ? "::1" : `ipv6:${hex}`)],
+    [
+      "/proc/net/tcp",
+      (hex: string) =>
+        (hex.match(/../g) ?? [])
+          .reverse()
+          .map((byte) => Number.parseInt(byte, 16))
+          .join("."),
+    ],
+    [
+      "/proc/net/tcp6",
+      (hex: string) => (hex === "0".repeat(32) ? "::" : hex === "00000000000000000000000001000000" ? "::1" : `ipv6:${hex}`),
+    ],
   ] as const) {
     if (!existsSync(file)) continue;
     for (const line of readFileSync(file, "utf8").trim().split("\n").slice(1)) {
@@ -73,9 +83,18 @@ test.describe("a form posted without JavaScript", () => {
 
 test("requests that are too large, malformed or sent to the wrong place get a 4xx and leave no error in the log", async ({ request }) => {
   const offset = serverLogOffset();
-  const action = { "next-action": "7f0000000000000000000000000000000000000000", "content-type": "text/plain;charset=UTF-8", origin: `http://localhost:${PORT}` };
+  const action = {
+    "next-action": "7f0000000000000000000000000000000000000000",
+    "content-type": "text/plain;charset=UTF-8",
+    origin: `http://localhost:${PORT}`,
+  };
   const probes = [
-    { path: "/api/v1/anything", headers: { "next-action": action["next-action"], "content-type": "text/plain" }, data: "anything", status: 405 },
+    {
+      path: "/api/v1/anything",
+      headers: { "next-action": action["next-action"], "content-type": "text/plain" },
+      data: "anything",
+      status: 405,
+    },
     { path: "/login", headers: action, data: "a".repeat(5_000_000), status: 413 },
     { path: "/login", headers: action, data: "[".repeat(30_000) + "]".repeat(30_000), status: 400 },
     { path: "/login", headers: action, data: '["$1"]', status: 400 },

@@ -23,7 +23,11 @@ async function passwordHash(userId: string): Promise<string> {
   return (await query<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = $1", [userId]))[0]?.password_hash ?? "";
 }
 
-test("change the password: a wrong current password is refused before any code; then the code changes it and the other browser is signed out", async ({ page, browser, request }) => {
+test("change the password: a wrong current password is refused before any code; then the code changes it and the other browser is signed out", async ({
+  page,
+  browser,
+  request,
+}) => {
   const user = await createUser({ email: randomEmail("password"), password: STRONG_PASSWORD });
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
@@ -59,7 +63,11 @@ test("change the password: a wrong current password is refused before any code; 
     await expect(current).toHaveAttribute("aria-invalid", "true");
     await expect(stepUpDialog(page)).toHaveCount(0);
     expect(await codeEmails(request, user.email)).toEqual([]);
-    expect(await query("SELECT 1 FROM audit_events WHERE actor_id = $1 AND type = 'password.change_failed' AND reason = 'wrong_password'", [user.id])).toHaveLength(1);
+    expect(
+      await query("SELECT 1 FROM audit_events WHERE actor_id = $1 AND type = 'password.change_failed' AND reason = 'wrong_password'", [
+        user.id,
+      ]),
+    ).toHaveLength(1);
     await expectNoSeriousA11yViolations(page);
   });
 

@@ -144,7 +144,9 @@ test("no code or token plaintext outside the email and the one-time display", as
     await query("UPDATE one_time_codes SET last_sent_at = last_sent_at - interval '60 seconds' WHERE id = $1", [challengeId]);
     await page.clock.fastForward(60_000);
     await modal.getByRole("button", { name: "Send a new code", exact: true }).click();
-    await expect(modal.getByRole("status").filter({ hasText: "new code" })).toHaveText("We sent a new code. The previous one no longer works.");
+    await expect(modal.getByRole("status").filter({ hasText: "new code" })).toHaveText(
+      "We sent a new code. The previous one no longer works.",
+    );
     const email = await waitForCodeEmail(request, user.email, 1);
     expect(email.code).not.toBe(first.code);
     await enterCode(page, first.code);
@@ -174,7 +176,11 @@ test("no code or token plaintext outside the email and the one-time display", as
     await expect(tokensSection(page).getByRole("row").filter({ hasText: "sweep-token" })).toContainText("revoked");
   });
 
-  const codes = [codeSecret("code 1", first.code), codeSecret("code 2 (resent)", second.code), codeSecret("the wrong code typed", wrongCodeFor(first.code))];
+  const codes = [
+    codeSecret("code 1", first.code),
+    codeSecret("code 2 (resent)", second.code),
+    codeSecret("the wrong code typed", wrongCodeFor(first.code)),
+  ];
   const tokenOnly = tokenSecrets("the API token", token);
   const secrets = [...codes, ...tokenOnly];
 
@@ -184,12 +190,21 @@ test("no code or token plaintext outside the email and the one-time display", as
     const messages = await listMessages(request, user.email);
     expect(messages.filter(isCodeEmail).map((message) => message.id)).toEqual([second.id, first.id]);
     // The notifications name the token by its display prefix, which is all they may show.
-    expect(messages.map((message) => message.subject)).toEqual(expect.arrayContaining(["A new API token was created", "An API token was revoked"]));
+    expect(messages.map((message) => message.subject)).toEqual(
+      expect.arrayContaining(["A new API token was created", "An API token was revoked"]),
+    );
     for (const message of messages) {
       const own = message.id === first.id ? "code 1" : message.id === second.id ? "code 2 (resent)" : null;
       const searched = secrets.filter((secret) => secret.label !== own);
       // Control: the search finds a code where it belongs.
-      if (own) expect(findSecrets(message.text, secrets.filter((secret) => secret.label === own), "its own email")).not.toEqual([]);
+      if (own)
+        expect(
+          findSecrets(
+            message.text,
+            secrets.filter((secret) => secret.label === own),
+            "its own email",
+          ),
+        ).not.toEqual([]);
       expect(findSecrets(`${message.subject}\n${message.text}\n${message.html}`, searched, `email "${message.subject}"`)).toEqual([]);
     }
   });
@@ -201,13 +216,19 @@ test("no code or token plaintext outside the email and the one-time display", as
     expect.soft(recorded.failures, "requests that could not be recorded").toEqual([]);
     const { responses } = recorded;
     // What was searched, without the bodies (one of which holds the token).
-    const summary = responses.map((response) => `${response.method} ${response.url} ${response.status}${response.isAction ? " (action)" : ""} ${response.text.length} chars`);
+    const summary = responses.map(
+      (response) =>
+        `${response.method} ${response.url} ${response.status}${response.isAction ? " (action)" : ""} ${response.text.length} chars`,
+    );
     await test.info().attach("responses searched", { body: summary.join("\n"), contentType: "text/plain" });
 
     const actions = responses.filter((response) => response.isAction);
     // Sign-in; create (step-up required); create with the wrong code; resend; with the stale code; with the right code; revoke.
     expect(actions.length, "server-action responses captured").toBeGreaterThanOrEqual(7);
-    expect(responses.some((response) => response.method === "GET" && response.url.endsWith("/settings/security")), "the page's HTML was captured").toBe(true);
+    expect(
+      responses.some((response) => response.method === "GET" && response.url.endsWith("/settings/security")),
+      "the page's HTML was captured",
+    ).toBe(true);
 
     const showingToken = responses.filter((response) => findSecrets(response.text, tokenOnly, response.url).length > 0);
     expect(showingToken.map((response) => [response.method, new URL(response.url).pathname, response.isAction, response.status])).toEqual([
@@ -216,7 +237,10 @@ test("no code or token plaintext outside the email and the one-time display", as
     expect(showingToken[0]?.requestBody).toContain("sweep-token");
     // Control: the codes went to the server in action bodies (never in a URL, see (d)).
     for (const code of codes.slice(0, 2)) {
-      expect(actions.some((action) => findSecrets(action.requestBody, [code], "request body").length > 0), `${code.label} in a request body`).toBe(true);
+      expect(
+        actions.some((action) => findSecrets(action.requestBody, [code], "request body").length > 0),
+        `${code.label} in a request body`,
+      ).toBe(true);
     }
 
     const hits: Hit[] = responses.flatMap((response) => {
@@ -240,19 +264,31 @@ test("no code or token plaintext outside the email and the one-time display", as
       [started],
     );
     expect(rows.filter((row) => row.actor_id === user.id).length, "this user's audit rows").toBeGreaterThanOrEqual(9);
-    expect.soft(rows.flatMap((row) => findSecrets(row.json, secrets, "audit_events")), "secrets in audit rows").toEqual([]);
+    expect
+      .soft(
+        rows.flatMap((row) => findSecrets(row.json, secrets, "audit_events")),
+        "secrets in audit rows",
+      )
+      .toEqual([]);
   });
 
   await test.step("(d) every URL the browser requested", async () => {
     expect(urls.length).toBeGreaterThan(10);
-    expect.soft(urls.flatMap((url) => findSecrets(url, secrets, "browser URL")), "secrets in URLs").toEqual([]);
+    expect
+      .soft(
+        urls.flatMap((url) => findSecrets(url, secrets, "browser URL")),
+        "secrets in URLs",
+      )
+      .toEqual([]);
   });
 
   await test.step("(e) every other table, except the dev mailbox (which stands in for the inbox)", async () => {
     const tables = await query<{ name: string }>(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'mailbox_messages' ORDER BY 1",
     );
-    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(["api_tokens", "one_time_codes", "step_up_challenges", "email_outbox"]));
+    expect(tables.map((table) => table.name)).toEqual(
+      expect.arrayContaining(["api_tokens", "one_time_codes", "step_up_challenges", "email_outbox"]),
+    );
     const hits: Hit[] = [];
     for (const { name } of tables) {
       const rows = await query<{ json: string }>(`SELECT row_to_json(t)::text AS json FROM "${name}" t`);

@@ -4,7 +4,14 @@ import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/account
 import { enterCode, stepUpDialog, waitForCodeEmail } from "./helpers/api-tokens";
 import { closeDb, createUser, query } from "./helpers/db";
 import { gotoHydrated } from "./helpers/page";
-import { freshTotp, recoveryCodesDialog, secretFromManualKey, setUpDialog, shownRecoveryCodes, twoFactorSection } from "./helpers/two-factor";
+import {
+  freshTotp,
+  recoveryCodesDialog,
+  secretFromManualKey,
+  setUpDialog,
+  shownRecoveryCodes,
+  twoFactorSection,
+} from "./helpers/two-factor";
 
 /**
  * The Content-Security-Policy and the other security headers (lib/security/headers.ts) on real
@@ -53,7 +60,8 @@ function expectPageCsp(headers: Record<string, string>): string {
   expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/]{22}=='/);
   expect(scriptSrc).toContain("'strict-dynamic'");
   expect(scriptSrc).not.toContain("'unsafe-inline'");
-  for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"]) expect(policy).toContain(directive);
+  for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"])
+    expect(policy).toContain(directive);
   return /'nonce-([^']+)'/.exec(scriptSrc)?.[1] ?? "";
 }
 

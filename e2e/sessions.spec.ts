@@ -31,7 +31,9 @@ test("a session revoked on the server signs the browser out at its next request"
 
 test("the session cookie is HttpOnly, SameSite=Lax and scoped to the whole site", async ({ page }) => {
   const user = await createUser({ email: randomEmail("cookie"), password: STRONG_PASSWORD });
-  const signInResponse = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login");
+  const signInResponse = page.waitForResponse(
+    (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login",
+  );
   await signInThroughUi(page, user);
   const setCookieHeaders = (await (await signInResponse).headersArray())
     .filter((header) => header.name.toLowerCase() === "set-cookie")
@@ -49,7 +51,10 @@ test("the session cookie is HttpOnly, SameSite=Lax and scoped to the whole site"
   // The same, as the server wrote it.
   const header = setCookieHeaders.find((line) => line.startsWith(`${SESSION_COOKIE}=`));
   expect(header, "Set-Cookie for the session on the sign-in response").toBeDefined();
-  const attributes = (header ?? "").split(";").slice(1).map((part) => part.trim().toLowerCase());
+  const attributes = (header ?? "")
+    .split(";")
+    .slice(1)
+    .map((part) => part.trim().toLowerCase());
   expect(attributes).toContain("httponly");
   expect(attributes).toContain("samesite=lax");
   expect(attributes).toContain("path=/");

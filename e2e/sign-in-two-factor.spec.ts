@@ -24,7 +24,10 @@ async function passwordStep(page: Page, credentials: { email: string; password: 
 
 const hasSessionCookie = async (page: Page) => (await page.context().cookies()).some((cookie) => cookie.name === SESSION_COOKIE);
 
-test("with 2FA on, the password alone signs nobody in; the authenticator code does, and a wrong one is counted", async ({ page, request }) => {
+test("with 2FA on, the password alone signs nobody in; the authenticator code does, and a wrong one is counted", async ({
+  page,
+  request,
+}) => {
   const user = await createUser({ email: randomEmail("2fa-sign-in"), password: STRONG_PASSWORD });
   await signInThroughUi(page, user);
   const { secret, usedStep } = await enableTwoFactorThroughUi(page, request, user.email);
@@ -41,7 +44,9 @@ test("with 2FA on, the password alone signs nobody in; the authenticator code do
   await expect(field).toBeFocused();
   await field.fill(notATotpFor(secret));
   await page.getByRole("button", { name: "Verify and sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "That authenticator or recovery code is incorrect. 4 attempts left." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "That authenticator or recovery code is incorrect. 4 attempts left." }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/login\/two-factor$/);
 
   const totp = await freshTotp(secret, usedStep);
@@ -49,7 +54,10 @@ test("with 2FA on, the password alone signs nobody in; the authenticator code do
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/settings$/);
   expect(await hasSessionCookie(page)).toBe(true);
-  const [event] = await query<{ reason: string }>("SELECT reason FROM audit_events WHERE actor_id = $1 AND type = 'auth.sign_in' ORDER BY id DESC LIMIT 1", [user.id]);
+  const [event] = await query<{ reason: string }>(
+    "SELECT reason FROM audit_events WHERE actor_id = $1 AND type = 'auth.sign_in' ORDER BY id DESC LIMIT 1",
+    [user.id],
+  );
   expect(event?.reason).toBe("two_factor:totp");
 });
 
@@ -73,7 +81,10 @@ test("a recovery code instead: shows how many are left, warns at 3 or fewer, and
   expect(unused[0]?.count).toBe("9");
 
   // As if six more had been used since: three left.
-  await query("UPDATE recovery_codes SET used_at = now() WHERE id IN (SELECT id FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL LIMIT 6)", [user.id]);
+  await query(
+    "UPDATE recovery_codes SET used_at = now() WHERE id IN (SELECT id FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL LIMIT 6)",
+    [user.id],
+  );
   await passwordStep(page, user);
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
   await expect(page.getByText("You have 3 recovery codes left. After signing in, create new ones on the security page.")).toBeVisible();

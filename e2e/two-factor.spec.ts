@@ -64,7 +64,11 @@ async function auditTypes(userId: string): Promise<string[][]> {
   return rows.map((row) => [row.type, row.outcome, row.reason ?? ""]);
 }
 
-test("turn on two-step verification with the key shown, then save the recovery codes: copy, download and print", async ({ page, request, context }) => {
+test("turn on two-step verification with the key shown, then save the recovery codes: copy, download and print", async ({
+  page,
+  request,
+  context,
+}) => {
   const user = await signedInOnSecurityPage(page, "2fa-enable");
   const section = twoFactorSection(page);
   let secret = "";
@@ -109,7 +113,9 @@ test("turn on two-step verification with the key shown, then save the recovery c
     const field = dialog.getByLabel("6-digit code from the app");
     await field.fill(notATotpFor(secret));
     await dialog.getByRole("button", { name: "Turn on" }).click();
-    await expect(dialog.getByRole("alert")).toContainText("That code doesn't match. Check the app shows this account and try the current code. 4 attempts left.");
+    await expect(dialog.getByRole("alert")).toContainText(
+      "That code doesn't match. Check the app shows this account and try the current code. 4 attempts left.",
+    );
     await expect(field).toBeFocused();
     await expect(field).toHaveValue("");
     expect((await userRow(user.id)).two_factor_enabled_at).toBeNull();
@@ -183,7 +189,9 @@ test("turn on two-step verification with the key shown, then save the recovery c
     await expect(dialog).toBeVisible();
     await confirmSaved(dialog);
 
-    await expect(section.getByRole("status")).toHaveText("Two-step verification is on. Signing in now asks for a code from your authenticator app.");
+    await expect(section.getByRole("status")).toHaveText(
+      "Two-step verification is on. Signing in now asks for a code from your authenticator app.",
+    );
     await expect(section).toContainText(/On since \w{3} \d{1,2}, \d{4}/);
     await expect(section).toContainText("10 codes left");
     await expect(section.getByRole("button", { name: "Create new recovery codes" })).toBeVisible();
@@ -214,7 +222,10 @@ test("turn on two-step verification with the key shown, then save the recovery c
   });
 });
 
-test("with two-step verification on, a password change asks for both proofs: a replayed authenticator code is refused, the next one works", async ({ page, request }) => {
+test("with two-step verification on, a password change asks for both proofs: a replayed authenticator code is refused, the next one works", async ({
+  page,
+  request,
+}) => {
   const user = await signedInOnSecurityPage(page, "2fa-password");
   const enabled = await enableTwoFactorThroughUi(page, request, user.email);
   const newPassword = "amber-glacier-trumpet-77";
@@ -231,7 +242,9 @@ test("with two-step verification on, a password change asks for both proofs: a r
     await expect(fields.authenticatorCode).toHaveAttribute("inputmode", "numeric");
     await expect(fields.authenticatorCode).toHaveAttribute("autocomplete", "one-time-code");
     const labels = await fields.modal.locator("label").allInnerTexts();
-    expect(labels.findIndex((text) => text.startsWith("1. Code we emailed to"))).toBeLessThan(labels.indexOf("2. Code from your authenticator app"));
+    expect(labels.findIndex((text) => text.startsWith("1. Code we emailed to"))).toBeLessThan(
+      labels.indexOf("2. Code from your authenticator app"),
+    );
     await expectNoSeriousA11yViolations(page);
   });
 
@@ -276,7 +289,10 @@ test("with two-step verification on, a password change asks for both proofs: a r
   });
 });
 
-test("new recovery codes replace the old set; turning off takes the emailed code and a recovery code, and an old code is refused", async ({ page, request }) => {
+test("new recovery codes replace the old set; turning off takes the emailed code and a recovery code, and an old code is refused", async ({
+  page,
+  request,
+}) => {
   const user = await signedInOnSecurityPage(page, "2fa-off");
   const enabled = await enableTwoFactorThroughUi(page, request, user.email);
   const section = twoFactorSection(page);

@@ -12,12 +12,19 @@ import { z } from "zod";
 const DATA_DIR = path.join(process.cwd(), ".data");
 const DEV_SECRETS_FILE = path.join(DATA_DIR, "dev-secrets.json");
 
-const nonEmpty = (name: string) => z.string({ error: `${name} is not set` }).trim().min(1, `${name} is not set`);
+const nonEmpty = (name: string) =>
+  z
+    .string({ error: `${name} is not set` })
+    .trim()
+    .min(1, `${name} is not set`);
 
 const databaseUrl = nonEmpty("DATABASE_URL").regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL");
 
 const encryptionKey = (name: string) =>
-  nonEmpty(name).refine((value) => Buffer.from(value, "base64").length === 32, `${name} must be 32 bytes in base64 (try \`openssl rand -base64 32\`)`);
+  nonEmpty(name).refine(
+    (value) => Buffer.from(value, "base64").length === 32,
+    `${name} must be 32 bytes in base64 (try \`openssl rand -base64 32\`)`,
+  );
 
 const trustedProxies = z
   .number({ error: "TRUSTED_PROXIES must be a whole number" })
@@ -25,25 +32,43 @@ const trustedProxies = z
   .min(0, "TRUSTED_PROXIES must be 0 or more")
   .max(16, "TRUSTED_PROXIES must be at most 16");
 
-const TRUSTED_PROXIES_UNSET = "TRUSTED_PROXIES is not set: the number of proxies in front of the app that append X-Forwarded-For (0 when clients connect to it directly)";
+const TRUSTED_PROXIES_UNSET =
+  "TRUSTED_PROXIES is not set: the number of proxies in front of the app that append X-Forwarded-For (0 when clients connect to it directly)";
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl.optional(),
   AUTH_SECRET: nonEmpty("AUTH_SECRET").min(32, "AUTH_SECRET must be at least 32 characters (try `openssl rand -base64 32`)"),
-  APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an absolute http(s) URL, e.g. https://account.example.com" }).transform((url) => new URL(url).origin),
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: "APP_URL must be an absolute http(s) URL, e.g. https://account.example.com" })
+    .transform((url) => new URL(url).origin),
   RESEND_API_KEY: z.string().trim().min(1).optional(),
   EMAIL_FROM: nonEmpty("EMAIL_FROM"),
   EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
-  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(60 * 24 * 30)
+    .default(12 * 60),
   // base64 of 32 bytes; encrypts TOTP secrets. Old keys stay readable while listed in the _PREVIOUS variable.
   TOTP_ENCRYPTION_KEY: encryptionKey("TOTP_ENCRYPTION_KEY"),
   TOTP_ENCRYPTION_KEYS_PREVIOUS: z
     .string()
     .trim()
     .default("")
-    .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(encryptionKey("TOTP_ENCRYPTION_KEYS_PREVIOUS"))),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // How many proxies in front of the app append to X-Forwarded-For: 0 means clients connect to it
@@ -51,7 +76,12 @@ const baseSchema = z.object({
   TRUSTED_PROXIES: z.coerce.number({ error: "TRUSTED_PROXIES must be a whole number" }).pipe(trustedProxies).default(0),
   // Where the app's HTTP server listens. Development stays on loopback: its mailbox holds every code.
   HOST: z.string().trim().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1, "PORT must be a port number").max(65_535, "PORT must be a port number").optional(),
+  PORT: z.coerce
+    .number({ error: "PORT must be a port number" })
+    .int()
+    .min(1, "PORT must be a port number")
+    .max(65_535, "PORT must be a port number")
+    .optional(),
 });
 
 const productionSchema = baseSchema.extend({
@@ -62,12 +92,7 @@ const productionSchema = baseSchema.extend({
     .transform((url) => new URL(url).origin),
   // No default in production: 0 behind a load balancer puts every client behind one address, and
   // 1 without one lets every client choose its own.
-  TRUSTED_PROXIES: z
-    .string({ error: TRUSTED_PROXIES_UNSET })
-    .trim()
-    .min(1, TRUSTED_PROXIES_UNSET)
-    .transform(Number)
-    .pipe(trustedProxies),
+  TRUSTED_PROXIES: z.string({ error: TRUSTED_PROXIES_UNSET }).trim().min(1, TRUSTED_PROXIES_UNSET).transform(Number).pipe(trustedProxies),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
 });
 

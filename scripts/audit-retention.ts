@@ -12,7 +12,9 @@ try {
     throw new Error(`Usage: npm run audit:prune -- --older-than-days=N --yes   (N ≥ ${MIN_RETENTION_DAYS})`);
   }
   if (!values.yes) {
-    const [{ count }] = await db.$queryRaw<[{ count: bigint }]>`SELECT count(*) FROM audit_events WHERE created_at < now() - make_interval(days => ${days})`;
+    const [{ count }] = await db.$queryRaw<
+      [{ count: bigint }]
+    >`SELECT count(*) FROM audit_events WHERE created_at < now() - make_interval(days => ${days})`;
     console.log(`Would delete ${count} audit events older than ${days} days. Run again with --yes to delete them.`);
   } else {
     const { deleted, cutoff } = await pruneAuditEvents(days);

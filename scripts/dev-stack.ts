@@ -24,7 +24,9 @@ export type DevStackOptions = {
 
 const STOP_TIMEOUT_MS = 10_000;
 
-export async function startDevStack(options: DevStackOptions): Promise<{ server: ChildProcess; databaseUrl: string; stop: () => Promise<void> }> {
+export async function startDevStack(
+  options: DevStackOptions,
+): Promise<{ server: ChildProcess; databaseUrl: string; stop: () => Promise<void> }> {
   const log = options.log ?? console.log;
   Object.assign(process.env, options.env);
   let stopDatabase = async () => {};
@@ -50,7 +52,9 @@ export async function startDevStack(options: DevStackOptions): Promise<{ server:
     env: { ...process.env, NODE_ENV: "development", DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => (server.exitCode === null && server.signalCode === null ? server.kill(signal) : void stopDatabase().then(() => process.exit(0))));
+    process.on(signal, () =>
+      server.exitCode === null && server.signalCode === null ? server.kill(signal) : void stopDatabase().then(() => process.exit(0)),
+    );
   }
   return { server, databaseUrl, stop: () => stopDatabase() };
 }

@@ -5,7 +5,11 @@ import { ConfigError } from "@/lib/env";
 import { startDevStack } from "./dev-stack";
 
 async function main() {
-  const { server, stop } = await startDevStack({ dataDir: path.join(process.cwd(), ".data", "postgres"), persistent: true, database: "account_security" });
+  const { server, stop } = await startDevStack({
+    dataDir: path.join(process.cwd(), ".data", "postgres"),
+    persistent: true,
+    database: "account_security",
+  });
   server.on("exit", async (code) => {
     await stop();
     process.exit(code ?? 0);

@@ -67,7 +67,9 @@ async function main() {
     });
     await client.query("ANALYZE audit_events");
     const where = new URL(url);
-    console.log(`\nAdded ${inserted.toLocaleString("en")} synthetic audit events to ${where.host}${where.pathname} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(
+      `\nAdded ${inserted.toLocaleString("en")} synthetic audit events to ${where.host}${where.pathname} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
   } finally {
     await client.end();
   }

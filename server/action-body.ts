@@ -55,7 +55,8 @@ function screenFormFields(fields: [string, string][]): ActionBodyVerdict {
   }
   for (const [name] of fields) {
     const bound = /^\$ACTION_REF_(\d+)$/.exec(name);
-    if (bound && !rows.some((row) => row.prefix === `$ACTION_${bound[1]}:` && row.id === 0)) return { ok: false, reason: "bound action without its row" };
+    if (bound && !rows.some((row) => row.prefix === `$ACTION_${bound[1]}:` && row.id === 0))
+      return { ok: false, reason: "bound action without its row" };
   }
   // Forms posted without JavaScript are decoded without temporary references.
   return screenRows(rows, { temporaryReferences: false });

@@ -1,4 +1,11 @@
-import { createServer, ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server } from "node:http";
+import {
+  createServer,
+  ServerResponse,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type Server,
+} from "node:http";
 import { jsonError } from "@/lib/http/json-error";
 import { NON_HTML_CONTENT_SECURITY_POLICY, securityHeaders, type SecurityHeaderOptions } from "@/lib/security/headers";
 import { screenActionBody } from "@/server/action-body";
@@ -49,7 +56,8 @@ function frontDoor(handler: Handler, options: FrontDoorOptions): (request: HeldB
     response.on("error", () => undefined);
     void pass(request, response, handler, options).catch((error: unknown) => {
       options.log("error", "request.failed", { path: pathOf(request.url), error: error instanceof Error ? error.name : typeof error });
-      if (!response.headersSent) answer(request, response, { status: 500, error: "internal_error", message: "Something went wrong on our side." });
+      if (!response.headersSent)
+        answer(request, response, { status: 500, error: "internal_error", message: "Something went wrong on our side." });
       else response.destroy();
     });
   };
@@ -64,7 +72,12 @@ async function pass(request: HeldBodyRequest, response: ServerResponse, handler:
   const path = pathOf(request.url);
   const actionId = request.headers["next-action"];
   if (actionId !== undefined && path.startsWith("/api/")) {
-    return refuse(request, response, options, { status: 405, error: "method_not_allowed", message: "Server actions are not served under /api/.", headers: { Allow: "GET, HEAD" } });
+    return refuse(request, response, options, {
+      status: 405,
+      error: "method_not_allowed",
+      message: "Server actions are not served under /api/.",
+      headers: { Allow: "GET, HEAD" },
+    });
   }
   if (!hasBody(request)) {
     request.release();
@@ -79,7 +92,13 @@ async function pass(request: HeldBodyRequest, response: ServerResponse, handler:
   const contentType = String(request.headers["content-type"] ?? "");
   if (request.method === "POST" && (actionId !== undefined || /^multipart\/form-data\b/i.test(contentType))) {
     const verdict = await screenActionBody({ fetchAction: actionId !== undefined, contentType, body: received.body });
-    if (!verdict.ok) return refuse(request, response, options, { status: 400, error: "malformed_request", message: "The request could not be read.", reason: verdict.reason });
+    if (!verdict.ok)
+      return refuse(request, response, options, {
+        status: 400,
+        error: "malformed_request",
+        message: "The request could not be read.",
+        reason: verdict.reason,
+      });
   }
   request.release();
   await handler(request, response);
@@ -88,11 +107,20 @@ async function pass(request: HeldBodyRequest, response: ServerResponse, handler:
 type Refusal = { status: number; error: string; message: string; reason?: string; headers?: Record<string, string> };
 
 function tooLarge(options: FrontDoorOptions): Refusal {
-  return { status: 413, error: "payload_too_large", message: `What was sent is larger than the ${Math.round(options.bodyLimitBytes / 1024)} KB this app accepts.` };
+  return {
+    status: 413,
+    error: "payload_too_large",
+    message: `What was sent is larger than the ${Math.round(options.bodyLimitBytes / 1024)} KB this app accepts.`,
+  };
 }
 
 function refuse(request: IncomingMessage, response: ServerResponse, options: FrontDoorOptions, refusal: Refusal): void {
-  options.log("info", "request.refused", { status: refusal.status, error: refusal.error, path: pathOf(request.url), ...(refusal.reason && { reason: refusal.reason }) });
+  options.log("info", "request.refused", {
+    status: refusal.status,
+    error: refusal.error,
+    path: pathOf(request.url),
+    ...(refusal.reason && { reason: refusal.reason }),
+  });
   answer(request, response, refusal);
 }
 
@@ -137,7 +165,11 @@ const HTML = /^\s*text\/html\b/i;
 function secureResponseClass(options: SecurityHeaderOptions): typeof ServerResponse<HeldBodyRequest> {
   const common = Object.entries(securityHeaders(options));
   return class SecureResponse extends ServerResponse<HeldBodyRequest> {
-    override writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+    override writeHead(
+      statusCode: number,
+      reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+      maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+    ): this {
       const headers = typeof reasonOrHeaders === "string" ? maybeHeaders : reasonOrHeaders;
       for (const [name, value] of common) if (!this.hasHeader(name) && !hasHeader(headers, name)) this.setHeader(name, value);
       const contentType = headerValue(headers, "content-type") ?? this.getHeader("content-type");
@@ -145,7 +177,9 @@ function secureResponseClass(options: SecurityHeaderOptions): typeof ServerRespo
         this.setHeader("Content-Security-Policy", NON_HTML_CONTENT_SECURITY_POLICY);
         if (headers) deleteHeader(headers, "content-security-policy");
       }
-      return typeof reasonOrHeaders === "string" ? super.writeHead(statusCode, reasonOrHeaders, headers) : super.writeHead(statusCode, headers);
+      return typeof reasonOrHeaders === "string"
+        ? super.writeHead(statusCode, reasonOrHeaders, headers)
+        : super.writeHead(statusCode, headers);
     }
   };
 }

@@ -13,7 +13,9 @@ async function main() {
   if (!dev) process.setSourceMapsEnabled(false);
   const { startAppServer } = await import("@/server/app-server");
   const app = await startAppServer(env, { dev });
-  console.log(`▸ ${dev ? "Development" : "Production"} server listening on ${formatAddress(app.address.address)}:${app.address.port}; open ${env.APP_URL}`);
+  console.log(
+    `▸ ${dev ? "Development" : "Production"} server listening on ${formatAddress(app.address.address)}:${app.address.port}; open ${env.APP_URL}`,
+  );
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {

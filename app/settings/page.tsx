@@ -23,7 +23,11 @@ export default async function ProfilePage() {
         <p className="mt-1 text-sm text-slate-600">Your account at a glance.</p>
       </div>
       <Card labelledBy="account-heading">
-        <CardHeader id="account-heading" title="Account" description="Changes to these details are protected by a code sent to your email." />
+        <CardHeader
+          id="account-heading"
+          title="Account"
+          description="Changes to these details are protected by a code sent to your email."
+        />
         <CardBody>
           <dl className="divide-y divide-slate-100">
             {rows.map((row) => (
@@ -31,7 +35,11 @@ export default async function ProfilePage() {
                 <dt className="text-sm font-medium text-slate-600">{row.label}</dt>
                 <dd className="flex items-center gap-2 text-sm text-slate-900 sm:col-span-2">
                   {row.value}
-                  {row.note && <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">{row.note}</span>}
+                  {row.note && (
+                    <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
+                      {row.note}
+                    </span>
+                  )}
                 </dd>
               </div>
             ))}
@@ -40,7 +48,10 @@ export default async function ProfilePage() {
       </Card>
       <p className="text-sm text-slate-600">
         Manage tokens, two-step verification, password and sessions on the{" "}
-        <Link href="/settings/security" className="font-semibold text-indigo-700 hover:underline">Security page</Link>.
+        <Link href="/settings/security" className="font-semibold text-indigo-700 hover:underline">
+          Security page
+        </Link>
+        .
       </p>
     </div>
   );

@@ -13,7 +13,12 @@ import { LiveMessage, Notice } from "@/components/ui/notice";
 import type { PendingEmailChange } from "@/lib/account/change-email";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
-import { confirmEmailChangeSchema, requestEmailChangeSchema, type ConfirmEmailChangeInput, type RequestEmailChangeInput } from "@/lib/validation/account";
+import {
+  confirmEmailChangeSchema,
+  requestEmailChangeSchema,
+  type ConfirmEmailChangeInput,
+  type RequestEmailChangeInput,
+} from "@/lib/validation/account";
 import { normalizeCodeInput } from "@/lib/validation/auth";
 
 type EmailSectionProps = {
@@ -47,7 +52,7 @@ export function EmailSection({ headingId, title, description, currentEmail, pend
       <CardBody className="space-y-5">
         <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
           <dt className="font-medium text-slate-600">Current address</dt>
-          <dd className="font-medium text-slate-900 [overflow-wrap:anywhere]">{currentEmail}</dd>
+          <dd className="font-medium [overflow-wrap:anywhere] text-slate-900">{currentEmail}</dd>
         </dl>
         <div ref={noticeRef} tabIndex={-1} className="outline-none!">
           <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
@@ -107,13 +112,15 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
 
   const submit = form.handleSubmit(async ({ newEmail }) => {
     onResult(null);
-    if (newEmail === currentEmail) return form.setError("newEmail", { type: "client", message: "That is already your email address" }, { shouldFocus: true });
+    if (newEmail === currentEmail)
+      return form.setError("newEmail", { type: "client", message: "That is already your email address" }, { shouldFocus: true });
     setSubmitting(true);
     const result = await run(requestEmailChangeAction, { newEmail });
     setSubmitting(false);
     if (result.ok && result.data) return onRequested(result.data);
     const fields = Object.entries(result.fieldErrors ?? {});
-    for (const [field, messages] of fields) form.setError(field as Path<RequestEmailChangeInput>, { type: "server", message: messages.join(" ") });
+    for (const [field, messages] of fields)
+      form.setError(field as Path<RequestEmailChangeInput>, { type: "server", message: messages.join(" ") });
     if (fields[0]) focus(fields[0][0] as Path<RequestEmailChangeInput>);
     onResult({ ok: false, message: result.message ?? errorMessage("INTERNAL") });
   });
@@ -165,7 +172,10 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
     form.reset({ code: "" });
     if (result?.code === "CODE_EXPIRED" || result?.code === "TOO_MANY_ATTEMPTS") {
       const why = result.code === "CODE_EXPIRED" ? "That code has expired." : "Too many incorrect codes.";
-      return onResult({ ok: false, message: `${why} Your address was not changed. Enter the new address again to get a new code.` }, "ended");
+      return onResult(
+        { ok: false, message: `${why} Your address was not changed. Enter the new address again to get a new code.` },
+        "ended",
+      );
     }
     onResult({ ok: false, message: result?.message ?? errorMessage("UNAVAILABLE") }, "pending");
     focus("code");

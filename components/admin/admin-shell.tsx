@@ -8,7 +8,17 @@ const LINKS = [
 ] as const;
 
 /** Rendered by each admin page after its own admin check, so nothing here shows to anyone else. */
-export function AdminShell({ current, title, description, children }: { current: (typeof LINKS)[number]["href"]; title: string; description: string; children: ReactNode }) {
+export function AdminShell({
+  current,
+  title,
+  description,
+  children,
+}: {
+  current: (typeof LINKS)[number]["href"];
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   return (
     <div className="mx-auto max-w-6xl space-y-6 px-4 py-10 sm:px-6">
       <div className="flex flex-wrap items-end justify-between gap-4">

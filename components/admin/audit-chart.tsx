@@ -30,18 +30,29 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
         <span className="flex gap-4 text-xs text-slate-600" aria-hidden="true">
           {SERIES.map((series) => (
             <span key={series.key} className="flex items-center gap-1.5">
-              <svg viewBox="0 0 10 10" className="size-2.5"><rect width="10" height="10" className={series.className} /></svg>
+              <svg viewBox="0 0 10 10" className="size-2.5">
+                <rect width="10" height="10" className={series.className} />
+              </svg>
               {series.label}
             </span>
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="audit-chart-title audit-chart-desc" className="mt-3 h-auto w-full">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby="audit-chart-title audit-chart-desc"
+        className="mt-3 h-auto w-full"
+      >
         <title id="audit-chart-title">Audit events per day</title>
         <desc id="audit-chart-desc">{description}</desc>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={HEIGHT - PAD.bottom} y2={HEIGHT - PAD.bottom} className="stroke-slate-300" />
-        <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" className="fill-slate-500 text-[10px]">{max}</text>
-        <text x={PAD.left - 6} y={HEIGHT - PAD.bottom} textAnchor="end" className="fill-slate-500 text-[10px]">0</text>
+        <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" className="fill-slate-500 text-[10px]">
+          {max}
+        </text>
+        <text x={PAD.left - 6} y={HEIGHT - PAD.bottom} textAnchor="end" className="fill-slate-500 text-[10px]">
+          0
+        </text>
         {days.map((day, index) => {
           let base = HEIGHT - PAD.bottom;
           const x = PAD.left + index * slot + (slot - barWidth) / 2;
@@ -50,10 +61,14 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
               {SERIES.map((series) => {
                 const height = y(day[series.key]);
                 base -= height;
-                return height > 0 ? <rect key={series.key} x={x} y={base} width={barWidth} height={height} className={series.className} /> : null;
+                return height > 0 ? (
+                  <rect key={series.key} x={x} y={base} width={barWidth} height={height} className={series.className} />
+                ) : null;
               })}
               {(index === 0 || index === days.length - 1 || index % Math.ceil(days.length / 6) === 0) && (
-                <text x={x + barWidth / 2} y={HEIGHT - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">{day.day.slice(5)}</text>
+                <text x={x + barWidth / 2} y={HEIGHT - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">
+                  {day.day.slice(5)}
+                </text>
               )}
             </g>
           );
@@ -66,15 +81,27 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
             <caption className="sr-only">Audit events per day</caption>
             <thead>
               <tr className="text-slate-600">
-                <th scope="col" className="py-1 pr-4 font-medium">Day</th>
-                {SERIES.map((series) => <th key={series.key} scope="col" className="py-1 pr-4 font-medium">{series.label}</th>)}
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  Day
+                </th>
+                {SERIES.map((series) => (
+                  <th key={series.key} scope="col" className="py-1 pr-4 font-medium">
+                    {series.label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {days.map((day) => (
                 <tr key={day.day} className="border-t border-slate-100">
-                  <th scope="row" className="py-1 pr-4 font-normal">{day.day}</th>
-                  {SERIES.map((series) => <td key={series.key} className="py-1 pr-4 tabular-nums">{day[series.key]}</td>)}
+                  <th scope="row" className="py-1 pr-4 font-normal">
+                    {day.day}
+                  </th>
+                  {SERIES.map((series) => (
+                    <td key={series.key} className="py-1 pr-4 tabular-nums">
+                      {day[series.key]}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>

@@ -8,7 +8,10 @@ export const FILTER_FIELD =
 export function FilterActions({ clearHref, className = "" }: { clearHref: string; className?: string }) {
   return (
     <div className={`flex items-center gap-3 ${className}`}>
-      <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      <button
+        type="submit"
+        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+      >
         Apply filters
       </button>
       <Link href={clearHref} className="text-sm font-medium text-slate-700 hover:underline">

@@ -28,28 +28,51 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
     <table className="block w-full text-left text-sm md:table">
       <thead className="hidden border-b border-slate-200 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
         <tr>
-          <th scope="col" className="py-2 pr-3 font-medium">Token</th>
-          <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
-          <th scope="col" className="py-2 pr-3 font-medium">Created</th>
-          <th scope="col" className="py-2 pr-3 font-medium">Expires</th>
-          <th scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">Last used</th>
-          <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+          <th scope="col" className="py-2 pr-3 font-medium">
+            Token
+          </th>
+          <th scope="col" className="py-2 pr-3 font-medium">
+            Scopes
+          </th>
+          <th scope="col" className="py-2 pr-3 font-medium">
+            Created
+          </th>
+          <th scope="col" className="py-2 pr-3 font-medium">
+            Expires
+          </th>
+          <th scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">
+            Last used
+          </th>
+          <th scope="col" className="py-2 font-medium">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody className="block divide-y divide-slate-200 md:table-row-group">
         {tokens.map((token) => (
-          <tr key={token.id} className={`grid grid-cols-2 gap-x-4 gap-y-3 py-4 md:table-row ${token.status === "active" ? "" : "text-slate-500"}`}>
+          <tr
+            key={token.id}
+            className={`grid grid-cols-2 gap-x-4 gap-y-3 py-4 md:table-row ${token.status === "active" ? "" : "text-slate-500"}`}
+          >
             <Cell label="Token" className="col-span-2 md:max-w-[12rem]">
-              <p title={token.name} className={`truncate font-medium ${token.status === "active" ? "text-slate-900" : "text-slate-500"}`}>{token.name}</p>
+              <p title={token.name} className={`truncate font-medium ${token.status === "active" ? "text-slate-900" : "text-slate-500"}`}>
+                {token.name}
+              </p>
               <p className="mt-1 flex items-center gap-2">
                 <span className="font-mono text-xs text-slate-500">{token.displayPrefix}…</span>
-                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${STATUS_STYLES[token.status]}`}>{token.status}</span>
+                <span
+                  className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${STATUS_STYLES[token.status]}`}
+                >
+                  {token.status}
+                </span>
               </p>
             </Cell>
             <Cell label="Scopes" className="col-span-2">
               <ul className="flex flex-wrap gap-1 md:flex-col md:items-start">
                 {token.scopes.map((scope) => (
-                  <li key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{scope}</li>
+                  <li key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+                    {scope}
+                  </li>
                 ))}
               </ul>
             </Cell>
@@ -108,7 +131,15 @@ function DateText({ iso, withTime = false }: { iso: string; withTime?: boolean }
 
 function KeyIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="mx-auto size-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="mx-auto size-10 text-slate-400"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+    >
       <circle cx="8" cy="15" r="4" />
       <path d="m10.8 12.2 8.7-8.7M16 7l3 3M14 9l2 2" />
     </svg>

@@ -24,7 +24,13 @@ import {
 } from "@/lib/validation/api-tokens";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EXPIRY_LABELS: Record<CreateApiTokenInput["expiry"], string> = { "7": "7 days", "30": "30 days", "90": "90 days", "365": "1 year", custom: "Custom" };
+const EXPIRY_LABELS: Record<CreateApiTokenInput["expiry"], string> = {
+  "7": "7 days",
+  "30": "30 days",
+  "90": "90 days",
+  "365": "1 year",
+  custom: "Custom",
+};
 const EXPIRY_CHOICES = [...EXPIRY_PRESETS, "custom"] as const;
 
 export function CreateTokenDialog({ disabled }: { disabled: boolean }) {
@@ -66,7 +72,11 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
     setPending(false);
     if (result.ok && result.data) return setCreated({ token: result.data.token, name: result.data.apiToken.name });
     for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-      form.setError(field.split(".")[0] as Path<CreateApiTokenInput>, { type: "server", message: messages.join(" ") }, { shouldFocus: true });
+      form.setError(
+        field.split(".")[0] as Path<CreateApiTokenInput>,
+        { type: "server", message: messages.join(" ") },
+        { shouldFocus: true },
+      );
     }
     setMessage(result.message ?? errorMessage("INTERNAL"));
   });
@@ -96,7 +106,14 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
     >
       <form onSubmit={submit} noValidate className="space-y-6">
         <LiveMessage tone="error" message={message} />
-        <TextField form={form} name="name" label="Name" placeholder="e.g. CI deploy" autoComplete="off" description="Up to 64 characters, so you can tell your tokens apart." />
+        <TextField
+          form={form}
+          name="name"
+          label="Name"
+          placeholder="e.g. CI deploy"
+          autoComplete="off"
+          description="Up to 64 characters, so you can tell your tokens apart."
+        />
         <ScopeFields form={form} />
         <ExpiryFields form={form} />
         <DialogActions busy={pending} bordered>
@@ -123,7 +140,12 @@ function ScopeFields({ form }: FieldsProps) {
             key={scope}
             className="flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ring-slate-200 transition-colors ring-inset hover:bg-slate-50 has-checked:bg-indigo-50/60 has-checked:ring-indigo-300"
           >
-            <input type="checkbox" value={scope} {...form.register("scopes")} className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600" />
+            <input
+              type="checkbox"
+              value={scope}
+              {...form.register("scopes")}
+              className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
+            />
             <span className="min-w-0">
               <span className="block font-mono text-sm font-medium text-slate-900">{scope}</span>
               <span className="block text-sm text-slate-600">{description}</span>
@@ -146,7 +168,8 @@ function ExpiryFields({ form }: FieldsProps) {
   const expiryError = form.formState.errors.expiry?.message;
   const dateError = form.formState.errors.expiresOn?.message;
   const { today, latest } = customDateBounds();
-  const preview = expiry !== "custom" || (expiresOn && !dateError) ? formatDateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" })) : null;
+  const preview =
+    expiry !== "custom" || (expiresOn && !dateError) ? formatDateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" })) : null;
   return (
     <fieldset aria-describedby={`${id}-preview${expiryError ? ` ${id}-error` : ""}`}>
       <legend className="text-sm font-medium text-slate-800">Expires after</legend>
@@ -168,7 +191,15 @@ function ExpiryFields({ form }: FieldsProps) {
       )}
       {expiry === "custom" && (
         <div className="mt-3">
-          <TextField form={form} name="expiresOn" label="Expiry date (UTC)" type="date" min={today} max={latest} className="sm:max-w-[12rem]" />
+          <TextField
+            form={form}
+            name="expiresOn"
+            label="Expiry date (UTC)"
+            type="date"
+            min={today}
+            max={latest}
+            className="sm:max-w-[12rem]"
+          />
         </div>
       )}
       <p id={`${id}-preview`} className="mt-2 text-xs text-slate-600">

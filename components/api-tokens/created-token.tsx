@@ -22,8 +22,8 @@ export function CreatedToken({ token, onDone }: { token: string; onDone: () => v
           <path d="M8.26 2.9a2 2 0 0 1 3.48 0l6.28 11.1A2 2 0 0 1 16.28 17H3.72a2 2 0 0 1-1.74-3L8.26 2.9ZM10 7a1 1 0 0 0-1 1v3a1 1 0 1 0 2 0V8a1 1 0 0 0-1-1Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" />
         </svg>
         <p>
-          <strong className="font-semibold">Copy it now — you won&apos;t be able to see it again.</strong> Store it in a password manager or your CI&apos;s
-          secret settings.
+          <strong className="font-semibold">Copy it now — you won&apos;t be able to see it again.</strong> Store it in a password manager or
+          your CI&apos;s secret settings.
         </p>
       </div>
       <div className="space-y-1.5">

@@ -20,7 +20,13 @@ type RevokeTokenDialogProps = {
   revokeAction?: ProtectedAction<unknown>;
 };
 
-export function RevokeTokenDialog({ token, onClose, onRevoked, focusAfterRevoke, revokeAction = revokeApiTokenAction }: RevokeTokenDialogProps) {
+export function RevokeTokenDialog({
+  token,
+  onClose,
+  onRevoked,
+  focusAfterRevoke,
+  revokeAction = revokeApiTokenAction,
+}: RevokeTokenDialogProps) {
   const { run } = useStepUp();
   const revoked = useRef(false);
   const [message, setMessage] = useState<string | null>(null);

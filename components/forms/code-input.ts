@@ -8,5 +8,6 @@ export const SIX_DIGIT_CODE_INPUT = {
   maxLength: 12,
   placeholder: "123456",
   normalize: normalizeCodeInput,
-  className: "text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400",
+  className:
+    "text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400",
 } as const;

@@ -12,7 +12,15 @@ type TextFieldProps<Values extends FieldValues> = {
   normalize?: (value: string) => string;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "form">;
 
-export function TextField<Values extends FieldValues>({ form, name, label, description, normalize, className = "", ...input }: TextFieldProps<Values>) {
+export function TextField<Values extends FieldValues>({
+  form,
+  name,
+  label,
+  description,
+  normalize,
+  className = "",
+  ...input
+}: TextFieldProps<Values>) {
   const id = useId();
   const registration = form.register(name);
   const error = form.formState.errors[name]?.message;
@@ -27,7 +35,7 @@ export function TextField<Values extends FieldValues>({ form, name, label, descr
         id={id}
         aria-invalid={message ? true : undefined}
         aria-describedby={describedBy}
-        className={`block w-full rounded-md border-0 bg-white px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:outline-none ${message ? "ring-red-400 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600"} ${className}`}
+        className={`block w-full rounded-md border-0 bg-white px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:outline-none focus:ring-inset ${message ? "ring-red-400 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600"} ${className}`}
         {...input}
         {...registration}
         onChange={(event) => {

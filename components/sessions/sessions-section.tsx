@@ -35,7 +35,12 @@ export function SessionsSection({ headingId, title, description, sessions }: Ses
         title={title}
         description={description}
         action={
-          <Button variant="secondary" disabled={others === 0} pending={busy === "others"} onClick={() => perform("others", () => run(signOutOtherSessionsAction, {}))}>
+          <Button
+            variant="secondary"
+            disabled={others === 0}
+            pending={busy === "others"}
+            onClick={() => perform("others", () => run(signOutOtherSessionsAction, {}))}
+          >
             Sign out all other sessions
           </Button>
         }
@@ -48,10 +53,15 @@ export function SessionsSection({ headingId, title, description, sessions }: Ses
               <div className="min-w-0">
                 <p className="flex items-center gap-2 text-sm font-medium text-slate-900">
                   <span className="truncate">{session.device}</span>
-                  {session.current && <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">This device</span>}
+                  {session.current && (
+                    <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
+                      This device
+                    </span>
+                  )}
                 </p>
                 <p className="text-xs text-slate-600">
-                  {session.ip ?? "Unknown IP"} · signed in {formatDateTime(new Date(session.createdAt))} · last active {formatDateTime(new Date(session.lastSeenAt))}
+                  {session.ip ?? "Unknown IP"} · signed in {formatDateTime(new Date(session.createdAt))} · last active{" "}
+                  {formatDateTime(new Date(session.lastSeenAt))}
                 </p>
               </div>
               {!session.current && (

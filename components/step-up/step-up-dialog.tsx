@@ -122,15 +122,23 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     const message = result.message ?? errorMessage("INTERNAL");
     // Nothing was compared or changed: the codes typed stay for another try.
     if (result.code === "UNAVAILABLE" || result.code === "INTERNAL") return setFailure({ message });
-    if (result.code === "STEP_UP_LOCKED" || result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
+    if (
+      result.code === "STEP_UP_LOCKED" ||
+      result.code === "TOO_MANY_ATTEMPTS" ||
+      (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)
+    ) {
       form.resetField("code");
       form.resetField("secondCode");
     }
     if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
     if (result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
-      return setFailure({ message: "Too many incorrect codes for this request. Cancel, then try the change again to get a new code.", exhausted: true });
+      return setFailure({
+        message: "Too many incorrect codes for this request. Cancel, then try the change again to get a new code.",
+        exhausted: true,
+      });
     }
-    if (result.attemptsLeft !== undefined) setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
+    if (result.attemptsLeft !== undefined)
+      setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
     if (result.code === "SECOND_FACTOR_REQUIRED") {
       // Two-step verification was turned on since the code was sent: the same code still works, with the second proof.
       setMode("totp");
@@ -181,13 +189,14 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
         description={
           twoProofs ? (
             <>
-              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter two codes: the one we just emailed to{" "}
-              <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>, then one from your authenticator app or a recovery code.
+              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter two codes: the one we just emailed
+              to <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>, then one from your authenticator app or
+              a recovery code.
             </>
           ) : (
             <>
-              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter the 6-digit code we just emailed to{" "}
-              <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>.
+              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter the 6-digit code we just emailed
+              to <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>.
             </>
           )
         }
@@ -207,7 +216,11 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
             label={twoProofs ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
             {...SIX_DIGIT_CODE_INPUT}
             disabled={!codeUsable}
-            description={codeUsable ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : undefined}
+            description={
+              codeUsable
+                ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
+                : undefined
+            }
           />
           {mode !== "none" && (
             <div className="space-y-2">
@@ -220,8 +233,20 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
                 disabled={!codeUsable}
                 spellCheck={false}
                 {...(mode === "totp"
-                  ? { autoComplete: "one-time-code", inputMode: "numeric" as const, maxLength: 12, placeholder: "123456", normalize: normalizeCodeInput }
-                  : { autoComplete: "off", autoCapitalize: "none", maxLength: 24, placeholder: "abcde-23456", normalize: normalizeRecoveryCodeInput })}
+                  ? {
+                      autoComplete: "one-time-code",
+                      inputMode: "numeric" as const,
+                      maxLength: 12,
+                      placeholder: "123456",
+                      normalize: normalizeCodeInput,
+                    }
+                  : {
+                      autoComplete: "off",
+                      autoCapitalize: "none",
+                      maxLength: 24,
+                      placeholder: "abcde-23456",
+                      normalize: normalizeRecoveryCodeInput,
+                    })}
                 className="text-center font-mono text-xl tracking-[0.2em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
               />
               <button
@@ -255,7 +280,14 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
           <LiveMessage tone="success" message={notice} />
           <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span>Didn&apos;t get it? Check spam, or</span>
-            <Button variant="ghost" className="px-2 text-indigo-700" onClick={resend} pending={resending} pendingText="Sending…" disabled={resendIn > 0 || locked || failure?.exhausted}>
+            <Button
+              variant="ghost"
+              className="px-2 text-indigo-700"
+              onClick={resend}
+              pending={resending}
+              pendingText="Sending…"
+              disabled={resendIn > 0 || locked || failure?.exhausted}
+            >
               {resendIn > 0 ? `Send a new code in ${resendIn}s` : "Send a new code"}
             </Button>
           </div>
@@ -288,7 +320,14 @@ function lockedFailure(retryAfterSeconds = 60): Failure {
 
 function ClockIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4 shrink-0 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.6">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 20 20"
+      className="size-4 shrink-0 text-slate-400"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
       <circle cx="10" cy="10" r="7.5" />
       <path d="M10 6v4l2.5 2" strokeLinecap="round" />
     </svg>

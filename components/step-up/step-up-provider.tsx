@@ -77,7 +77,13 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     <StepUpContext.Provider value={run}>
       {children}
       {prompt && (
-        <StepUpDialog key={prompt.challenge.id} challenge={prompt.challenge} submit={prompt.submit} onDone={prompt.settle} onCancel={() => prompt.settle(null)} />
+        <StepUpDialog
+          key={prompt.challenge.id}
+          challenge={prompt.challenge}
+          submit={prompt.submit}
+          onDone={prompt.settle}
+          onCancel={() => prompt.settle(null)}
+        />
       )}
     </StepUpContext.Provider>
   );

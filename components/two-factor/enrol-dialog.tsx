@@ -74,8 +74,10 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
     if (result?.ok && result.data) return onEnabled(result.data.recoveryCodes);
     form.reset({ code: "" });
     if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
-    if (result.code === "CODE_EXPIRED") return setFailure({ message: "This set-up has expired. Close this window and turn on two-step verification again.", final: true });
-    if (result.code === "TOO_MANY_ATTEMPTS") return setFailure({ message: "Too many incorrect codes. Close this window and turn on two-step verification again.", final: true });
+    if (result.code === "CODE_EXPIRED")
+      return setFailure({ message: "This set-up has expired. Close this window and turn on two-step verification again.", final: true });
+    if (result.code === "TOO_MANY_ATTEMPTS")
+      return setFailure({ message: "Too many incorrect codes. Close this window and turn on two-step verification again.", final: true });
     if (result.code === "CODE_INVALID" && result.attemptsLeft) {
       setFailure({
         message: `That code doesn't match. Check the app shows this account and try the current code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.`,
@@ -144,14 +146,13 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
         </section>
         <form onSubmit={confirm} noValidate className="space-y-4 border-t border-slate-200 pt-5">
           <h3 className="text-sm font-semibold text-slate-900">2. Enter the code from the app</h3>
-          <LiveMessage tone="error" message={failure?.message ?? (expired ? "This set-up has expired. Close this window and turn on two-step verification again." : null)} />
-          <TextField
-            form={form}
-            name="code"
-            label="6-digit code from the app"
-            {...SIX_DIGIT_CODE_INPUT}
-            disabled={!usable}
+          <LiveMessage
+            tone="error"
+            message={
+              failure?.message ?? (expired ? "This set-up has expired. Close this window and turn on two-step verification again." : null)
+            }
           />
+          <TextField form={form} name="code" label="6-digit code from the app" {...SIX_DIGIT_CODE_INPUT} disabled={!usable} />
           <DialogActions busy={pending}>
             <Button type="submit" pending={pending} pendingText="Checking…" disabled={!usable}>
               Turn on

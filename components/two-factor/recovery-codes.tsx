@@ -75,8 +75,8 @@ export function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProp
   return (
     <div className="space-y-5">
       <Notice tone="warning">
-        <strong className="font-semibold">Save these codes now — you won&apos;t be able to see them again.</strong> If you lose your phone, each code
-        signs you in once instead of a code from your authenticator app.
+        <strong className="font-semibold">Save these codes now — you won&apos;t be able to see them again.</strong> If you lose your phone,
+        each code signs you in once instead of a code from your authenticator app.
       </Notice>
       <div data-print-area className="rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200 ring-inset">
         <p className="hidden pb-3 text-sm text-slate-900 print:block">
@@ -109,13 +109,29 @@ export function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProp
           Copy codes
         </CopyButton>
         <Button variant="secondary" onClick={download}>
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 20 20"
+            className="size-4"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinecap="round"
+          >
             <path d="M10 3v10m0 0-4-4m4 4 4-4M4 16h12" />
           </svg>
           Download .txt
         </Button>
         <Button variant="secondary" onClick={() => window.print()}>
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 20 20"
+            className="size-4"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinejoin="round"
+          >
             <path d="M6 7V3h8v4M6 14H4V8h12v6h-2M6 11h8v6H6z" />
           </svg>
           Print

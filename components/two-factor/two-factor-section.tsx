@@ -71,7 +71,9 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
         description={description}
         action={
           status.enabled ? (
-            <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">On</span>
+            <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
+              On
+            </span>
           ) : (
             <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Off</span>
           )
@@ -89,7 +91,8 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
               <dd className="text-slate-900">{status.enabledAt ? `On since ${formatDateTime(new Date(status.enabledAt))}` : "On"}</dd>
               <dt className="font-medium text-slate-600">Recovery codes</dt>
               <dd className="text-slate-900">
-                <span className="font-semibold tabular-nums">{status.recoveryCodesLeft}</span> {status.recoveryCodesLeft === 1 ? "code" : "codes"} left
+                <span className="font-semibold tabular-nums">{status.recoveryCodesLeft}</span>{" "}
+                {status.recoveryCodesLeft === 1 ? "code" : "codes"} left
               </dd>
             </dl>
             {low && (
@@ -112,8 +115,8 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
         ) : (
           <>
             <p className="text-sm text-slate-600">
-              Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in and before high-risk
-              changes, so a stolen password and inbox are not enough.
+              Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in and before
+              high-risk changes, so a stolen password and inbox are not enough.
             </p>
             <Button ref={turnOnRef} onClick={turnOn} pending={starting} pendingText="Starting…">
               Turn on
@@ -126,14 +129,21 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
           enrolment={dialog.enrolment}
           accountEmail={accountEmail}
           onClose={(enabled) =>
-            finish(enabled ? { ok: true, message: "Two-step verification is on. Signing in now asks for a code from your authenticator app." } : null, turnOnRef)
+            finish(
+              enabled
+                ? { ok: true, message: "Two-step verification is on. Signing in now asks for a code from your authenticator app." }
+                : null,
+              turnOnRef,
+            )
           }
         />
       )}
       {dialog?.kind === "regenerate" && (
         <RegenerateCodesDialog
           accountEmail={accountEmail}
-          onClose={(created) => finish(created ? { ok: true, message: "New recovery codes created. The old ones no longer work." } : null, regenerateRef)}
+          onClose={(created) =>
+            finish(created ? { ok: true, message: "New recovery codes created. The old ones no longer work." } : null, regenerateRef)
+          }
         />
       )}
       {dialog?.kind === "turn-off" && <TurnOffDialog onClose={(message) => finish(message ? { ok: true, message } : null, turnOffRef)} />}

@@ -11,7 +11,16 @@ const VARIANTS: Record<Variant, string> = {
 
 export type ButtonProps = ComponentPropsWithRef<"button"> & { variant?: Variant; pending?: boolean; pendingText?: string };
 
-export function Button({ variant = "primary", pending = false, pendingText, className = "", children, disabled, type = "button", ...rest }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  pending = false,
+  pendingText,
+  className = "",
+  children,
+  disabled,
+  type = "button",
+  ...rest
+}: ButtonProps) {
   return (
     <button
       type={type}

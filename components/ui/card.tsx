@@ -8,11 +8,23 @@ export function Card({ children, className = "", labelledBy }: { children: React
   );
 }
 
-export function CardHeader({ id, title, description, action }: { id?: string; title: string; description?: ReactNode; action?: ReactNode }) {
+export function CardHeader({
+  id,
+  title,
+  description,
+  action,
+}: {
+  id?: string;
+  title: string;
+  description?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-5">
       <div>
-        <h2 id={id} className="text-base font-semibold text-slate-900">{title}</h2>
+        <h2 id={id} className="text-base font-semibold text-slate-900">
+          {title}
+        </h2>
         {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
       </div>
       {action}

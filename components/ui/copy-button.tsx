@@ -33,7 +33,11 @@ export function CopyButton({ text, children, onCopyFailed }: CopyButtonProps) {
         </svg>
         {children}
       </Button>
-      <div role="status" aria-atomic="true" className={`text-sm font-medium ${copied === "Copied" ? "text-emerald-700" : "text-slate-700"}`}>
+      <div
+        role="status"
+        aria-atomic="true"
+        className={`text-sm font-medium ${copied === "Copied" ? "text-emerald-700" : "text-slate-700"}`}
+      >
         {copied}
       </div>
     </div>

@@ -22,12 +22,12 @@ export function Modal({ title, description, icon, children, dismissible = true, 
         {...content}
         onEscapeKeyDown={(event) => (dismissible ? content.onEscapeKeyDown?.(event) : event.preventDefault())}
         onPointerDownOutside={(event) => (dismissible ? content.onPointerDownOutside?.(event) : event.preventDefault())}
-        className={`fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-2xl bg-white p-6 shadow-xl ring-1 ring-slate-900/5 transition duration-150 outline-none! starting:scale-95 starting:opacity-0 sm:p-8 ${className}`}
+        className={`fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-2xl bg-white p-6 shadow-xl ring-1 ring-slate-900/5 transition duration-150 outline-none! sm:p-8 starting:scale-95 starting:opacity-0 ${className}`}
       >
         {icon && <div className="mb-4">{icon}</div>}
-        <Dialog.Title className="text-lg font-semibold text-slate-900 [overflow-wrap:anywhere]">{title}</Dialog.Title>
+        <Dialog.Title className="text-lg font-semibold [overflow-wrap:anywhere] text-slate-900">{title}</Dialog.Title>
         {description ? (
-          <Dialog.Description className="mt-2 text-sm text-slate-600 [overflow-wrap:anywhere]">{description}</Dialog.Description>
+          <Dialog.Description className="mt-2 text-sm [overflow-wrap:anywhere] text-slate-600">{description}</Dialog.Description>
         ) : null}
         <div className="mt-6">{children}</div>
       </Dialog.Content>
@@ -39,7 +39,15 @@ export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "re
   const tones = { indigo: "bg-indigo-50 text-indigo-600", red: "bg-red-50 text-red-600", emerald: "bg-emerald-50 text-emerald-600" };
   return (
     <span aria-hidden="true" className={`grid size-11 place-items-center rounded-full ${tones[tone]}`}>
-      <svg viewBox="0 0 24 24" className="size-6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        viewBox="0 0 24 24"
+        className="size-6"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         {children}
       </svg>
     </span>

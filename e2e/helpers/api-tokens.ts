@@ -91,7 +91,16 @@ export function challengesFor(userId: string): Promise<ChallengeRow[]> {
   );
 }
 
-export type ApiTokenRow = { id: string; name: string; display_prefix: string; token_hash: string; scopes: string[]; revoked_at: Date | null; expires_at: Date; created_at: Date };
+export type ApiTokenRow = {
+  id: string;
+  name: string;
+  display_prefix: string;
+  token_hash: string;
+  scopes: string[];
+  revoked_at: Date | null;
+  expires_at: Date;
+  created_at: Date;
+};
 
 export function apiTokensFor(userId: string): Promise<ApiTokenRow[]> {
   return query<ApiTokenRow>(

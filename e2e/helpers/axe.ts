@@ -14,7 +14,10 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
     .analyze();
   const blocking = results.violations
     .filter((violation) => BLOCKING.has(violation.impact ?? ""))
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help}\n    ${violation.nodes.map((node) => node.target.join(" ")).join("\n    ")}`);
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help}\n    ${violation.nodes.map((node) => node.target.join(" ")).join("\n    ")}`,
+    );
   expect(blocking, `axe violations on ${page.url()}`).toEqual([]);
 }
 

@@ -15,7 +15,16 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   try {
     const page = await browser.newPage({ baseURL: use.baseURL });
     page.setDefaultTimeout(120_000);
-    for (const path of ["/login", "/login/two-factor", "/signup", "/verify-email", "/step-up/cancel", "/email-change/report", "/dev/mailbox", "/dev/mailbox/messages?to=nobody@example.com"]) {
+    for (const path of [
+      "/login",
+      "/login/two-factor",
+      "/signup",
+      "/verify-email",
+      "/step-up/cancel",
+      "/email-change/report",
+      "/dev/mailbox",
+      "/dev/mailbox/messages?to=nobody@example.com",
+    ]) {
       await page.goto(path);
     }
     const user = await createUser({ email: randomEmail("warm-up"), password: STRONG_PASSWORD });

@@ -73,7 +73,12 @@ export type Enabled = { secret: string; recoveryCodes: string[]; usedStep: numbe
  * dialog shows), for tests about what 2FA protects. `codeEmailsBefore`: step-up code emails the
  * user already has.
  */
-export async function enableTwoFactorThroughUi(page: Page, request: APIRequestContext, email: string, codeEmailsBefore = 0): Promise<Enabled> {
+export async function enableTwoFactorThroughUi(
+  page: Page,
+  request: APIRequestContext,
+  email: string,
+  codeEmailsBefore = 0,
+): Promise<Enabled> {
   await gotoHydrated(page, "/settings/security");
   await twoFactorSection(page).getByRole("button", { name: "Turn on" }).click();
   await expect(stepUpDialog(page)).toBeVisible();
@@ -105,7 +110,11 @@ export function proofFields(page: Page) {
 }
 
 /** Fills both proofs in the open code modal and submits; switches to the recovery-code field when asked. */
-export async function enterBothProofs(page: Page, emailCode: string, second: { method: "totp" | "recovery_code"; code: string }): Promise<void> {
+export async function enterBothProofs(
+  page: Page,
+  emailCode: string,
+  second: { method: "totp" | "recovery_code"; code: string },
+): Promise<void> {
   const fields = proofFields(page);
   await expect(fields.emailCode).toBeEnabled();
   await fields.emailCode.fill(emailCode);

@@ -39,11 +39,15 @@ export async function getPendingEmailChange(userId: string): Promise<PendingEmai
 export async function requestEmailChange(context: StepUpContext, { newEmail }: RequestEmailChangeInput): Promise<PendingEmailChange> {
   const { session, meta } = context;
   const userId = session.user.id;
-  if (newEmail === session.user.email) throw new AppError("EMAIL_UNCHANGED", { fieldErrors: { newEmail: ["That is already your email address"] } });
+  if (newEmail === session.user.email)
+    throw new AppError("EMAIL_UNCHANGED", { fieldErrors: { newEmail: ["That is already your email address"] } });
 
   const requested = await withStepUp(context, "email.change", { newEmail }, async (tx) => {
     // One pending change at a time: a new request voids the previous code.
-    await tx.oneTimeCode.updateMany({ where: { emailChange: { userId, confirmedAt: null }, consumedAt: null }, data: { consumedAt: new Date() } });
+    await tx.oneTimeCode.updateMany({
+      where: { emailChange: { userId, confirmedAt: null }, consumedAt: null },
+      data: { consumedAt: new Date() },
+    });
     const issued = await issueCode(tx, { purpose: PURPOSE, recipient: newEmail });
     await tx.emailChange.create({ data: { id: issued.id, userId, oldEmail: session.user.email, newEmail } });
     const taken = Boolean(await tx.user.findUnique({ where: { email: newEmail }, select: { id: true } }));
@@ -60,7 +64,11 @@ export async function requestEmailChange(context: StepUpContext, { newEmail }: R
 
   const pending = { newEmail, expiresAt: requested.issued.expiresAt.toISOString() };
   if (requested.taken) return pending;
-  const sent = await sendEmail({ to: newEmail, ...confirmNewEmailMessage({ code: requested.issued.code, expiresInHours: EXPIRES_IN_HOURS }), idempotencyKey: requested.issued.id });
+  const sent = await sendEmail({
+    to: newEmail,
+    ...confirmNewEmailMessage({ code: requested.issued.code, expiresInHours: EXPIRES_IN_HOURS }),
+    idempotencyKey: requested.issued.id,
+  });
   if (!sent.ok) {
     // No email, no usable code: the request is void and can be made again.
     await db.oneTimeCode.updateMany({ where: { id: requested.issued.id, consumedAt: null }, data: { consumedAt: new Date() } });
@@ -99,7 +107,10 @@ export async function confirmEmailChange(context: StepUpContext, { code }: Confi
       meta,
       metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail) },
     });
-    await enqueueEmail(tx, pending.oldEmail, { template: "emailChanged", data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken, meta } });
+    await enqueueEmail(tx, pending.oldEmail, {
+      template: "emailChanged",
+      data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken, meta },
+    });
     await notifyAccountChange(tx, context, {
       to: pending.newEmail,
       title: "Your email address was changed",
@@ -108,7 +119,14 @@ export async function confirmEmailChange(context: StepUpContext, { code }: Confi
   });
   if (!result.ok) {
     await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "email.change_failed", outcome: "FAILURE", actor: session.user, target: { type: "email_change", id: pending.id }, reason: result.reason.toLowerCase(), meta }),
+      recordAuditEvent(tx, {
+        type: "email.change_failed",
+        outcome: "FAILURE",
+        actor: session.user,
+        target: { type: "email_change", id: pending.id },
+        reason: result.reason.toLowerCase(),
+        meta,
+      }),
     );
     throw new AppError(result.reason, { attemptsLeft: result.attemptsLeft });
   }
@@ -124,6 +142,7 @@ export async function cancelEmailChange(context: StepUpContext): Promise<void> {
       data: { consumedAt: new Date() },
       select: { id: true },
     });
-    for (const { id } of voided) await recordAuditEvent(tx, { type: "email.change_cancelled", actor: session.user, target: { type: "email_change", id }, meta });
+    for (const { id } of voided)
+      await recordAuditEvent(tx, { type: "email.change_cancelled", actor: session.user, target: { type: "email_change", id }, meta });
   });
 }

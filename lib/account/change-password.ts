@@ -29,12 +29,16 @@ export async function changePassword(context: StepUpContext, input: ChangePasswo
   const limitKey = signInAccountKey(session.user.email);
   const limit = await hitRateLimit(limitKey, SIGN_IN_LIMITS.perAccount);
   if (!limit.allowed) {
-    await db.$transaction((tx) => recordAuditEvent(tx, { type: "password.change_failed", outcome: "BLOCKED", actor: session.user, reason: "rate_limited", meta }));
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, { type: "password.change_failed", outcome: "BLOCKED", actor: session.user, reason: "rate_limited", meta }),
+    );
     throw new AppError("RATE_LIMITED", { retryAfterSeconds: limit.retryAfterSeconds });
   }
   const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await db.$transaction((tx) => recordAuditEvent(tx, { type: "password.change_failed", outcome: "FAILURE", actor: session.user, reason: "wrong_password", meta }));
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, { type: "password.change_failed", outcome: "FAILURE", actor: session.user, reason: "wrong_password", meta }),
+    );
     throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: ["Your current password is incorrect"] } });
   }
   await forgiveRateLimitHit(limitKey, limit);
@@ -46,10 +50,18 @@ export async function changePassword(context: StepUpContext, input: ChangePasswo
     // A sign-in waiting for its second factor proved the old password: it must not finish.
     await tx.signInChallenge.updateMany({ where: { userId: session.user.id, consumedAt: null }, data: { consumedAt: new Date() } });
     const signedOut = input.signOutOtherSessions ? await revokeOtherSessions(tx, context) : 0;
-    await recordAuditEvent(tx, { type: "password.changed", actor: session.user, target: { type: "user", id: session.user.id }, meta, metadata: { signedOutSessions: signedOut } });
+    await recordAuditEvent(tx, {
+      type: "password.changed",
+      actor: session.user,
+      target: { type: "user", id: session.user.id },
+      meta,
+      metadata: { signedOutSessions: signedOut },
+    });
     await notifyAccountChange(tx, context, {
       title: "Your password was changed",
-      summary: signedOut ? `Your password was changed and ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.` : "Your password was changed.",
+      summary: signedOut
+        ? `Your password was changed and ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.`
+        : "Your password was changed.",
     });
     return { signedOut };
   });

@@ -13,7 +13,9 @@ export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string;
 /** What the old address's "this wasn't me" link points at, if it can still be reported. */
 export async function findReportableEmailChange(token: string): Promise<ReportableEmailChange | null> {
   const change = await findByToken(token);
-  return change ? { maskedNewEmail: maskEmail(change.newEmail), changedAt: change.confirmedAt.toISOString(), reference: reference(change.id) } : null;
+  return change
+    ? { maskedNewEmail: maskEmail(change.newEmail), changedAt: change.confirmedAt.toISOString(), reference: reference(change.id) }
+    : null;
 }
 
 /**
@@ -41,7 +43,9 @@ export async function reportEmailChange(token: string, meta: RequestMeta): Promi
     });
     return true;
   });
-  return reported ? { maskedNewEmail: maskEmail(change.newEmail), changedAt: change.confirmedAt.toISOString(), reference: reference(change.id) } : null;
+  return reported
+    ? { maskedNewEmail: maskEmail(change.newEmail), changedAt: change.confirmedAt.toISOString(), reference: reference(change.id) }
+    : null;
 }
 
 function reference(id: string): string {

@@ -18,10 +18,7 @@ export type PublicContext = { meta: RequestMeta };
 /** `proof`: the step-up code the modal sends along with the change it was asked for (see withStepUp). */
 export type AuthedContext = PublicContext & { session: CurrentSession; proof?: StepUpProof };
 
-type Handler<Schema extends z.ZodType, Context, Data> = (
-  input: z.output<Schema>,
-  context: Context,
-) => Promise<ActionState<Data> | void>;
+type Handler<Schema extends z.ZodType, Context, Data> = (input: z.output<Schema>, context: Context) => Promise<ActionState<Data> | void>;
 
 export type ServerAction<Data> = (previous: ActionState<Data>, input: FormData | Record<string, unknown>) => Promise<ActionState<Data>>;
 
@@ -39,11 +36,16 @@ export function authedAction<Schema extends z.ZodType, Data = unknown>(
   handler: Handler<Schema, AuthedContext, Data>,
 ): ServerAction<Data> {
   return (_previous, input) =>
-    runAction(schema, input, async (meta, raw) => {
-      const session = await getCurrentSession();
-      if (!session) throw new AppError("UNAUTHENTICATED");
-      return { meta, session, ...stepUpProofOf(raw) };
-    }, handler);
+    runAction(
+      schema,
+      input,
+      async (meta, raw) => {
+        const session = await getCurrentSession();
+        if (!session) throw new AppError("UNAUTHENTICATED");
+        return { meta, session, ...stepUpProofOf(raw) };
+      },
+      handler,
+    );
 }
 
 /** For admin-only actions: anyone else is refused as if the action did not exist, and recorded. */
@@ -53,11 +55,16 @@ export function adminAction<Schema extends z.ZodType, Data = unknown>(
   handler: Handler<Schema, AuthedContext, Data>,
 ): ServerAction<Data> {
   return (_previous, input) =>
-    runAction(schema, input, async (meta, raw) => {
-      const session = await adminSessionOrNull(area);
-      if (!session) throw new AppError("NOT_FOUND");
-      return { meta, session, ...stepUpProofOf(raw) };
-    }, handler);
+    runAction(
+      schema,
+      input,
+      async (meta, raw) => {
+        const session = await adminSessionOrNull(area);
+        if (!session) throw new AppError("NOT_FOUND");
+        return { meta, session, ...stepUpProofOf(raw) };
+      },
+      handler,
+    );
 }
 
 async function runAction<Schema extends z.ZodType, Context, Data>(
@@ -125,7 +132,9 @@ const SECRET_FIELD = /password|code|token|secret/i;
 
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !SECRET_FIELD.test(entry[0])).map(([key, value]) => [key, value.slice(0, 500)]),
+    Object.entries(raw)
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string" && !SECRET_FIELD.test(entry[0]))
+      .map(([key, value]) => [key, value.slice(0, 500)]),
   );
 }
 

@@ -11,7 +11,10 @@ import { withStepUp } from "@/lib/step-up/grant";
 export type AdminApiTokenDto = ApiTokenDto & { ownerEmail: string };
 
 /** Every user's tokens for the admin overview, newest first; `owner` is an email prefix. */
-export async function listAllApiTokens(filter: { owner?: string; status?: ApiTokenDto["status"] }, limit = 200): Promise<AdminApiTokenDto[]> {
+export async function listAllApiTokens(
+  filter: { owner?: string; status?: ApiTokenDto["status"] },
+  limit = 200,
+): Promise<AdminApiTokenDto[]> {
   const now = new Date();
   const rows = await db.apiToken.findMany({
     where: {

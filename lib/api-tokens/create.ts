@@ -43,7 +43,11 @@ export async function createApiToken(context: StepUpContext, request: CreateApiT
     await notifyAccountChange(tx, context, {
       title: "A new API token was created",
       summary: `An API token named "${created.name}" was created for your account.`,
-      facts: { Token: `${created.name} (${created.displayPrefix}…)`, Scopes: created.scopes.join(", "), Expires: created.expiresAt.toISOString().slice(0, 10) },
+      facts: {
+        Token: `${created.name} (${created.displayPrefix}…)`,
+        Scopes: created.scopes.join(", "),
+        Expires: created.expiresAt.toISOString().slice(0, 10),
+      },
     });
     return { token, apiToken: toApiTokenDto(created) };
   });

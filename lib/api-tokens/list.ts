@@ -14,10 +14,24 @@ export const API_TOKEN_SELECT = {
   revokedAt: true,
 } as const;
 
-type TokenRow = { id: string; name: string; displayPrefix: string; scopes: string[]; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; lastUsedIp: string | null; revokedAt: Date | null };
+type TokenRow = {
+  id: string;
+  name: string;
+  displayPrefix: string;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  revokedAt: Date | null;
+};
 
 export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
-  const rows = await db.apiToken.findMany({ where: { userId }, select: API_TOKEN_SELECT, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
+  const rows = await db.apiToken.findMany({
+    where: { userId },
+    select: API_TOKEN_SELECT,
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+  });
   return rows.map((row) => toApiTokenDto(row));
 }
 

@@ -7,7 +7,12 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import type { AuditFilter } from "@/lib/validation/audit";
 
 /** Admins reading or exporting the audit log are themselves in it, with the filter they used. */
-export function recordAdminView(session: CurrentSession, meta: RequestMeta, type: "admin.audit_viewed" | "admin.audit_exported", filter: AuditFilter): Promise<void> {
+export function recordAdminView(
+  session: CurrentSession,
+  meta: RequestMeta,
+  type: "admin.audit_viewed" | "admin.audit_exported",
+  filter: AuditFilter,
+): Promise<void> {
   const metadata: Prisma.InputJsonObject = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
   return db.$transaction((tx) => recordAuditEvent(tx, { type, actor: session.user, meta, metadata }));
 }

@@ -39,7 +39,16 @@ type MixEntry = {
   outcome: Outcome;
   /** Relative frequency. */
   weight: number;
-  target?: "session" | "user" | "api_token" | "step_up_challenge" | "step_up_grant" | "sign_in_challenge" | "sign_up_request" | "two_factor_enrolment" | "email_change";
+  target?:
+    | "session"
+    | "user"
+    | "api_token"
+    | "step_up_challenge"
+    | "step_up_grant"
+    | "sign_in_challenge"
+    | "sign_up_request"
+    | "two_factor_enrolment"
+    | "email_change";
   reason?: string;
   /** No signed-in actor (e.g. a signed-out visitor on an admin page). */
   anonymous?: boolean;
@@ -48,7 +57,11 @@ type MixEntry = {
 const ACTIONS = ["api_token.create", "session.revoke", "email.change", "password.change", "two_factor.disable"] as const;
 
 const perAction = (entry: Omit<MixEntry, "reason">): MixEntry[] =>
-  ACTIONS.map((action, index) => ({ ...entry, reason: action, weight: Math.max(1, Math.round((entry.weight * (ACTIONS.length - index)) / 15)) }));
+  ACTIONS.map((action, index) => ({
+    ...entry,
+    reason: action,
+    weight: Math.max(1, Math.round((entry.weight * (ACTIONS.length - index)) / 15)),
+  }));
 
 /**
  * Roughly what the product records: mostly sign-ins, sign-outs and step-up, ~85% SUCCESS,
@@ -200,7 +213,8 @@ export async function seedSyntheticAuditEvents(client: SqlClient, options: Synth
 /** Share of each outcome in the mix (for reports). */
 export function syntheticOutcomeMix(): Record<Outcome, number> {
   const total = MIX.reduce((sum, entry) => sum + entry.weight, 0);
-  const share = (outcome: Outcome) => Math.round((1000 * MIX.filter((entry) => entry.outcome === outcome).reduce((sum, entry) => sum + entry.weight, 0)) / total) / 1000;
+  const share = (outcome: Outcome) =>
+    Math.round((1000 * MIX.filter((entry) => entry.outcome === outcome).reduce((sum, entry) => sum + entry.weight, 0)) / total) / 1000;
   return { SUCCESS: share("SUCCESS"), FAILURE: share("FAILURE"), BLOCKED: share("BLOCKED") };
 }
 

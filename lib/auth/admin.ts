@@ -15,7 +15,9 @@ export async function adminSessionOrNull(area: string): Promise<CurrentSession |
   const session = await getCurrentSession();
   if (session?.user.role === "ADMIN") return session;
   const meta = requestMetaFrom(await headers());
-  await db.$transaction((tx) => recordAuditEvent(tx, { type: "admin.access_denied", outcome: "BLOCKED", actor: session?.user ?? null, reason: area, meta }));
+  await db.$transaction((tx) =>
+    recordAuditEvent(tx, { type: "admin.access_denied", outcome: "BLOCKED", actor: session?.user ?? null, reason: area, meta }),
+  );
   return null;
 }
 

@@ -27,7 +27,12 @@ export async function startSecondFactorSignIn(tx: Tx, user: SessionUser, meta: R
     data: { userId: user.id, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + SECOND_FACTOR_SIGN_IN.ttlSeconds * 1000) },
     select: { id: true },
   });
-  await recordAuditEvent(tx, { type: "auth.second_factor_required", actor: user, target: { type: "sign_in_challenge", id: challenge.id }, meta });
+  await recordAuditEvent(tx, {
+    type: "auth.second_factor_required",
+    actor: user,
+    target: { type: "sign_in_challenge", id: challenge.id },
+    meta,
+  });
   return token;
 }
 
@@ -37,19 +42,36 @@ export type PendingSecondFactor = { maskedEmail: string; recoveryCodesLeft: numb
 export async function findSecondFactorSignIn(token: string): Promise<PendingSecondFactor | null> {
   const challenge = await findLiveChallenge(token);
   if (!challenge) return null;
-  return { maskedEmail: maskEmail(challenge.user.email), recoveryCodesLeft: await countRecoveryCodesLeft(challenge.user.id), warnAt: RECOVERY_CODES.warnAt };
+  return {
+    maskedEmail: maskEmail(challenge.user.email),
+    recoveryCodesLeft: await countRecoveryCodesLeft(challenge.user.id),
+    warnAt: RECOVERY_CODES.warnAt,
+  };
 }
 
 /**
  * The second page: limited like sign-in (per account and per IP, counted before checking) and
  * 5 tries per token. Success spends the token and creates the session in one transaction.
  */
-export async function completeSecondFactorSignIn(token: string, proof: SecondFactorProof, meta: RequestMeta): Promise<SecondFactorSignInResult> {
+export async function completeSecondFactorSignIn(
+  token: string,
+  proof: SecondFactorProof,
+  meta: RequestMeta,
+): Promise<SecondFactorSignInResult> {
   const challenge = await findLiveChallenge(token);
   if (!challenge) return { ok: false, code: "CODE_EXPIRED" };
   const user: SessionUser = challenge.user;
   const failed = (outcome: "FAILURE" | "BLOCKED", reason: string) =>
-    db.$transaction((tx) => recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome, actor: user, target: { type: "sign_in_challenge", id: challenge.id }, reason, meta }));
+    db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        type: "auth.sign_in_failed",
+        outcome,
+        actor: user,
+        target: { type: "sign_in_challenge", id: challenge.id },
+        reason,
+        meta,
+      }),
+    );
 
   const accountKey = `second-factor:account:${user.id}`;
   const ipKey = addressLimitKey("second-factor", meta.ip);
@@ -69,17 +91,28 @@ export async function completeSecondFactorSignIn(token: string, proof: SecondFac
     return { ok: false, code: "TOO_MANY_ATTEMPTS" };
   }
 
-  const sessionId = await db.$transaction(async (tx) => {
-    const consumed = await tx.signInChallenge.updateMany({ where: { id: challenge.id, consumedAt: null }, data: { consumedAt: new Date() } });
-    if (consumed.count !== 1) return null;
-    if (!(await acceptSecondFactor(tx, { user, meta, purpose: "sign in" }, proof))) throw new SecondFactorRefused();
-    const id = await createSession(tx, user.id, meta);
-    await recordAuditEvent(tx, { type: "auth.sign_in", actor: user, target: { type: "session", id }, reason: `two_factor:${proof.method}`, meta });
-    return id;
-  }).catch((error: unknown) => {
-    if (error instanceof SecondFactorRefused) return undefined;
-    throw error;
-  });
+  const sessionId = await db
+    .$transaction(async (tx) => {
+      const consumed = await tx.signInChallenge.updateMany({
+        where: { id: challenge.id, consumedAt: null },
+        data: { consumedAt: new Date() },
+      });
+      if (consumed.count !== 1) return null;
+      if (!(await acceptSecondFactor(tx, { user, meta, purpose: "sign in" }, proof))) throw new SecondFactorRefused();
+      const id = await createSession(tx, user.id, meta);
+      await recordAuditEvent(tx, {
+        type: "auth.sign_in",
+        actor: user,
+        target: { type: "session", id },
+        reason: `two_factor:${proof.method}`,
+        meta,
+      });
+      return id;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof SecondFactorRefused) return undefined;
+      throw error;
+    });
 
   if (sessionId === null) return { ok: false, code: "CODE_EXPIRED" };
   if (sessionId === undefined) {
@@ -97,7 +130,12 @@ class SecondFactorRefused extends Error {}
 async function findLiveChallenge(token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   return db.signInChallenge.findFirst({
-    where: { tokenHash: sha256Hex(token), consumedAt: null, expiresAt: { gt: new Date() }, attempts: { lt: SECOND_FACTOR_SIGN_IN.maxAttempts } },
+    where: {
+      tokenHash: sha256Hex(token),
+      consumedAt: null,
+      expiresAt: { gt: new Date() },
+      attempts: { lt: SECOND_FACTOR_SIGN_IN.maxAttempts },
+    },
     select: { id: true, user: { select: { id: true, email: true, role: true } } },
   });
 }

@@ -33,7 +33,10 @@ export async function listActiveSessions(userId: string, currentSessionId: strin
 export async function revokeOtherSession(context: StepUpContext, sessionId: string): Promise<void> {
   const { session } = context;
   if (sessionId === session.id) throw new AppError("NOT_FOUND");
-  const target = await db.session.findFirst({ where: { id: sessionId, userId: session.user.id, revokedAt: null }, select: { id: true, userAgent: true } });
+  const target = await db.session.findFirst({
+    where: { id: sessionId, userId: session.user.id, revokedAt: null },
+    select: { id: true, userAgent: true },
+  });
   if (!target) throw new AppError("NOT_FOUND");
   const device = describeUserAgent(target.userAgent);
   await withStepUp(context, "session.revoke", { sessionId: target.id, device }, async (tx) => {
@@ -55,15 +58,34 @@ export async function signOutOtherSessions(context: StepUpContext): Promise<numb
 /** Inside a change's transaction (e.g. a password change): every other session of this user ends. */
 export async function revokeOtherSessions(tx: Tx, context: StepUpContext): Promise<number> {
   const { session } = context;
-  const others = await tx.session.findMany({ where: { userId: session.user.id, revokedAt: null, id: { not: session.id } }, select: { id: true } });
-  return (await revokeSessions(tx, context, others.map((other) => other.id))).length;
+  const others = await tx.session.findMany({
+    where: { userId: session.user.id, revokedAt: null, id: { not: session.id } },
+    select: { id: true },
+  });
+  return (
+    await revokeSessions(
+      tx,
+      context,
+      others.map((other) => other.id),
+    )
+  ).length;
 }
 
 async function revokeSessions(tx: Tx, context: StepUpContext, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
-  const revoked = await tx.session.updateManyAndReturn({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: new Date() }, select: { id: true } });
+  const revoked = await tx.session.updateManyAndReturn({
+    where: { id: { in: ids }, revokedAt: null },
+    data: { revokedAt: new Date() },
+    select: { id: true },
+  });
   for (const { id } of revoked) {
-    await recordAuditEvent(tx, { type: "session.revoked", actor: context.session.user, target: { type: "session", id }, reason: "signed_out_by_user", meta: context.meta });
+    await recordAuditEvent(tx, {
+      type: "session.revoked",
+      actor: context.session.user,
+      target: { type: "session", id },
+      reason: "signed_out_by_user",
+      meta: context.meta,
+    });
   }
   return revoked.map((row) => row.id);
 }

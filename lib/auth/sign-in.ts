@@ -23,12 +23,21 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
   const accountKey = signInAccountKey(input.email);
   const ipKey = addressLimitKey("sign-in", meta.ip);
   const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true } });
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true },
+  });
 
   if (!account.allowed || !ip.allowed) {
     const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip.retryAfterSeconds);
     await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome: "BLOCKED", actor: user ?? { email: input.email }, reason: "rate_limited", meta }),
+      recordAuditEvent(tx, {
+        type: "auth.sign_in_failed",
+        outcome: "BLOCKED",
+        actor: user ?? { email: input.email },
+        reason: "rate_limited",
+        meta,
+      }),
     );
     return { ok: false, code: "RATE_LIMITED", retryAfterSeconds };
   }

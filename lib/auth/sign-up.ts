@@ -58,7 +58,11 @@ export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Prom
   });
 
   try {
-    await deliver(input.email, taken ? signUpAttemptMessage() : verifyEmailMessage({ code: pending.issued.code, expiresInMinutes: ttlMinutes() }), pending.issued.id);
+    await deliver(
+      input.email,
+      taken ? signUpAttemptMessage() : verifyEmailMessage({ code: pending.issued.code, expiresInMinutes: ttlMinutes() }),
+      pending.issued.id,
+    );
   } catch (error) {
     // Nobody can ever learn this code, but leave nothing half-made behind.
     await db.oneTimeCode.delete({ where: { id: pending.issued.id } });
@@ -100,7 +104,13 @@ export async function verifySignUp(options: { requestId: string; code: string },
   });
   if (!redeemed.ok) {
     await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "auth.email_verified", outcome: "FAILURE", actor: { email: request.email }, reason: redeemed.reason.toLowerCase(), meta }),
+      recordAuditEvent(tx, {
+        type: "auth.email_verified",
+        outcome: "FAILURE",
+        actor: { email: request.email },
+        reason: redeemed.reason.toLowerCase(),
+        meta,
+      }),
     );
     throw new AppError(redeemed.reason, { attemptsLeft: redeemed.attemptsLeft });
   }

@@ -123,7 +123,8 @@ function pendingMigrations(migrations: LocalMigration[], history: MigrationRow[]
 
   const local = new Set(migrations.map((migration) => migration.name));
   for (const row of live) {
-    if (!local.has(row.migration_name)) log(`Warning: migration ${row.migration_name} is applied in the database but missing from the migrations directory`);
+    if (!local.has(row.migration_name))
+      log(`Warning: migration ${row.migration_name} is applied in the database but missing from the migrations directory`);
   }
 
   const appliedChecksums = new Map(live.map((row) => [row.migration_name, row.checksum]));

@@ -7,10 +7,17 @@ export type SecurityNotice = { title: string; summary: string; facts?: Record<st
 
 /** A security notice to `to`, queued in the transaction of the change it announces. */
 export function queueSecurityNotice(tx: Tx, to: string, meta: RequestMeta, notice: SecurityNotice) {
-  return enqueueEmail(tx, to, { template: "securityNotice", data: { title: notice.title, summary: notice.summary, facts: notice.facts ?? {}, meta } });
+  return enqueueEmail(tx, to, {
+    template: "securityNotice",
+    data: { title: notice.title, summary: notice.summary, facts: notice.facts ?? {}, meta },
+  });
 }
 
 /** The notice after a change to the signed-in user's account (or to `to`, e.g. a token's owner). */
-export function notifyAccountChange(tx: Tx, context: { session: { user: { email: string } }; meta: RequestMeta }, notice: SecurityNotice & { to?: string }) {
+export function notifyAccountChange(
+  tx: Tx,
+  context: { session: { user: { email: string } }; meta: RequestMeta },
+  notice: SecurityNotice & { to?: string },
+) {
   return queueSecurityNotice(tx, notice.to ?? context.session.user.email, context.meta, notice);
 }

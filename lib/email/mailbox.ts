@@ -19,7 +19,9 @@ export class DevMailboxDisabledError extends Error {
 }
 
 /** Newest first; `to` matches the whole address, ignoring case. */
-export async function listMailboxMessages({ to, limit = DEFAULT_LIMIT }: { to?: string; limit?: number } = {}): Promise<MailboxMessageDto[]> {
+export async function listMailboxMessages({ to, limit = DEFAULT_LIMIT }: { to?: string; limit?: number } = {}): Promise<
+  MailboxMessageDto[]
+> {
   if (!getEnv().devMailbox) throw new DevMailboxDisabledError("The dev mailbox exists only in development");
   const address = to?.trim();
   const take = Number.isFinite(limit) ? Math.min(Math.max(Math.trunc(limit), 1), MAX_LIMIT) : DEFAULT_LIMIT;

@@ -24,7 +24,6 @@ const queuedEmailSchema = z.discriminatedUnion("template", [
 
 export type QueuedEmail = Exclude<z.infer<typeof queuedEmailSchema>, { template: "rendered" }>;
 
-
 /** The email for a template and its data, as of `at`. */
 export function queuedEmailMessage(email: QueuedEmail, at: Date): EmailMessageContent {
   switch (email.template) {
@@ -36,7 +35,12 @@ export function queuedEmailMessage(email: QueuedEmail, at: Date): EmailMessageCo
 }
 
 /** The email a queued row stands for; null when the row's data does not fit its template. */
-export function queuedEmailContent(row: { template: string; data: unknown; subject: string; createdAt: Date }): Omit<OutgoingEmail, "to" | "idempotencyKey"> | null {
+export function queuedEmailContent(row: {
+  template: string;
+  data: unknown;
+  subject: string;
+  createdAt: Date;
+}): Omit<OutgoingEmail, "to" | "idempotencyKey"> | null {
   const parsed = queuedEmailSchema.safeParse({ template: row.template, data: row.data });
   if (!parsed.success) return null;
   const email = parsed.data;

@@ -90,7 +90,11 @@ async function sendWithResend(
       return { ok: false, error: "EMAIL_TIMEOUT" };
     }
     if (outcome.error || !outcome.data) {
-      log("error", "email.send_failed", { provider: "resend", error: outcome.error?.name ?? "empty_response", status: outcome.error?.statusCode ?? null });
+      log("error", "email.send_failed", {
+        provider: "resend",
+        error: outcome.error?.name ?? "empty_response",
+        status: outcome.error?.statusCode ?? null,
+      });
       return { ok: false, error: "EMAIL_SEND_FAILED" };
     }
     return { ok: true, id: outcome.data.id };

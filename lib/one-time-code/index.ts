@@ -18,9 +18,7 @@ export type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS";
 export type CheckResult = { ok: true } | { ok: false; reason: CodeFailure; attemptsLeft: number; counted: boolean };
 
 export type ReissueResult =
-  | ({ ok: true } & IssuedCode)
-  | { ok: false; reason: "RESEND_TOO_SOON"; retryAfterSeconds: number }
-  | { ok: false; reason: "CODE_INVALID" };
+  ({ ok: true } & IssuedCode) | { ok: false; reason: "RESEND_TOO_SOON"; retryAfterSeconds: number } | { ok: false; reason: "CODE_INVALID" };
 
 const codeKey = () => deriveKey("one-time-code");
 

@@ -30,7 +30,11 @@ const POLICY = CODE_POLICIES[PURPOSE];
  * Within the resend cooldown the same request gets the pending challenge back instead of
  * a second email, so double submits and parallel requests send one code.
  */
-export async function startChallenge<A extends StepUpAction>(context: StepUpContext, action: A, payload: StepUpPayloads[A]): Promise<StepUpChallengeDto> {
+export async function startChallenge<A extends StepUpAction>(
+  context: StepUpContext,
+  action: A,
+  payload: StepUpPayloads[A],
+): Promise<StepUpChallengeDto> {
   const { session, meta } = context;
   const user = session.user;
   await assertNotLocked(user.id);
@@ -65,12 +69,35 @@ export async function startChallenge<A extends StepUpAction>(context: StepUpCont
         userAgent: meta.userAgent,
       },
     });
-    await recordAuditEvent(tx, { type: "step_up.challenge_sent", actor: user, target: { type: "step_up_challenge", id: code.id }, reason: action, meta });
+    await recordAuditEvent(tx, {
+      type: "step_up.challenge_sent",
+      actor: user,
+      target: { type: "step_up_challenge", id: code.id },
+      reason: action,
+      meta,
+    });
     return code;
   });
 
-  await emailCode(context, { issued, details, description, cancelToken, idempotencyKey: issued.id, send, onFailure: () => resetRateLimit(cooldownKey) });
-  return toDto({ id: issued.id, action, description, email: user.email, expiresAt: issued.expiresAt, resendAvailableAt: issued.resendAvailableAt, attemptsLeft: POLICY.maxAttempts, secondFactor });
+  await emailCode(context, {
+    issued,
+    details,
+    description,
+    cancelToken,
+    idempotencyKey: issued.id,
+    send,
+    onFailure: () => resetRateLimit(cooldownKey),
+  });
+  return toDto({
+    id: issued.id,
+    action,
+    description,
+    email: user.email,
+    expiresAt: issued.expiresAt,
+    resendAvailableAt: issued.resendAvailableAt,
+    attemptsLeft: POLICY.maxAttempts,
+    secondFactor,
+  });
 }
 
 /** A new code for the same challenge; the previous code stops working, attempts are never reset. */
@@ -92,7 +119,13 @@ export async function resendChallenge(context: StepUpContext, challengeId: strin
   const cancelToken = randomBytes(32).toString("base64url");
   await db.$transaction(async (tx) => {
     await tx.stepUpChallenge.update({ where: { id: challenge.id }, data: { cancelTokenHash: sha256Hex(cancelToken) } });
-    await recordAuditEvent(tx, { type: "step_up.challenge_resent", actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, reason: challenge.action, meta });
+    await recordAuditEvent(tx, {
+      type: "step_up.challenge_resent",
+      actor: session.user,
+      target: { type: "step_up_challenge", id: challenge.id },
+      reason: challenge.action,
+      meta,
+    });
   });
   await emailCode(context, {
     issued: reissued,
@@ -119,7 +152,13 @@ export async function cancelChallenge(context: StepUpContext, challengeId: strin
   const challenge = await ownChallenge(session, challengeId);
   await db.$transaction(async (tx) => {
     if (!(await closeChallenge(tx, challenge.id))) return;
-    await recordAuditEvent(tx, { type: "step_up.cancelled", actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, reason: "dismissed", meta });
+    await recordAuditEvent(tx, {
+      type: "step_up.cancelled",
+      actor: session.user,
+      target: { type: "step_up_challenge", id: challenge.id },
+      reason: "dismissed",
+      meta,
+    });
   });
 }
 
@@ -163,7 +202,13 @@ async function assertSendAllowed(context: StepUpContext, action: string): Promis
   const decision = await hitRateLimit(sendsKey(context), { limit: STEP_UP_LIMITS.sendsPerHour, windowSeconds: 3600 });
   if (decision.allowed) return decision;
   await db.$transaction((tx) =>
-    recordAuditEvent(tx, { type: "step_up.rate_limited", outcome: "BLOCKED", actor: context.session.user, reason: action, meta: context.meta }),
+    recordAuditEvent(tx, {
+      type: "step_up.rate_limited",
+      outcome: "BLOCKED",
+      actor: context.session.user,
+      reason: action,
+      meta: context.meta,
+    }),
   );
   throw new AppError("RATE_LIMITED", { retryAfterSeconds: decision.retryAfterSeconds });
 }
@@ -172,11 +217,28 @@ function sendsKey(context: StepUpContext): string {
   return `step-up:sends:${context.session.user.id}`;
 }
 
-async function findPendingChallenge(sessionId: string, action: string, payloadHash: string, secondFactor: boolean): Promise<StepUpChallengeDto | null> {
+async function findPendingChallenge(
+  sessionId: string,
+  action: string,
+  payloadHash: string,
+  secondFactor: boolean,
+): Promise<StepUpChallengeDto | null> {
   const pending = await db.stepUpChallenge.findFirst({
-    where: { sessionId, action, payloadHash, cancelledAt: null, code: { consumedAt: null, expiresAt: { gt: new Date() }, attempts: { lt: POLICY.maxAttempts } } },
+    where: {
+      sessionId,
+      action,
+      payloadHash,
+      cancelledAt: null,
+      code: { consumedAt: null, expiresAt: { gt: new Date() }, attempts: { lt: POLICY.maxAttempts } },
+    },
     orderBy: { createdAt: "desc" },
-    select: { id: true, action: true, description: true, session: { select: { user: { select: { email: true } } } }, code: { select: { expiresAt: true, lastSentAt: true, attempts: true, maxAttempts: true } } },
+    select: {
+      id: true,
+      action: true,
+      description: true,
+      session: { select: { user: { select: { email: true } } } },
+      code: { select: { expiresAt: true, lastSentAt: true, attempts: true, maxAttempts: true } },
+    },
   });
   if (!pending) return null;
   return toDto({
@@ -224,7 +286,16 @@ async function emailCode(
   throw new AppError("EMAIL_SEND_FAILED");
 }
 
-type ChallengeView = { id: string; action: string; description: string; email: string; expiresAt: Date; resendAvailableAt: Date; attemptsLeft: number; secondFactor: boolean };
+type ChallengeView = {
+  id: string;
+  action: string;
+  description: string;
+  email: string;
+  expiresAt: Date;
+  resendAvailableAt: Date;
+  attemptsLeft: number;
+  secondFactor: boolean;
+};
 
 function toDto(challenge: ChallengeView): StepUpChallengeDto {
   return {

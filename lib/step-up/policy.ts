@@ -42,7 +42,11 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     grant: "sudo",
     secondFactor: false,
     describe: ({ name }) => `create API token "${name}"`,
-    details: ({ name, scopes, expiry, expiresOn }) => ({ Token: name, Scopes: scopes.join(", "), Expires: expiry === "custom" ? expiresOn : `in ${expiry} days` }),
+    details: ({ name, scopes, expiry, expiresOn }) => ({
+      Token: name,
+      Scopes: scopes.join(", "),
+      Expires: expiry === "custom" ? expiresOn : `in ${expiry} days`,
+    }),
   },
   "api_token.revoke": {
     grant: "sudo",

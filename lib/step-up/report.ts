@@ -23,7 +23,10 @@ export async function reportChallenge(cancelToken: string, meta: RequestMeta): P
   const challenge = await findByToken(cancelToken);
   if (!challenge) return false;
   return db.$transaction(async (tx) => {
-    const reported = await tx.stepUpChallenge.updateMany({ where: { id: challenge.id, reportedAt: null }, data: { reportedAt: new Date() } });
+    const reported = await tx.stepUpChallenge.updateMany({
+      where: { id: challenge.id, reportedAt: null },
+      data: { reportedAt: new Date() },
+    });
     if (reported.count !== 1) return false;
     await closeChallenge(tx, challenge.id);
     await tx.session.updateMany({ where: { id: challenge.sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -42,9 +45,17 @@ export async function reportChallenge(cancelToken: string, meta: RequestMeta): P
 
 async function findByToken(cancelToken: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(cancelToken)) return null;
-  return db.stepUpChallenge.findFirst({
-    // Still honoured after the code was used or the modal dismissed: the session that asked is signed out either way.
-    where: { cancelTokenHash: sha256Hex(cancelToken), reportedAt: null, createdAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
-    select: { id: true, action: true, description: true, sessionId: true, session: { select: { user: { select: { id: true, email: true } } } } },
-  }).then((challenge) => (challenge ? { ...challenge, user: challenge.session.user } : null));
+  return db.stepUpChallenge
+    .findFirst({
+      // Still honoured after the code was used or the modal dismissed: the session that asked is signed out either way.
+      where: { cancelTokenHash: sha256Hex(cancelToken), reportedAt: null, createdAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
+      select: {
+        id: true,
+        action: true,
+        description: true,
+        sessionId: true,
+        session: { select: { user: { select: { id: true, email: true } } } },
+      },
+    })
+    .then((challenge) => (challenge ? { ...challenge, user: challenge.session.user } : null));
 }

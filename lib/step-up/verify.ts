@@ -21,11 +21,22 @@ const PURPOSE = "STEP_UP" as const;
  * rather than throwing it, because the transaction must still commit: a compared code is an
  * attempt.
  */
-export async function checkStepUpProof(tx: Tx, context: StepUpContext, challenge: OwnChallenge, input: StepUpProof): Promise<AppError | null> {
+export async function checkStepUpProof(
+  tx: Tx,
+  context: StepUpContext,
+  challenge: OwnChallenge,
+  input: StepUpProof,
+): Promise<AppError | null> {
   const { session, meta } = context;
   const userId = session.user.id;
   const audit = (event: AuditDetails) =>
-    recordAuditEvent(tx, { ...event, actor: session.user, target: { type: "step_up_challenge", id: challenge.id }, meta, metadata: { action: challenge.action } });
+    recordAuditEvent(tx, {
+      ...event,
+      actor: session.user,
+      target: { type: "step_up_challenge", id: challenge.id },
+      meta,
+      metadata: { action: challenge.action },
+    });
   /** A compared, wrong proof: one more failure on the account, which may lock step-up. */
   const chargeFailure = async (reason: string, refusal: AppError): Promise<AppError> => {
     await audit({ type: "step_up.verify_failed", outcome: "FAILURE", reason });
@@ -48,14 +59,22 @@ export async function checkStepUpProof(tx: Tx, context: StepUpContext, challenge
   if (!checked.ok && !checked.counted) {
     // Nothing was compared (expired, used or exhausted code), so the account is not charged.
     const expired = checked.reason === "CODE_EXPIRED";
-    await audit({ type: expired ? "step_up.expired" : "step_up.verify_failed", outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE", reason: checked.reason.toLowerCase() });
+    await audit({
+      type: expired ? "step_up.expired" : "step_up.verify_failed",
+      outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE",
+      reason: checked.reason.toLowerCase(),
+    });
     return new AppError(checked.reason);
   }
   if (!checked.ok) return chargeFailure(checked.reason.toLowerCase(), new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft }));
 
   if (needsSecondFactor && input.secondFactor) {
     const accepted = await acceptSecondFactor(tx, { user: session.user, meta, purpose: challenge.description }, input.secondFactor);
-    if (!accepted) return chargeFailure("second_factor_invalid", new AppError("SECOND_FACTOR_INVALID", { attemptsLeft: await attemptsLeft(tx, challenge.id) }));
+    if (!accepted)
+      return chargeFailure(
+        "second_factor_invalid",
+        new AppError("SECOND_FACTOR_INVALID", { attemptsLeft: await attemptsLeft(tx, challenge.id) }),
+      );
   }
   // False only when the challenge was cancelled between the check and here: not a guess.
   if (!(await consumeCode(tx, challenge.id))) return new AppError("CODE_INVALID");

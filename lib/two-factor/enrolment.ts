@@ -30,19 +30,38 @@ export async function startTwoFactorEnrolment(context: StepUpContext): Promise<E
       attempts: 0,
       expiresAt: new Date(Date.now() + ENROLMENT_LIMITS.ttlSeconds * 1000),
     };
-    const row = await tx.twoFactorEnrolment.upsert({ where: { userId: session.user.id }, create: { userId: session.user.id, ...data }, update: data, select: { id: true, expiresAt: true } });
-    await recordAuditEvent(tx, { type: "two_factor.enrolment_started", actor: session.user, target: { type: "two_factor_enrolment", id: row.id }, meta });
+    const row = await tx.twoFactorEnrolment.upsert({
+      where: { userId: session.user.id },
+      create: { userId: session.user.id, ...data },
+      update: data,
+      select: { id: true, expiresAt: true },
+    });
+    await recordAuditEvent(tx, {
+      type: "two_factor.enrolment_started",
+      actor: session.user,
+      target: { type: "two_factor_enrolment", id: row.id },
+      meta,
+    });
     return row;
   });
   const otpauthUri = totpUri(session.user.email, secret);
-  return { enrolmentId: enrolment.id, qrSvg: await totpQrSvg(otpauthUri), otpauthUri, manualKey: groupManualKey(secret), expiresAt: enrolment.expiresAt.toISOString() };
+  return {
+    enrolmentId: enrolment.id,
+    qrSvg: await totpQrSvg(otpauthUri),
+    otpauthUri,
+    manualKey: groupManualKey(secret),
+    expiresAt: enrolment.expiresAt.toISOString(),
+  };
 }
 
 /**
  * Step 2: a code from the new secret turns 2FA on and returns the 10 recovery codes, once.
  * The attempt is counted (5 per enrolment) before comparing.
  */
-export async function confirmTwoFactorEnrolment(context: StepUpContext, input: ConfirmEnrolmentInput): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTwoFactorEnrolment(
+  context: StepUpContext,
+  input: ConfirmEnrolmentInput,
+): Promise<{ recoveryCodes: string[] }> {
   const { session, meta } = context;
   const userId = session.user.id;
   const counted = await db.$queryRaw<{ secret: string; attempts: number }[]>`
@@ -51,14 +70,22 @@ export async function confirmTwoFactorEnrolment(context: StepUpContext, input: C
       AND expires_at > now() AND attempts < ${ENROLMENT_LIMITS.maxAttempts}
     RETURNING secret, attempts`;
   const enrolment = counted[0];
-  if (!enrolment) throw new AppError((await enrolmentExhausted(userId, session.id, input.enrolmentId)) ? "TOO_MANY_ATTEMPTS" : "CODE_EXPIRED");
+  if (!enrolment)
+    throw new AppError((await enrolmentExhausted(userId, session.id, input.enrolmentId)) ? "TOO_MANY_ATTEMPTS" : "CODE_EXPIRED");
 
   const { secret } = openSecret(userId, enrolment.secret);
   const step = matchTotp(secret, input.code);
   if (step === null) {
     const attemptsLeft = ENROLMENT_LIMITS.maxAttempts - enrolment.attempts;
     await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "two_factor.enrolment_failed", outcome: "FAILURE", actor: session.user, target: { type: "two_factor_enrolment", id: input.enrolmentId }, reason: "code_invalid", meta }),
+      recordAuditEvent(tx, {
+        type: "two_factor.enrolment_failed",
+        outcome: "FAILURE",
+        actor: session.user,
+        target: { type: "two_factor_enrolment", id: input.enrolmentId },
+        reason: "code_invalid",
+        meta,
+      }),
     );
     throw attemptsLeft > 0 ? new AppError("CODE_INVALID", { attemptsLeft }) : new AppError("TOO_MANY_ATTEMPTS");
   }

@@ -45,7 +45,12 @@ export async function regenerateRecoveryCodes(context: StepUpContext): Promise<{
   await assertTwoFactor(session.user.id, true);
   return withStepUp(context, "recovery_codes.regenerate", {}, async (tx) => {
     const recoveryCodes = await replaceRecoveryCodes(tx, session.user.id);
-    await recordAuditEvent(tx, { type: "recovery_codes.regenerated", actor: session.user, target: { type: "user", id: session.user.id }, meta });
+    await recordAuditEvent(tx, {
+      type: "recovery_codes.regenerated",
+      actor: session.user,
+      target: { type: "user", id: session.user.id },
+      meta,
+    });
     await notifyAccountChange(tx, context, {
       title: "New recovery codes were created",
       summary: "Your previous recovery codes no longer work. Keep the new ones somewhere safe.",

@@ -30,7 +30,9 @@ export function sealSecret(userId: string, secret: string): string {
   const cipher = createCipheriv("aes-256-gcm", current.bytes, iv);
   cipher.setAAD(Buffer.from(userId));
   const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return [VERSION, current.id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+  return [VERSION, current.id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(
+    ".",
+  );
 }
 
 /** The secret, and whether it was sealed under an older key (so the caller can re-seal it). */

@@ -2,10 +2,16 @@ import { z } from "zod";
 import { codeSchema, emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH } from "@/lib/validation/auth";
 
 export const changePasswordSchema = z.object({
-  currentPassword: z.string({ error: "Enter your current password" }).min(1, "Enter your current password").max(PASSWORD_MAX_LENGTH, "Your current password is incorrect"),
+  currentPassword: z
+    .string({ error: "Enter your current password" })
+    .min(1, "Enter your current password")
+    .max(PASSWORD_MAX_LENGTH, "Your current password is incorrect"),
   newPassword: newPasswordSchema,
   // Checkbox: present ("on"/true) when ticked; the form ticks it by default.
-  signOutOtherSessions: z.union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false")]).optional().transform((value) => value === true || value === "on" || value === "true"),
+  signOutOtherSessions: z
+    .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false")])
+    .optional()
+    .transform((value) => value === true || value === "on" || value === "true"),
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 

@@ -26,7 +26,10 @@ export const tokenNameSchema = z
 export const createApiTokenSchema = z
   .object({
     name: tokenNameSchema,
-    scopes: z.array(z.enum(scopeNames, { error: "Unknown scope" }), { error: "Choose at least one scope" }).min(1, "Choose at least one scope").max(scopeNames.length),
+    scopes: z
+      .array(z.enum(scopeNames, { error: "Unknown scope" }), { error: "Choose at least one scope" })
+      .min(1, "Choose at least one scope")
+      .max(scopeNames.length),
     expiry: z.enum([...EXPIRY_PRESETS, "custom"], { error: "Choose when the token expires" }),
     expiresOn: z.iso.date({ error: "Pick a date" }).optional().or(z.literal("")),
   })
@@ -38,7 +41,8 @@ export const createApiTokenSchema = z
     }
     const days = (Date.parse(`${input.expiresOn}T23:59:59Z`) - Date.now()) / DAY_MS;
     if (days < 0) context.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date in the future" });
-    else if (days > MAX_TOKEN_DAYS) context.addIssue({ code: "custom", path: ["expiresOn"], message: `Tokens last at most ${MAX_TOKEN_DAYS} days` });
+    else if (days > MAX_TOKEN_DAYS)
+      context.addIssue({ code: "custom", path: ["expiresOn"], message: `Tokens last at most ${MAX_TOKEN_DAYS} days` });
   })
   .transform(({ name, scopes, expiry, expiresOn }) => ({
     name,

@@ -19,16 +19,17 @@ export const newPasswordSchema = z
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`);
 
-export const codeSchema = z
-  .string({ error: "Enter the 6-digit code" })
-  .regex(/^[0-9]{6}$/, "Enter the 6-digit code from the email");
+export const codeSchema = z.string({ error: "Enter the 6-digit code" }).regex(/^[0-9]{6}$/, "Enter the 6-digit code from the email");
 
 export const signUpSchema = z.object({ email: emailSchema, password: newPasswordSchema });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
 export const signInSchema = z.object({
   email: emailSchema,
-  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(PASSWORD_MAX_LENGTH, "Incorrect email or password"),
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(PASSWORD_MAX_LENGTH, "Incorrect email or password"),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 

@@ -5,7 +5,11 @@ import { secondFactorProofSchema } from "@/lib/validation/two-factor";
 export const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
 
 /** What the code modal sends with the change it was asked for: the emailed code, and the second proof when needed. */
-export const stepUpProofSchema = z.object({ challengeId: challengeIdSchema, code: codeSchema, secondFactor: secondFactorProofSchema.optional() });
+export const stepUpProofSchema = z.object({
+  challengeId: challengeIdSchema,
+  code: codeSchema,
+  secondFactor: secondFactorProofSchema.optional(),
+});
 export type StepUpProof = z.infer<typeof stepUpProofSchema>;
 
 export const challengeRefSchema = z.object({ challengeId: challengeIdSchema });

@@ -15,7 +15,10 @@ const fieldSchema = z.object({
   dbName: z.string().nullable(),
   kind: z.enum(["scalar", "enum", "object", "unsupported"]),
   type: z.string(),
-  nativeType: z.tuple([z.string(), z.array(z.string())]).nullable().optional(),
+  nativeType: z
+    .tuple([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
   isList: z.boolean(),
   isRequired: z.boolean(),
   isUnique: z.boolean(),
@@ -233,7 +236,10 @@ const columnNamed = (model: Model, fieldName: string) => {
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
 const show = (columns: readonly string[]) => `(${columns.join(", ")})`;
 
-function expectedType(field: Field, snapshot: SchemaSnapshot): { udtName: string | undefined; precision: number | null; maxLength: number | null } {
+function expectedType(
+  field: Field,
+  snapshot: SchemaSnapshot,
+): { udtName: string | undefined; precision: number | null; maxLength: number | null } {
   const [nativeName, nativeArgs] = field.nativeType ?? [undefined, []];
   let udtName: string | undefined;
   if (field.kind === "enum") {
@@ -251,7 +257,8 @@ function expectedType(field: Field, snapshot: SchemaSnapshot): { udtName: string
 function expectsDatabaseDefault(field: Field): boolean {
   if (!field.hasDefaultValue) return false;
   const value = field.default;
-  if (typeof value === "object" && value !== null && "name" in value && typeof value.name === "string") return !CLIENT_SIDE_DEFAULTS.has(value.name);
+  if (typeof value === "object" && value !== null && "name" in value && typeof value.name === "string")
+    return !CLIENT_SIDE_DEFAULTS.has(value.name);
   return true;
 }
 
@@ -267,7 +274,15 @@ function expectedIndexes(model: Model, snapshot: SchemaSnapshot): ExpectedIndex[
   const table = tableOf(model);
   const columnsOf = (fieldNames: string[]) => fieldNames.map((name) => columnNamed(model, name));
   const mappedName = (type: "id" | "unique" | "normal", fieldNames: string[]) =>
-    snapshot.indexes.find((index) => index.model === model.name && index.type === type && sameList(index.fields.map((field) => field.name), fieldNames))?.dbName ?? null;
+    snapshot.indexes.find(
+      (index) =>
+        index.model === model.name &&
+        index.type === type &&
+        sameList(
+          index.fields.map((field) => field.name),
+          fieldNames,
+        ),
+    )?.dbName ?? null;
 
   const result: ExpectedIndex[] = [];
   const idFields = model.primaryKey?.fields ?? model.fields.filter((field) => field.isId).map((field) => field.name);
@@ -275,7 +290,10 @@ function expectedIndexes(model: Model, snapshot: SchemaSnapshot): ExpectedIndex[
     const columns = columnsOf(idFields);
     result.push({ kind: "primary key", columns, name: mappedName("id", idFields) ?? defaultIndexName(table, columns, "pkey") });
   }
-  const uniques = [...model.fields.filter((field) => field.isUnique).map((field) => [field.name]), ...model.uniqueIndexes.map((index) => index.fields)];
+  const uniques = [
+    ...model.fields.filter((field) => field.isUnique).map((field) => [field.name]),
+    ...model.uniqueIndexes.map((index) => index.fields),
+  ];
   for (const fieldNames of uniques) {
     const columns = columnsOf(fieldNames);
     result.push({ kind: "unique index", columns, name: mappedName("unique", fieldNames) ?? defaultIndexName(table, columns, "key") });
@@ -313,7 +331,9 @@ export function findSchemaDrift(snapshot: SchemaSnapshot, database: DatabaseSche
       }
       // Prisma leaves scalar list columns nullable whatever the schema says.
       if (!field.isList && actual.nullable === field.isRequired) {
-        problems.push(`${where} is ${actual.nullable ? "nullable" : "NOT NULL"} but the schema says ${field.isRequired ? "required" : "optional"}`);
+        problems.push(
+          `${where} is ${actual.nullable ? "nullable" : "NOT NULL"} but the schema says ${field.isRequired ? "required" : "optional"}`,
+        );
       }
       if (field.kind !== "unsupported") {
         const expected = expectedType(field, snapshot);
@@ -326,7 +346,8 @@ export function findSchemaDrift(snapshot: SchemaSnapshot, database: DatabaseSche
         }
       }
       const wantsDefault = expectsDatabaseDefault(field);
-      if (wantsDefault !== actual.hasDefault) problems.push(`${where} ${actual.hasDefault ? "has a database default the schema does not declare" : "has no database default"}`);
+      if (wantsDefault !== actual.hasDefault)
+        problems.push(`${where} ${actual.hasDefault ? "has a database default the schema does not declare" : "has no database default"}`);
     }
     for (const column of Object.keys(columns)) {
       if (!expectedColumns.has(column)) problems.push(`column "${table}"."${column}" is not in model ${model.name}`);
@@ -338,14 +359,19 @@ export function findSchemaDrift(snapshot: SchemaSnapshot, database: DatabaseSche
       const found = tableIndexes.find(
         (index) =>
           sameList(index.columns, expected.columns) &&
-          (expected.kind === "primary key" ? index.primary : expected.kind === "unique index" ? index.unique && !index.primary : !index.unique),
+          (expected.kind === "primary key"
+            ? index.primary
+            : expected.kind === "unique index"
+              ? index.unique && !index.primary
+              : !index.unique),
       );
       if (!found) {
         problems.push(`${expected.kind} on "${table}"${show(expected.columns)} is missing`);
         continue;
       }
       matched.add(found.name);
-      if (expected.name && found.name !== expected.name) problems.push(`${expected.kind} on "${table}"${show(expected.columns)} is named "${found.name}", expected "${expected.name}"`);
+      if (expected.name && found.name !== expected.name)
+        problems.push(`${expected.kind} on "${table}"${show(expected.columns)} is named "${found.name}", expected "${expected.name}"`);
     }
     for (const index of tableIndexes) {
       if (!matched.has(index.name)) problems.push(`index "${index.name}" on "${table}"${show(index.columns)} is not in the schema`);
@@ -365,7 +391,10 @@ export function findSchemaDrift(snapshot: SchemaSnapshot, database: DatabaseSche
       const onUpdate = field.relationOnUpdate ?? "Cascade";
       const where = `foreign key "${table}"${show(columnsFrom)} -> "${tableOf(target)}"${show(columnsTo)}`;
       const found = tableForeignKeys.find(
-        (foreignKey) => sameList(foreignKey.columns, columnsFrom) && foreignKey.referencedTable === tableOf(target) && sameList(foreignKey.referencedColumns, columnsTo),
+        (foreignKey) =>
+          sameList(foreignKey.columns, columnsFrom) &&
+          foreignKey.referencedTable === tableOf(target) &&
+          sameList(foreignKey.referencedColumns, columnsTo),
       );
       if (!found) {
         problems.push(`${where} is missing`);
@@ -373,7 +402,9 @@ export function findSchemaDrift(snapshot: SchemaSnapshot, database: DatabaseSche
       }
       matchedKeys.add(found.name);
       if (found.onDelete !== onDelete || found.onUpdate !== onUpdate) {
-        problems.push(`${where} is ON DELETE ${found.onDelete} ON UPDATE ${found.onUpdate}, expected ON DELETE ${onDelete} ON UPDATE ${onUpdate}`);
+        problems.push(
+          `${where} is ON DELETE ${found.onDelete} ON UPDATE ${found.onUpdate}, expected ON DELETE ${onDelete} ON UPDATE ${onUpdate}`,
+        );
       }
     }
     for (const foreignKey of tableForeignKeys) {

@@ -19,7 +19,10 @@ const UNUSED_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$dW51c2Vk$dW51c2VkLX
 export type TestUser = { id: string; email: string };
 
 export async function newUser(label = "step-up"): Promise<TestUser> {
-  return db.user.create({ data: { email: randomEmail(label), passwordHash: UNUSED_PASSWORD_HASH, emailVerifiedAt: new Date() }, select: { id: true, email: true } });
+  return db.user.create({
+    data: { email: randomEmail(label), passwordHash: UNUSED_PASSWORD_HASH, emailVerifiedAt: new Date() },
+    select: { id: true, email: true },
+  });
 }
 
 /** A real server-side session for `user`, resolved the way a request would resolve it. */
@@ -35,7 +38,10 @@ export async function newContext(user: TestUser, requestMeta: RequestMeta = defa
 }
 
 /** A verified user with one signed-in session. */
-export async function newStepUpUser(label = "step-up", requestMeta: RequestMeta = defaultMeta()): Promise<{ user: TestUser; context: StepUpContext }> {
+export async function newStepUpUser(
+  label = "step-up",
+  requestMeta: RequestMeta = defaultMeta(),
+): Promise<{ user: TestUser; context: StepUpContext }> {
   const user = await newUser(label);
   return { user, context: await newContext(user, requestMeta) };
 }
@@ -92,7 +98,11 @@ export async function expectStepUpRequired(promise: Promise<unknown>): Promise<S
 }
 
 /** Asks for a challenge the way a protected action does (no grant yet → STEP_UP_REQUIRED). */
-export async function triggerChallenge<A extends StepUpAction>(context: StepUpContext, action: A, payload: StepUpPayloads[A]): Promise<StepUpChallengeDto> {
+export async function triggerChallenge<A extends StepUpAction>(
+  context: StepUpContext,
+  action: A,
+  payload: StepUpPayloads[A],
+): Promise<StepUpChallengeDto> {
   return expectStepUpRequired(
     withStepUp(context, action, payload, async () => {
       throw new Error(`a grant for ${action} already existed`);
@@ -160,7 +170,10 @@ export async function codeAttempts(challengeId: string): Promise<number> {
 }
 
 export async function failureState(userId: string): Promise<{ failures: number; lockouts: number; lockedUntil: Date | null }> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { stepUpFailures: true, stepUpLockouts: true, stepUpLockedUntil: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { stepUpFailures: true, stepUpLockouts: true, stepUpLockedUntil: true },
+  });
   return { failures: user.stepUpFailures, lockouts: user.stepUpLockouts, lockedUntil: user.stepUpLockedUntil };
 }
 

@@ -22,7 +22,10 @@ export function secretFromManualKey(manualKey: string): string {
 export async function enableTwoFactorFor(user: TestUser): Promise<{ secret: string; recoveryCodes: string[] }> {
   const secret = newTotpSecret();
   const recoveryCodes = await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { twoFactorSecret: sealSecret(user.id, secret), twoFactorEnabledAt: new Date(), totpLastStep: null } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { twoFactorSecret: sealSecret(user.id, secret), twoFactorEnabledAt: new Date(), totpLastStep: null },
+    });
     return replaceRecoveryCodes(tx, user.id);
   });
   return { secret, recoveryCodes };

@@ -55,7 +55,9 @@ describe("with no trusted proxy, X-Forwarded-For from the client is never believ
     const replies = [];
     for (let guess = 0; guess <= SIGN_IN_LIMITS.perIp.limit; guess++) {
       const client = new AppClient({ appUrl: DIRECT_URL, actions, ip: `203.0.113.${guess + 1}` });
-      replies.push(await client.action(direct.urls[0]!, "signInAction", { email: randomEmail(`forged-${guess}`), password: "not-the-password-123" }));
+      replies.push(
+        await client.action(direct.urls[0]!, "signInAction", { email: randomEmail(`forged-${guess}`), password: "not-the-password-123" }),
+      );
     }
     expect(replies.slice(0, -1).map((reply) => reply.code)).toEqual(Array(SIGN_IN_LIMITS.perIp.limit).fill("INVALID_CREDENTIALS"));
     expect(replies.at(-1)).toMatchObject({ ok: false, code: "RATE_LIMITED" });
@@ -66,7 +68,10 @@ describe("with no trusted proxy, X-Forwarded-For from the client is never believ
 describe("behind one trusted proxy", () => {
   test("the entry that proxy appended is the client; what the client wrote before it is not", async () => {
     const passwordHash = await hashPassword(STRONG_PASSWORD);
-    const account = await db.user.create({ data: { email: randomEmail("proxied"), passwordHash, emailVerifiedAt: new Date() }, select: { id: true, email: true } });
+    const account = await db.user.create({
+      data: { email: randomEmail("proxied"), passwordHash, emailVerifiedAt: new Date() },
+      select: { id: true, email: true },
+    });
     const client = new AppClient({ appUrl: behindProxy.appUrl, actions, ip: "6.6.6.6, 198.51.100.77" });
     expect(await client.signIn(behindProxy.urls[0]!, account.email, STRONG_PASSWORD)).toMatchObject({ redirect: "/settings" });
     const session = await db.session.findFirstOrThrow({ where: { userId: account.id }, select: { ip: true } });
@@ -75,7 +80,10 @@ describe("behind one trusted proxy", () => {
 
   test("an address that is no IP is unknown: never stored, never in an email, and it does not escape the per-address limit", async () => {
     const passwordHash = await hashPassword(STRONG_PASSWORD);
-    const account = await db.user.create({ data: { email: randomEmail("forged-ip"), passwordHash, emailVerifiedAt: new Date() }, select: { id: true, email: true } });
+    const account = await db.user.create({
+      data: { email: randomEmail("forged-ip"), passwordHash, emailVerifiedAt: new Date() },
+      select: { id: true, email: true },
+    });
     const client = new AppClient({ appUrl: behindProxy.appUrl, actions, ip: FORGED });
     const on = behindProxy.urls[0]!;
     expect(await client.signIn(on, account.email, STRONG_PASSWORD)).toMatchObject({ redirect: "/settings" });
@@ -93,7 +101,12 @@ describe("behind one trusted proxy", () => {
 
     const guesses = [];
     for (let guess = 0; guess <= SIGN_IN_LIMITS.perIp.limit; guess++) {
-      guesses.push(await new AppClient({ appUrl: behindProxy.appUrl, actions, ip: `${FORGED}-${guess}` }).action(on, "signInAction", { email: randomEmail(`unknown-${guess}`), password: "not-the-password-123" }));
+      guesses.push(
+        await new AppClient({ appUrl: behindProxy.appUrl, actions, ip: `${FORGED}-${guess}` }).action(on, "signInAction", {
+          email: randomEmail(`unknown-${guess}`),
+          password: "not-the-password-123",
+        }),
+      );
     }
     // Each guess came with another unparseable address: all of them share the unknown address's budget.
     expect(guesses.slice(0, -1).every((reply) => reply.code === "INVALID_CREDENTIALS")).toBe(true);
@@ -105,26 +118,46 @@ type Probe = { name: string; path?: string; headers?: Record<string, string>; bo
 
 /** Requests that used to get a 500 (or an uncaught exception in the log) from Next.js. */
 function malformedRequests(actionId: string): Probe[] {
-  const action = { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", origin: behindProxy.appUrl, "x-forwarded-host": new URL(behindProxy.appUrl).host };
+  const action = {
+    "next-action": actionId,
+    "content-type": "text/plain;charset=UTF-8",
+    origin: behindProxy.appUrl,
+    "x-forwarded-host": new URL(behindProxy.appUrl).host,
+  };
   return [
-    { name: "a server action under /api/v1/ without Origin", path: "/api/v1/anything", headers: { "next-action": actionId, "content-type": "text/plain" }, body: "anything" },
+    {
+      name: "a server action under /api/v1/ without Origin",
+      path: "/api/v1/anything",
+      headers: { "next-action": actionId, "content-type": "text/plain" },
+      body: "anything",
+    },
     { name: "a 5 MB body", headers: action, body: "a".repeat(5_000_000) },
     { name: "64 KB + 1", headers: action, body: "a".repeat(64 * 1024 + 1) },
     { name: "arrays 30,000 deep", headers: action, body: "[".repeat(30_000) + "]".repeat(30_000) },
     { name: "objects 9,000 deep", headers: action, body: '{"a":'.repeat(9_000) + "1" + "}".repeat(9_000) },
-    { name: "a step-up proof 5,000 deep", headers: action, body: `[{"ok":false},{"stepUp":${'{"code":'.repeat(5_000)}"1"${"}".repeat(5_000)}}]` },
+    {
+      name: "a step-up proof 5,000 deep",
+      headers: action,
+      body: `[{"ok":false},{"stepUp":${'{"code":'.repeat(5_000)}"1"${"}".repeat(5_000)}}]`,
+    },
     { name: "a reply that is not JSON", headers: action, body: "{{{" },
     { name: "a reference to a missing row", headers: action, body: '["$1"]' },
-    { name: "a cut-off multipart reply", headers: { ...action, "content-type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n[' },
+    {
+      name: "a cut-off multipart reply",
+      headers: { ...action, "content-type": "multipart/form-data; boundary=x" },
+      body: '--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n[',
+    },
     { name: "Origin the app's, Host another", headers: { ...action, "x-forwarded-host": "evil.test" }, body: "[]" },
   ];
 }
 
 function send(base: string, probe: Probe): Promise<number> {
-  return fetch(new URL(probe.path ?? "/login", base), { method: "POST", headers: probe.headers, body: probe.body }).then(async (response) => {
-    await response.arrayBuffer();
-    return response.status;
-  });
+  return fetch(new URL(probe.path ?? "/login", base), { method: "POST", headers: probe.headers, body: probe.body }).then(
+    async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    },
+  );
 }
 
 describe("malformed requests from outside", () => {
@@ -147,7 +180,13 @@ describe("malformed requests from outside", () => {
     const { port } = new URL(behindProxy.urls[0]!);
     for (let i = 0; i < 5; i++) {
       await new Promise<void>((resolve) => {
-        const outgoing = httpRequest({ host: "127.0.0.1", port, path: "/api/v1/me", method: "POST", headers: { "next-action": "7f00", "content-length": 5_000 } });
+        const outgoing = httpRequest({
+          host: "127.0.0.1",
+          port,
+          path: "/api/v1/me",
+          method: "POST",
+          headers: { "next-action": "7f00", "content-length": 5_000 },
+        });
         outgoing.on("error", () => resolve());
         outgoing.on("close", () => resolve());
         outgoing.write("x".repeat(100), () => setTimeout(() => outgoing.destroy(), 20));
@@ -170,7 +209,8 @@ describe("malformed requests from outside", () => {
       }
     })();
     const statuses: number[] = [];
-    for (let round = 0; round < 10; round++) statuses.push(...(await Promise.all(probes.flatMap((probe) => [send(base, probe), send(base, probe)]))));
+    for (let round = 0; round < 10; round++)
+      statuses.push(...(await Promise.all(probes.flatMap((probe) => [send(base, probe), send(base, probe)]))));
     bursting = false;
     await watcher;
     expect(statuses).toHaveLength(probes.length * 20);

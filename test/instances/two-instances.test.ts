@@ -6,7 +6,15 @@ import { db, disconnectDb } from "@/lib/db";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode, withProof, type CodeReader } from "@/test/fixtures/app-client";
+import {
+  AppClient,
+  CODE_EMAIL_SUBJECT,
+  emailsTo,
+  ServerActions,
+  waitForCode,
+  withProof,
+  type CodeReader,
+} from "@/test/fixtures/app-client";
 import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/test/fixtures/prod-stack";
 import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { ageCode, ageRateLimits, auditCount, codeAttempts, failureState, tokenRequest, wrongCode } from "@/test/helpers/step-up";
@@ -40,7 +48,10 @@ afterAll(async () => {
 type Account = { id: string; email: string };
 
 async function newAccount(label: string): Promise<Account> {
-  return db.user.create({ data: { email: randomEmail(label), passwordHash, emailVerifiedAt: new Date() }, select: { id: true, email: true } });
+  return db.user.create({
+    data: { email: randomEmail(label), passwordHash, emailVerifiedAt: new Date() },
+    select: { id: true, email: true },
+  });
 }
 
 /** A fresh browser with its own client address (per-IP limits never mix between tests). */
@@ -57,7 +68,10 @@ async function signedIn(account: Account, on: string): Promise<AppClient> {
 }
 
 /** Reads the newest code emailed to `account` at or after the delivery count `after`. */
-const codeFor = (account: Account, after = 0): CodeReader => () => waitForCode(stack.resend, account.email, { after });
+const codeFor =
+  (account: Account, after = 0): CodeReader =>
+  () =>
+    waitForCode(stack.resend, account.email, { after });
 const codeEmailCount = (account: Account) => emailsTo(stack.resend, account.email, CODE_EMAIL_SUBJECT).length;
 const alternate = (index: number) => (index % 2 === 0 ? A : B);
 
@@ -67,7 +81,10 @@ function expectChallenge(state: { status?: string; challenge?: StepUpChallengeDt
 }
 
 async function sessionIdOf(account: Account, client: AppClient): Promise<string> {
-  const session = await db.session.findFirstOrThrow({ where: { userId: account.id, ip: client.ip, revokedAt: null }, select: { id: true } });
+  const session = await db.session.findFirstOrThrow({
+    where: { userId: account.id, ip: client.ip, revokedAt: null },
+    select: { id: true },
+  });
   return session.id;
 }
 
@@ -82,7 +99,11 @@ describe("two production servers sharing one Postgres, driven alternately", () =
 
   describe("send limits", () => {
     /** Asks for challenges with a new payload each time until refused; returns how many were sent. */
-    async function sendUntilRefused(account: Account, client: AppClient, instanceFor: (index: number) => string): Promise<{ sent: number; refusal: unknown }> {
+    async function sendUntilRefused(
+      account: Account,
+      client: AppClient,
+      instanceFor: (index: number) => string,
+    ): Promise<{ sent: number; refusal: unknown }> {
       for (let index = 0; index < STEP_UP_LIMITS.sendsPerHour + 3; index++) {
         const state = await client.action(instanceFor(index), "createApiTokenAction", tokenRequest(`send-${index}`));
         if (state.status !== "step_up_required") return { sent: index, refusal: state };
@@ -103,7 +124,9 @@ describe("two production servers sharing one Postgres, driven alternately", () =
       expect(alternating.sent).toBe(onA.sent);
       expect(alternating.refusal).toMatchObject({ ok: false, code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
       // The next request goes to the other instance, which refuses too.
-      expect(await client.action(alternate(STEP_UP_LIMITS.sendsPerHour + 1), "createApiTokenAction", tokenRequest("one-more"))).toMatchObject({ code: "RATE_LIMITED" });
+      expect(
+        await client.action(alternate(STEP_UP_LIMITS.sendsPerHour + 1), "createApiTokenAction", tokenRequest("one-more")),
+      ).toMatchObject({ code: "RATE_LIMITED" });
       expect(codeEmailCount(account)).toBe(STEP_UP_LIMITS.sendsPerHour);
       expect(await auditCount("step_up.challenge_sent", account.id)).toBe(STEP_UP_LIMITS.sendsPerHour);
       expect(await auditCount("step_up.rate_limited", account.id)).toBe(2);
@@ -128,17 +151,28 @@ describe("two production servers sharing one Postgres, driven alternately", () =
       // Once the cooldown has passed (database time), B resends; A then refuses at once.
       await ageCode(first.id, CODE_POLICIES.STEP_UP.resendCooldownSeconds + 1);
       const oldCode = await waitForCode(stack.resend, account.email);
-      expect(await client.action(B, "resendStepUpCodeAction", { challengeId: first.id })).toMatchObject({ ok: true, challenge: { id: first.id } });
+      expect(await client.action(B, "resendStepUpCodeAction", { challengeId: first.id })).toMatchObject({
+        ok: true,
+        challenge: { id: first.id },
+      });
       expect(codeEmailCount(account)).toBe(2);
-      expect(await client.action(A, "resendStepUpCodeAction", { challengeId: first.id })).toMatchObject({ ok: false, code: "RESEND_TOO_SOON" });
+      expect(await client.action(A, "resendStepUpCodeAction", { challengeId: first.id })).toMatchObject({
+        ok: false,
+        code: "RESEND_TOO_SOON",
+      });
       expect(codeEmailCount(account)).toBe(2);
       // The resend on B replaced the code for A too.
       const newCode = await waitForCode(stack.resend, account.email);
       // (The new code equals the old one once in a million.)
       if (oldCode !== newCode) {
-        expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, oldCode))).toMatchObject({ ok: false, code: "CODE_INVALID" });
+        expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, oldCode))).toMatchObject({
+          ok: false,
+          code: "CODE_INVALID",
+        });
       }
-      expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, newCode))).toMatchObject({ ok: true });
+      expect(await client.action(A, "createApiTokenAction", withProof(tokenRequest("cooldown"), first, newCode))).toMatchObject({
+        ok: true,
+      });
       expect(await db.apiToken.count({ where: { userId: account.id } })).toBe(1);
     });
   });
@@ -152,13 +186,20 @@ describe("two production servers sharing one Postgres, driven alternately", () =
     expect(challenge.attemptsLeft).toBe(maxAttempts);
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const state = await client.action(alternate(attempt), "createApiTokenAction", withProof(tokenRequest("attempts"), challenge, wrongCode(code)));
+      const state = await client.action(
+        alternate(attempt),
+        "createApiTokenAction",
+        withProof(tokenRequest("attempts"), challenge, wrongCode(code)),
+      );
       const attemptsLeft = maxAttempts - attempt;
       expect(state).toMatchObject({ ok: false, code: attemptsLeft ? "CODE_INVALID" : "TOO_MANY_ATTEMPTS", attemptsLeft });
     }
     // Even the right code, on either instance, no longer works.
     for (const on of [A, B]) {
-      expect(await client.action(on, "createApiTokenAction", withProof(tokenRequest("attempts"), challenge, code))).toMatchObject({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+      expect(await client.action(on, "createApiTokenAction", withProof(tokenRequest("attempts"), challenge, code))).toMatchObject({
+        ok: false,
+        code: "TOO_MANY_ATTEMPTS",
+      });
     }
     expect(await codeAttempts(challenge.id)).toBe(maxAttempts);
     expect(await auditCount("step_up.verify_failed", account.id)).toBe(maxAttempts + 2);
@@ -185,9 +226,19 @@ describe("two production servers sharing one Postgres, driven alternately", () =
       for (let failure = 0; failure < STEP_UP_LIMITS.failuresBeforeLock; failure++) {
         // c1 A, c2 A, c1 B, c2 B, …: each challenge sees both instances.
         const which = failure % 2;
-        answers.push(await client.action(alternate(Math.floor(failure / 2)), "createApiTokenAction", withProof(tokenRequest(`lock-${which + 1}`), challenges[which]!, wrongCode(code))));
+        answers.push(
+          await client.action(
+            alternate(Math.floor(failure / 2)),
+            "createApiTokenAction",
+            withProof(tokenRequest(`lock-${which + 1}`), challenges[which]!, wrongCode(code)),
+          ),
+        );
       }
-      expect(answers.map((answer) => answer.code)).toEqual([...Array<string>(STEP_UP_LIMITS.failuresBeforeLock - 2).fill("CODE_INVALID"), "TOO_MANY_ATTEMPTS", "STEP_UP_LOCKED"]);
+      expect(answers.map((answer) => answer.code)).toEqual([
+        ...Array<string>(STEP_UP_LIMITS.failuresBeforeLock - 2).fill("CODE_INVALID"),
+        "TOO_MANY_ATTEMPTS",
+        "STEP_UP_LOCKED",
+      ]);
       expectLockSeconds(answers.at(-1)?.retryAfterSeconds, 0);
 
       for (const on of [A, B]) {
@@ -226,13 +277,23 @@ describe("two production servers sharing one Postgres, driven alternately", () =
     test("a code asked for on A and answered on B opens the sudo window on both: the change lands once, the next sudo action on A needs no code", async () => {
       const account = await newAccount("sudo");
       const client = await signedIn(account, A);
-      const { state, challenge } = await client.withStepUp<{ token: string }>(A, "createApiTokenAction", tokenRequest("sudo-1"), codeFor(account), { answerOn: B });
+      const { state, challenge } = await client.withStepUp<{ token: string }>(
+        A,
+        "createApiTokenAction",
+        tokenRequest("sudo-1"),
+        codeFor(account),
+        { answerOn: B },
+      );
       expect(state).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
       expect(await db.apiToken.count({ where: { userId: account.id } })).toBe(1);
 
       expect(await client.action(A, "createApiTokenAction", tokenRequest("sudo-2"))).toMatchObject({ ok: true });
       expect(codeEmailCount(account)).toBe(1);
-      expect((await db.apiToken.findMany({ where: { userId: account.id }, select: { name: true }, orderBy: { createdAt: "asc" } })).map((token) => token.name)).toEqual(["sudo-1", "sudo-2"]);
+      expect(
+        (await db.apiToken.findMany({ where: { userId: account.id }, select: { name: true }, orderBy: { createdAt: "asc" } })).map(
+          (token) => token.name,
+        ),
+      ).toEqual(["sudo-1", "sudo-2"]);
       expect(await db.stepUpGrant.count({ where: { userId: account.id, challengeId: challenge.id, mode: "SUDO" } })).toBe(1);
       expect(await auditCount("step_up.grant_used", account.id)).toBe(2);
     });
@@ -251,7 +312,10 @@ describe("two production servers sharing one Postgres, driven alternately", () =
       expect(await db.stepUpGrant.count({ where: { userId: account.id, mode: "SINGLE_USE", consumedAt: { not: null } } })).toBe(1);
 
       // The same answer sent again on A: the code is spent, nothing changes.
-      expect(await client.action(A, "requestEmailChangeAction", withProof(x, challenge, code))).toMatchObject({ ok: false, code: "CODE_INVALID" });
+      expect(await client.action(A, "requestEmailChangeAction", withProof(x, challenge, code))).toMatchObject({
+        ok: false,
+        code: "CODE_INVALID",
+      });
       // The same request without a code on A finds no grant: a new challenge, nothing changes.
       await ageRateLimits(`step-up:start:${sessionId}`, CODE_POLICIES.STEP_UP.resendCooldownSeconds + 1);
       const sent = stack.resend.delivered.length;
@@ -260,7 +324,10 @@ describe("two production servers sharing one Postgres, driven alternately", () =
 
       // The code sent for x, sent with a request for z (on B): refused before it is compared, so it stays usable.
       const againCode = await codeFor(account, sent)(again);
-      expect(await client.action(B, "requestEmailChangeAction", withProof(z, again, againCode))).toMatchObject({ ok: false, code: "CODE_INVALID" });
+      expect(await client.action(B, "requestEmailChangeAction", withProof(z, again, againCode))).toMatchObject({
+        ok: false,
+        code: "CODE_INVALID",
+      });
       expect(await db.emailChange.count({ where: { userId: account.id, newEmail: z.newEmail } })).toBe(0);
       expect(await codeAttempts(again.id)).toBe(0);
 
@@ -283,7 +350,12 @@ describe("two production servers sharing one Postgres, driven alternately", () =
     }
 
     // One other session, revoked through A (step-up verified on A).
-    const { state } = await owner.withStepUp(A, "revokeSessionAction", { sessionId: await sessionIdOf(account, revoked) }, codeFor(account));
+    const { state } = await owner.withStepUp(
+      A,
+      "revokeSessionAction",
+      { sessionId: await sessionIdOf(account, revoked) },
+      codeFor(account),
+    );
     expect(state).toMatchObject({ ok: true });
     // All other sessions, through B, in the sudo window opened on A.
     expect(await owner.action(B, "signOutOtherSessionsAction", {})).toMatchObject({ ok: true, message: "Signed out 1 other session." });
@@ -293,7 +365,10 @@ describe("two production servers sharing one Postgres, driven alternately", () =
         const page = await client.get(on, "/settings/security");
         expect(page.status).toBe(307);
         expect(new URL(page.headers.get("location") ?? "", stack.appUrl).pathname).toBe("/login");
-        expect(await client.action(on, "createApiTokenAction", tokenRequest("from-a-revoked-session"))).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+        expect(await client.action(on, "createApiTokenAction", tokenRequest("from-a-revoked-session"))).toMatchObject({
+          ok: false,
+          code: "UNAUTHENTICATED",
+        });
       }
     }
     for (const on of [A, B]) expect((await owner.get(on, "/settings/security")).status).toBe(200);
@@ -305,7 +380,12 @@ describe("two production servers sharing one Postgres, driven alternately", () =
   test("an API token created through A works on B; revoked through B, it is refused on A and B at once", async () => {
     const account = await newAccount("tokens");
     const client = await signedIn(account, A);
-    const { state } = await client.withStepUp<{ token: string; apiToken: { id: string } }>(A, "createApiTokenAction", tokenRequest("cross"), codeFor(account));
+    const { state } = await client.withStepUp<{ token: string; apiToken: { id: string } }>(
+      A,
+      "createApiTokenAction",
+      tokenRequest("cross"),
+      codeFor(account),
+    );
     const created = state.data!;
     const api = browser();
     const me = (on: string) => api.get(on, "/api/v1/me", { authorization: `Bearer ${created.token}` });

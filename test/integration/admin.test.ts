@@ -50,7 +50,10 @@ describe("who may see the admin area", () => {
     await expect(AdminTokensPage({ searchParams: Promise.resolve({}) })).rejects.toEqual(NOT_FOUND);
     const response = await exportCsv(new Request(`${getEnv().APP_URL}/admin/audit/export`));
     expect(response.status).toBe(404);
-    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: crypto.randomUUID() })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: crypto.randomUUID() })).toMatchObject({
+      ok: false,
+      code: "NOT_FOUND",
+    });
     expect(await deniedCount()).toBe(before + 4);
     const last = await db.auditEvent.findFirst({ where: { type: "admin.access_denied" }, orderBy: { id: "desc" } });
     expect(last).toMatchObject({ actorId: null, reason: "admin.tokens.revoke", ip: "203.0.113.7" });
@@ -81,7 +84,13 @@ describe("CSV export", () => {
     const hostile = ['=HYPERLINK("http://evil.test","x")', "+1+1", "-2", "@SUM(A1)", "\tTAB", 'say "hi", ok\nnext line'];
     await db.$transaction(async (tx) => {
       for (const reason of hostile) {
-        await recordAuditEvent(tx, { type: "auth.sign_in_failed", outcome: "FAILURE", actor: { email: "csv-target@example.test" }, reason, meta: { ip: "198.51.100.1", userAgent: null } });
+        await recordAuditEvent(tx, {
+          type: "auth.sign_in_failed",
+          outcome: "FAILURE",
+          actor: { email: "csv-target@example.test" },
+          reason,
+          meta: { ip: "198.51.100.1", userAgent: null },
+        });
       }
     });
 
@@ -127,7 +136,9 @@ describe("admin token revoke", () => {
     expect(event?.metadata).toMatchObject({ ownerId: owner.id, ownerEmail: owner.email });
     await Promise.all(request.state.deferred.map((callback) => callback()));
     await deliverDueEmails();
-    const notices = (await listMailboxMessages({ to: owner.email })).filter((message) => message.subject === "An administrator revoked your API token");
+    const notices = (await listMailboxMessages({ to: owner.email })).filter(
+      (message) => message.subject === "An administrator revoked your API token",
+    );
     expect(notices).toHaveLength(1);
     expect(notices[0]?.text).not.toContain(created.token);
   });
@@ -138,7 +149,10 @@ describe("admin token revoke", () => {
     const created = await createApiToken(ownerContext, tokenRequest("keep"));
     const { context } = await newStepUpUser("sneaky");
     request.state.session = context.session;
-    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: created.apiToken.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: created.apiToken.id })).toMatchObject({
+      ok: false,
+      code: "NOT_FOUND",
+    });
     expect((await authenticateBearer(`Bearer ${created.token}`, "profile:read", null)).ok).toBe(true);
     expect(await db.stepUpChallenge.count({ where: { userId: context.session.user.id } })).toBe(0);
   });

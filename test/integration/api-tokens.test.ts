@@ -109,7 +109,17 @@ describe("token format", () => {
 
   it("rejects wrong prefixes, lengths and characters", () => {
     const token = generateToken();
-    for (const bad of ["", token.slice(0, -1), `${token}a`, token.replace("asec_", "asek_"), token.replace("asec_", "ASEC_"), `${token.slice(0, 10)}-${token.slice(11)}`, ` ${token}`, `${token}\n`, token.toUpperCase()]) {
+    for (const bad of [
+      "",
+      token.slice(0, -1),
+      `${token}a`,
+      token.replace("asec_", "asek_"),
+      token.replace("asec_", "ASEC_"),
+      `${token.slice(0, 10)}-${token.slice(11)}`,
+      ` ${token}`,
+      `${token}\n`,
+      token.toUpperCase(),
+    ]) {
       expect(isWellFormedToken(bad)).toBe(false);
     }
   });
@@ -155,7 +165,12 @@ describe("creating tokens", () => {
     const created = await createApiToken(context, tokenRequest("audited"));
     const audit = await db.auditEvent.findMany({ where: { type: "api_token.created", actorId: user.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ outcome: "SUCCESS", targetType: "api_token", targetId: created.apiToken.displayPrefix, ip: "203.0.113.7" });
+    expect(audit[0]).toMatchObject({
+      outcome: "SUCCESS",
+      targetType: "api_token",
+      targetId: created.apiToken.displayPrefix,
+      ip: "203.0.113.7",
+    });
     expect(audit[0]?.metadata).toMatchObject({ tokenId: created.apiToken.id, name: "audited", scopes: ["profile:read"] });
     const json = JSON.stringify(audit, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
     expect(json).not.toContain(created.token);
@@ -180,7 +195,9 @@ describe("creating tokens", () => {
     expect((await db.emailOutbox.findUniqueOrThrow({ where: { id: queued[0]?.id } })).sentAt).not.toBeNull();
 
     await deliverDueEmails();
-    expect((await listMailboxMessages({ to: user.email })).filter((message) => message.subject === "A new API token was created")).toHaveLength(1);
+    expect(
+      (await listMailboxMessages({ to: user.email })).filter((message) => message.subject === "A new API token was created"),
+    ).toHaveLength(1);
   });
 
   it("a refused creation queues no notice", async () => {
@@ -230,7 +247,9 @@ describe("revoking tokens", () => {
     const audit = await db.auditEvent.findMany({ where: { type: "api_token.revoked", actorId: user.id } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ targetType: "api_token", targetId: created.apiToken.displayPrefix });
-    expect(JSON.stringify(audit, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))).not.toContain(created.token);
+    expect(JSON.stringify(audit, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))).not.toContain(
+      created.token,
+    );
     expect(await db.emailOutbox.count({ where: { to: user.email, subject: "An API token was revoked" } })).toBe(1);
 
     await expectAppError(revokeApiToken(context, created.apiToken.id), "NOT_FOUND");
@@ -347,7 +366,10 @@ describe("the server actions (as the modal drives them)", () => {
     expect(challenge.action).toBe("api_token.create");
     expect(await db.apiToken.count({ where: { userId: user.id } })).toBe(0);
 
-    const answered = await createApiTokenAction({ ok: false }, { ...input, stepUp: { challengeId: challenge.id, code: await latestStepUpCode(user.email) } });
+    const answered = await createApiTokenAction(
+      { ok: false },
+      { ...input, stepUp: { challengeId: challenge.id, code: await latestStepUpCode(user.email) } },
+    );
     expect(answered.ok).toBe(true);
     const data = answered.data;
     if (!data) throw new Error("expected the created token");
@@ -371,9 +393,15 @@ describe("the server actions (as the modal drives them)", () => {
 
   it("a cross-site post creates nothing and sends no code", async () => {
     request.state.headers = new Headers({ origin: getEnv().APP_URL, "sec-fetch-site": "cross-site" });
-    expect(await createApiTokenAction({ ok: false }, { name: "ci", scopes: ["profile:read"], expiry: "30" })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await createApiTokenAction({ ok: false }, { name: "ci", scopes: ["profile:read"], expiry: "30" })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+    });
     request.state.headers = new Headers();
-    expect(await createApiTokenAction({ ok: false }, { name: "ci", scopes: ["profile:read"], expiry: "30" })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await createApiTokenAction({ ok: false }, { name: "ci", scopes: ["profile:read"], expiry: "30" })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+    });
     expect(await stepUpEmails(user.email)).toHaveLength(0);
   });
 

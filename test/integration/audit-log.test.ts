@@ -121,7 +121,10 @@ describe("audit_events is append-only", () => {
   it("with a retention cutoff set, DELETE removes rows older than it and nothing newer; the cutoff ends with its transaction", async () => {
     const tag = uniqueTag();
     const email = `${tag}@audit.test`;
-    const [, newer] = await insertEvents([{ email, at: daysAgo(40) }, { email, at: daysAgo(10) }]);
+    const [, newer] = await insertEvents([
+      { email, at: daysAgo(40) },
+      { email, at: daysAgo(10) },
+    ]);
     const cutoff = daysAgo(30).toISOString();
     const count = () => db.auditEvent.count({ where: { actorEmail: email } });
 
@@ -136,7 +139,9 @@ describe("audit_events is append-only", () => {
       // UPDATE stays refused even with a cutoff.
       await client.query("BEGIN");
       await client.query("SELECT set_config('audit.retention_cutoff', $1, true)", [cutoff]);
-      await expect(client.query("UPDATE audit_events SET reason = 'x' WHERE actor_email = $1 AND created_at < $2", [email, cutoff])).rejects.toThrow(APPEND_ONLY);
+      await expect(
+        client.query("UPDATE audit_events SET reason = 'x' WHERE actor_email = $1 AND created_at < $2", [email, cutoff]),
+      ).rejects.toThrow(APPEND_ONLY);
       await client.query("ROLLBACK");
 
       await client.query("BEGIN");
@@ -144,16 +149,22 @@ describe("audit_events is append-only", () => {
       const deleted = await client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, cutoff]);
       await client.query("COMMIT");
       expect(deleted.rowCount).toBe(1);
-      expect((await db.auditEvent.findMany({ where: { actorEmail: email }, select: { id: true } })).map((row) => row.id.toString())).toEqual([newer]);
+      expect(
+        (await db.auditEvent.findMany({ where: { actorEmail: email }, select: { id: true } })).map((row) => row.id.toString()),
+      ).toEqual([newer]);
 
       // Same session, transaction over: the cutoff is gone and DELETE is refused again.
       await insertEvents([{ email, at: daysAgo(40) }]);
-      await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, cutoff])).rejects.toThrow(APPEND_ONLY);
+      await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, cutoff])).rejects.toThrow(
+        APPEND_ONLY,
+      );
       // A cutoff less than 30 days back refuses, even for rows older than it.
       await insertEvents([{ email, at: daysAgo(20) }]);
       await client.query("BEGIN");
       await client.query("SELECT set_config('audit.retention_cutoff', $1, true)", [daysAgo(10).toISOString()]);
-      await expect(client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, daysAgo(15).toISOString()])).rejects.toThrow(APPEND_ONLY);
+      await expect(
+        client.query("DELETE FROM audit_events WHERE actor_email = $1 AND created_at < $2", [email, daysAgo(15).toISOString()]),
+      ).rejects.toThrow(APPEND_ONLY);
       await client.query("ROLLBACK");
       // A cutoff that is not a timestamp refuses too.
       await client.query("BEGIN");
@@ -186,26 +197,38 @@ describe("pruneAuditEvents", () => {
       { email, at: daysAgo(29) },
       { email },
     ]);
-    const [{ older }] = await db.$queryRaw<[{ older: number }]>`SELECT count(*)::int AS older FROM audit_events WHERE created_at < now() - interval '30 days'`;
+    const [{ older }] = await db.$queryRaw<
+      [{ older: number }]
+    >`SELECT count(*)::int AS older FROM audit_events WHERE created_at < now() - interval '30 days'`;
     expect(older).toBeGreaterThanOrEqual(2);
 
     const { deleted, cutoff } = await pruneAuditEvents(30);
     expect(deleted).toBe(older);
     expect(Math.abs(cutoff.getTime() - daysAgo(30).getTime())).toBeLessThan(60_000);
-    expect((await db.auditEvent.findMany({ where: { actorEmail: email }, orderBy: { id: "asc" }, select: { id: true } })).map((row) => row.id.toString())).toEqual([
-      kept29,
-      keptNow,
-    ]);
+    expect(
+      (await db.auditEvent.findMany({ where: { actorEmail: email }, orderBy: { id: "asc" }, select: { id: true } })).map((row) =>
+        row.id.toString(),
+      ),
+    ).toEqual([kept29, keptNow]);
     expect(await db.auditEvent.count({ where: { createdAt: { lt: cutoff } } })).toBe(0);
 
     const pruned = await db.auditEvent.findMany({ where: { type: "audit.pruned" } });
     expect(pruned).toHaveLength(1);
-    expect(pruned[0]).toMatchObject({ outcome: "SUCCESS", actorEmail: "maintenance", reason: "older_than_30_days", metadata: { deleted: older } });
+    expect(pruned[0]).toMatchObject({
+      outcome: "SUCCESS",
+      actorEmail: "maintenance",
+      reason: "older_than_30_days",
+      metadata: { deleted: older },
+    });
 
     // The cutoff was local to the prune's transaction. Ten queries at once hold every pooled
     // connection (the pool has 10), the one the prune used among them: none still has it.
     const settings = await Promise.all(
-      Array.from({ length: 10 }, () => db.$queryRaw<[{ cutoff: string | null }]>`SELECT current_setting('audit.retention_cutoff', true) AS cutoff FROM pg_sleep(0.1)`),
+      Array.from(
+        { length: 10 },
+        () =>
+          db.$queryRaw<[{ cutoff: string | null }]>`SELECT current_setting('audit.retention_cutoff', true) AS cutoff FROM pg_sleep(0.1)`,
+      ),
     );
     expect(settings.map(([row]) => row.cutoff || null)).toEqual(Array.from({ length: 10 }, () => null));
     const [stale] = await insertEvents([{ email, at: daysAgo(45) }]);
@@ -246,7 +269,9 @@ describe("filters", () => {
     named.forEach(([name], index) => (ids[name] = inserted[index] ?? ""));
     // One event of every type, outcomes in turn, for the group and outcome filters.
     const outcomes: Outcome[] = ["SUCCESS", "FAILURE", "BLOCKED"];
-    const typed = await insertEvents(AUDIT_EVENT_TYPES.map((type, index) => ({ type, outcome: outcomes[index % 3], email: addr("types"), at: at(base) })));
+    const typed = await insertEvents(
+      AUDIT_EVENT_TYPES.map((type, index) => ({ type, outcome: outcomes[index % 3], email: addr("types"), at: at(base) })),
+    );
     AUDIT_EVENT_TYPES.forEach((type, index) => (ids[`type:${type}`] = typed[index] ?? ""));
     ids["outcome:SUCCESS"] = typed[0] ?? "";
     ids["outcome:FAILURE"] = typed[1] ?? "";
@@ -274,7 +299,10 @@ describe("filters", () => {
     const many = uniqueTag();
     // 25 addresses: more than are merged one by one, so the plain plan answers; and 3 of them.
     const seeded = await insertEvents(
-      Array.from({ length: 75 }, (_, i) => ({ email: `${many}-${String(i % 25).padStart(2, "0")}@audit.test`, at: new Date(at(base).getTime() + (i % 7) * 1000) })),
+      Array.from({ length: 75 }, (_, i) => ({
+        email: `${many}-${String(i % 25).padStart(2, "0")}@audit.test`,
+        at: new Date(at(base).getTime() + (i % 7) * 1000),
+      })),
     );
     for (const prefix of [`${many}-`, `${many}-0`, `${many}-2`]) {
       const expected = await idsNewestFirst({ emailPrefix: prefix });
@@ -302,8 +330,23 @@ describe("filters", () => {
       "step_up.reported",
     ],
     tokens: ["api_token.created", "api_token.revoked"],
-    two_step: ["two_factor.enrolment_started", "two_factor.enrolment_failed", "two_factor.enabled", "two_factor.disabled", "recovery_codes.regenerated", "recovery_code.used"],
-    account: ["email.change_requested", "email.change_failed", "email.change_cancelled", "email.changed", "email.change_reported", "password.change_failed", "password.changed"],
+    two_step: [
+      "two_factor.enrolment_started",
+      "two_factor.enrolment_failed",
+      "two_factor.enabled",
+      "two_factor.disabled",
+      "recovery_codes.regenerated",
+      "recovery_code.used",
+    ],
+    account: [
+      "email.change_requested",
+      "email.change_failed",
+      "email.change_cancelled",
+      "email.changed",
+      "email.change_reported",
+      "password.change_failed",
+      "password.changed",
+    ],
     sessions: ["session.revoked"],
     admin: ["admin.audit_viewed", "admin.audit_exported", "admin.access_denied", "audit.pruned"],
   };
@@ -345,7 +388,13 @@ describe("filters", () => {
   });
 
   it("filters combine: email + group + outcome + date range", async () => {
-    const filter = parseAuditFilter({ email: addr("combo"), group: "step_up", outcome: "FAILURE", from: addDays(base, 1), to: addDays(base, 1) });
+    const filter = parseAuditFilter({
+      email: addr("combo"),
+      group: "step_up",
+      outcome: "FAILURE",
+      from: addDays(base, 1),
+      to: addDays(base, 1),
+    });
     expect(filter).toMatchObject({ group: "step_up", outcome: "FAILURE" });
     expect((await allMatching(filter)).map((event) => event.id)).toEqual([ids.target]);
     expect((await listAuditEvents(filter)).events.map((event) => event.id)).toEqual([ids.target]);
@@ -359,7 +408,13 @@ describe("filters", () => {
   it("shows an event as the page needs it: target, device, and nothing for missing values", async () => {
     const email = addr("shape");
     const [full, bare] = await insertEvents([
-      { email, type: "api_token.revoked", target: { type: "api_token", id: "asec_abc123" }, reason: "by_admin", at: at(base, "10:00:00.000") },
+      {
+        email,
+        type: "api_token.revoked",
+        target: { type: "api_token", id: "asec_abc123" },
+        reason: "by_admin",
+        at: at(base, "10:00:00.000"),
+      },
       { email: null, type: "admin.access_denied", outcome: "BLOCKED", userAgent: null, at: at(base, "09:00:00.000") },
     ]);
     const events = await allMatching({ from: base, to: base, group: "tokens" });
@@ -402,7 +457,9 @@ describe("keyset pagination", () => {
   it("page 2 stays the same while new events arrive (including one in the same millisecond as page 1's last row)", async () => {
     const tag = uniqueTag();
     const start = Date.now() - 3_600_000;
-    await insertEvents(Array.from({ length: 120 }, (_, i) => ({ email: `${tag}@audit.test`, at: new Date(start + Math.floor(i / 2) * 1000) })));
+    await insertEvents(
+      Array.from({ length: 120 }, (_, i) => ({ email: `${tag}@audit.test`, at: new Date(start + Math.floor(i / 2) * 1000) })),
+    );
 
     for (const filter of [{}, { email: tag }] satisfies AuditFilter[]) {
       const page1 = await listAuditEvents(filter);
@@ -507,7 +564,9 @@ describe("countEventsPerDay", () => {
     expect(days.at(-1)).toEqual({ day: todayUtc(), success: 0, failure: 0, blocked: 1 });
     expect(days.reduce((sum, day) => sum + day.success + day.failure + day.blocked, 0)).toBe(2);
     // `from` alone runs to today; `to` alone covers the 30 days before it.
-    expect((await countEventsPerDay({ email, from: addDays(todayUtc(), -2) })).map((day) => day.day)).toEqual([-2, -1, 0].map((n) => addDays(todayUtc(), n)));
+    expect((await countEventsPerDay({ email, from: addDays(todayUtc(), -2) })).map((day) => day.day)).toEqual(
+      [-2, -1, 0].map((n) => addDays(todayUtc(), n)),
+    );
     const endingEarlier = await countEventsPerDay({ email, to: addDays(todayUtc(), -1) });
     expect(endingEarlier).toHaveLength(30);
     expect(endingEarlier[0]?.day).toBe(addDays(todayUtc(), -30));
@@ -546,7 +605,15 @@ describe("listAccountsNeedingAttention", () => {
 describe("parseAuditFilter", () => {
   it("keeps well-formed values, trimmed and lower-cased where that is the meaning", () => {
     expect(
-      parseAuditFilter({ email: "  Alice@Example.COM ", group: "two_step", outcome: "BLOCKED", from: "2026-01-05", to: "2026-02-28", cursor: "abc", extra: "ignored" }),
+      parseAuditFilter({
+        email: "  Alice@Example.COM ",
+        group: "two_step",
+        outcome: "BLOCKED",
+        from: "2026-01-05",
+        to: "2026-02-28",
+        cursor: "abc",
+        extra: "ignored",
+      }),
     ).toEqual({ email: "alice@example.com", group: "two_step", outcome: "BLOCKED", from: "2026-01-05", to: "2026-02-28", cursor: "abc" });
     expect(parseAuditFilter({ from: "2024-02-29" }).from).toBe("2024-02-29");
     expect(parseAuditFilter({})).toEqual({});
@@ -595,7 +662,14 @@ describe("parseAuditFilter", () => {
   });
 
   it("round-trips through the URL query", () => {
-    const filter = { email: "a+b@x.test", group: "account", outcome: "BLOCKED", from: "2026-01-01", to: "2026-01-31", cursor: "MjAyNi0wMS0wMXwx" } as const;
+    const filter = {
+      email: "a+b@x.test",
+      group: "account",
+      outcome: "BLOCKED",
+      from: "2026-01-01",
+      to: "2026-01-31",
+      cursor: "MjAyNi0wMS0wMXwx",
+    } as const;
     const query = auditFilterQuery(filter);
     expect(query.startsWith("?")).toBe(true);
     expect(parseAuditFilter(Object.fromEntries(new URLSearchParams(query.slice(1))))).toEqual(filter);
@@ -608,11 +682,28 @@ describe("seedSyntheticAuditEvents", () => {
   it("inserts the requested number of realistic events, in time order, within the window", async () => {
     const before = await db.auditEvent.count();
     const windowEnd = daysAgo(50);
-    await withClient(testDatabaseUrl(), (client) => seedSyntheticAuditEvents(client, { count: 3_000, users: 40, days: 5, endingDaysAgo: 50, batchSize: 1_000 }));
+    await withClient(testDatabaseUrl(), (client) =>
+      seedSyntheticAuditEvents(client, { count: 3_000, users: 40, days: 5, endingDaysAgo: 50, batchSize: 1_000 }),
+    );
     expect(await db.auditEvent.count()).toBe(before + 3_000);
 
     const [stats] = await db.$queryRaw<
-      [{ n: number; emails: number; anonymous: number; min: Date; max: Date; types: string[]; success: number; failure: number; blocked: number; disorder: number; no_target: number; no_reason: number }]
+      [
+        {
+          n: number;
+          emails: number;
+          anonymous: number;
+          min: Date;
+          max: Date;
+          types: string[];
+          success: number;
+          failure: number;
+          blocked: number;
+          disorder: number;
+          no_target: number;
+          no_reason: number;
+        },
+      ]
     >`
       WITH s AS (SELECT * FROM audit_events WHERE id > (SELECT max(id) - 3000 FROM audit_events))
       SELECT count(*)::int AS n, count(DISTINCT actor_email)::int AS emails, count(*) FILTER (WHERE actor_email IS NULL)::int AS anonymous,

@@ -21,7 +21,10 @@ function bearer(token: string, ip = "198.51.100.20"): Record<string, string> {
   return { authorization: `Bearer ${token}`, "x-forwarded-for": ip };
 }
 
-async function withToken(label: string, scopes: ApiTokenScope[] = ["profile:read"]): Promise<{ user: TestUser; context: StepUpContext; created: CreatedApiToken }> {
+async function withToken(
+  label: string,
+  scopes: ApiTokenScope[] = ["profile:read"],
+): Promise<{ user: TestUser; context: StepUpContext; created: CreatedApiToken }> {
   const { user, context } = await newStepUpUser(label);
   await completeStepUp(context, "api_token.create", tokenRequest("api"));
   const created = await createApiToken(context, tokenRequest("api", { scopes }));
@@ -31,7 +34,12 @@ async function withToken(label: string, scopes: ApiTokenScope[] = ["profile:read
 type Answer = { status: number; body: string; wwwAuthenticate: string | null; cacheControl: string | null };
 
 async function answer(response: Response): Promise<Answer> {
-  return { status: response.status, body: await response.text(), wwwAuthenticate: response.headers.get("www-authenticate"), cacheControl: response.headers.get("cache-control") };
+  return {
+    status: response.status,
+    body: await response.text(),
+    wwwAuthenticate: response.headers.get("www-authenticate"),
+    cacheControl: response.headers.get("cache-control"),
+  };
 }
 
 describe("GET /api/v1/me with a bearer token", () => {
@@ -70,7 +78,12 @@ describe("GET /api/v1/me with a bearer token", () => {
     const queryOnly = await answer(await GET(new Request(`http://localhost/api/v1/me?access_token=${created.token}`)));
 
     for (const result of [...answers, queryOnly]) {
-      expect(result).toEqual({ status: 401, body: JSON.stringify({ error: "invalid_token", message: "The bearer token is missing, malformed, unknown, expired or revoked." }), wwwAuthenticate: 'Bearer error="invalid_token"', cacheControl: "no-store" });
+      expect(result).toEqual({
+        status: 401,
+        body: JSON.stringify({ error: "invalid_token", message: "The bearer token is missing, malformed, unknown, expired or revoked." }),
+        wwwAuthenticate: 'Bearer error="invalid_token"',
+        cacheControl: "no-store",
+      });
     }
     // And the valid token still works.
     expect((await me(bearer(created.token))).status).toBe(200);
@@ -87,7 +100,10 @@ describe("GET /api/v1/me with a bearer token", () => {
   it("records last use time and IP on first use, and rewrites them at most once a minute", async () => {
     const { created } = await withToken("last-used");
     const id = created.apiToken.id;
-    expect(await db.apiToken.findUniqueOrThrow({ where: { id }, select: { lastUsedAt: true, lastUsedIp: true } })).toEqual({ lastUsedAt: null, lastUsedIp: null });
+    expect(await db.apiToken.findUniqueOrThrow({ where: { id }, select: { lastUsedAt: true, lastUsedIp: true } })).toEqual({
+      lastUsedAt: null,
+      lastUsedIp: null,
+    });
 
     await me(bearer(created.token, "198.51.100.1"));
     const first = await db.apiToken.findUniqueOrThrow({ where: { id } });
@@ -129,7 +145,8 @@ describe("GET /api/v1/me with a bearer token", () => {
     }
     await revoke;
     // Make sure some requests certainly start after the commit.
-    for (let i = 0; i < 20; i++) requests.push(me(bearer(created.token)).then((response) => ({ startedAfterRevoke: true, status: response.status })));
+    for (let i = 0; i < 20; i++)
+      requests.push(me(bearer(created.token)).then((response) => ({ startedAfterRevoke: true, status: response.status })));
 
     const results = await Promise.all(requests);
     expect(results.every((result) => result.status === 200 || result.status === 401)).toBe(true);

@@ -127,7 +127,10 @@ describe("requesting an email change", () => {
     expect(await getPendingEmailChange(user.id)).toEqual(pending);
     expect(await confirmMessages(newEmail)).toHaveLength(1);
     expect(await emailOf(user.id)).toBe(user.email);
-    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: user.id } })).toMatchObject({ outcome: "SUCCESS", reason: null });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: user.id } })).toMatchObject({
+      outcome: "SUCCESS",
+      reason: null,
+    });
 
     // The single-use grant is spent: the same request again (after the resend cooldown) needs a new step-up.
     await passTime(context, 61);
@@ -201,7 +204,12 @@ describe("requesting an email change", () => {
     await startEmailChange(context, newEmail);
     await cancelEmailChange(context);
     expect(await getPendingEmailChange(user.id)).toBeNull();
-    expect(await db.auditEvent.findMany({ where: { type: "email.change_cancelled", actorId: user.id }, select: { outcome: true, targetType: true } })).toEqual([{ outcome: "SUCCESS", targetType: "email_change" }]);
+    expect(
+      await db.auditEvent.findMany({
+        where: { type: "email.change_cancelled", actorId: user.id },
+        select: { outcome: true, targetType: true },
+      }),
+    ).toEqual([{ outcome: "SUCCESS", targetType: "email_change" }]);
     // Nothing left to cancel: nothing changes, nothing is recorded.
     await cancelEmailChange(context);
     expect(await db.auditEvent.count({ where: { type: "email.change_cancelled", actorId: user.id } })).toBe(1);
@@ -229,7 +237,10 @@ describe("requesting an email change", () => {
     expect(challenge.secondFactor).toBe(true);
     const code = await latestStepUpCode(user.email);
     await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret, 10) } }), "SECOND_FACTOR_INVALID");
+    await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret, 10) } }),
+      "SECOND_FACTOR_INVALID",
+    );
     await expectStepUpRequired(requestEmailChange(context, { newEmail }));
     expect(await db.emailChange.count({ where: { userId: user.id } })).toBe(0);
 
@@ -259,7 +270,10 @@ describe("confirming the change", () => {
     expect(await emailOf(user.id)).toBe(newEmail);
     expect(await db.emailOutbox.count({ where: { to: user.email } })).toBe(queuedBefore + 1);
 
-    await expectAppError(verifyStepUp(await refreshed(pendingChallengeSession), { challengeId: challenge.id, code: unusedCode }), "CODE_INVALID");
+    await expectAppError(
+      verifyStepUp(await refreshed(pendingChallengeSession), { challengeId: challenge.id, code: unusedCode }),
+      "CODE_INVALID",
+    );
     expect(await db.stepUpGrant.count({ where: { sessionId: pendingChallengeSession.session.id } })).toBe(0);
 
     const afterChange = await refreshed(sudoSession);
@@ -365,7 +379,10 @@ describe("the email change actions (as the security page drives them)", () => {
   }
 
   /** Requests through the actions as the modal would: step-up, then the same request again with the emailed code. */
-  async function requestThroughActions(as: { user: TestUser; context: StepUpContext }, newEmail: string): Promise<{ first: ActionState; second: ActionState }> {
+  async function requestThroughActions(
+    as: { user: TestUser; context: StepUpContext },
+    newEmail: string,
+  ): Promise<{ first: ActionState; second: ActionState }> {
     request.state.session = as.context.session;
     const first = await requestEmailChangeAction({ ok: false }, { newEmail });
     const stepUp = { challengeId: challengeOf(first).id, code: await latestStepUpCode(as.user.email) };
@@ -376,7 +393,9 @@ describe("the email change actions (as the security page drives them)", () => {
   function shapeOf(result: ActionState, names: string[]): string {
     let text = JSON.stringify(result);
     for (const name of names) text = text.split(name).join("<name>");
-    return text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>");
+    return text
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>")
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>");
   }
 
   it("a taken address gets the same answers as a free one, and nobody at the taken address hears of it", async () => {
@@ -403,9 +422,15 @@ describe("the email change actions (as the security page drives them)", () => {
     await deliverDueEmails();
     expect(await listMailboxMessages({ to: owner.email })).toHaveLength(0);
 
-    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: other.user.id } })).toMatchObject({ reason: "address_taken" });
-    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: user.id } })).toMatchObject({ reason: null });
-    const takenAudit = JSON.stringify(await db.auditEvent.findMany({ where: { actorId: other.user.id } }), (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: other.user.id } })).toMatchObject({
+      reason: "address_taken",
+    });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "email.change_requested", actorId: user.id } })).toMatchObject({
+      reason: null,
+    });
+    const takenAudit = JSON.stringify(await db.auditEvent.findMany({ where: { actorId: other.user.id } }), (_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    );
     expect(takenAudit).not.toContain(owner.email);
   });
 
@@ -459,7 +484,10 @@ describe("the email change actions (as the security page drives them)", () => {
     const newEmail = randomEmail("new");
     await startEmailChange(context, newEmail);
     expect(await cancelEmailChangeAction(initialActionState, {})).toEqual({ ok: true });
-    expect(await confirmEmailChangeAction(initialActionState, { code: await newAddressCode(newEmail) })).toMatchObject({ ok: false, code: "CODE_EXPIRED" });
+    expect(await confirmEmailChangeAction(initialActionState, { code: await newAddressCode(newEmail) })).toMatchObject({
+      ok: false,
+      code: "CODE_EXPIRED",
+    });
     expect(await emailOf(user.id)).toBe(user.email);
   });
 });

@@ -244,7 +244,14 @@ describe("dev mailbox (no RESEND_API_KEY, not production)", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body: unknown = await response.json();
     expect(body).toEqual([
-      { id: expect.any(String), to: "reader@example.test", subject: "third", text: "text for third", html: "<p>third</p>", createdAt: expect.any(String) },
+      {
+        id: expect.any(String),
+        to: "reader@example.test",
+        subject: "third",
+        text: "text for third",
+        html: "<p>third</p>",
+        createdAt: expect.any(String),
+      },
       expect.objectContaining({ subject: "second", to: "Reader@Example.test" }),
       expect.objectContaining({ subject: "first" }),
     ]);

@@ -31,10 +31,15 @@ describe("client addresses in the database", () => {
     cleanups.push(database.drop);
     await migrate({ databaseUrl: database.url, migrationsDir: migrationsBefore(INET_MIGRATION) });
     await withClient(database.url, async (client) => {
-      const { rows } = await client.query<{ id: string }>("INSERT INTO users (id, email, password_hash, email_verified_at, updated_at) VALUES (gen_random_uuid(), 'a@example.test', 'x', now(), now()) RETURNING id");
+      const { rows } = await client.query<{ id: string }>(
+        "INSERT INTO users (id, email, password_hash, email_verified_at, updated_at) VALUES (gen_random_uuid(), 'a@example.test', 'x', now(), now()) RETURNING id",
+      );
       const userId = rows[0]?.id;
       for (const ip of ["203.0.113.5", "2001:db8::1", FORGED, null]) {
-        await client.query("INSERT INTO sessions (id, user_id, ip, created_at, last_seen_at, expires_at) VALUES (gen_random_uuid(), $1, $2, now(), now(), now() + interval '1 day')", [userId, ip]);
+        await client.query(
+          "INSERT INTO sessions (id, user_id, ip, created_at, last_seen_at, expires_at) VALUES (gen_random_uuid(), $1, $2, now(), now(), now() + interval '1 day')",
+          [userId, ip],
+        );
         await client.query("INSERT INTO audit_events (type, outcome, ip) VALUES ('auth.sign_in', 'SUCCESS', $1)", [ip]);
       }
     });
@@ -54,11 +59,22 @@ describe("client addresses in the database", () => {
     cleanups.push(database.drop);
     await migrate({ databaseUrl: database.url });
     await withClient(database.url, async (client) => {
-      for (const [table, column] of [["sessions", "ip"], ["sign_up_requests", "ip"], ["audit_events", "ip"], ["step_up_challenges", "ip"], ["api_tokens", "last_used_ip"]]) {
-        const { rows } = await client.query<{ type: string }>("SELECT data_type AS type FROM information_schema.columns WHERE table_name = $1 AND column_name = $2", [table, column]);
+      for (const [table, column] of [
+        ["sessions", "ip"],
+        ["sign_up_requests", "ip"],
+        ["audit_events", "ip"],
+        ["step_up_challenges", "ip"],
+        ["api_tokens", "last_used_ip"],
+      ]) {
+        const { rows } = await client.query<{ type: string }>(
+          "SELECT data_type AS type FROM information_schema.columns WHERE table_name = $1 AND column_name = $2",
+          [table, column],
+        );
         expect(rows[0]?.type, `${table}.${column}`).toBe("inet");
       }
-      await expect(client.query("INSERT INTO audit_events (type, outcome, ip) VALUES ('auth.sign_in', 'SUCCESS', $1)", [FORGED])).rejects.toThrow(/invalid input syntax for type inet/);
+      await expect(
+        client.query("INSERT INTO audit_events (type, outcome, ip) VALUES ('auth.sign_in', 'SUCCESS', $1)", [FORGED]),
+      ).rejects.toThrow(/invalid input syntax for type inet/);
     });
   });
 });

@@ -12,7 +12,13 @@ const MIGRATION_NAMES = readdirSync(MIGRATIONS_DIR)
   .sort();
 const FIRST = MIGRATION_NAMES[0] ?? "";
 
-type HistoryRow = { migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number; rolled_back_at: Date | null };
+type HistoryRow = {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  applied_steps_count: number;
+  rolled_back_at: Date | null;
+};
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -163,6 +169,8 @@ describe("migrate", () => {
       ]),
     );
 
-    await expect(migrate({ databaseUrl: database.url })).rejects.toThrow(/Migration "29990101000000_half_applied" started at .* but never finished/);
+    await expect(migrate({ databaseUrl: database.url })).rejects.toThrow(
+      /Migration "29990101000000_half_applied" started at .* but never finished/,
+    );
   });
 });

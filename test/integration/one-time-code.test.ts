@@ -41,7 +41,10 @@ describe("one-time codes", () => {
   it("accept the right code once, then refuse it", async () => {
     const issued = await issue();
     expect(await redeemCode({ id: issued.id, purpose: PURPOSE, code: issued.code }, noEffect)).toEqual({ ok: true, value: "done" });
-    expect(await redeemCode({ id: issued.id, purpose: PURPOSE, code: issued.code }, noEffect)).toMatchObject({ ok: false, reason: "CODE_INVALID" });
+    expect(await redeemCode({ id: issued.id, purpose: PURPOSE, code: issued.code }, noEffect)).toMatchObject({
+      ok: false,
+      reason: "CODE_INVALID",
+    });
   });
 
   it("work at 9:59 and expire at 10:00, by database time", async () => {
@@ -57,15 +60,28 @@ describe("one-time codes", () => {
   it("allow 5 wrong tries, then refuse even the right code", async () => {
     const issued = await issue();
     for (let attempt = 1; attempt <= 4; attempt++) {
-      expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toEqual({ ok: false, reason: "CODE_INVALID", attemptsLeft: 5 - attempt, counted: true });
+      expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toEqual({
+        ok: false,
+        reason: "CODE_INVALID",
+        attemptsLeft: 5 - attempt,
+        counted: true,
+      });
     }
-    expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toMatchObject({ ok: false, reason: "TOO_MANY_ATTEMPTS" });
-    expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: issued.code })).toMatchObject({ ok: false, reason: "TOO_MANY_ATTEMPTS" });
+    expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })).toMatchObject({
+      ok: false,
+      reason: "TOO_MANY_ATTEMPTS",
+    });
+    expect(await checkCode({ id: issued.id, purpose: PURPOSE, code: issued.code })).toMatchObject({
+      ok: false,
+      reason: "TOO_MANY_ATTEMPTS",
+    });
   });
 
   it("count 25 parallel wrong guesses atomically: at most 5 counted, none succeed", async () => {
     const issued = await issue();
-    const results = await Promise.all(Array.from({ length: 25 }, () => checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => checkCode({ id: issued.id, purpose: PURPOSE, code: wrongCode(issued.code) })),
+    );
     expect(results.filter((result) => result.ok)).toHaveLength(0);
     const row = await db.oneTimeCode.findUniqueOrThrow({ where: { id: issued.id } });
     expect(row.attempts).toBe(5);
@@ -99,7 +115,10 @@ describe("one-time codes", () => {
 
   it("refuse unknown ids and other purposes like a wrong code", async () => {
     const issued = await issue();
-    expect(await checkCode({ id: crypto.randomUUID(), purpose: PURPOSE, code: issued.code })).toMatchObject({ ok: false, reason: "CODE_INVALID" });
+    expect(await checkCode({ id: crypto.randomUUID(), purpose: PURPOSE, code: issued.code })).toMatchObject({
+      ok: false,
+      reason: "CODE_INVALID",
+    });
   });
 
   it("resend only after the cooldown; the new code replaces the old and keeps the attempt count", async () => {

@@ -136,7 +136,10 @@ describe("security notices through the outbox", () => {
     await lib.deliverDueEmails();
     // As if the process died after the provider accepted the email but before sent_at was written
     // (the same UPDATE empties the data, so that did not happen either).
-    await lib.db.emailOutbox.update({ where: { id: row.id }, data: { sentAt: null, data: row.data ?? {}, nextAttemptAt: new Date(Date.now() - 60_000) } });
+    await lib.db.emailOutbox.update({
+      where: { id: row.id },
+      data: { sentAt: null, data: row.data ?? {}, nextAttemptAt: new Date(Date.now() - 60_000) },
+    });
     await lib.deliverDueEmails();
 
     expect(requestsTo(user.email, /API token was created/).map((sent) => sent.request.idempotencyKey)).toEqual([row.id, row.id]);
@@ -182,11 +185,17 @@ describe("rendering at delivery", () => {
     const { user, context } = await lib.helpers.newStepUpUser("bad-row");
     await lib.helpers.completeStepUp(context, "api_token.create", lib.helpers.tokenRequest("good"), codeFromProvider);
     await lib.createApiToken(context, lib.helpers.tokenRequest("good"));
-    const bad = await lib.db.emailOutbox.create({ data: { to: user.email, subject: "Broken", template: "securityNotice", data: { title: 1 } } });
+    const bad = await lib.db.emailOutbox.create({
+      data: { to: user.email, subject: "Broken", template: "securityNotice", data: { title: 1 } },
+    });
 
     await lib.deliverDueEmails();
 
-    expect(await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ sentAt: null, attempts: 12, lastError: "INVALID_TEMPLATE_DATA" });
+    expect(await lib.db.emailOutbox.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({
+      sentAt: null,
+      attempts: 12,
+      lastError: "INVALID_TEMPLATE_DATA",
+    });
     expect(requestsTo(user.email, /API token was created/)).toHaveLength(1);
     expect(requestsTo(user.email, /Broken/)).toHaveLength(0);
     expect(logged.join("\n")).toContain("outbox.invalid_row");
@@ -194,7 +203,9 @@ describe("rendering at delivery", () => {
 
   it("rows queued with finished content before the migration are delivered as they were written", async () => {
     const { user } = await lib.helpers.newStepUpUser("legacy-row");
-    await lib.db.emailOutbox.create({ data: { to: user.email, subject: "Queued earlier", template: "rendered", data: { text: "plain body", html: "<p>html body</p>" } } });
+    await lib.db.emailOutbox.create({
+      data: { to: user.email, subject: "Queued earlier", template: "rendered", data: { text: "plain body", html: "<p>html body</p>" } },
+    });
     await lib.deliverDueEmails();
     const [sent] = requestsTo(user.email, /Queued earlier/);
     expect(sent?.email).toMatchObject({ text: "plain body", html: "<p>html body</p>" });
@@ -210,24 +221,33 @@ describe("the code email through Resend", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.request.idempotencyKey).toBe(challenge.id);
     expect(sent[0]?.email.subject).toBe('Your code to create API token "ci-deploy"');
-    const links = [...(sent[0]?.email.text.match(/https?:\/\/[^\s)"<>]+/g) ?? []), ...[...(sent[0]?.email.html ?? "").matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? "")];
+    const links = [
+      ...(sent[0]?.email.text.match(/https?:\/\/[^\s)"<>]+/g) ?? []),
+      ...[...(sent[0]?.email.html ?? "").matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? ""),
+    ];
     expect(links.some((link) => link.startsWith(`${APP_URL}/step-up/cancel?token=`))).toBe(true);
     for (const link of links) expect(link.startsWith(APP_URL)).toBe(true);
   });
 
-  it.each(["error", "hang"] as const)("provider %s → EMAIL_SEND_FAILED within the timeout, and no usable code is left behind", async (mode) => {
-    const { user, context } = await lib.helpers.newStepUpUser(`send-${mode}`);
-    fake.setMode(mode);
+  it.each(["error", "hang"] as const)(
+    "provider %s → EMAIL_SEND_FAILED within the timeout, and no usable code is left behind",
+    async (mode) => {
+      const { user, context } = await lib.helpers.newStepUpUser(`send-${mode}`);
+      fake.setMode(mode);
 
-    await lib.helpers.expectAppError(lib.startChallenge(context, "api_token.create", lib.helpers.tokenRequest("ci")), "EMAIL_SEND_FAILED");
+      await lib.helpers.expectAppError(
+        lib.startChallenge(context, "api_token.create", lib.helpers.tokenRequest("ci")),
+        "EMAIL_SEND_FAILED",
+      );
 
-    const challenges = await lib.db.stepUpChallenge.findMany({ where: { userId: user.id }, include: { code: true } });
-    expect(challenges).toHaveLength(1);
-    expect(challenges[0]?.cancelledAt).not.toBeNull();
-    expect(challenges[0]?.code.consumedAt).not.toBeNull();
-    expect(await lib.db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
-    expect(logged.join("\n")).toContain("email.send_failed");
-  });
+      const challenges = await lib.db.stepUpChallenge.findMany({ where: { userId: user.id }, include: { code: true } });
+      expect(challenges).toHaveLength(1);
+      expect(challenges[0]?.cancelledAt).not.toBeNull();
+      expect(challenges[0]?.code.consumedAt).not.toBeNull();
+      expect(await lib.db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
+      expect(logged.join("\n")).toContain("email.send_failed");
+    },
+  );
 
   // BUG: lib/step-up/challenge.ts startChallenge() counts the 60 s per-payload cooldown
   // (`step-up:start:<session>:<payload>`) before sending. When the send fails the challenge is

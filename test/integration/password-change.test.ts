@@ -84,25 +84,39 @@ async function passwordIs(userId: string, password: string): Promise<boolean> {
 describe("the current password", () => {
   it("a wrong one is refused with a field error, audited, and sends no code", async () => {
     const { user, context } = await passwordUser("pw-wrong");
-    const error = await expectAppError(changePassword(context, input(NEW_PASSWORD, { currentPassword: "not-my-password-at-all" })), "WRONG_PASSWORD");
+    const error = await expectAppError(
+      changePassword(context, input(NEW_PASSWORD, { currentPassword: "not-my-password-at-all" })),
+      "WRONG_PASSWORD",
+    );
     expect(error.details.fieldErrors?.currentPassword?.length).toBeGreaterThan(0);
     expect(await stepUpEmails(user.email)).toHaveLength(0);
     expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(0);
-    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "password.change_failed", actorId: user.id } })).toMatchObject({ outcome: "FAILURE", reason: "wrong_password" });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { type: "password.change_failed", actorId: user.id } })).toMatchObject({
+      outcome: "FAILURE",
+      reason: "wrong_password",
+    });
     expect(await passwordIs(user.id, STRONG_PASSWORD)).toBe(true);
   });
 
   it("wrong guesses count like sign-in guesses: the 6th try in the window is refused even with the right password", async () => {
     const { user, context } = await passwordUser("pw-limit");
-    for (let i = 0; i < 5; i++) await expectAppError(changePassword(context, input(NEW_PASSWORD, { currentPassword: `wrong-password-${i}` })), "WRONG_PASSWORD");
+    for (let i = 0; i < 5; i++)
+      await expectAppError(changePassword(context, input(NEW_PASSWORD, { currentPassword: `wrong-password-${i}` })), "WRONG_PASSWORD");
 
     const limited = await expectAppError(changePassword(context, input(NEW_PASSWORD)), "RATE_LIMITED");
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(0);
     expect(await stepUpEmails(user.email)).toHaveLength(0);
     expect(await db.auditEvent.count({ where: { type: "password.change_failed", actorId: user.id } })).toBe(6);
-    expect(await db.auditEvent.count({ where: { type: "password.change_failed", actorId: user.id, outcome: "BLOCKED", reason: "rate_limited" } })).toBe(1);
+    expect(
+      await db.auditEvent.count({
+        where: { type: "password.change_failed", actorId: user.id, outcome: "BLOCKED", reason: "rate_limited" },
+      }),
+    ).toBe(1);
     // The same budget as signing in: the right password there is held back too.
-    expect(await signInWithPassword({ email: user.email, password: STRONG_PASSWORD }, meta("198.51.100.60"))).toMatchObject({ ok: false, code: "RATE_LIMITED" });
+    expect(await signInWithPassword({ email: user.email, password: STRONG_PASSWORD }, meta("198.51.100.60"))).toMatchObject({
+      ok: false,
+      code: "RATE_LIMITED",
+    });
     expect(await passwordIs(user.id, STRONG_PASSWORD)).toBe(true);
 
     await ageRateLimits("sign-in:account:", 15 * 60 + 1);
@@ -112,7 +126,10 @@ describe("the current password", () => {
   it("sign-in guesses use up the same budget", async () => {
     const { user, context } = await passwordUser("pw-limit-shared");
     for (let i = 0; i < 5; i++) {
-      expect(await signInWithPassword({ email: user.email, password: `wrong-password-${i}` }, meta("198.51.100.61"))).toMatchObject({ ok: false, code: "INVALID_CREDENTIALS" });
+      expect(await signInWithPassword({ email: user.email, password: `wrong-password-${i}` }, meta("198.51.100.61"))).toMatchObject({
+        ok: false,
+        code: "INVALID_CREDENTIALS",
+      });
     }
     await expectAppError(changePassword(context, input(NEW_PASSWORD)), "RATE_LIMITED");
     expect(await stepUpEmails(user.email)).toHaveLength(0);
@@ -120,8 +137,12 @@ describe("the current password", () => {
 
   it("parallel wrong guesses are all counted: at most five are checked", async () => {
     const { user, context } = await passwordUser("pw-limit-race");
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => changePassword(context, input(NEW_PASSWORD, { currentPassword: `wrong-password-${i}` }))));
-    const codes = results.map((result) => (result.status === "rejected" && result.reason instanceof AppError ? result.reason.code : "unexpected"));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => changePassword(context, input(NEW_PASSWORD, { currentPassword: `wrong-password-${i}` }))),
+    );
+    const codes = results.map((result) =>
+      result.status === "rejected" && result.reason instanceof AppError ? result.reason.code : "unexpected",
+    );
     expect(codes.filter((code) => code === "WRONG_PASSWORD")).toHaveLength(5);
     expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(7);
     await expectAppError(changePassword(context, input(NEW_PASSWORD)), "RATE_LIMITED");
@@ -137,7 +158,9 @@ describe("the current password", () => {
   it("20 parallel submissions of the right one never leave the account locked", async () => {
     const { user, context } = await passwordUser("pw-limit-right-race");
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => changePassword(context, input(NEW_PASSWORD))));
-    const codes = results.map((result) => (result.status === "rejected" && result.reason instanceof AppError ? result.reason.code : "unexpected"));
+    const codes = results.map((result) =>
+      result.status === "rejected" && result.reason instanceof AppError ? result.reason.code : "unexpected",
+    );
     // Those that were checked were right; those turned away while five were being checked left no count.
     expect(codes.every((code) => ["STEP_UP_REQUIRED", "RESEND_TOO_SOON", "RATE_LIMITED"].includes(code))).toBe(true);
     expect(codes.filter((code) => code === "STEP_UP_REQUIRED").length).toBeGreaterThanOrEqual(1);
@@ -183,7 +206,10 @@ describe("a successful change", () => {
     expect(await auditCount("session.revoked", user.id)).toBe(2);
     expect(await db.emailOutbox.count({ where: { to: user.email, subject: CHANGED_SUBJECT } })).toBe(1);
     // The new password signs in; the old one does not.
-    expect(await signInWithPassword({ email: user.email, password: STRONG_PASSWORD }, meta("198.51.100.71"))).toMatchObject({ ok: false, code: "INVALID_CREDENTIALS" });
+    expect(await signInWithPassword({ email: user.email, password: STRONG_PASSWORD }, meta("198.51.100.71"))).toMatchObject({
+      ok: false,
+      code: "INVALID_CREDENTIALS",
+    });
     expect(await signInWithPassword({ email: user.email, password: NEW_PASSWORD }, meta("198.51.100.71"))).toMatchObject({ ok: true });
   });
 
@@ -220,9 +246,15 @@ describe("a successful change", () => {
   it("a sign-in that got past the old password but not yet past its second factor cannot finish", async () => {
     const { user, context } = await passwordUser("pw-pending-sign-in");
     const expiresAt = new Date(Date.now() + 10 * 60 * 1000);
-    const pending = await db.signInChallenge.create({ data: { userId: user.id, tokenHash: "a".repeat(64), expiresAt }, select: { id: true } });
+    const pending = await db.signInChallenge.create({
+      data: { userId: user.id, tokenHash: "a".repeat(64), expiresAt },
+      select: { id: true },
+    });
     const stranger = await passwordUser("pw-pending-stranger");
-    const strangers = await db.signInChallenge.create({ data: { userId: stranger.user.id, tokenHash: "b".repeat(64), expiresAt }, select: { id: true } });
+    const strangers = await db.signInChallenge.create({
+      data: { userId: stranger.user.id, tokenHash: "b".repeat(64), expiresAt },
+      select: { id: true },
+    });
 
     const change = input(NEW_PASSWORD, { signOutOtherSessions: false });
     await approve(context, change);
@@ -311,7 +343,9 @@ describe("the password change action (as the security page drives it)", () => {
 
     const challengeRows = JSON.stringify(await db.stepUpChallenge.findMany({ where: { userId: user.id } }));
     const dump = await dumpDatabase();
-    expect(Object.keys(dump)).toEqual(expect.arrayContaining(["audit_events", "step_up_challenges", "email_outbox", "mailbox_messages", "users"]));
+    expect(Object.keys(dump)).toEqual(
+      expect.arrayContaining(["audit_events", "step_up_challenges", "email_outbox", "mailbox_messages", "users"]),
+    );
     expect(dump.audit_events).toContain("password.changed");
     const places: Record<string, string> = {
       ...Object.fromEntries(Object.entries(dump).map(([table, rows]) => [`table ${table}`, rows])),

@@ -19,11 +19,25 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-function runTarget(scenario: "send" | "change", sessionId: string, name: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/server-only-hook.mjs", "test/fixtures/crash-target.ts", scenario, sessionId, name], {
-    env: { ...process.env, RESEND_API_KEY: "re_crash_test", RESEND_BASE_URL: fake.url, EMAIL_SEND_TIMEOUT_MS: "60000", LOG_LEVEL: "silent" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+function runTarget(
+  scenario: "send" | "change",
+  sessionId: string,
+  name: string,
+): { child: ChildProcess; exited: Promise<NodeJS.Signals | null> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", "./scripts/server-only-hook.mjs", "test/fixtures/crash-target.ts", scenario, sessionId, name],
+    {
+      env: {
+        ...process.env,
+        RESEND_API_KEY: "re_crash_test",
+        RESEND_BASE_URL: fake.url,
+        EMAIL_SEND_TIMEOUT_MS: "60000",
+        LOG_LEVEL: "silent",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
   return { child, exited };
 }
@@ -36,7 +50,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   }
 }
 
-const printed = (child: ChildProcess, text: string) => new Promise<void>((resolve) => child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes(text) && resolve()));
+const printed = (child: ChildProcess, text: string) =>
+  new Promise<void>((resolve) => child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes(text) && resolve()));
 
 describe("the app process killed (SIGKILL) mid-flow", () => {
   it("between creating a challenge and sending its email: challenge and audit row exist together, and the user can get a code after restart", async () => {
@@ -79,8 +94,12 @@ describe("the app process killed (SIGKILL) mid-flow", () => {
       child.kill("SIGKILL");
       expect(await exited).toBe("SIGKILL");
       const tokens = await db.apiToken.count({ where: { userId: user.id, name: `kill-${round}` } });
-      const audits = await db.auditEvent.count({ where: { actorId: user.id, type: "api_token.created", metadata: { path: ["name"], equals: `kill-${round}` } } });
-      const notices = await db.emailOutbox.count({ where: { to: user.email, data: { path: ["summary"], string_contains: `"kill-${round}"` } } });
+      const audits = await db.auditEvent.count({
+        where: { actorId: user.id, type: "api_token.created", metadata: { path: ["name"], equals: `kill-${round}` } },
+      });
+      const notices = await db.emailOutbox.count({
+        where: { to: user.email, data: { path: ["summary"], string_contains: `"kill-${round}"` } },
+      });
       expect([tokens, audits, notices], `round ${round}`).toSatisfy(([a, b, c]: number[]) => a === b && b === c && (a === 0 || a === 1));
       if (round === rounds - 1) expect(tokens).toBe(1);
     }
@@ -89,7 +108,9 @@ describe("the app process killed (SIGKILL) mid-flow", () => {
     const created = await db.apiToken.count({ where: { userId: user.id } });
     await deliverDueEmails();
     await deliverDueEmails();
-    const notices = (await listMailboxMessages({ to: user.email, limit: 100 })).filter((message) => message.subject === "A new API token was created");
+    const notices = (await listMailboxMessages({ to: user.email, limit: 100 })).filter(
+      (message) => message.subject === "A new API token was created",
+    );
     expect(notices).toHaveLength(created);
   }, 120_000);
 });

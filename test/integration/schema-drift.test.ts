@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createIsolatedDatabase, type IsolatedDatabase, TEMPLATE_DATABASE, testDatabaseUrl, withClient } from "@/test/helpers/db";
-import { type DatabaseSchema, describeDatabase, findSchemaDrift, readSchemaSnapshot, type SchemaSnapshot } from "@/test/helpers/schema-drift";
+import {
+  type DatabaseSchema,
+  describeDatabase,
+  findSchemaDrift,
+  readSchemaSnapshot,
+  type SchemaSnapshot,
+} from "@/test/helpers/schema-drift";
 
 const snapshot = readSchemaSnapshot();
 

@@ -12,7 +12,16 @@ import { reportChallenge } from "@/lib/step-up/report";
 import type { StepUpChallengeDto } from "@/lib/step-up/types";
 import { codeFrom, meta } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
-import { ageCode, cancelTokenFrom, containsSecret, dumpDatabase, newStepUpUser, stepUpEmails, verifyStepUp, wrongCode } from "@/test/helpers/step-up";
+import {
+  ageCode,
+  cancelTokenFrom,
+  containsSecret,
+  dumpDatabase,
+  newStepUpUser,
+  stepUpEmails,
+  verifyStepUp,
+  wrongCode,
+} from "@/test/helpers/step-up";
 
 const request = vi.hoisted(() => {
   // Log everything the app is willing to log: the sweep reads it all.
@@ -32,7 +41,8 @@ const logged: string[] = [];
 
 beforeEach(() => {
   logged.length = 0;
-  const capture = (...args: unknown[]) => void logged.push(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg) ?? String(arg))).join(" "));
+  const capture = (...args: unknown[]) =>
+    void logged.push(args.map((arg) => (typeof arg === "string" ? arg : (JSON.stringify(arg) ?? String(arg)))).join(" "));
   for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation(capture);
 });
 
@@ -99,7 +109,9 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
     // Use it, list it, revoke it.
     const apiAnswers: string[] = [];
     for (const authorization of [`Bearer ${token}`, `Bearer ${token.slice(0, -1)}x`, `Bearer ${token}  `]) {
-      const response = await GET(new Request("http://localhost/api/v1/me", { headers: { authorization, "x-forwarded-for": "198.51.100.5" } }));
+      const response = await GET(
+        new Request("http://localhost/api/v1/me", { headers: { authorization, "x-forwarded-for": "198.51.100.5" } }),
+      );
       apiAnswers.push(`${response.status} ${json([...response.headers])} ${await response.text()}`);
     }
     results.push(await listApiTokens(user.id));
@@ -116,9 +128,15 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
     const cancelTokens = [...(await stepUpEmails(user.email)), ...otherEmails].map((email) => cancelTokenFrom(email.text));
     expect(await reportChallenge(cancelTokenFrom(otherEmails[0]?.text ?? ""), meta())).toBe(true);
     const errors: unknown[] = [];
-    await verifyStepUp(other.context, { challengeId: reportedChallenge.id, code: codeFrom(otherEmails[0]?.text ?? "") }).catch((error: unknown) => {
-      errors.push(error instanceof AppError ? { name: error.name, message: error.message, code: error.code, details: error.details, stack: error.stack } : error);
-    });
+    await verifyStepUp(other.context, { challengeId: reportedChallenge.id, code: codeFrom(otherEmails[0]?.text ?? "") }).catch(
+      (error: unknown) => {
+        errors.push(
+          error instanceof AppError
+            ? { name: error.name, message: error.message, code: error.code, details: error.details, stack: error.stack }
+            : error,
+        );
+      },
+    );
     await deliverDueEmails();
 
     const codes = [firstCode, secondCode, ...otherEmails.map((email) => codeFrom(email.text))];
@@ -126,14 +144,30 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
     expect(cancelTokens.length).toBeGreaterThanOrEqual(4);
 
     // Secrets are stored hashed only.
-    const codeRows = await db.$queryRaw<{ code_hash: string }[]>`SELECT code_hash FROM one_time_codes WHERE recipient IN (${user.email}, ${other.user.email})`;
+    const codeRows = await db.$queryRaw<
+      { code_hash: string }[]
+    >`SELECT code_hash FROM one_time_codes WHERE recipient IN (${user.email}, ${other.user.email})`;
     expect(codeRows.length).toBe(3);
     for (const row of codeRows) expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
-    const challengeRows = await db.$queryRaw<{ cancel_token_hash: string }[]>`SELECT cancel_token_hash FROM step_up_challenges WHERE user_id IN (${user.id}::uuid, ${other.user.id}::uuid)`;
+    const challengeRows = await db.$queryRaw<
+      { cancel_token_hash: string }[]
+    >`SELECT cancel_token_hash FROM step_up_challenges WHERE user_id IN (${user.id}::uuid, ${other.user.id}::uuid)`;
     for (const row of challengeRows) expect(row.cancel_token_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const dump = await dumpDatabase({ except: ["mailbox_messages"] });
-    expect(Object.keys(dump)).toEqual(expect.arrayContaining(["one_time_codes", "step_up_challenges", "step_up_grants", "api_tokens", "audit_events", "email_outbox", "rate_limits", "sessions", "users"]));
+    expect(Object.keys(dump)).toEqual(
+      expect.arrayContaining([
+        "one_time_codes",
+        "step_up_challenges",
+        "step_up_grants",
+        "api_tokens",
+        "audit_events",
+        "email_outbox",
+        "rate_limits",
+        "sessions",
+        "users",
+      ]),
+    );
     expect(dump.audit_events?.length).toBeGreaterThan(0);
 
     const places: Record<string, string> = {
@@ -155,7 +189,14 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
 
   it("the sweep's matcher finds a planted code and token (so an empty result means something)", async () => {
     const { user } = await newStepUpUser("sweep-canary");
-    await db.auditEvent.create({ data: { type: "canary", outcome: "SUCCESS", actorId: user.id, reason: "code 482913 token asec_canaryCANARYcanaryCANARYcanary00000000" } });
+    await db.auditEvent.create({
+      data: {
+        type: "canary",
+        outcome: "SUCCESS",
+        actorId: user.id,
+        reason: "code 482913 token asec_canaryCANARYcanaryCANARYcanary00000000",
+      },
+    });
     const dump = await dumpDatabase({ except: ["mailbox_messages"] });
     expect(containsSecret(dump.audit_events ?? "", "482913")).toBe(true);
     expect((dump.audit_events ?? "").includes("asec_canaryCANARYcanaryCANARYcanary00000000")).toBe(true);

@@ -5,7 +5,12 @@ import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 
 const APP_URL = "https://account.example.com";
 
-const state = vi.hoisted(() => ({ env: undefined as Env | undefined, headers: new Headers(), responseHeaders: new Headers(), jar: undefined as ResponseCookies | undefined }));
+const state = vi.hoisted(() => ({
+  env: undefined as Env | undefined,
+  headers: new Headers(),
+  responseHeaders: new Headers(),
+  jar: undefined as ResponseCookies | undefined,
+}));
 vi.mock("@/lib/env", async (importOriginal) => {
   const actual = await importOriginal<typeof import("@/lib/env")>();
   return { ...actual, getEnv: () => state.env ?? actual.getEnv() };
@@ -40,7 +45,12 @@ function useEnv(appUrl: string): void {
 beforeEach(() => {
   state.responseHeaders = new Headers();
   state.jar = new ResponseCookies(state.responseHeaders);
-  state.headers = new Headers({ host: new URL(APP_URL).host, "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7", "user-agent": "Mozilla/5.0 Chrome/130.0" });
+  state.headers = new Headers({
+    host: new URL(APP_URL).host,
+    "x-forwarded-proto": "https",
+    "x-forwarded-for": "203.0.113.7",
+    "user-agent": "Mozilla/5.0 Chrome/130.0",
+  });
 });
 
 describe("cookies over https", () => {

@@ -6,7 +6,9 @@ import { getEnv } from "@/lib/env";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 
 async function newSession() {
-  const user = await db.user.create({ data: { email: randomEmail(), passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() } });
+  const user = await db.user.create({
+    data: { email: randomEmail(), passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() },
+  });
   const id = await db.$transaction((tx) => createSession(tx, user.id, meta()));
   return { id, user };
 }

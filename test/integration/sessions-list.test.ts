@@ -3,7 +3,15 @@ import { listActiveSessions, revokeOtherSession, signOutOtherSessions } from "@/
 import { resolveSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { meta } from "@/test/helpers/fixtures";
-import { auditCount, completeStepUp, expectAppError, expectStepUpRequired, newSession, newStepUpUser, newUser } from "@/test/helpers/step-up";
+import {
+  auditCount,
+  completeStepUp,
+  expectAppError,
+  expectStepUpRequired,
+  newSession,
+  newStepUpUser,
+  newUser,
+} from "@/test/helpers/step-up";
 
 describe("active sessions", () => {
   it("lists the user's live sessions with device and IP, marking this one", async () => {
@@ -16,7 +24,11 @@ describe("active sessions", () => {
     const sessions = await listActiveSessions(user.id, context.session.id);
     expect(sessions.map((session) => session.id).sort()).toEqual([context.session.id, other.id].sort());
     expect(sessions.find((session) => session.current)?.id).toBe(context.session.id);
-    expect(sessions.find((session) => session.id === other.id)).toMatchObject({ ip: "198.51.100.20", device: "Chrome 130 on Linux", current: false });
+    expect(sessions.find((session) => session.id === other.id)).toMatchObject({
+      ip: "198.51.100.20",
+      device: "Chrome 130 on Linux",
+      current: false,
+    });
   });
 
   it("signs out another session only after step-up, and it is refused on its next request", async () => {

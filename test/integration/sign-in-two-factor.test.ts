@@ -16,14 +16,18 @@ afterAll(async () => {
 
 async function twoFactorUser(label = "2fa-sign-in") {
   const email = randomEmail(label);
-  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() }, select: { id: true, email: true } });
+  const user = await db.user.create({
+    data: { email, passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() },
+    select: { id: true, email: true },
+  });
   return { user, ...(await enableTwoFactorFor(user)) };
 }
 
 /** Step one: the right password, which with 2FA on yields only a token for step two. */
 async function passwordStep(email: string, ip = "203.0.113.7"): Promise<string> {
   const result = await signInWithPassword({ email, password: STRONG_PASSWORD }, meta(ip));
-  if (result.ok || result.code !== "SECOND_FACTOR_REQUIRED") throw new Error(`expected SECOND_FACTOR_REQUIRED, got ${JSON.stringify(result)}`);
+  if (result.ok || result.code !== "SECOND_FACTOR_REQUIRED")
+    throw new Error(`expected SECOND_FACTOR_REQUIRED, got ${JSON.stringify(result)}`);
   return result.token;
 }
 
@@ -48,8 +52,13 @@ describe("signing in with two-step verification on", () => {
     const result = await completeSecondFactorSignIn(token, { method: "totp", code: totpCode(secret) }, meta());
     if (!result.ok) throw new Error(`expected success, got ${result.code}`);
     expect(await resolveSession(result.sessionId)).toMatchObject({ user: { id: user.id } });
-    expect(await db.auditEvent.findFirst({ where: { actorId: user.id, type: "auth.sign_in" }, select: { reason: true } })).toEqual({ reason: "two_factor:totp" });
-    expect(await completeSecondFactorSignIn(token, { method: "totp", code: totpCode(secret, 1) }, meta())).toEqual({ ok: false, code: "CODE_EXPIRED" });
+    expect(await db.auditEvent.findFirst({ where: { actorId: user.id, type: "auth.sign_in" }, select: { reason: true } })).toEqual({
+      reason: "two_factor:totp",
+    });
+    expect(await completeSecondFactorSignIn(token, { method: "totp", code: totpCode(secret, 1) }, meta())).toEqual({
+      ok: false,
+      code: "CODE_EXPIRED",
+    });
     expect(await sessionCount(user.id)).toBe(1);
   });
 
@@ -69,9 +78,16 @@ describe("signing in with two-step verification on", () => {
     const right = totpCode(secret);
     const wrong = right === "000000" ? "111111" : "000000";
     for (const left of [4, 3, 2, 1]) {
-      expect(await completeSecondFactorSignIn(token, { method: "totp", code: wrong }, meta())).toEqual({ ok: false, code: "SECOND_FACTOR_INVALID", attemptsLeft: left });
+      expect(await completeSecondFactorSignIn(token, { method: "totp", code: wrong }, meta())).toEqual({
+        ok: false,
+        code: "SECOND_FACTOR_INVALID",
+        attemptsLeft: left,
+      });
     }
-    expect(await completeSecondFactorSignIn(token, { method: "totp", code: wrong }, meta())).toEqual({ ok: false, code: "TOO_MANY_ATTEMPTS" });
+    expect(await completeSecondFactorSignIn(token, { method: "totp", code: wrong }, meta())).toEqual({
+      ok: false,
+      code: "TOO_MANY_ATTEMPTS",
+    });
     expect(await completeSecondFactorSignIn(token, { method: "totp", code: right }, meta())).toEqual({ ok: false, code: "CODE_EXPIRED" });
     expect(await sessionCount(user.id)).toBe(0);
     expect(await db.auditEvent.count({ where: { actorId: user.id, type: "auth.sign_in_failed", reason: "wrong_second_factor" } })).toBe(5);
@@ -96,7 +112,9 @@ describe("signing in with two-step verification on", () => {
     const { user, secret } = await twoFactorUser();
     const token = await passwordStep(user.email);
     const code = totpCode(secret);
-    const results = await Promise.all(Array.from({ length: 16 }, () => completeSecondFactorSignIn(token, { method: "totp", code }, meta())));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => completeSecondFactorSignIn(token, { method: "totp", code }, meta())),
+    );
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(await sessionCount(user.id)).toBe(1);
   });
@@ -106,7 +124,10 @@ describe("signing in with two-step verification on", () => {
     const token = await passwordStep(user.email);
     await db.$executeRaw`UPDATE sign_in_challenges SET expires_at = now() - interval '1 second' WHERE user_id = ${user.id}::uuid`;
     expect(await findSecondFactorSignIn(token)).toBeNull();
-    expect(await completeSecondFactorSignIn(token, { method: "totp", code: totpCode(secret) }, meta())).toEqual({ ok: false, code: "CODE_EXPIRED" });
+    expect(await completeSecondFactorSignIn(token, { method: "totp", code: totpCode(secret) }, meta())).toEqual({
+      ok: false,
+      code: "CODE_EXPIRED",
+    });
     expect(SECOND_FACTOR_SIGN_IN.ttlSeconds).toBe(600);
   });
 
@@ -118,10 +139,15 @@ describe("signing in with two-step verification on", () => {
     if (!code) throw new Error("no recovery codes");
     const result = await completeSecondFactorSignIn(token, { method: "recovery_code", code: code.toUpperCase() }, meta());
     expect(result.ok).toBe(true);
-    expect(await db.auditEvent.findFirst({ where: { actorId: user.id, type: "recovery_code.used" }, select: { reason: true, metadata: true } })).toEqual({ reason: "sign in", metadata: { left: 9 } });
+    expect(
+      await db.auditEvent.findFirst({ where: { actorId: user.id, type: "recovery_code.used" }, select: { reason: true, metadata: true } }),
+    ).toEqual({ reason: "sign in", metadata: { left: 9 } });
     const again = await passwordStep(user.email);
     expect(await findSecondFactorSignIn(again)).toMatchObject({ recoveryCodesLeft: 9 });
-    expect(await completeSecondFactorSignIn(again, { method: "recovery_code", code }, meta())).toMatchObject({ ok: false, code: "SECOND_FACTOR_INVALID" });
+    expect(await completeSecondFactorSignIn(again, { method: "recovery_code", code }, meta())).toMatchObject({
+      ok: false,
+      code: "SECOND_FACTOR_INVALID",
+    });
   });
 
   it("the second page's form refuses malformed codes before anything is counted", () => {

@@ -33,7 +33,9 @@ describe("sign-in", () => {
   it("locks an account after 5 failures, even for the right password, and says for how long", async () => {
     const email = await createUser();
     for (let i = 0; i < SIGN_IN_LIMITS.perAccount.limit; i++) {
-      expect(await signInWithPassword({ email, password: `wrong-${i}-password` }, meta(`198.51.100.${i}`))).toMatchObject({ code: "INVALID_CREDENTIALS" });
+      expect(await signInWithPassword({ email, password: `wrong-${i}-password` }, meta(`198.51.100.${i}`))).toMatchObject({
+        code: "INVALID_CREDENTIALS",
+      });
     }
     const locked = await signInWithPassword({ email, password: STRONG_PASSWORD }, meta("198.51.100.77"));
     expect(locked).toMatchObject({ ok: false, code: "RATE_LIMITED" });
@@ -44,7 +46,9 @@ describe("sign-in", () => {
 
   it("checks at most 5 passwords out of 30 parallel guesses", async () => {
     const email = await createUser();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => signInWithPassword({ email, password: `guess-${i}-password` }, meta(`198.51.100.${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signInWithPassword({ email, password: `guess-${i}-password` }, meta(`198.51.100.${i}`))),
+    );
     expect(results.filter((result) => !result.ok && result.code === "INVALID_CREDENTIALS")).toHaveLength(5);
     expect(await db.auditEvent.count({ where: { actorEmail: email, outcome: "FAILURE" } })).toBe(5);
   });
@@ -52,9 +56,12 @@ describe("sign-in", () => {
   it("limits one IP across many accounts", async () => {
     const ip = "192.0.2.200";
     const results = [];
-    for (let i = 0; i <= SIGN_IN_LIMITS.perIp.limit; i++) results.push(await signInWithPassword({ email: randomEmail(), password: STRONG_PASSWORD }, meta(ip)));
+    for (let i = 0; i <= SIGN_IN_LIMITS.perIp.limit; i++)
+      results.push(await signInWithPassword({ email: randomEmail(), password: STRONG_PASSWORD }, meta(ip)));
     expect(results.at(-1)).toMatchObject({ ok: false, code: "RATE_LIMITED" });
-    expect(await signInWithPassword({ email: randomEmail(), password: STRONG_PASSWORD }, meta("192.0.2.201"))).toMatchObject({ code: "INVALID_CREDENTIALS" });
+    expect(await signInWithPassword({ email: randomEmail(), password: STRONG_PASSWORD }, meta("192.0.2.201"))).toMatchObject({
+      code: "INVALID_CREDENTIALS",
+    });
   });
 
   it("clears the account's failures after a successful sign-in", async () => {

@@ -35,7 +35,10 @@ describe("sign-up validation", () => {
 
   it("refuses common passwords on the server", async () => {
     const attempt = requestSignUp({ email: randomEmail(), password: "qwerty123456" }, meta());
-    await expect(attempt).rejects.toMatchObject({ code: "VALIDATION_FAILED", details: { fieldErrors: { password: [expect.stringMatching(/common/)] } } });
+    await expect(attempt).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      details: { fieldErrors: { password: [expect.stringMatching(/common/)] } },
+    });
   });
 
   it("normalises the address to lower case", () => {
@@ -48,7 +51,10 @@ describe("sign-up and email verification", () => {
     const email = randomEmail();
     const pending = await requestSignUp({ email, password: STRONG_PASSWORD }, meta());
     expect(await db.user.findUnique({ where: { email } })).toBeNull();
-    expect(await signInWithPassword({ email, password: STRONG_PASSWORD }, meta())).toMatchObject({ ok: false, code: "INVALID_CREDENTIALS" });
+    expect(await signInWithPassword({ email, password: STRONG_PASSWORD }, meta())).toMatchObject({
+      ok: false,
+      code: "INVALID_CREDENTIALS",
+    });
 
     await verifySignUp({ requestId: pending.requestId, code: await latestCode(email) }, meta());
     expect(await db.user.findUnique({ where: { email } })).toMatchObject({ email, role: "USER" });
@@ -72,12 +78,22 @@ describe("sign-up and email verification", () => {
     const freeCode = await latestCode(free.email);
     const wrong = freeCode === "111111" ? "222222" : "111111";
     const refusals = await Promise.all(
-      [taken, free].map((pending) => verifySignUp({ requestId: pending.requestId, code: wrong }, meta()).then(() => null, (error: unknown) => error)),
+      [taken, free].map((pending) =>
+        verifySignUp({ requestId: pending.requestId, code: wrong }, meta()).then(
+          () => null,
+          (error: unknown) => error,
+        ),
+      ),
     );
     expect(refusals.map((error) => (error as { code?: string; details?: unknown }).code)).toEqual(["CODE_INVALID", "CODE_INVALID"]);
     expect((refusals[0] as { details: unknown }).details).toEqual((refusals[1] as { details: unknown }).details);
     const resends = await Promise.all(
-      [taken, free].map((pending) => resendSignUpCode(pending.requestId, meta()).then(() => "sent", (error: unknown) => (error as { code?: string }).code)),
+      [taken, free].map((pending) =>
+        resendSignUpCode(pending.requestId, meta()).then(
+          () => "sent",
+          (error: unknown) => (error as { code?: string }).code,
+        ),
+      ),
     );
     expect(resends).toEqual(["RESEND_TOO_SOON", "RESEND_TOO_SOON"]);
     // The owner never gets a code, and the pending request can never become a second account.
@@ -102,14 +118,19 @@ describe("sign-up and email verification", () => {
     const wrong = code === "111111" ? "222222" : "111111";
     const attempt = verifySignUp({ requestId: pending.requestId, code: wrong }, meta());
     await expect(attempt).rejects.toBeInstanceOf(AppError);
-    await expect(verifySignUp({ requestId: pending.requestId, code: wrong }, meta())).rejects.toMatchObject({ code: "CODE_INVALID", details: { attemptsLeft: 3 } });
+    await expect(verifySignUp({ requestId: pending.requestId, code: wrong }, meta())).rejects.toMatchObject({
+      code: "CODE_INVALID",
+      details: { attemptsLeft: 3 },
+    });
   });
 
   it("creates exactly one account from 16 parallel correct verifications", async () => {
     const email = randomEmail();
     const pending = await requestSignUp({ email, password: STRONG_PASSWORD }, meta());
     const code = await latestCode(email);
-    const results = await Promise.allSettled(Array.from({ length: 16 }, () => verifySignUp({ requestId: pending.requestId, code }, meta())));
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, () => verifySignUp({ requestId: pending.requestId, code }, meta())),
+    );
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
     expect(await db.user.count({ where: { email } })).toBe(1);
     expect(await db.auditEvent.count({ where: { actorEmail: email, type: "auth.email_verified", outcome: "SUCCESS" } })).toBe(1);

@@ -40,7 +40,11 @@ vi.mock("next/server", () => ({
 }));
 
 /** A new challenge with its own payload, ignoring the hourly send budget (the tests here are about guesses). */
-async function freshChallenge(user: TestUser, context: StepUpContext, label: string): Promise<{ challenge: StepUpChallengeDto; code: string }> {
+async function freshChallenge(
+  user: TestUser,
+  context: StepUpContext,
+  label: string,
+): Promise<{ challenge: StepUpChallengeDto; code: string }> {
   await resetSendLimit(user.id);
   const challenge = await triggerChallenge(context, "api_token.create", tokenRequest(label));
   return { challenge, code: await latestStepUpCode(user.email) };
@@ -76,7 +80,9 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
 
-    const results = await Promise.allSettled(Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+    );
 
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(0);
     for (const result of results) {
@@ -94,7 +100,9 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
 
-    const results = await Promise.allSettled(Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+    );
 
     const codes = results.map((result) => (result.status === "rejected" ? (result.reason as AppError).code : "ACCEPTED"));
     expect(codes.filter((code) => code === "CODE_INVALID" || code === "TOO_MANY_ATTEMPTS")).toHaveLength(25);
@@ -145,7 +153,8 @@ describe("S5: the failure count lives on the account", () => {
   it("a new code never resets the count", async () => {
     const { user, context } = await newStepUpUser("no-reset");
     const { challenge, code } = await freshChallenge(user, context, "first");
-    for (let i = 0; i < 3; i++) await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "CODE_INVALID");
+    for (let i = 0; i < 3; i++)
+      await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "CODE_INVALID");
     expect((await failureState(user.id)).failures).toBe(3);
 
     await ageCode(challenge.id, 60);
@@ -203,7 +212,11 @@ describe("S5: the failure count lives on the account", () => {
     const open: { challenge: StepUpChallengeDto; code: string }[] = [];
     for (let i = 0; i < 5; i++) open.push(await freshChallenge(user, context, `open-${i}`));
 
-    await Promise.allSettled(open.flatMap(({ challenge, code }) => Array.from({ length: 5 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }))));
+    await Promise.allSettled(
+      open.flatMap(({ challenge, code }) =>
+        Array.from({ length: 5 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+      ),
+    );
 
     let compared = 0;
     for (const { challenge } of open) compared += await codeAttempts(challenge.id);
@@ -235,14 +248,17 @@ describe("S6: sends are throttled in Postgres", () => {
     try {
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
-          i % 2 === 0 ? startChallenge(context, "api_token.create", payload) : second.run(() => second.modules.startChallenge(context, "api_token.create", payload)),
+          i % 2 === 0
+            ? startChallenge(context, "api_token.create", payload)
+            : second.run(() => second.modules.startChallenge(context, "api_token.create", payload)),
         ),
       );
       expect(second.hasOwnClient()).toBe(true);
       expect(await stepUpEmails(user.email)).toHaveLength(1);
       expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(1);
       expect(results.filter((result) => result.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
-      for (const result of results) if (result.status === "rejected") expect((result.reason as { code?: unknown }).code).toBe("RESEND_TOO_SOON");
+      for (const result of results)
+        if (result.status === "rejected") expect((result.reason as { code?: unknown }).code).toBe("RESEND_TOO_SOON");
     } finally {
       await second.close();
     }
@@ -393,19 +409,30 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
 
     const unknownResult = await answer({ challengeId: crypto.randomUUID(), code: right });
     const foreignResult = await answer({ challengeId: foreign.id, code: right });
-    expect(unknownResult).toMatchObject({ ok: false, code: "CODE_INVALID", message: "That code is invalid or has expired. Request a new one." });
+    expect(unknownResult).toMatchObject({
+      ok: false,
+      code: "CODE_INVALID",
+      message: "That code is invalid or has expired. Request a new one.",
+    });
     const { values: _unknownValues, ...unknownAnswer } = unknownResult;
     const { values: _foreignValues, ...foreignAnswer } = foreignResult;
     expect(foreignAnswer).toEqual(unknownAnswer);
     expect(await codeAttempts(foreign.id)).toBe(0);
 
     // This challenge's right code, sent with a different token request, answers nothing.
-    const { values: _otherValues, ...otherPayloadAnswer } = await answer({ challengeId: challenge.id, code: right }, tokenRequest("another-name"));
+    const { values: _otherValues, ...otherPayloadAnswer } = await answer(
+      { challengeId: challenge.id, code: right },
+      tokenRequest("another-name"),
+    );
     expect(otherPayloadAnswer).toEqual(unknownAnswer);
     expect(await codeAttempts(challenge.id)).toBe(0);
 
     const malformed = await answer({ challengeId: "../../x", code: right });
-    expect(malformed).toMatchObject({ ok: false, code: "VALIDATION_FAILED", fieldErrors: { "stepUp.challengeId": ["That code is invalid or has expired. Request a new one."] } });
+    expect(malformed).toMatchObject({
+      ok: false,
+      code: "VALIDATION_FAILED",
+      fieldErrors: { "stepUp.challengeId": ["That code is invalid or has expired. Request a new one."] },
+    });
     expect(await tokenCount()).toBe(0);
 
     expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject(CREATED);

@@ -78,7 +78,9 @@ function checkTotp(userId: string, code: string): Promise<boolean> {
   return db.$transaction((tx) => acceptTotp(tx, userId, code));
 }
 
-async function signedInWithTwoFactor(label: string): Promise<{ context: StepUpContext; userId: string; email: string; secret: string; recoveryCodes: string[] }> {
+async function signedInWithTwoFactor(
+  label: string,
+): Promise<{ context: StepUpContext; userId: string; email: string; secret: string; recoveryCodes: string[] }> {
   const { user, context } = await newStepUpUser(label);
   const { secret, recoveryCodes } = await enableTwoFactorFor(user);
   return { context, userId: user.id, email: user.email, secret, recoveryCodes };
@@ -89,7 +91,8 @@ describe("which step-ups ask for the second factor", () => {
     const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].secondFactor).sort();
     expect(high).toEqual(["email.change", "password.change", "recovery_codes.regenerate", "two_factor.disable", "two_factor.enable"]);
     for (const action of high) expect(STEP_UP_POLICY[action].grant).toBe("single_use");
-    for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo")) expect(STEP_UP_POLICY[action].secondFactor).toBe(false);
+    for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo"))
+      expect(STEP_UP_POLICY[action].secondFactor).toBe(false);
   });
 
   describe.each(ACTIONS)("%s", (action) => {
@@ -131,7 +134,11 @@ describe("which step-ups ask for the second factor", () => {
     await awayFromStepEdge();
     const totp = totpCode(secret);
 
-    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(context.session.user.email), secondFactor: { method: "totp", code: totp } });
+    await verifyStepUp(context, {
+      challengeId: challenge.id,
+      code: await latestStepUpCode(context.session.user.email),
+      secondFactor: { method: "totp", code: totp },
+    });
     expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verified", reason: "sudo" } })).toBe(1);
     await createApiToken(context, tokenRequest("ci"));
     expect(await db.apiToken.count({ where: { userId } })).toBe(1);
@@ -163,7 +170,10 @@ describe("the second factor is looked at only after the email code is right", ()
     await awayFromStepEdge(6);
     const totp = totpCode(secret);
 
-    const error = await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "totp", code: totp } }), "CODE_INVALID");
+    const error = await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "totp", code: totp } }),
+      "CODE_INVALID",
+    );
     expect(error.details.attemptsLeft).toBe(4);
     expect(await codeAttempts(challenge.id)).toBe(1);
     expect((await failureState(userId)).failures).toBe(1);
@@ -183,7 +193,14 @@ describe("the second factor is looked at only after the email code is right", ()
     const code = await latestStepUpCode(email);
     const recoveryCode = recoveryCodes[0] as string;
 
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "recovery_code", code: recoveryCode } }), "CODE_INVALID");
+    await expectAppError(
+      verifyStepUp(context, {
+        challengeId: challenge.id,
+        code: wrongCode(code),
+        secondFactor: { method: "recovery_code", code: recoveryCode },
+      }),
+      "CODE_INVALID",
+    );
     expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
     expect(await auditCount("recovery_code.used", userId)).toBe(0);
     expect(await db.emailOutbox.count({ where: { to: email, subject: "A recovery code was used" } })).toBe(0);
@@ -203,10 +220,16 @@ describe("wrong second factors are limited like wrong email codes", () => {
     const wrong = { method: "totp" as const, code: notATotpFor(secret) };
 
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const error = await expectAppError(verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: wrong }), "SECOND_FACTOR_INVALID");
+      const error = await expectAppError(
+        verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: wrong }),
+        "SECOND_FACTOR_INVALID",
+      );
       expect(error.details.attemptsLeft).toBe(5 - attempt);
     }
-    await expectAppError(verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: { method: "totp", code: totpCode(secret) } }), "TOO_MANY_ATTEMPTS");
+    await expectAppError(
+      verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: { method: "totp", code: totpCode(secret) } }),
+      "TOO_MANY_ATTEMPTS",
+    );
     expect(await codeAttempts(first.id)).toBe(5);
     expect(await lastStep(userId)).toBeNull();
     expect((await failureState(userId)).failures).toBe(5);
@@ -214,13 +237,18 @@ describe("wrong second factors are limited like wrong email codes", () => {
     const second = await triggerChallenge(context, "email.change", samplePayload("email.change"));
     const secondCode = await latestStepUpCode(email);
     for (let attempt = 1; attempt <= 4; attempt++) {
-      await expectAppError(verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }), "SECOND_FACTOR_INVALID");
+      await expectAppError(
+        verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }),
+        "SECOND_FACTOR_INVALID",
+      );
     }
     await expectAppError(verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }), "STEP_UP_LOCKED");
     expect(await auditCount("step_up.locked", userId)).toBe(1);
     expect((await failureState(userId)).lockedUntil).not.toBeNull();
     expect(await grants(context.session.id)).toEqual([]);
-    expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(10);
+    expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(
+      10,
+    );
   });
 });
 
@@ -230,9 +258,15 @@ describe("bad second-factor input", () => {
 
   it("a well-formed request parses (the baseline the cases below differ from)", () => {
     expect(stepUpProofSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(true);
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success).toBe(true);
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success).toBe(true);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(
+      true,
+    );
+    expect(
+      stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success,
+    ).toBe(true);
+    expect(
+      stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success,
+    ).toBe(true);
   });
 
   it.each(badCodes)("an authenticator code with %s is refused", (_label, code) => {
@@ -254,7 +288,9 @@ describe("bad second-factor input", () => {
     ["an array", ["abcde-23456"]],
     ["an object", { code: "abcde-23456" }],
   ])("a recovery code %s is refused", (_label, code) => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(false);
+    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(
+      false,
+    );
   });
 
   it.each<[string, unknown]>([
@@ -276,7 +312,8 @@ describe("bad second-factor input", () => {
     const code = await latestStepUpCode(email);
     await awayFromStepEdge(8);
     const totp = totpCode(secret);
-    const twoFactorOn = async () => (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } })).twoFactorEnabledAt !== null;
+    const twoFactorOn = async () =>
+      (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } })).twoFactorEnabledAt !== null;
 
     for (const secondFactor of [
       { method: "totp", code: ` ${totp} ` },
@@ -288,7 +325,9 @@ describe("bad second-factor input", () => {
     ]) {
       const result = await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, code, secondFactor } });
       expect(result, JSON.stringify(secondFactor)).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-      expect(Object.keys(result.fieldErrors ?? {}), JSON.stringify(secondFactor)).toContainEqual(expect.stringMatching(/^stepUp\.secondFactor/));
+      expect(Object.keys(result.fieldErrors ?? {}), JSON.stringify(secondFactor)).toContainEqual(
+        expect.stringMatching(/^stepUp\.secondFactor/),
+      );
     }
     expect(await codeAttempts(challenge.id)).toBe(0);
     expect((await failureState(userId)).failures).toBe(0);
@@ -298,7 +337,11 @@ describe("bad second-factor input", () => {
     expect(await twoFactorOn()).toBe(true);
 
     // The well-formed proof makes the change in the same call; its single-use grant is spent with it.
-    expect(await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } } })).toEqual({
+    expect(
+      await disableTwoFactorAction(initialActionState, {
+        stepUp: { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } },
+      }),
+    ).toEqual({
       ok: true,
       message: "Two-step verification is off.",
     });
@@ -316,9 +359,17 @@ describe("a single-use grant is bound to its payload", () => {
     const addressB = randomEmail("b");
 
     const challengeA = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressA }));
-    expect(challengeA).toMatchObject({ action: "email.change", secondFactor: true, description: `change your email address to ${maskEmail(addressA)}` });
+    expect(challengeA).toMatchObject({
+      action: "email.change",
+      secondFactor: true,
+      description: `change your email address to ${maskEmail(addressA)}`,
+    });
     await awayFromStepEdge();
-    await verifyStepUp(context, { challengeId: challengeA.id, code: await latestStepUpCode(email), secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, {
+      challengeId: challengeA.id,
+      code: await latestStepUpCode(email),
+      secondFactor: { method: "totp", code: totpCode(secret) },
+    });
 
     const challengeB = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressB }));
     expect(challengeB.id).not.toBe(challengeA.id);
@@ -347,7 +398,11 @@ describe("a single-use grant is bound to its payload", () => {
     ];
     await awayFromStepEdge();
     const challenge = await triggerChallenge(context, "password.change", verified);
-    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(email), secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, {
+      challengeId: challenge.id,
+      code: await latestStepUpCode(email),
+      secondFactor: { method: "totp", code: totpCode(secret) },
+    });
 
     let ran = 0;
     const change = async () => {

@@ -24,7 +24,10 @@ import {
 // The code modal sends the emailed code with the change it was asked for (context.proof):
 // checked, granted, used and applied in one transaction.
 
-const withProof = (context: StepUpContext, challengeId: string, code: string): StepUpContext => ({ ...context, proof: { challengeId, code } });
+const withProof = (context: StepUpContext, challengeId: string, code: string): StepUpContext => ({
+  ...context,
+  proof: { challengeId, code },
+});
 
 async function codeState(challengeId: string) {
   return db.oneTimeCode.findUniqueOrThrow({ where: { id: challengeId }, select: { attempts: true, consumedAt: true } });
@@ -86,7 +89,14 @@ describe("a protected change sent with its step-up code", () => {
     await db.apiToken.createMany({
       data: Array.from({ length: MAX_ACTIVE_TOKENS }, (_, index) => {
         const token = generateToken();
-        return { userId: user.id, name: `full-${index}`, displayPrefix: displayPrefix(token), tokenHash: sha256Hex(token), scopes: ["profile:read"], expiresAt: new Date(Date.now() + 86_400_000) };
+        return {
+          userId: user.id,
+          name: `full-${index}`,
+          displayPrefix: displayPrefix(token),
+          tokenHash: sha256Hex(token),
+          scopes: ["profile:read"],
+          expiresAt: new Date(Date.now() + 86_400_000),
+        };
       }),
     });
     const request = tokenRequest("over-the-limit");

@@ -43,7 +43,14 @@ async function tokenCount(userId: string): Promise<number> {
 /** An active token row made directly (for revoke payloads), not through the flow under test. */
 async function seedToken(userId: string, name: string): Promise<{ id: string; name: string }> {
   return db.apiToken.create({
-    data: { userId, name, displayPrefix: "asec_seed00", tokenHash: crypto.randomUUID().replace(/-/g, "").padEnd(64, "0"), scopes: ["profile:read"], expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      userId,
+      name,
+      displayPrefix: "asec_seed00",
+      tokenHash: crypto.randomUUID().replace(/-/g, "").padEnd(64, "0"),
+      scopes: ["profile:read"],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
     select: { id: true, name: true },
   });
 }
@@ -121,7 +128,13 @@ describe("the step-up flow", () => {
     // Audited.
     const audit = await db.auditEvent.findMany({ where: { actorId: user.id, type: "step_up.challenge_sent" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ outcome: "SUCCESS", targetType: "step_up_challenge", targetId: challenge.id, reason: "api_token.create", ip: "203.0.113.7" });
+    expect(audit[0]).toMatchObject({
+      outcome: "SUCCESS",
+      targetType: "step_up_challenge",
+      targetId: challenge.id,
+      reason: "api_token.create",
+      ip: "203.0.113.7",
+    });
 
     // The emailed code completes it, and the replayed action now changes something.
     await verifyStepUp(context, { challengeId: challenge.id, code: emailed });
@@ -245,12 +258,19 @@ describe("S3: consuming a code is atomic", () => {
       const second = await seedToken(user.id, "second");
 
       await expectStepUpRequired(revokeApiToken(context, first.id));
-      await verifyStepUp(context, { challengeId: (await db.stepUpChallenge.findFirstOrThrow({ where: { userId: user.id } })).id, code: await latestStepUpCode(user.email) });
+      await verifyStepUp(context, {
+        challengeId: (await db.stepUpChallenge.findFirstOrThrow({ where: { userId: user.id } })).id,
+        code: await latestStepUpCode(user.email),
+      });
       await revokeApiToken(context, first.id);
 
       const challenge = await expectStepUpRequired(revokeApiToken(context, second.id));
       expect(challenge.description).toBe('revoke API token "second"');
-      const rows = await db.apiToken.findMany({ where: { userId: user.id }, select: { name: true, revokedAt: true }, orderBy: { name: "asc" } });
+      const rows = await db.apiToken.findMany({
+        where: { userId: user.id },
+        select: { name: true, revokedAt: true },
+        orderBy: { name: "asc" },
+      });
       expect(rows.map((row) => [row.name, row.revokedAt !== null])).toEqual([
         ["first", true],
         ["second", false],
@@ -323,7 +343,10 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
         changes += 1;
       };
 
-      await expectAppError(withStepUp(context, "api_token.revoke", { ...payload, tokenId: crypto.randomUUID() }, change), "STEP_UP_REQUIRED");
+      await expectAppError(
+        withStepUp(context, "api_token.revoke", { ...payload, tokenId: crypto.randomUUID() }, change),
+        "STEP_UP_REQUIRED",
+      );
       await expectAppError(withStepUp(context, "api_token.revoke", { ...payload, name: "renamed" }, change), "STEP_UP_REQUIRED");
       await expectAppError(withStepUp(context, "api_token.create", tokenRequest("deploy"), change), "STEP_UP_REQUIRED");
       expect(changes).toBe(0);
@@ -337,7 +360,10 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
     it("a sudo verification does not open a single-use action", async () => {
       const { context } = await newStepUpUser("sudo-not-single");
       await completeStepUp(context, "api_token.create", tokenRequest());
-      await expectAppError(withStepUp(context, "api_token.revoke", { tokenId: crypto.randomUUID(), name: "x" }, async () => "changed"), "STEP_UP_REQUIRED");
+      await expectAppError(
+        withStepUp(context, "api_token.revoke", { tokenId: crypto.randomUUID(), name: "x" }, async () => "changed"),
+        "STEP_UP_REQUIRED",
+      );
     });
   });
 
@@ -345,8 +371,12 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
     const base = { name: "ci", scopes: ["profile:read", "tokens:read"], expiry: "30", expiresOn: "" };
     const hash = hashPayload("api_token.create", base);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashPayload("api_token.create", { expiresOn: "", expiry: "30", scopes: ["profile:read", "tokens:read"], name: "ci" })).toBe(hash);
-    expect(hashPayload("api_token.create", { nested: { b: 1, a: [{ y: 2, x: 1 }] } })).toBe(hashPayload("api_token.create", { nested: { a: [{ x: 1, y: 2 }], b: 1 } }));
+    expect(hashPayload("api_token.create", { expiresOn: "", expiry: "30", scopes: ["profile:read", "tokens:read"], name: "ci" })).toBe(
+      hash,
+    );
+    expect(hashPayload("api_token.create", { nested: { b: 1, a: [{ y: 2, x: 1 }] } })).toBe(
+      hashPayload("api_token.create", { nested: { a: [{ x: 1, y: 2 }], b: 1 } }),
+    );
     expect(hashPayload("api_token.create", { ...base, name: "ci " })).not.toBe(hash);
     expect(hashPayload("api_token.create", { ...base, expiry: "90" })).not.toBe(hash);
     expect(hashPayload("api_token.create", { ...base, scopes: ["profile:read"] })).not.toBe(hash);
@@ -379,8 +409,19 @@ describe("S8: a grant is consumed in the transaction of its change", () => {
     await completeStepUp(context, "api_token.create", tokenRequest());
 
     const failing = withStepUp(context, "api_token.create", tokenRequest("doomed"), async (tx) => {
-      await tx.apiToken.create({ data: { userId: user.id, name: "doomed", displayPrefix: "asec_doomed", tokenHash: "f".repeat(64), scopes: ["profile:read"], expiresAt: new Date(Date.now() + 86_400_000) } });
-      await tx.auditEvent.create({ data: { type: "api_token.created", outcome: "SUCCESS", actorId: user.id, targetType: "api_token", targetId: "asec_doomed" } });
+      await tx.apiToken.create({
+        data: {
+          userId: user.id,
+          name: "doomed",
+          displayPrefix: "asec_doomed",
+          tokenHash: "f".repeat(64),
+          scopes: ["profile:read"],
+          expiresAt: new Date(Date.now() + 86_400_000),
+        },
+      });
+      await tx.auditEvent.create({
+        data: { type: "api_token.created", outcome: "SUCCESS", actorId: user.id, targetType: "api_token", targetId: "asec_doomed" },
+      });
       throw new Error("change failed");
     });
 
@@ -423,12 +464,15 @@ describe("S8: a grant is consumed in the transaction of its change", () => {
     const { user, context } = await newStepUpUser("replay");
     const { challenge, code } = await completeStepUp(context, "api_token.create", tokenRequest());
     await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "CODE_INVALID");
-    await expectAppError(verifyStepUp(await newContext({ id: user.id, email: user.email }), { challengeId: challenge.id, code }), "CODE_INVALID");
+    await expectAppError(
+      verifyStepUp(await newContext({ id: user.id, email: user.email }), { challengeId: challenge.id, code }),
+      "CODE_INVALID",
+    );
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(1);
   });
 });
 
-describe("cancelling and \"This wasn't me\"", () => {
+describe('cancelling and "This wasn\'t me"', () => {
   it("dismissing the modal cancels the challenge: its code is refused and it is audited", async () => {
     const { user, context } = await newStepUpUser("dismiss");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
@@ -484,7 +528,7 @@ describe("cancelling and \"This wasn't me\"", () => {
 
   // Regression guard: the requester dismissing the modal must not disarm the owner's link
   // (report.ts used to look challenges up with `cancelledAt: null`).
-  it("\"This wasn't me\" still signs out the requesting session after the requester dismissed the challenge", async () => {
+  it('"This wasn\'t me" still signs out the requesting session after the requester dismissed the challenge', async () => {
     const { user, context } = await newStepUpUser("report-dismissed");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const token = cancelTokenFrom((await latestStepUpEmail(user.email)).text);

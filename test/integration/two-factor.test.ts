@@ -90,7 +90,12 @@ async function unusedGrants(sessionId: string): Promise<number> {
 }
 
 /** Triggers the action's challenge and verifies it with the emailed code and `secondFactor`. */
-async function stepUpWith<A extends StepUpAction>(context: StepUpContext, action: A, payload: StepUpPayloads[A], secondFactor?: SecondFactorProof) {
+async function stepUpWith<A extends StepUpAction>(
+  context: StepUpContext,
+  action: A,
+  payload: StepUpPayloads[A],
+  secondFactor?: SecondFactorProof,
+) {
   const challenge = await triggerChallenge(context, action, payload);
   const code = await latestStepUpCode(context.session.user.email);
   return { challenge, code, verified: verifyStepUp(context, { challengeId: challenge.id, code, secondFactor }) };
@@ -195,7 +200,9 @@ describe("turning two-step verification on", () => {
     expect(await auditCount("two_factor.enabled", user.id)).toBe(1);
     expect(await noticeCount(user.email, "Two-step verification is on")).toBe(1);
     await deliverDueEmails();
-    expect((await listMailboxMessages({ to: user.email })).filter((message) => message.subject === "Two-step verification is on")).toHaveLength(1);
+    expect(
+      (await listMailboxMessages({ to: user.email })).filter((message) => message.subject === "Two-step verification is on"),
+    ).toHaveLength(1);
     expect(await getTwoFactorStatus(user.id)).toMatchObject({ enabled: true, recoveryCodesLeft: 10, warnAt: 3 });
 
     // And it cannot be turned on twice.
@@ -208,7 +215,9 @@ describe("turning two-step verification on", () => {
     await awayFromStepEdge(8);
     const code = totpCode(secretOf(enrolment));
 
-    const outcomes = await Promise.allSettled([1, 2].map(() => confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code })));
+    const outcomes = await Promise.allSettled(
+      [1, 2].map(() => confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code })),
+    );
     const won = outcomes.filter((outcome) => outcome.status === "fulfilled");
     expect(won).toHaveLength(1);
     const lost = outcomes.find((outcome) => outcome.status === "rejected");
@@ -243,7 +252,10 @@ describe("turning two-step verification on", () => {
     const foreign = totpCode(secretOf(otherEnrolment));
     if ([-1, 0, 1].some((steps) => totpCode(secretOf(enrolment), steps) === foreign)) return; // one in ~300,000
 
-    const error = await expectAppError(confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: foreign }), "CODE_INVALID");
+    const error = await expectAppError(
+      confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: foreign }),
+      "CODE_INVALID",
+    );
     expect(error.details.attemptsLeft).toBe(ENROLMENT_LIMITS.maxAttempts - 1);
     expect((await enrolmentRow(user.id))?.attempts).toBe(1);
     expect((await twoFactorState(user.id)).twoFactorEnabledAt).toBeNull();
@@ -261,11 +273,17 @@ describe("turning two-step verification on", () => {
     const wrong = notATotpFor(secret);
 
     for (let attempt = 1; attempt < ENROLMENT_LIMITS.maxAttempts; attempt++) {
-      const error = await expectAppError(confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: wrong }), "CODE_INVALID");
+      const error = await expectAppError(
+        confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: wrong }),
+        "CODE_INVALID",
+      );
       expect(error.details.attemptsLeft).toBe(ENROLMENT_LIMITS.maxAttempts - attempt);
     }
     await expectAppError(confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: wrong }), "TOO_MANY_ATTEMPTS");
-    await expectAppError(confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }), "TOO_MANY_ATTEMPTS");
+    await expectAppError(
+      confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }),
+      "TOO_MANY_ATTEMPTS",
+    );
 
     expect((await enrolmentRow(user.id))?.attempts).toBe(ENROLMENT_LIMITS.maxAttempts);
     expect((await twoFactorState(user.id)).twoFactorEnabledAt).toBeNull();
@@ -277,7 +295,10 @@ describe("turning two-step verification on", () => {
     const enrolment = await startedEnrolment(context);
     await db.$executeRaw`UPDATE two_factor_enrolments SET expires_at = now() - interval '1 second' WHERE user_id = ${user.id}::uuid`;
 
-    await expectAppError(confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secretOf(enrolment)) }), "CODE_EXPIRED");
+    await expectAppError(
+      confirmTwoFactorEnrolment(context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secretOf(enrolment)) }),
+      "CODE_EXPIRED",
+    );
     expect((await enrolmentRow(user.id))?.attempts).toBe(0);
     expect((await twoFactorState(user.id)).twoFactorEnabledAt).toBeNull();
   });
@@ -290,8 +311,14 @@ describe("turning two-step verification on", () => {
     const stranger = await newStepUpUser("2fa-stranger");
     await awayFromStepEdge();
 
-    await expectAppError(confirmTwoFactorEnrolment(otherSession, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }), "CODE_EXPIRED");
-    await expectAppError(confirmTwoFactorEnrolment(stranger.context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }), "CODE_EXPIRED");
+    await expectAppError(
+      confirmTwoFactorEnrolment(otherSession, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }),
+      "CODE_EXPIRED",
+    );
+    await expectAppError(
+      confirmTwoFactorEnrolment(stranger.context, { enrolmentId: enrolment.enrolmentId, code: totpCode(secret) }),
+      "CODE_EXPIRED",
+    );
     expect((await enrolmentRow(user.id))?.attempts).toBe(0);
     expect((await twoFactorState(user.id)).twoFactorEnabledAt).toBeNull();
     expect((await twoFactorState(stranger.user.id)).twoFactorEnabledAt).toBeNull();
@@ -414,16 +441,29 @@ describe("recovery codes", () => {
   it("count down, with the number left in the audit row and the notice, and a warning threshold of 3", async () => {
     const user = await newUser("recovery-count");
     const { recoveryCodes } = await enableTwoFactorFor(user);
-    expect(await getTwoFactorStatus(user.id)).toEqual({ enabled: true, enabledAt: expect.any(String), recoveryCodesLeft: 10, warnAt: RECOVERY_CODES.warnAt });
+    expect(await getTwoFactorStatus(user.id)).toEqual({
+      enabled: true,
+      enabledAt: expect.any(String),
+      recoveryCodesLeft: 10,
+      warnAt: RECOVERY_CODES.warnAt,
+    });
     expect(RECOVERY_CODES.warnAt).toBe(3);
 
     for (const code of recoveryCodes.slice(0, 7)) expect(await spendCode(user, code, "sign in")).toBe(true);
     expect((await getTwoFactorStatus(user.id)).recoveryCodesLeft).toBe(3);
 
-    const events = await db.auditEvent.findMany({ where: { type: "recovery_code.used", actorId: user.id }, orderBy: { id: "asc" }, select: { metadata: true, reason: true, outcome: true } });
+    const events = await db.auditEvent.findMany({
+      where: { type: "recovery_code.used", actorId: user.id },
+      orderBy: { id: "asc" },
+      select: { metadata: true, reason: true, outcome: true },
+    });
     expect(events.map((event) => event.metadata)).toEqual([9, 8, 7, 6, 5, 4, 3].map((left) => ({ left })));
     expect(events.every((event) => event.reason === "sign in" && event.outcome === "SUCCESS")).toBe(true);
-    const notices = await db.emailOutbox.findMany({ where: { to: user.email, subject: "A recovery code was used" }, orderBy: { createdAt: "asc" }, select: { data: true } });
+    const notices = await db.emailOutbox.findMany({
+      where: { to: user.email, subject: "A recovery code was used" },
+      orderBy: { createdAt: "asc" },
+      select: { data: true },
+    });
     expect(notices).toHaveLength(7);
     expect(notices.at(-1)?.data).toMatchObject({ summary: expect.stringContaining("3 codes are left") as unknown });
   });
@@ -499,11 +539,16 @@ describe("turning two-step verification off", () => {
     const emailCode = await latestStepUpCode(user.email);
     await awayFromStepEdge();
 
-    const error = await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: emailCode, secondFactor: { method: "totp", code: notATotpFor(secret) } }), "SECOND_FACTOR_INVALID");
+    const error = await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, code: emailCode, secondFactor: { method: "totp", code: notATotpFor(secret) } }),
+      "SECOND_FACTOR_INVALID",
+    );
     expect(error.details.attemptsLeft).toBe(4);
     expect(await codeAttempts(challenge.id)).toBe(1);
     expect((await failureState(user.id)).failures).toBe(1);
-    expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(
+      1,
+    );
     expect(await unusedGrants(context.session.id)).toBe(0);
     expect((await getTwoFactorStatus(user.id)).enabled).toBe(true);
     expect(await lastStep(user.id)).toBeNull();
@@ -515,8 +560,14 @@ describe("turning two-step verification off", () => {
     const { secret, recoveryCodes } = await enableTwoFactorFor(user);
     await awayFromStepEdge();
     const challenge = await expectStepUpRequired(disableTwoFactor(context));
-    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(user.email), secondFactor: { method: "totp", code: totpCode(secret) } });
-    expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verified", reason: "single_use+second_factor" } })).toBe(1);
+    await verifyStepUp(context, {
+      challengeId: challenge.id,
+      code: await latestStepUpCode(user.email),
+      secondFactor: { method: "totp", code: totpCode(secret) },
+    });
+    expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verified", reason: "single_use+second_factor" } })).toBe(
+      1,
+    );
 
     await disableTwoFactor(context);
 
@@ -540,10 +591,17 @@ describe("turning two-step verification off", () => {
     const code = recoveryCodes[4] as string;
     const challenge = await expectStepUpRequired(disableTwoFactor(context));
 
-    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(user.email), secondFactor: { method: "recovery_code", code } });
+    await verifyStepUp(context, {
+      challengeId: challenge.id,
+      code: await latestStepUpCode(user.email),
+      secondFactor: { method: "recovery_code", code },
+    });
     expect((await getTwoFactorStatus(user.id)).recoveryCodesLeft).toBe(9);
     expect(await spendCode(user, code)).toBe(false);
-    const used = await db.auditEvent.findFirstOrThrow({ where: { type: "recovery_code.used", actorId: user.id }, select: { reason: true, metadata: true } });
+    const used = await db.auditEvent.findFirstOrThrow({
+      where: { type: "recovery_code.used", actorId: user.id },
+      select: { reason: true, metadata: true },
+    });
     expect(used).toEqual({ reason: challenge.description, metadata: { left: 9 } });
     expect(await noticeCount(user.email, "A recovery code was used")).toBe(1);
 
@@ -562,7 +620,11 @@ describe("the secret box", () => {
     process.env.TOTP_ENCRYPTION_KEY = current;
     process.env.TOTP_ENCRYPTION_KEYS_PREVIOUS = previous.join(",");
     vi.resetModules();
-    const [box, totp, dbModule] = await Promise.all([import("@/lib/two-factor/secret-box"), import("@/lib/two-factor/totp"), import("@/lib/db")]);
+    const [box, totp, dbModule] = await Promise.all([
+      import("@/lib/two-factor/secret-box"),
+      import("@/lib/two-factor/totp"),
+      import("@/lib/db"),
+    ]);
     return { ...box, acceptTotp: totp.acceptTotp, db: dbModule.db };
   }
 

@@ -23,7 +23,10 @@ const nested = (depth: number, leaf = "1") => "[".repeat(depth) + leaf + "]".rep
 
 describe("server-action bodies a real client sends pass", () => {
   it("plain arguments: state, strings, escaped dollars, dates, BigInts, undefined, nested arrays", async () => {
-    const reply = await encodeReply([{ ok: false, values: { name: "$not-a-reference" } }, { email: "a@b.co", when: new Date(0), n: 10n, u: undefined, arr: [1, [2, [3]]] }]);
+    const reply = await encodeReply([
+      { ok: false, values: { name: "$not-a-reference" } },
+      { email: "a@b.co", when: new Date(0), n: 10n, u: undefined, arr: [1, [2, [3]]] },
+    ]);
     expect(typeof reply).toBe("string");
     expect(await screenFetch(reply)).toEqual({ ok: true });
   });
@@ -54,7 +57,9 @@ describe("server-action bodies a real client sends pass", () => {
   });
 
   it("a plain form post that is no server action", async () => {
-    expect(await screenActionBody({ fetchAction: false, contentType: "application/x-www-form-urlencoded", body: Buffer.from("a=[[[[") })).toEqual({ ok: true });
+    expect(
+      await screenActionBody({ fetchAction: false, contentType: "application/x-www-form-urlencoded", body: Buffer.from("a=[[[[") }),
+    ).toEqual({ ok: true });
   });
 });
 
@@ -89,8 +94,14 @@ describe("server-action bodies React's decoder would fail on are refused", () =>
   it("a multipart body that is cut off, has no boundary, or lacks its root row", async () => {
     const contentType = "multipart/form-data; boundary=xyz";
     const cut = Buffer.from('--xyz\r\nContent-Disposition: form-data; name="0"\r\n\r\n[]');
-    expect(await screenActionBody({ fetchAction: true, contentType, body: cut })).toEqual({ ok: false, reason: "malformed multipart body" });
-    expect(await screenActionBody({ fetchAction: true, contentType: "multipart/form-data", body: Buffer.from("x") })).toEqual({ ok: false, reason: "malformed multipart body" });
+    expect(await screenActionBody({ fetchAction: true, contentType, body: cut })).toEqual({
+      ok: false,
+      reason: "malformed multipart body",
+    });
+    expect(await screenActionBody({ fetchAction: true, contentType: "multipart/form-data", body: Buffer.from("x") })).toEqual({
+      ok: false,
+      reason: "malformed multipart body",
+    });
     const form = new FormData();
     form.append("1", "[]");
     expect(await screenFetch(form)).toEqual({ ok: false, reason: "no root row" });
@@ -109,11 +120,17 @@ describe("server-action bodies React's decoder would fail on are refused", () =>
   it("a form post without JavaScript whose bound action has no row, or carries a temporary reference", async () => {
     const unbound = new FormData();
     unbound.append("$ACTION_REF_1", "");
-    expect(await screenActionBody({ fetchAction: false, ...(await bodyOf(unbound)) })).toEqual({ ok: false, reason: "bound action without its row" });
+    expect(await screenActionBody({ fetchAction: false, ...(await bodyOf(unbound)) })).toEqual({
+      ok: false,
+      reason: "bound action without its row",
+    });
     const temporary = new FormData();
     temporary.append("$ACTION_REF_1", "");
     temporary.append("$ACTION_1:0", '{"id":"7f00","bound":"$T"}');
-    expect(await screenActionBody({ fetchAction: false, ...(await bodyOf(temporary)) })).toEqual({ ok: false, reason: "a temporary reference in a form post" });
+    expect(await screenActionBody({ fetchAction: false, ...(await bodyOf(temporary)) })).toEqual({
+      ok: false,
+      reason: "a temporary reference in a form post",
+    });
   });
 });
 

@@ -15,14 +15,22 @@ const production = {
 describe("configuration", () => {
   it("accepts a complete production configuration", () => {
     const env = parseEnv({ ...production });
-    expect(env).toMatchObject({ isProduction: true, devMailbox: false, APP_URL: "https://account.example.com", EMAIL_SEND_TIMEOUT_MS: 8000 });
+    expect(env).toMatchObject({
+      isProduction: true,
+      devMailbox: false,
+      APP_URL: "https://account.example.com",
+      EMAIL_SEND_TIMEOUT_MS: 8000,
+    });
   });
 
-  it.each(["DATABASE_URL", "AUTH_SECRET", "APP_URL", "RESEND_API_KEY", "EMAIL_FROM", "TOTP_ENCRYPTION_KEY", "TRUSTED_PROXIES"])("fails fast in production without %s, naming it", (variable) => {
-    const source: NodeJS.ProcessEnv = { ...production };
-    delete source[variable];
-    expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration: ${variable}:`));
-  });
+  it.each(["DATABASE_URL", "AUTH_SECRET", "APP_URL", "RESEND_API_KEY", "EMAIL_FROM", "TOTP_ENCRYPTION_KEY", "TRUSTED_PROXIES"])(
+    "fails fast in production without %s, naming it",
+    (variable) => {
+      const source: NodeJS.ProcessEnv = { ...production };
+      delete source[variable];
+      expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration: ${variable}:`));
+    },
+  );
 
   it.each([
     ["AUTH_SECRET", "too-short", /AUTH_SECRET: AUTH_SECRET must be at least 32/],
@@ -47,7 +55,9 @@ describe("configuration", () => {
 
   it("says what TRUSTED_PROXIES means when production leaves it out", () => {
     const { TRUSTED_PROXIES: _left, ...withoutIt } = production;
-    expect(() => parseEnv(withoutIt)).toThrow("Invalid configuration: TRUSTED_PROXIES: TRUSTED_PROXIES is not set: the number of proxies in front of the app that append X-Forwarded-For (0 when clients connect to it directly)");
+    expect(() => parseEnv(withoutIt)).toThrow(
+      "Invalid configuration: TRUSTED_PROXIES: TRUSTED_PROXIES is not set: the number of proxies in front of the app that append X-Forwarded-For (0 when clients connect to it directly)",
+    );
     expect(parseEnv({ ...production, TRUSTED_PROXIES: "0" }).TRUSTED_PROXIES).toBe(0);
   });
 
@@ -59,7 +69,11 @@ describe("configuration", () => {
   });
 
   it("allows loopback aliases of a localhost APP_URL in development only", () => {
-    expect(parseEnv({ NODE_ENV: "development", APP_URL: "http://localhost:3100" }).allowedOrigins).toEqual(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]);
+    expect(parseEnv({ NODE_ENV: "development", APP_URL: "http://localhost:3100" }).allowedOrigins).toEqual([
+      "http://localhost:3100",
+      "http://127.0.0.1:3100",
+      "http://[::1]:3100",
+    ]);
     expect(parseEnv({ ...production }).allowedOrigins).toEqual(["https://account.example.com"]);
   });
 });

@@ -75,15 +75,26 @@ beforeEach(() => {
 });
 
 /** A raw request (fetch would not send Expect or our own Host). */
-function raw(options: { path: string; method?: string; headers?: Record<string, string | number>; body?: Buffer | string; waitForContinue?: boolean }): Promise<{ status: number; headers: IncomingMessage["headers"]; body: string; sentBody: boolean }> {
+function raw(options: {
+  path: string;
+  method?: string;
+  headers?: Record<string, string | number>;
+  body?: Buffer | string;
+  waitForContinue?: boolean;
+}): Promise<{ status: number; headers: IncomingMessage["headers"]; body: string; sentBody: boolean }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     let sentBody = false;
-    const outgoing = httpRequest({ host: url.hostname, port: url.port, path: options.path, method: options.method ?? "POST", headers: options.headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8"), sentBody }));
-    });
+    const outgoing = httpRequest(
+      { host: url.hostname, port: url.port, path: options.path, method: options.method ?? "POST", headers: options.headers },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("end", () =>
+          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8"), sentBody }),
+        );
+      },
+    );
     outgoing.on("error", reject);
     const send = () => {
       sentBody = true;
@@ -110,8 +121,14 @@ describe("the client address", () => {
   });
 
   it("behind a trusted proxy, its X-Forwarded headers are kept", async () => {
-    await fetch(`${proxiedBase}/echo`, { headers: { "x-forwarded-for": "198.51.100.9", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" } });
-    expect(seen[0]?.headers).toMatchObject({ "x-forwarded-for": "198.51.100.9, 127.0.0.1", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" });
+    await fetch(`${proxiedBase}/echo`, {
+      headers: { "x-forwarded-for": "198.51.100.9", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" },
+    });
+    expect(seen[0]?.headers).toMatchObject({
+      "x-forwarded-for": "198.51.100.9, 127.0.0.1",
+      "x-forwarded-host": "app.example",
+      "x-forwarded-proto": "https",
+    });
   });
 });
 
@@ -134,9 +151,14 @@ describe("request bodies", () => {
   ])("%s: 413 with the JSON error, the app never called, the client still reads the answer", async (_label, size) => {
     const response = await fetch(`${base}/login`, { method: "POST", headers: ACTION_HEADERS, body: "a".repeat(size) });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: "payload_too_large", message: "What was sent is larger than the 64 KB this app accepts." });
+    expect(await response.json()).toEqual({
+      error: "payload_too_large",
+      message: "What was sent is larger than the 64 KB this app accepts.",
+    });
     expect(seen).toEqual([]);
-    expect(logged).toEqual([{ level: "info", event: "request.refused", fields: { status: 413, error: "payload_too_large", path: "/login" } }]);
+    expect(logged).toEqual([
+      { level: "info", event: "request.refused", fields: { status: 413, error: "payload_too_large", path: "/login" } },
+    ]);
   });
 
   it("streamed without a length, past the limit: 413", async () => {
@@ -152,14 +174,23 @@ describe("request bodies", () => {
   });
 
   it("asking `Expect: 100-continue` for too much: 413 and the body is never invited", async () => {
-    const answer = await raw({ path: "/login", headers: { ...ACTION_HEADERS, expect: "100-continue", "content-length": 1_000_000 }, body: "a".repeat(1_000_000), waitForContinue: true });
+    const answer = await raw({
+      path: "/login",
+      headers: { ...ACTION_HEADERS, expect: "100-continue", "content-length": 1_000_000 },
+      body: "a".repeat(1_000_000),
+      waitForContinue: true,
+    });
     expect(answer.status).toBe(413);
     expect(answer.sentBody).toBe(false);
     expect(seen).toEqual([]);
   });
 
   it("a form posted without JavaScript is refused with a page a person can read", async () => {
-    const response = await fetch(`${base}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-dest": "document" }, body: `password=${"a".repeat(70_000)}` });
+    const response = await fetch(`${base}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-dest": "document" },
+      body: `password=${"a".repeat(70_000)}`,
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await response.text()).toContain("Go back, shorten what you entered and send it again.");
@@ -168,7 +199,11 @@ describe("request bodies", () => {
 
 describe("server-action requests", () => {
   it("under /api/ are answered 405 before anything reads them", async () => {
-    const response = await fetch(`${base}/api/v1/anything`, { method: "POST", headers: { "next-action": "7f00", "content-type": "text/plain" }, body: "hello" });
+    const response = await fetch(`${base}/api/v1/anything`, {
+      method: "POST",
+      headers: { "next-action": "7f00", "content-type": "text/plain" },
+      body: "hello",
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, HEAD");
     expect(await response.json()).toMatchObject({ error: "method_not_allowed" });
@@ -176,7 +211,11 @@ describe("server-action requests", () => {
   });
 
   it("with a body React cannot decode are answered 400, naming the reason only in the log", async () => {
-    const response = await fetch(`${base}/login`, { method: "POST", headers: ACTION_HEADERS, body: "[".repeat(30_000) + "]".repeat(30_000) });
+    const response = await fetch(`${base}/login`, {
+      method: "POST",
+      headers: ACTION_HEADERS,
+      body: "[".repeat(30_000) + "]".repeat(30_000),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "malformed_request", message: "The request could not be read." });
     expect(seen).toEqual([]);
@@ -192,7 +231,13 @@ describe("server-action requests", () => {
   it("from a client that goes away mid-body end quietly: the app is not called, nothing is thrown", async () => {
     const url = new URL(base);
     await new Promise<void>((resolve) => {
-      const outgoing = httpRequest({ host: url.hostname, port: url.port, path: "/login", method: "POST", headers: { ...ACTION_HEADERS, "content-length": 10_000 } });
+      const outgoing = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: "/login",
+        method: "POST",
+        headers: { ...ACTION_HEADERS, "content-length": 10_000 },
+      });
       outgoing.on("error", () => resolve());
       outgoing.write("a".repeat(100), () => setTimeout(() => outgoing.destroy(), 50));
       outgoing.on("close", () => resolve());
@@ -214,14 +259,20 @@ describe("response headers", () => {
     ["a static script", "/static.js"],
     ["the front door's own refusal", "/api/refused"],
   ])("%s carries every security header", async (_label, path) => {
-    const response = await fetch(`${base}${path}`, { method: path === "/api/refused" ? "POST" : "GET", headers: path === "/api/refused" ? { "next-action": "1" } : {}, redirect: "manual" });
+    const response = await fetch(`${base}${path}`, {
+      method: path === "/api/refused" ? "POST" : "GET",
+      headers: path === "/api/refused" ? { "next-action": "1" } : {},
+      redirect: "manual",
+    });
     for (const [name, value] of common) expect(response.headers.get(name)).toBe(value);
   });
 
   it("a page keeps the policy proxy.ts gave it; everything that is not HTML gets the policy that loads nothing", async () => {
     expect((await fetch(`${base}/page`)).headers.get("content-security-policy")).toBe("default-src 'self'; script-src 'nonce-abc'");
     for (const path of ["/echo", "/csv", "/redirect", "/static.js"]) {
-      expect((await fetch(`${base}${path}`, { redirect: "manual" })).headers.get("content-security-policy")).toBe(NON_HTML_CONTENT_SECURITY_POLICY);
+      expect((await fetch(`${base}${path}`, { redirect: "manual" })).headers.get("content-security-policy")).toBe(
+        NON_HTML_CONTENT_SECURITY_POLICY,
+      );
     }
   });
 

@@ -12,8 +12,19 @@ vi.mock("@/lib/env", async (importOriginal) => {
 const { parseEnv } = await import("@/lib/env");
 const { proxy } = await import("@/proxy");
 
-const SECRETS = { AUTH_SECRET: "x".repeat(40), TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"), EMAIL_FROM: "Security <security@example.com>" };
-const PRODUCTION = { ...SECRETS, NODE_ENV: "production" as const, APP_URL: "https://account.example.com", DATABASE_URL: "postgresql://app@db.internal/app", RESEND_API_KEY: "re_test", TRUSTED_PROXIES: "1" };
+const SECRETS = {
+  AUTH_SECRET: "x".repeat(40),
+  TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+  EMAIL_FROM: "Security <security@example.com>",
+};
+const PRODUCTION = {
+  ...SECRETS,
+  NODE_ENV: "production" as const,
+  APP_URL: "https://account.example.com",
+  DATABASE_URL: "postgresql://app@db.internal/app",
+  RESEND_API_KEY: "re_test",
+  TRUSTED_PROXIES: "1",
+};
 const DEVELOPMENT = { ...SECRETS, NODE_ENV: "development" as const, APP_URL: "http://localhost:3000" };
 
 const NONCE = "c2VjdXJpdHktdGVzdC1ub25jZQ==";
@@ -122,7 +133,9 @@ describe("proxy", () => {
   });
 
   it("replaces a nonce or policy the client sent", () => {
-    const response = proxy(request("/login", { headers: { "x-nonce": "attacker", "content-security-policy": "script-src 'nonce-attacker'" } }));
+    const response = proxy(
+      request("/login", { headers: { "x-nonce": "attacker", "content-security-policy": "script-src 'nonce-attacker'" } }),
+    );
     expect(response.headers.get("x-middleware-request-x-nonce")).toBe(cspNonce(response));
     expect(response.headers.get("x-middleware-request-content-security-policy")).not.toContain("attacker");
   });
@@ -137,12 +150,19 @@ describe("proxy", () => {
   it.each([
     ["a cross-site post", "/settings/security", { method: "POST", headers: { origin: "https://evil.test" } }],
     ["a post without Origin", "/settings/security", { method: "POST" }],
-    ["a server action under /api/v1/, which the CSRF exemption for bearer clients does not cover", "/api/v1/me", { method: "POST", headers: { "next-action": "7f00" } }],
+    [
+      "a server action under /api/v1/, which the CSRF exemption for bearer clients does not cover",
+      "/api/v1/me",
+      { method: "POST", headers: { "next-action": "7f00" } },
+    ],
     ["a server action sent with GET", "/login", { headers: { "next-action": "7f00" } }],
     [
       "a server action whose Origin is the app's but whose Host is not (Next.js would answer 500)",
       "/login",
-      { method: "POST", headers: { "next-action": "7f00", origin: "https://account.example.com", host: "evil.test", "x-forwarded-host": "evil.test" } },
+      {
+        method: "POST",
+        headers: { "next-action": "7f00", origin: "https://account.example.com", host: "evil.test", "x-forwarded-host": "evil.test" },
+      },
     ],
   ])("refuses %s with 403 and the JSON error", async (_label, path, init) => {
     const refused = proxy(request(path, init));
@@ -151,7 +171,12 @@ describe("proxy", () => {
   });
 
   it("lets a same-origin server action through, and a bearer client's POST to /api/v1/ (no cookies, no CSRF)", () => {
-    const action = proxy(request("/login", { method: "POST", headers: { "next-action": "7f00", origin: "https://account.example.com", host: "account.example.com" } }));
+    const action = proxy(
+      request("/login", {
+        method: "POST",
+        headers: { "next-action": "7f00", origin: "https://account.example.com", host: "account.example.com" },
+      }),
+    );
     expect(action.status).toBe(200);
     expect(proxy(request("/api/v1/me", { method: "POST", headers: { authorization: "Bearer asec_x" } })).status).toBe(200);
   });

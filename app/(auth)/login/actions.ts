@@ -31,7 +31,8 @@ export const secondFactorSignInAction = publicAction(secondFactorSignInSchema, a
   try {
     await signIn("second-factor", { token, method, code, redirect: false });
   } catch (error) {
-    if (error instanceof SignInRefused && (error.reason === "CODE_EXPIRED" || error.reason === "TOO_MANY_ATTEMPTS")) await clearSecondFactorCookie();
+    if (error instanceof SignInRefused && (error.reason === "CODE_EXPIRED" || error.reason === "TOO_MANY_ATTEMPTS"))
+      await clearSecondFactorCookie();
     throw asAppError(error);
   }
   await clearSecondFactorCookie();
@@ -39,7 +40,9 @@ export const secondFactorSignInAction = publicAction(secondFactorSignInSchema, a
 });
 
 function asAppError(error: unknown): unknown {
-  return error instanceof SignInRefused ? new AppError(error.reason === "SECOND_FACTOR_REQUIRED" ? "INTERNAL" : error.reason, error.details) : error;
+  return error instanceof SignInRefused
+    ? new AppError(error.reason === "SECOND_FACTOR_REQUIRED" ? "INTERNAL" : error.reason, error.details)
+    : error;
 }
 
 /** Only same-site paths: `next` comes from the URL and must not become an open redirect. */

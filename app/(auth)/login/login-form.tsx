@@ -20,7 +20,11 @@ export function LoginForm({ next }: { next?: string }) {
         Sign in
       </Button>
       <p className="text-center text-xs text-slate-500">
-        Just signed up? <Link href="/verify-email" className="font-medium text-indigo-700 hover:underline">Finish verifying your email</Link> first.
+        Just signed up?{" "}
+        <Link href="/verify-email" className="font-medium text-indigo-700 hover:underline">
+          Finish verifying your email
+        </Link>{" "}
+        first.
       </p>
     </form>
   );

@@ -8,7 +8,11 @@ import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; verified?: string; signedOut?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string; verified?: string; signedOut?: string }>;
+}) {
   if (await getCurrentSession()) redirect("/settings");
   const { next, verified, signedOut } = await searchParams;
   return (
@@ -17,7 +21,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       subtitle="Manage API tokens, two-step verification and sessions."
       footer={
         <>
-          New here? <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">Create an account</Link>
+          New here?{" "}
+          <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">
+            Create an account
+          </Link>
         </>
       }
     >

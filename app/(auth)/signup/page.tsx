@@ -12,7 +12,10 @@ export default function SignUpPage() {
       subtitle="We'll email you a code to confirm the address is yours."
       footer={
         <>
-          Already have an account? <Link href="/login" className="font-semibold text-indigo-700 hover:underline">Sign in</Link>
+          Already have an account?{" "}
+          <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
+            Sign in
+          </Link>
         </>
       }
     >

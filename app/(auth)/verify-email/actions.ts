@@ -20,5 +20,9 @@ export const resendVerificationCodeAction = publicAction(emptySchema, async (_in
   if (!pending) throw new AppError("CODE_INVALID");
   const { resendAvailableAt } = await resendSignUpCode(pending.id, meta);
   await setPendingSignUpCookie({ ...pending, resendAvailableAt: resendAvailableAt.toISOString() });
-  return { ok: true, message: "We sent a new code. The previous one no longer works.", data: { resendAvailableAt: resendAvailableAt.toISOString() } };
+  return {
+    ok: true,
+    message: "We sent a new code. The previous one no longer works.",
+    data: { resendAvailableAt: resendAvailableAt.toISOString() },
+  };
 });

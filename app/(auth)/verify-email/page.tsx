@@ -13,8 +13,14 @@ export default async function VerifyEmailPage() {
     return (
       <AuthCard title="Nothing to verify" subtitle="Your sign-up has expired or was finished in another browser.">
         <p className="text-center text-sm text-slate-700">
-          <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">Start again</Link> or{" "}
-          <Link href="/login" className="font-semibold text-indigo-700 hover:underline">sign in</Link>.
+          <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">
+            Start again
+          </Link>{" "}
+          or{" "}
+          <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
+            sign in
+          </Link>
+          .
         </p>
       </AuthCard>
     );
@@ -24,10 +30,15 @@ export default async function VerifyEmailPage() {
       title="Check your email"
       subtitle={
         <>
-          We sent a 6-digit code to <strong className="font-semibold text-slate-900">{maskEmail(pending.email)}</strong>. It expires in 10 minutes.
+          We sent a 6-digit code to <strong className="font-semibold text-slate-900">{maskEmail(pending.email)}</strong>. It expires in 10
+          minutes.
         </>
       }
-      footer={<Link href="/signup" className="font-semibold text-indigo-700 hover:underline">Use a different address</Link>}
+      footer={
+        <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">
+          Use a different address
+        </Link>
+      }
     >
       <VerifyEmailForm resendAvailableAt={pending.resendAvailableAt} />
     </AuthCard>

@@ -38,7 +38,10 @@ export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: stri
 }
 
 function ResendCode({ initialAvailableAt }: { initialAvailableAt: string }) {
-  const [state, dispatch, pending] = useActionState(resendVerificationCodeAction, initialActionState as ActionState<{ resendAvailableAt: string }>);
+  const [state, dispatch, pending] = useActionState(
+    resendVerificationCodeAction,
+    initialActionState as ActionState<{ resendAvailableAt: string }>,
+  );
   const secondsLeft = secondsUntil(state.data?.resendAvailableAt ?? initialAvailableAt, useNow());
   return (
     <form action={dispatch} className="space-y-3 border-t border-slate-200 pt-5 text-center">

@@ -24,7 +24,11 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   const { cursor, ...withoutCursor } = filter;
 
   return (
-    <AdminShell current="/admin/audit" title="Audit log" description="Every security event, newest first. Filters live in the address bar, so a view can be shared.">
+    <AdminShell
+      current="/admin/audit"
+      title="Audit log"
+      description="Every security event, newest first. Filters live in the address bar, so a view can be shared."
+    >
       <AuditFilters filter={filter} />
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <AuditChart days={days} />
@@ -35,15 +39,28 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
           <h2 id="events-heading" className="text-base font-semibold text-slate-900">
             Events{cursor ? " (older)" : ""}
           </h2>
-          <a href={`/admin/audit/export${auditFilterQuery(withoutCursor)}`} download className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+          <a
+            href={`/admin/audit/export${auditFilterQuery(withoutCursor)}`}
+            download
+            className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+          >
             Export CSV
           </a>
         </div>
         <AuditTable events={page.events} />
         <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-          {cursor ? <Link href={`/admin/audit${auditFilterQuery(withoutCursor)}`} className="font-medium text-indigo-700 hover:underline">Newest events</Link> : <span />}
+          {cursor ? (
+            <Link href={`/admin/audit${auditFilterQuery(withoutCursor)}`} className="font-medium text-indigo-700 hover:underline">
+              Newest events
+            </Link>
+          ) : (
+            <span />
+          )}
           {page.nextCursor && (
-            <Link href={`/admin/audit${auditFilterQuery({ ...withoutCursor, cursor: page.nextCursor })}`} className="font-medium text-indigo-700 hover:underline">
+            <Link
+              href={`/admin/audit${auditFilterQuery({ ...withoutCursor, cursor: page.nextCursor })}`}
+              className="font-medium text-indigo-700 hover:underline"
+            >
               Older events →
             </Link>
           )}

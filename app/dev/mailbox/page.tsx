@@ -53,7 +53,10 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
         <ol className="flex flex-col gap-6" aria-label="Messages, newest first">
           {messages.map((message) => (
             <li key={message.id}>
-              <article className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`subject-${message.id}`}>
+              <article
+                className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm"
+                aria-labelledby={`subject-${message.id}`}
+              >
                 <header className="border-b border-slate-200 px-4 py-3">
                   <h2 id={`subject-${message.id}`} className="font-medium">
                     {message.subject}

@@ -24,15 +24,15 @@ export default async function EmailChangeReportPage({ searchParams }: ReportPage
           <div className="space-y-5">
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200 ring-inset">
               <dt className="text-slate-600">New address</dt>
-              <dd className="font-semibold text-slate-900 [overflow-wrap:anywhere]">{change.maskedNewEmail}</dd>
+              <dd className="font-semibold [overflow-wrap:anywhere] text-slate-900">{change.maskedNewEmail}</dd>
               <dt className="text-slate-600">Changed</dt>
               <dd className="font-semibold text-slate-900">
                 <time dateTime={change.changedAt}>{formatDateTime(new Date(change.changedAt))}</time>
               </dd>
             </dl>
             <p className="text-sm text-slate-700">
-              If it wasn&apos;t you, someone else may be signed in to your account. Report it: every session on the account is signed out at once, and
-              we&apos;ll tell you what to do next.
+              If it wasn&apos;t you, someone else may be signed in to your account. Report it: every session on the account is signed out at
+              once, and we&apos;ll tell you what to do next.
             </p>
             <ReportForm token={token} />
           </div>

@@ -27,8 +27,9 @@ export function ReportForm({ token }: { token: string }) {
         <ol className="list-decimal space-y-2 pl-5">
           <li>Whoever changed the address has been signed out, on every device, and any pending security changes were stopped.</li>
           <li>
-            Contact your administrator and quote this reference: <strong className="font-mono text-base font-semibold text-slate-900">{reported.reference}</strong>.
-            Your report is in their audit log; they can confirm who you are and put your address back on the account.
+            Contact your administrator and quote this reference:{" "}
+            <strong className="font-mono text-base font-semibold text-slate-900">{reported.reference}</strong>. Your report is in their
+            audit log; they can confirm who you are and put your address back on the account.
           </li>
           <li>When you can sign in again, change your password straight away: whoever did this may know it.</li>
         </ol>

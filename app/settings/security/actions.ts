@@ -42,7 +42,10 @@ export const signOutOtherSessionsAction = authedAction(emptySchema, async (_inpu
   const count = await signOutOtherSessions(context);
   after(deliverDueEmails);
   revalidatePath("/settings/security");
-  return { ok: true, message: count ? `Signed out ${count} other ${count === 1 ? "session" : "sessions"}.` : "No other sessions were signed in." };
+  return {
+    ok: true,
+    message: count ? `Signed out ${count} other ${count === 1 ? "session" : "sessions"}.` : "No other sessions were signed in.",
+  };
 });
 
 export const startTwoFactorEnrolmentAction = authedAction(emptySchema, async (_input, context) => {
@@ -94,5 +97,10 @@ export const changePasswordAction = authedAction(changePasswordSchema, async (in
   const { signedOut } = await changePassword(context, input);
   after(deliverDueEmails);
   revalidatePath("/settings/security");
-  return { ok: true, message: signedOut ? `Password changed. ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.` : "Password changed." };
+  return {
+    ok: true,
+    message: signedOut
+      ? `Password changed. ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.`
+      : "Password changed.",
+  };
 });

@@ -14,9 +14,21 @@ import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 export const metadata: Metadata = { title: "Security" };
 
 const SECTIONS = [
-  { id: "api-tokens", title: "API tokens", description: "Personal tokens for scripts and CI. Each one is shown once and can be revoked at any time." },
-  { id: "two-step", title: "Two-step verification", description: "Ask for a code from an authenticator app when you sign in, with recovery codes as a backup." },
-  { id: "email", title: "Email address", description: "Where security codes and notifications go. The new address must confirm before it takes over." },
+  {
+    id: "api-tokens",
+    title: "API tokens",
+    description: "Personal tokens for scripts and CI. Each one is shown once and can be revoked at any time.",
+  },
+  {
+    id: "two-step",
+    title: "Two-step verification",
+    description: "Ask for a code from an authenticator app when you sign in, with recovery codes as a backup.",
+  },
+  {
+    id: "email",
+    title: "Email address",
+    description: "Where security codes and notifications go. The new address must confirm before it takes over.",
+  },
   { id: "password", title: "Password", description: "Change your password and sign out your other sessions." },
   { id: "sessions", title: "Active sessions", description: "Browsers signed in to your account. Sign out any you don't recognise." },
 ] as const;
@@ -42,11 +54,14 @@ export default async function SecurityPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Security</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security settings.
+          Every change on this page asks for a one-time code sent to your email, so a stolen password alone cannot change your security
+          settings.
         </p>
       </div>
       {SECTIONS.map((section) => (
-        <div key={section.id}>{built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}</div>
+        <div key={section.id}>
+          {built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}
+        </div>
       ))}
     </div>
   );

@@ -23,7 +23,7 @@ export default async function StepUpCancelPage({ searchParams }: CancelPageProps
           <div className="space-y-5">
             <div className="rounded-md bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200 ring-inset">
               <p className="text-slate-600">The request was to</p>
-              <p className="mt-0.5 font-semibold text-slate-900 [overflow-wrap:anywhere]">{challenge.description}</p>
+              <p className="mt-0.5 font-semibold [overflow-wrap:anywhere] text-slate-900">{challenge.description}</p>
             </div>
             <p className="text-sm text-slate-700">
               If it wasn&apos;t you, someone may know your password. Cancel the request and sign out the device that made it.

@@ -2,14 +2,27 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { appLink, CodeBox, EmailLayout, EmailLink, Facts, factsText, Note, origin, Paragraph, plainText, type EmailMessageContent } from "./layout";
+import {
+  appLink,
+  CodeBox,
+  EmailLayout,
+  EmailLink,
+  Facts,
+  factsText,
+  Note,
+  origin,
+  Paragraph,
+  plainText,
+  type EmailMessageContent,
+} from "./layout";
 
 /** To the new address: the code that confirms it. No sign-in link; the code is entered on the security page. */
 export function confirmNewEmailMessage({ code, expiresInHours }: { code: string; expiresInHours: number }): EmailMessageContent {
   const { APP_URL } = getEnv();
   const heading = "Confirm your new email address";
   const securityUrl = appLink(APP_URL, "/settings/security");
-  const intro = "Someone signed in to an Account Security account asked to use this address for it. Enter this code on the security page to confirm:";
+  const intro =
+    "Someone signed in to an Account Security account asked to use this address for it. Enter this code on the security page to confirm:";
   const expiry = `The code expires in ${expiresInHours} hours and can be used once.`;
   const ignore = "If you didn't ask for this, ignore this email: the address is not added without the code.";
   return {
@@ -29,7 +42,12 @@ export function confirmNewEmailMessage({ code, expiresInHours }: { code: string;
 }
 
 /** To the old address, once, when the change is confirmed: the new address masked, and a way to report it. */
-export function emailChangedMessage(input: { maskedNewEmail: string; reportToken: string; at: Date; meta: RequestMeta }): EmailMessageContent {
+export function emailChangedMessage(input: {
+  maskedNewEmail: string;
+  reportToken: string;
+  at: Date;
+  meta: RequestMeta;
+}): EmailMessageContent {
   const { APP_URL } = getEnv();
   const heading = "Your account's email address was changed";
   const reportUrl = appLink(APP_URL, `/email-change/report?token=${encodeURIComponent(input.reportToken)}`);

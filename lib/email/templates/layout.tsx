@@ -44,7 +44,17 @@ const styles = {
   link: { color: colors.brand, textDecoration: "underline" },
 } satisfies Record<string, CSSProperties>;
 
-export function EmailLayout({ preview, heading, appUrl, children }: { preview: string; heading: string; appUrl: string; children: ReactNode }) {
+export function EmailLayout({
+  preview,
+  heading,
+  appUrl,
+  children,
+}: {
+  preview: string;
+  heading: string;
+  appUrl: string;
+  children: ReactNode;
+}) {
   return (
     <Html lang="en">
       <Head />

@@ -17,11 +17,7 @@ export type SecurityNoticeInput = {
 export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageContent {
   const { APP_URL } = getEnv();
   const securityUrl = appLink(APP_URL, "/settings/security");
-  const facts: [string, string][] = [
-    ...Object.entries(input.facts),
-    ["When", formatDateTime(input.at)],
-    ["From", origin(input.meta)],
-  ];
+  const facts: [string, string][] = [...Object.entries(input.facts), ["When", formatDateTime(input.at)], ["From", origin(input.meta)]];
   const review = "If this wasn't you, review your security settings now and change your password:";
 
   return {

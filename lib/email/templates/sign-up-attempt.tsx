@@ -8,7 +8,8 @@ const HEADING = "Someone tried to sign up with your email";
 export function signUpAttemptMessage(): EmailMessageContent {
   const { APP_URL } = getEnv();
   const loginUrl = appLink(APP_URL, "/login");
-  const what = "Someone tried to create a new account with this email address. You already have an account, so nothing was created and your account is unchanged.";
+  const what =
+    "Someone tried to create a new account with this email address. You already have an account, so nothing was created and your account is unchanged.";
   const ifYou = "If it was you, sign in instead:";
   const ifNot = "If it wasn't you, you can ignore this email.";
 

@@ -1,7 +1,19 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
-import { appLink, Facts, factsText, origin, CodeBox, EmailLayout, EmailLink, Note, Paragraph, plainText, type EmailMessageContent } from "./layout";
+import {
+  appLink,
+  Facts,
+  factsText,
+  origin,
+  CodeBox,
+  EmailLayout,
+  EmailLink,
+  Note,
+  Paragraph,
+  plainText,
+  type EmailMessageContent,
+} from "./layout";
 
 export type StepUpCodeMessageInput = {
   code: string;

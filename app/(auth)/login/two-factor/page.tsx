@@ -31,11 +31,18 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
       subtitle={<>Signing in as {pending.maskedEmail}.</>}
       footer={
         <>
-          Not you? <Link href="/login" className="font-semibold text-indigo-700 hover:underline">Sign in with another account</Link>
+          Not you?{" "}
+          <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
+            Sign in with another account
+          </Link>
         </>
       }
     >
-      <SecondFactorForm next={typeof next === "string" ? next : undefined} recoveryCodesLeft={pending.recoveryCodesLeft} warnAt={pending.warnAt} />
+      <SecondFactorForm
+        next={typeof next === "string" ? next : undefined}
+        recoveryCodesLeft={pending.recoveryCodesLeft}
+        warnAt={pending.warnAt}
+      />
     </AuthCard>
   );
 }

@@ -13,7 +13,10 @@ type Method = "totp" | "recovery_code";
 
 export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: string; recoveryCodesLeft: number; warnAt: number }) {
   const [method, setMethod] = useState<Method>("totp");
-  const { form, state, pending, formProps } = useServerForm(secondFactorSignInSchema, secondFactorSignInAction, { method: "totp", code: "" });
+  const { form, state, pending, formProps } = useServerForm(secondFactorSignInSchema, secondFactorSignInAction, {
+    method: "totp",
+    code: "",
+  });
   const useRecovery = method === "recovery_code";
 
   const switchMethod = () => {
@@ -68,7 +71,11 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
       <Button type="submit" pending={pending} pendingText="Checking…" className="w-full">
         Verify and sign in
       </Button>
-      <button type="button" onClick={switchMethod} className="w-full text-center text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+      <button
+        type="button"
+        onClick={switchMethod}
+        className="w-full text-center text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
         {useRecovery ? "Use your authenticator app instead" : "Use a recovery code instead"}
       </button>
     </form>

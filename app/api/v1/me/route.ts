@@ -15,7 +15,9 @@ export async function GET(request: Request) {
   if (!result.ok) {
     return result.status === 401
       ? jsonErrorResponse(401, "invalid_token", INVALID_TOKEN, { "WWW-Authenticate": 'Bearer error="invalid_token"' })
-      : jsonErrorResponse(403, "insufficient_scope", "This token does not have the profile:read scope.", { "WWW-Authenticate": 'Bearer error="insufficient_scope", scope="profile:read"' });
+      : jsonErrorResponse(403, "insufficient_scope", "This token does not have the profile:read scope.", {
+          "WWW-Authenticate": 'Bearer error="insufficient_scope", scope="profile:read"',
+        });
   }
   return Response.json({ id: result.user.id, email: result.user.email }, { headers: NO_STORE });
 }
