@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/layout/site-header";
+import { getCurrentSession } from "@/lib/sessions/current";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,7 +9,8 @@ export const metadata: Metadata = {
   description: "Manage API tokens, two-step verification, email, password and sessions.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await getCurrentSession();
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -18,7 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader user={session?.user ?? null} />
         <main id="main">{children}</main>
       </body>
     </html>

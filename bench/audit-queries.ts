@@ -58,9 +58,9 @@ const dayString = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_00
 async function main() {
   const started = performance.now();
   await withThrowawayDatabase("audit", async () => {
-    const { seedSyntheticAuditEvents, syntheticEmail, syntheticOutcomeMix } = await import("@/lib/audit/synthetic");
+    const { seedSyntheticAuditEvents, syntheticEmail, syntheticOutcomeMix } = await import("@/tooling/synthetic-audit");
     const { listAuditEvents, countEventsPerDay, listAccountsNeedingAttention } = await import("@/lib/audit/query");
-    const { AUDIT_GROUPS } = await import("@/lib/validation/audit");
+    const { AUDIT_GROUPS } = await import("@/shared/audit");
     const { disconnectDb } = await import("@/lib/db");
     type Filter = Parameters<typeof listAuditEvents>[0];
     type Group = keyof typeof AUDIT_GROUPS;

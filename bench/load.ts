@@ -1,7 +1,7 @@
 // `npm run bench:load`: 200 users at once, each doing send → verify → protected change over HTTP
 // against one production `next start` (test/fixtures/load.ts), with the server's peak RSS.
-import { prepareLoad, runLoad } from "@/test/fixtures/load";
-import { ensureProductionBuild, sampleRss, startProdStack } from "@/test/fixtures/prod-stack";
+import { prepareLoad, runLoad } from "@/tooling/load";
+import { ensureProductionBuild, sampleRss, startProdStack } from "@/tooling/prod-stack";
 import { loadSummary } from "./support";
 
 const round = (value: number) => Math.round(value * 10) / 10;

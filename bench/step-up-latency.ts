@@ -24,7 +24,7 @@ async function counted<T>(counts: number[], run: () => Promise<T>): Promise<T> {
 async function main() {
   await withThrowawayDatabase("step-up", async () => {
     const { db, disconnectDb } = await import("@/lib/db");
-    const { createSession, resolveSession } = await import("@/lib/auth/session");
+    const { createSession, resolveSession } = await import("@/lib/sessions/lifecycle");
     const { startChallenge } = await import("@/lib/step-up/challenge");
     const { createApiToken } = await import("@/lib/api-tokens/create");
     const { listMailboxMessages } = await import("@/lib/email/mailbox");

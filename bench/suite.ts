@@ -1,22 +1,26 @@
 // `npm run bench`: one JSON report, all figures measured side by side in the same run against
-// one production build (`.next-prod`, built with the benchmark's `*.bench.tsx` routes; see
-// test/fixtures/prod-stack.ts). A script, never a test.
+// one production build (`.next-prod`, what `npm run build` makes; see tooling/prod-stack.ts). The
+// baselines are the app's own cheapest routes, so nothing bench-only ships. A script, never a test.
 //
 // 1. step-up cost over HTTP: createApiTokenAction sent with its emailed code (as the code modal
-//    sends it) vs a no-op authenticated server action (app/bench/actions.ts), and vs the same
-//    action in the sudo window that code opened; each as the browser calls it.
+//    sends it) vs the cheapest authenticated server action (cancelStepUpAction for a challenge
+//    that does not exist: the session check and one indexed lookup), and vs the same action in
+//    the sudo window that code opened; each as the browser calls it.
 // 2. token checking cost: `GET /api/v1/me` with a bearer token vs the static `GET /api/health`,
-//    both through proxy.ts, requests/s with autocannon; and vs a dynamic route that checks nothing.
-// 3. first-load JavaScript (gzip) of /settings/security and /login vs the bare page /bench.
-// 4. peak RSS of the `next start` process tree under the 200-user load of bench/load.ts.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+//    both through the front door and proxy.ts, requests/s with autocannon; and vs the same route
+//    refusing a malformed token before any database work (the route without the token check).
+// 3. first-load JavaScript (gzip) of /settings/security and /login vs the not-found page (the root
+//    layout and a paragraph).
+// 4. peak RSS of the production server process tree under the 200-user load of tooling/load.ts.
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { AppClient, ServerActions, waitForCode, withProof } from "@/test/fixtures/app-client";
-import { ensureProductionBuild, PROD_DIST_DIR, sampleRss, startProdStack, treeRssBytes, type ProdStack } from "@/test/fixtures/prod-stack";
-import { prepareLoad, runLoad } from "@/test/fixtures/load";
+import { AppClient, ServerActions, waitForCode, withProof } from "@/tooling/app-client";
+import { prepareLoad, runLoad } from "@/tooling/load";
+import { ensureProductionBuild, PROD_DIST_DIR, sampleRss, startProdStack, treeRssBytes, type ProdStack } from "@/tooling/prod-stack";
 import { loadSummary, summary, timed } from "./support";
 
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3200);
@@ -24,6 +28,8 @@ const STEP_UP_ROUNDS = 40;
 const AUTOCANNON_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGETS = { stepUpRatioP50Max: 1.5, tokenCheckRatioMin: 0.6, securityPageJsRatioMax: 1.6, peakRssMbMax: 300 };
 const PASSWORD = "bench-password-1";
+// Refused by its checksum before any lookup (lib/api-tokens/format.ts).
+const MALFORMED_TOKEN = { authorization: "Bearer asec_malformed" };
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -50,7 +56,8 @@ async function stepUpCost(stack: ProdStack, url: string) {
     const code = await waitForCode(stack.resend, email, { after: sentBefore });
 
     await timed(noopMs, async () => {
-      if (!(await client.action(url, "noopAuthenticatedAction")).ok) throw new Error("no-op action refused");
+      const state = await client.action(url, "cancelStepUpAction", { challengeId: randomUUID() });
+      if (state.code !== "CODE_INVALID") throw new Error(`the cheapest authenticated action answered ${state.code}`);
     });
     // What the code modal does once the user typed the code: the same action again, with the code.
     await timed(protectedMs, async () => {
@@ -71,7 +78,7 @@ async function stepUpCost(stack: ProdStack, url: string) {
     method:
       "HTTP server-action calls against next start, as the browser makes them (Next-Action header, RSC reply), one signed-in user per round",
     protectedActionWithCode: protectedSummary,
-    noopAuthenticatedAction: noopSummary,
+    cheapestAuthenticatedAction: noopSummary,
     sameActionInSudoWindow: inSudoSummary,
     ratioP50,
     ratioP95: round(protectedSummary.p95Ms / noopSummary.p95Ms),
@@ -188,23 +195,23 @@ async function main() {
     for (const [path, headers] of [
       ["/api/v1/me", { authorization: `Bearer ${token}` }],
       ["/api/health", {}],
-      ["/api/bench", {}],
+      ["/api/v1/me", MALFORMED_TOKEN],
     ] as const) {
       const check = await fetch(`${url}${path}`, { headers });
-      if (check.status !== 200) throw new Error(`${path} answered ${check.status}`);
+      if (check.status !== (headers === MALFORMED_TOKEN ? 401 : 200)) throw new Error(`${path} answered ${check.status}`);
       await check.arrayBuffer();
     }
     // Warm-up, then the measured runs.
     await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10, 2);
     await cannon(`${url}/api/health`, {}, 10, 2);
-    await cannon(`${url}/api/bench`, {}, 10, 2);
+    await cannon(`${url}/api/v1/me`, MALFORMED_TOKEN, 10, 2);
     const me = await cannon(`${url}/api/v1/me`, { authorization: `Bearer ${token}` }, 10);
     const health = await cannon(`${url}/api/health`, {}, 10);
-    const dynamicJson = await cannon(`${url}/api/bench`, {}, 10);
+    const dynamicJson = await cannon(`${url}/api/v1/me`, MALFORMED_TOKEN, 10);
     const tokenRatio = round(me.requestsPerSecond / health.requestsPerSecond);
 
     log("3/4 first-load JS");
-    const bare = firstLoadJs("/bench");
+    const bare = firstLoadJs("/_not-found");
     const security = firstLoadJs("/settings/security");
     const login = firstLoadJs("/login");
     const securityRatio = round(security.gzipKb / bare.gzipKb);
@@ -230,8 +237,8 @@ async function main() {
         bearerMe: { path: "/api/v1/me", ...me },
         staticJson: { path: "/api/health", note: "static JSON route, also through proxy.ts", ...health },
         dynamicJson: {
-          path: "/api/bench",
-          note: "bench-only dynamic JSON route that checks nothing: Next.js's cost of running a handler",
+          path: "/api/v1/me",
+          note: "the same route refusing a malformed token by its checksum, before any database work: the route without the token check",
           ...dynamicJson,
         },
         ratio: tokenRatio,
@@ -240,7 +247,7 @@ async function main() {
         met: tokenRatio >= TARGETS.tokenCheckRatioMin,
       },
       firstLoadJs: {
-        barePage: { ...bare, note: "app/bench/page.bench.tsx: a heading in the root layout" },
+        barePage: { ...bare, note: "the not-found page: the root layout and a paragraph" },
         securitySettings: security,
         login,
         securityToBareRatio: securityRatio,

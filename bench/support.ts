@@ -1,8 +1,8 @@
 // Shared by the measurement scripts: a throwaway migrated Postgres, and summary statistics.
 import path from "node:path";
 import { Client } from "pg";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { startEmbeddedPostgres } from "@/tooling/embedded-postgres";
 
 /** Starts an embedded Postgres, migrates a fresh database and points DATABASE_URL at it. */
 export async function withThrowawayDatabase<T>(name: string, run: () => Promise<T>): Promise<T> {

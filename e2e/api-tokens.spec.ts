@@ -1,23 +1,6 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
-import {
-  apiTokensFor,
-  callMe,
-  cancelLinkPath,
-  challengesFor,
-  codeEmails,
-  createDialog,
-  enterCode,
-  fillCreateForm,
-  openCreateDialog,
-  securityEventsFor,
-  shownToken,
-  stepUpDialog,
-  submitCreateToken,
-  tokensSection,
-  waitForCodeEmail,
-  wrongCodeFor,
-} from "./helpers/api-tokens";
+import { apiTokensFor, callMe, cancelLinkPath, challengesFor, codeEmails, createDialog, enterCode, fillCreateForm, openCreateDialog, securityEventsFor, shownToken, stepUpDialog, submitCreateToken, tokensSection, waitForCodeEmail, wrongCodeFor } from "./helpers/api-tokens";
 import { expectNoSeriousA11yViolations } from "./helpers/axe";
 import { closeDb, createUser, query, sessionsFor, type TestUser } from "./helpers/db";
 import { waitForMessage } from "./helpers/mailbox";

@@ -1,18 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
-import {
-  callMe,
-  challengesFor,
-  enterCode,
-  isCodeEmail,
-  shownToken,
-  stepUpDialog,
-  submitCreateToken,
-  tokensSection,
-  waitForCodeEmail,
-  wrongCodeFor,
-} from "./helpers/api-tokens";
+import { callMe, challengesFor, enterCode, isCodeEmail, shownToken, stepUpDialog, submitCreateToken, tokensSection, waitForCodeEmail, wrongCodeFor } from "./helpers/api-tokens";
 import { closeDb, createUser, query } from "./helpers/db";
 import { listMessages, waitForMessage } from "./helpers/mailbox";
 import { gotoHydrated } from "./helpers/page";

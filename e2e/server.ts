@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startDevStack } from "../scripts/dev-stack";
+import { startDevStack } from "../tooling/dev-stack";
 
 const DATA_DIR = path.join(process.cwd(), ".data");
 // Tests read this to assert database state (see e2e/helpers/db.ts).

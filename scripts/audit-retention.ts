@@ -1,7 +1,7 @@
 // `npm run audit:prune -- --older-than-days=365 --yes`: the only way audit events are ever
 // deleted. Without --yes it only says what it would do.
 import { parseArgs } from "node:util";
-import { pruneAuditEvents, MIN_RETENTION_DAYS } from "@/lib/audit/retention";
+import { MIN_RETENTION_DAYS, pruneAuditEvents } from "@/lib/audit/retention";
 import { db, disconnectDb } from "@/lib/db";
 
 const { values } = parseArgs({ options: { "older-than-days": { type: "string" }, yes: { type: "boolean", default: false } } });

@@ -2,7 +2,7 @@
 // (unless DATABASE_URL is set), applies migrations, seeds the demo accounts, runs the app server (server/main.ts) in development mode.
 import path from "node:path";
 import { ConfigError } from "@/lib/env";
-import { startDevStack } from "./dev-stack";
+import { startDevStack } from "@/tooling/dev-stack";
 
 async function main() {
   const { server, stop } = await startDevStack({

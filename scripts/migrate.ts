@@ -1,5 +1,5 @@
-import { requireDatabaseUrl } from "@/lib/env";
 import { migrate } from "@/lib/db/migrate";
+import { requireDatabaseUrl } from "@/lib/env";
 
 try {
   const { applied } = await migrate({ databaseUrl: requireDatabaseUrl(), log: (line) => console.log(line) });

@@ -11,8 +11,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { seedSyntheticAuditEvents } from "@/lib/audit/synthetic";
 import { getEnv } from "@/lib/env";
+import { seedSyntheticAuditEvents } from "@/tooling/synthetic-audit";
 
 const DEV_DATA_DIR = path.join(process.cwd(), ".data", "postgres");
 const DEV_DATABASE = "account_security"; // as scripts/dev.ts names it

@@ -1,6 +1,6 @@
 // `npm run db:seed`: creates the demo accounts (development only).
-import { seedDemoAccounts } from "@/lib/auth/seed";
 import { disconnectDb } from "@/lib/db";
+import { seedDemoAccounts } from "@/tooling/demo-accounts";
 
 seedDemoAccounts()
   .then(async (created) => {

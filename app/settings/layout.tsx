@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { SettingsNav } from "@/components/layout/settings-nav";
 import { StepUpProvider } from "@/components/step-up/step-up-provider";
-import { requireSession } from "@/lib/auth/current";
+import { requireSession } from "@/lib/sessions/current";
 
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
   await requireSession();

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { requireSession } from "@/lib/auth/current";
 import { getProfile } from "@/lib/auth/profile";
-import { formatDateTime } from "@/lib/format";
+import { requireSession } from "@/lib/sessions/current";
+import { formatDateTime } from "@/shared/format";
 
 export const metadata: Metadata = { title: "Profile" };
 

@@ -3,23 +3,17 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path, type Resolver } from "react-hook-form";
-import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/app/settings/security/actions";
+import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import type { PendingEmailChange } from "@/lib/account/change-email";
-import { errorMessage } from "@/lib/errors";
-import { formatDateTime } from "@/lib/format";
-import {
-  confirmEmailChangeSchema,
-  requestEmailChangeSchema,
-  type ConfirmEmailChangeInput,
-  type RequestEmailChangeInput,
-} from "@/lib/validation/account";
-import { normalizeCodeInput } from "@/lib/validation/auth";
+import { confirmEmailChangeSchema, requestEmailChangeSchema, type ConfirmEmailChangeInput, type PendingEmailChange, type RequestEmailChangeInput } from "@/shared/account";
+import { normalizeCodeInput } from "@/shared/auth";
+import { errorMessage } from "@/shared/errors";
+import { formatDateTime } from "@/shared/format";
 
 type EmailSectionProps = {
   headingId: string;

@@ -3,16 +3,16 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path, type Resolver } from "react-hook-form";
-import { changePasswordAction } from "@/app/settings/security/actions";
+import { changePasswordAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/lib/errors";
-import { changePasswordSchema } from "@/lib/validation/account";
-import { PASSWORD_MIN_LENGTH } from "@/lib/validation/auth";
+import { changePasswordSchema } from "@/shared/account";
+import { PASSWORD_MIN_LENGTH } from "@/shared/auth";
+import { errorMessage } from "@/shared/errors";
 
 type PasswordForm = { currentPassword: string; newPassword: string; signOutOtherSessions: boolean };
 

@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { adminRevokeApiTokenAction } from "@/app/admin/tokens/actions";
+import { adminRevokeApiTokenAction } from "@/actions/api-tokens";
 import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import type { AdminApiTokenDto } from "@/lib/api-tokens/admin";
+import { type AdminApiTokenDto } from "@/shared/api-tokens";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const day = (iso: string | null) => (iso ? dateFormat.format(new Date(iso)) : "Never");

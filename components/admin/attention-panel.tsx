@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import type { AttentionAccount } from "@/lib/audit/query";
-import { auditFilterQuery } from "@/lib/validation/audit";
+import { auditFilterQuery, type AttentionAccount } from "@/shared/audit";
 
 export function AttentionPanel({ accounts }: { accounts: AttentionAccount[] }) {
   return (

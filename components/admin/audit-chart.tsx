@@ -1,4 +1,4 @@
-import type { DailyCount } from "@/lib/audit/query";
+import { type DailyCount } from "@/shared/audit";
 
 const WIDTH = 720;
 const HEIGHT = 180;

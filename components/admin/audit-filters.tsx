@@ -1,5 +1,5 @@
 import { FILTER_FIELD, FilterActions } from "@/components/admin/filter-form";
-import { AUDIT_GROUPS, AUDIT_OUTCOMES, type AuditFilter } from "@/lib/validation/audit";
+import { AUDIT_GROUPS, AUDIT_OUTCOMES, type AuditFilter } from "@/shared/audit";
 
 /** A plain GET form: filters live in the URL, so views are shareable and the back button works. */
 export function AuditFilters({ filter }: { filter: AuditFilter }) {

@@ -1,4 +1,4 @@
-import type { AuditEventDto } from "@/lib/audit/query";
+import { type AuditEventDto } from "@/shared/audit";
 
 const OUTCOME_STYLES: Record<AuditEventDto["outcome"], string> = {
   SUCCESS: "bg-emerald-50 text-emerald-800 ring-emerald-200",

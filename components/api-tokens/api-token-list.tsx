@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
-import { formatDateTime } from "@/lib/format";
+import type { ApiTokenDto } from "@/shared/api-tokens";
+import { formatDateTime } from "@/shared/format";
 
 // UTC, like lib/format, so the server render and the browser agree.
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });

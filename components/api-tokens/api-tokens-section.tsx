@@ -7,8 +7,7 @@ import { CreateTokenDialog } from "@/components/api-tokens/create-token-dialog";
 import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
-import { MAX_ACTIVE_TOKENS } from "@/lib/validation/api-tokens";
+import { MAX_ACTIVE_TOKENS, type ApiTokenDto } from "@/shared/api-tokens";
 
 type ApiTokensSectionProps = {
   headingId: string;

@@ -4,24 +4,16 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useId, useState } from "react";
 import { useForm, type Path, type Resolver, type UseFormReturn } from "react-hook-form";
-import { createApiTokenAction } from "@/app/settings/security/actions";
+import { createApiTokenAction } from "@/actions/api-tokens";
 import { CreatedToken } from "@/components/api-tokens/created-token";
 import { TextField } from "@/components/forms/text-field";
 import { useStepUp } from "@/components/step-up/step-up-provider";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/lib/errors";
-import { formatDateTime } from "@/lib/format";
-import {
-  API_TOKEN_SCOPES,
-  createApiTokenSchema,
-  EXPIRY_PRESETS,
-  MAX_TOKEN_DAYS,
-  tokenExpiry,
-  type ApiTokenScope,
-  type CreateApiTokenInput,
-} from "@/lib/validation/api-tokens";
+import { API_TOKEN_SCOPES, createApiTokenSchema, EXPIRY_PRESETS, MAX_TOKEN_DAYS, tokenExpiry, type ApiTokenScope, type CreateApiTokenInput } from "@/shared/api-tokens";
+import { errorMessage } from "@/shared/errors";
+import { formatDateTime } from "@/shared/format";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EXPIRY_LABELS: Record<CreateApiTokenInput["expiry"], string> = {

@@ -2,13 +2,13 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, useState, type RefObject } from "react";
-import { revokeApiTokenAction } from "@/app/settings/security/actions";
+import { revokeApiTokenAction } from "@/actions/api-tokens";
 import { useStepUp, type ProtectedAction } from "@/components/step-up/step-up-provider";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
+import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
-import { errorMessage } from "@/lib/errors";
+import type { ApiTokenDto } from "@/shared/api-tokens";
+import { errorMessage } from "@/shared/errors";
 
 type RevokeTokenDialogProps = {
   token: ApiTokenDto;

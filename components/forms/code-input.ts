@@ -1,4 +1,4 @@
-import { normalizeCodeInput } from "@/lib/validation/auth";
+import { normalizeCodeInput } from "@/shared/auth";
 
 /** The 6-digit code box of the code modal and the authenticator set-up: pasteable, large, spaced. */
 export const SIX_DIGIT_CODE_INPUT = {

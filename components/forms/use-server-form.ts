@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { startTransition, useActionState, useEffect, type FormEvent } from "react";
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
+import { initialActionState, type ActionState } from "@/shared/action-state";
 
 type FormAction<Data> = (previous: ActionState<Data>, input: FormData) => Promise<ActionState<Data>>;
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { signOutAction } from "@/app/settings/actions";
+import { signOutAction } from "@/actions/auth";
 import { Button } from "@/components/ui/button";
-import { initialActionState } from "@/lib/actions/state";
+import { initialActionState } from "@/shared/action-state";
 
 export function SignOutButton() {
   const [, dispatch, pending] = useActionState(signOutAction, initialActionState);

@@ -1,13 +1,12 @@
 import Link from "next/link";
-import { getCurrentSession } from "@/lib/auth/current";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 
-export async function SiteHeader() {
-  const session = await getCurrentSession();
+/** `user`: who is signed in, if anyone (the root layout reads the session). */
+export function SiteHeader({ user }: { user: { email: string; role: "USER" | "ADMIN" } | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-16 max-w-5xl items-center justify-between px-4 sm:px-6">
-        <Link href={session ? "/settings" : "/login"} className="flex items-center gap-2 font-semibold text-slate-900">
+        <Link href={user ? "/settings" : "/login"} className="flex items-center gap-2 font-semibold text-slate-900">
           <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-indigo-600 text-white">
             <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2">
               <path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3z" />
@@ -16,14 +15,14 @@ export async function SiteHeader() {
           </span>
           Account Security
         </Link>
-        {session && (
+        {user && (
           <div className="flex items-center gap-4">
-            {session.user.role === "ADMIN" && (
+            {user.role === "ADMIN" && (
               <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
                 Admin
               </Link>
             )}
-            <span className="hidden text-sm text-slate-600 sm:inline">{session.user.email}</span>
+            <span className="hidden text-sm text-slate-600 sm:inline">{user.email}</span>
             <SignOutButton />
           </div>
         )}

@@ -2,13 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { revokeSessionAction, signOutOtherSessionsAction } from "@/app/settings/security/actions";
+import { revokeSessionAction, signOutOtherSessionsAction } from "@/actions/sessions";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import type { SessionDto } from "@/lib/auth/sessions";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/shared/format";
+import { type SessionDto } from "@/shared/sessions";
 
 type SessionsSectionProps = { headingId: string; title: string; description: string; sessions: SessionDto[] };
 

@@ -5,20 +5,19 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { z } from "zod";
-import { resendStepUpCodeAction } from "@/app/step-up/actions";
+import { resendStepUpCodeAction } from "@/actions/step-up";
 import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
-import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { LiveMessage } from "@/components/ui/notice";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
-import { errorMessage, type ErrorCode } from "@/lib/errors";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { normalizeCodeInput } from "@/lib/validation/auth";
-import { stepUpProofSchema, type StepUpProof } from "@/lib/validation/step-up";
-import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/lib/validation/two-factor";
+import { secondsUntil, useNow } from "@/components/ui/use-now";
+import { initialActionState, type ActionState } from "@/shared/action-state";
+import { normalizeCodeInput } from "@/shared/auth";
+import { errorMessage, type ErrorCode } from "@/shared/errors";
+import { stepUpProofSchema, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
+import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
 
 type Method = SecondFactorProof["method"];
 /** "none": the emailed code alone; otherwise the second proof the user is giving with it. */

@@ -1,12 +1,11 @@
 "use client";
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
-import { cancelStepUpAction } from "@/app/step-up/actions";
+import { cancelStepUpAction } from "@/actions/step-up";
 import { StepUpDialog } from "@/components/step-up/step-up-dialog";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
-import { errorMessage, type ErrorCode } from "@/lib/errors";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import type { StepUpProof } from "@/lib/validation/step-up";
+import { initialActionState, type ActionState } from "@/shared/action-state";
+import { errorMessage, type ErrorCode } from "@/shared/errors";
+import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
 
 /** Client-only outcome: the user closed the code modal, so the server changed nothing. */
 export const STEP_UP_CANCELLED = "CANCELLED";

@@ -2,13 +2,13 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
-import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
+import { regenerateRecoveryCodesAction } from "@/actions/two-factor";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/lib/errors";
+import { errorMessage } from "@/shared/errors";
 
 type RegenerateCodesDialogProps = {
   accountEmail: string;

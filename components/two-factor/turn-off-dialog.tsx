@@ -2,12 +2,12 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
-import { disableTwoFactorAction } from "@/app/settings/security/actions";
+import { disableTwoFactorAction } from "@/actions/two-factor";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/lib/errors";
+import { errorMessage } from "@/shared/errors";
 
 type TurnOffDialogProps = {
   /** `message` once 2FA is off; null if the user backed out. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type RefObject } from "react";
-import { startTwoFactorEnrolmentAction } from "@/app/settings/security/actions";
+import { startTwoFactorEnrolmentAction } from "@/actions/two-factor";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import { EnrolDialog } from "@/components/two-factor/enrol-dialog";
 import { RegenerateCodesDialog } from "@/components/two-factor/regenerate-codes-dialog";
@@ -9,10 +9,9 @@ import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { errorMessage } from "@/lib/errors";
-import { formatDateTime } from "@/lib/format";
-import type { EnrolmentDto } from "@/lib/two-factor/enrolment";
-import type { TwoFactorStatus } from "@/lib/two-factor/manage";
+import { errorMessage } from "@/shared/errors";
+import { formatDateTime } from "@/shared/format";
+import { type EnrolmentDto, type TwoFactorStatus } from "@/shared/two-factor";
 
 type TwoFactorSectionProps = {
   headingId: string;

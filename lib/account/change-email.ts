@@ -7,18 +7,16 @@ import { notifyAccountChange } from "@/lib/email/account-notice";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { sendEmail } from "@/lib/email/send";
 import { confirmNewEmailMessage } from "@/lib/email/templates/email-change";
-import { AppError } from "@/lib/errors";
-import { maskEmail } from "@/lib/format";
+import type { RequestContext } from "@/lib/http/context";
 import { issueCode, redeemCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
-import type { StepUpContext } from "@/lib/step-up/challenge";
 import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
-import type { ConfirmEmailChangeInput, RequestEmailChangeInput } from "@/lib/validation/account";
+import { type ConfirmEmailChangeInput, type PendingEmailChange, type RequestEmailChangeInput } from "@/shared/account";
+import { AppError } from "@/shared/errors";
+import { maskEmail } from "@/shared/format";
 
 const PURPOSE = "EMAIL_CHANGE" as const;
 const EXPIRES_IN_HOURS = CODE_POLICIES[PURPOSE].ttlSeconds / 3600;
-
-export type PendingEmailChange = { newEmail: string; expiresAt: string };
 
 /** The change waiting for its code, if any (the user sees the address they typed). */
 export async function getPendingEmailChange(userId: string): Promise<PendingEmailChange | null> {
@@ -36,7 +34,7 @@ export async function getPendingEmailChange(userId: string): Promise<PendingEmai
  * the same pending state, but no email: nobody learns which addresses have accounts, and their
  * owners are not bothered.
  */
-export async function requestEmailChange(context: StepUpContext, { newEmail }: RequestEmailChangeInput): Promise<PendingEmailChange> {
+export async function requestEmailChange(context: RequestContext, { newEmail }: RequestEmailChangeInput): Promise<PendingEmailChange> {
   const { session, meta } = context;
   const userId = session.user.id;
   if (newEmail === session.user.email)
@@ -82,7 +80,7 @@ export async function requestEmailChange(context: StepUpContext, { newEmail }: R
  * pending step-up challenge and grant (they were proven by the old inbox), the audit row, one
  * notice to the old address (new address masked, with a "this wasn't me" link) and one to the new.
  */
-export async function confirmEmailChange(context: StepUpContext, { code }: ConfirmEmailChangeInput): Promise<{ email: string }> {
+export async function confirmEmailChange(context: RequestContext, { code }: ConfirmEmailChangeInput): Promise<{ email: string }> {
   const { session, meta } = context;
   const userId = session.user.id;
   const pending = await db.emailChange.findFirst({
@@ -134,7 +132,7 @@ export async function confirmEmailChange(context: StepUpContext, { code }: Confi
 }
 
 /** "Use a different address": the pending code stops working. */
-export async function cancelEmailChange(context: StepUpContext): Promise<void> {
+export async function cancelEmailChange(context: RequestContext): Promise<void> {
   const { session, meta } = context;
   await db.$transaction(async (tx) => {
     const voided = await tx.oneTimeCode.updateManyAndReturn({

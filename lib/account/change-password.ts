@@ -2,23 +2,23 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
-import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { deriveKey, hmacHex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
-import { AppError } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/context";
 import { forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import { revokeOtherSessions } from "@/lib/sessions/other-sessions";
 import { withStepUp } from "@/lib/step-up/grant";
-import type { ChangePasswordInput } from "@/lib/validation/account";
+import type { ChangePasswordInput } from "@/shared/account";
+import { AppError } from "@/shared/errors";
 
 /**
  * Current password, then step-up (email code, plus the second factor when 2FA is on), then the
  * change. A wrong current password counts against the same limit as sign-in guesses for this
  * account, so a stolen session is no faster way to guess it.
  */
-export async function changePassword(context: StepUpContext, input: ChangePasswordInput): Promise<{ signedOut: number }> {
+export async function changePassword(context: RequestContext, input: ChangePasswordInput): Promise<{ signedOut: number }> {
   const { session, meta } = context;
   const problem = passwordProblem(input.newPassword, session.user.email);
   if (problem) throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: [problem] } });

@@ -2,13 +2,12 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { maskEmail } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { endStepUpFor } from "@/lib/step-up/grant";
+import type { ReportableEmailChange } from "@/shared/account";
+import { maskEmail } from "@/shared/format";
 
 const REPORTABLE_FOR_MS = 30 * 24 * 60 * 60 * 1000;
-
-export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string; reference: string };
 
 /** What the old address's "this wasn't me" link points at, if it can still be reported. */
 export async function findReportableEmailChange(token: string): Promise<ReportableEmailChange | null> {

@@ -1,14 +1,12 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
+import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/grant";
-
-export type AdminApiTokenDto = ApiTokenDto & { ownerEmail: string };
+import { type AdminApiTokenDto, type ApiTokenDto } from "@/shared/api-tokens";
+import { AppError } from "@/shared/errors";
 
 /** Every user's tokens for the admin overview, newest first; `owner` is an email prefix. */
 export async function listAllApiTokens(
@@ -34,7 +32,7 @@ export async function listAllApiTokens(
  * An admin revokes someone's token: behind the admin's own step-up, recorded with the admin as
  * actor and the owner in the metadata, and the owner is told.
  */
-export async function revokeApiTokenAsAdmin(context: StepUpContext, tokenId: string): Promise<void> {
+export async function revokeApiTokenAsAdmin(context: RequestContext, tokenId: string): Promise<void> {
   const { session, meta } = context;
   if (session.user.role !== "ADMIN") throw new AppError("NOT_FOUND");
   const token = await db.apiToken.findFirst({

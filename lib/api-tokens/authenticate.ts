@@ -2,7 +2,7 @@ import "server-only";
 import { isWellFormedToken } from "@/lib/api-tokens/format";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import type { ApiTokenScope } from "@/lib/validation/api-tokens";
+import type { ApiTokenScope } from "@/shared/api-tokens";
 
 export type BearerResult =
   | { ok: true; user: { id: string; email: string }; tokenId: string }

@@ -1,19 +1,18 @@
 import "server-only";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
 import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { sha256Hex } from "@/lib/crypto";
 import { notifyAccountChange } from "@/lib/email/account-notice";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/grant";
-import { MAX_ACTIVE_TOKENS, tokenExpiry, type CreateApiTokenRequest } from "@/lib/validation/api-tokens";
+import { MAX_ACTIVE_TOKENS, tokenExpiry, type ApiTokenDto, type CreateApiTokenRequest } from "@/shared/api-tokens";
+import { AppError } from "@/shared/errors";
 
 /** The plaintext token exists only in this return value, shown to the user once. */
 export type CreatedApiToken = { token: string; apiToken: ApiTokenDto };
 
-export async function createApiToken(context: StepUpContext, request: CreateApiTokenRequest): Promise<CreatedApiToken> {
+export async function createApiToken(context: RequestContext, request: CreateApiTokenRequest): Promise<CreatedApiToken> {
   const { session, meta } = context;
   return withStepUp(context, "api_token.create", request, async (tx) => {
     // Serialises concurrent creations by one user so the limit cannot be overshot.

@@ -1,6 +1,6 @@
 import "server-only";
-import type { ApiTokenDto } from "@/lib/api-tokens/dto";
 import { db } from "@/lib/db";
+import type { ApiTokenDto } from "@/shared/api-tokens";
 
 export const API_TOKEN_SELECT = {
   id: true,

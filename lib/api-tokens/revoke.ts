@@ -2,12 +2,12 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/grant";
+import { AppError } from "@/shared/errors";
 
 /** Revocation commits before this returns; the next bearer request with the token is refused. */
-export async function revokeApiToken(context: StepUpContext, tokenId: string): Promise<void> {
+export async function revokeApiToken(context: RequestContext, tokenId: string): Promise<void> {
   const { session, meta } = context;
   const token = await db.apiToken.findFirst({
     where: { id: tokenId, userId: session.user.id, revokedAt: null },

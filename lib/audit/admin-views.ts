@@ -1,10 +1,9 @@
 import "server-only";
-import type { Prisma } from "@/lib/db";
 import { recordAuditEvent } from "@/lib/audit/record";
-import type { CurrentSession } from "@/lib/auth/session";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import type { AuditFilter } from "@/lib/validation/audit";
+import type { CurrentSession } from "@/lib/sessions/lifecycle";
+import type { AuditFilter } from "@/shared/audit";
 
 /** Admins reading or exporting the audit log are themselves in it, with the filter they used. */
 export function recordAdminView(

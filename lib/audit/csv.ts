@@ -1,4 +1,5 @@
-import type { AuditEventDto } from "@/lib/audit/query";
+import "server-only";
+import { type AuditEventDto } from "@/shared/audit";
 
 const COLUMNS: [header: string, value: (event: AuditEventDto) => string | null][] = [
   ["time_utc", (event) => event.createdAt],

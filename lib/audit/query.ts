@@ -1,22 +1,16 @@
 import "server-only";
-import { AUDIT_EVENT_TYPES } from "@/lib/audit/events";
 import { db, Prisma } from "@/lib/db";
 import { describeUserAgent } from "@/lib/http/user-agent";
-import { AUDIT_GROUPS, type AuditFilter } from "@/lib/validation/audit";
+import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_GROUPS,
+  type AttentionAccount,
+  type AuditEventDto,
+  type AuditFilter,
+  type DailyCount,
+} from "@/shared/audit";
 
 export const AUDIT_PAGE_SIZE = 50;
-
-export type AuditEventDto = {
-  id: string;
-  createdAt: string;
-  type: string;
-  outcome: "SUCCESS" | "FAILURE" | "BLOCKED";
-  actorEmail: string | null;
-  target: string | null;
-  reason: string | null;
-  ip: string | null;
-  device: string;
-};
 
 type Row = {
   id: bigint;
@@ -51,8 +45,6 @@ export async function* streamAuditEvents(filter: AuditFilter, batchSize = 1000):
   }
 }
 
-export type DailyCount = { day: string; success: number; failure: number; blocked: number };
-
 /** Events per UTC day over the filter's range (default: the last 30 days), every day present. */
 export async function countEventsPerDay(filter: AuditFilter): Promise<DailyCount[]> {
   const { from, to } = chartRange(filter);
@@ -72,8 +64,6 @@ export async function countEventsPerDay(filter: AuditFilter): Promise<DailyCount
     ORDER BY d.day`;
   return rows.map((row) => ({ day: row.day.toISOString().slice(0, 10), success: row.success, failure: row.failure, blocked: row.blocked }));
 }
-
-export type AttentionAccount = { email: string; failedVerifications: number; lockouts: number; rateLimited: number };
 
 /** Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours. */
 export async function listAccountsNeedingAttention(limit = 10): Promise<AttentionAccount[]> {

@@ -2,7 +2,7 @@ import "server-only";
 import type { AuditOutcome } from "@/generated/prisma/enums";
 import type { Prisma, Tx } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import type { AuditEventType } from "@/lib/audit/events";
+import type { AuditEventType } from "@/shared/audit";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -2,10 +2,10 @@ import "server-only";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { getCurrentSession } from "@/lib/auth/current";
-import type { CurrentSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { requestMetaFrom } from "@/lib/http/request-meta";
+import { getCurrentSession } from "@/lib/sessions/current";
+import type { CurrentSession } from "@/lib/sessions/lifecycle";
 
 /**
  * The admin session, or null after recording the refused attempt. Anyone but an ADMIN, signed

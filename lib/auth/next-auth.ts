@@ -6,8 +6,8 @@ import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
-import { signInSchema } from "@/lib/validation/auth";
-import { secondFactorProofSchema } from "@/lib/validation/two-factor";
+import { signInSchema } from "@/shared/auth";
+import { secondFactorProofSchema } from "@/shared/two-factor";
 
 declare module "next-auth" {
   interface Session {

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { clearPendingCookie, readPendingCookie, setPendingCookie } from "@/lib/auth/pending-cookie";
+import { clearPendingCookie, readPendingCookie, setPendingCookie } from "@/lib/http/host-cookie";
 
 // Binds verification to the browser that signed up: the request id never appears in a URL or email.
 const COOKIE = "pending_sign_up";

@@ -1,6 +1,6 @@
 import "server-only";
-import { clearPendingCookie, readPendingCookie, setPendingCookie } from "@/lib/auth/pending-cookie";
 import { SECOND_FACTOR_SIGN_IN } from "@/lib/auth/second-factor-sign-in";
+import { clearPendingCookie, readPendingCookie, setPendingCookie } from "@/lib/http/host-cookie";
 
 // The token from step one of signing in stays in this browser, never in a URL.
 const COOKIE = "second_factor_sign_in";

@@ -1,16 +1,16 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { createSession, type SessionUser } from "@/lib/auth/session";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { sha256Hex } from "@/lib/crypto";
 import { db, type Tx } from "@/lib/db";
-import { maskEmail } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
+import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
 import { countRecoveryCodesLeft, RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
-import type { SecondFactorProof } from "@/lib/validation/two-factor";
+import { maskEmail } from "@/shared/format";
+import type { SecondFactorProof } from "@/shared/two-factor";
 
 export const SECOND_FACTOR_SIGN_IN = { ttlSeconds: 10 * 60, maxAttempts: 5 } as const;
 

@@ -2,12 +2,12 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
 import { startSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
-import { createSession, type SessionUser } from "@/lib/auth/session";
+import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
-import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
-import type { SignInInput } from "@/lib/validation/auth";
+import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
+import type { SignInInput } from "@/shared/auth";
 
 export type SignInResult =
   | { ok: true; user: SessionUser; sessionId: string }

@@ -3,16 +3,16 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { db } from "@/lib/db";
+import { sendEmail, type OutgoingEmail } from "@/lib/email/send";
 import { signUpAttemptMessage } from "@/lib/email/templates/sign-up-attempt";
 import { verifyEmailMessage } from "@/lib/email/templates/verify-email";
-import { sendEmail, type OutgoingEmail } from "@/lib/email/send";
-import { AppError } from "@/lib/errors";
-import { isUuid } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, redeemCode, reissueCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { addressLimitKey, hitRateLimit, type RateRule } from "@/lib/rate-limit";
-import type { SignUpInput } from "@/lib/validation/auth";
+import type { SignUpInput } from "@/shared/auth";
+import { AppError } from "@/shared/errors";
+import { isUuid } from "@/shared/format";
 
 export const SIGN_UP_LIMITS = {
   perEmail: { limit: 5, windowSeconds: 60 * 60 },

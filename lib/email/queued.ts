@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { emailChangedMessage } from "@/lib/email/templates/email-change";
 import type { OutgoingEmail } from "@/lib/email/send";
+import { emailChangedMessage } from "@/lib/email/templates/email-change";
 import type { EmailMessageContent } from "@/lib/email/templates/layout";
 import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
 

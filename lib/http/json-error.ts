@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The one shape of every JSON error the app answers (the HTTP front door, proxy.ts and the bearer
  * API): a stable machine-readable code and a sentence for people.

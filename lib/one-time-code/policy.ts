@@ -1,3 +1,4 @@
+import "server-only";
 import type { CodePurpose } from "@/generated/prisma/enums";
 
 export type CodePolicy = {

@@ -2,24 +2,20 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAuditEvent } from "@/lib/audit/record";
-import type { CurrentSession } from "@/lib/auth/session";
 import { sha256Hex } from "@/lib/crypto";
 import { db, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email/send";
 import { stepUpCodeMessage } from "@/lib/email/templates/step-up-code";
-import { AppError } from "@/lib/errors";
-import { isUuid, maskEmail } from "@/lib/format";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestContext } from "@/lib/http/context";
 import { issueCode, reissueCode, secondsUntilResend, type IssuedCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { forgiveRateLimitHit, hitRateLimit, resetRateLimit, type RateDecision } from "@/lib/rate-limit";
+import type { CurrentSession } from "@/lib/sessions/lifecycle";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import type { StepUpProof } from "@/lib/validation/step-up";
-
-/** `proof`: the code the user typed in the modal, sent along with the change it was asked for. */
-export type StepUpContext = { session: CurrentSession; meta: RequestMeta; proof?: StepUpProof };
+import { AppError } from "@/shared/errors";
+import { isUuid, maskEmail } from "@/shared/format";
+import type { StepUpChallengeDto } from "@/shared/step-up";
 
 const PURPOSE = "STEP_UP" as const;
 const detailsSchema = z.record(z.string(), z.string());
@@ -31,7 +27,7 @@ const POLICY = CODE_POLICIES[PURPOSE];
  * a second email, so double submits and parallel requests send one code.
  */
 export async function startChallenge<A extends StepUpAction>(
-  context: StepUpContext,
+  context: RequestContext,
   action: A,
   payload: StepUpPayloads[A],
 ): Promise<StepUpChallengeDto> {
@@ -101,7 +97,7 @@ export async function startChallenge<A extends StepUpAction>(
 }
 
 /** A new code for the same challenge; the previous code stops working, attempts are never reset. */
-export async function resendChallenge(context: StepUpContext, challengeId: string): Promise<StepUpChallengeDto> {
+export async function resendChallenge(context: RequestContext, challengeId: string): Promise<StepUpChallengeDto> {
   const { session, meta } = context;
   const challenge = await ownChallenge(session, challengeId);
   await assertNotLocked(session.user.id);
@@ -147,7 +143,7 @@ export async function resendChallenge(context: StepUpContext, challengeId: strin
 }
 
 /** The user closed the modal: the challenge can no longer be used. */
-export async function cancelChallenge(context: StepUpContext, challengeId: string): Promise<void> {
+export async function cancelChallenge(context: RequestContext, challengeId: string): Promise<void> {
   const { session, meta } = context;
   const challenge = await ownChallenge(session, challengeId);
   await db.$transaction(async (tx) => {
@@ -198,7 +194,7 @@ export async function lockRemaining(userId: string, client: Tx = db): Promise<nu
 }
 
 /** Counts one send against the hourly budget; the decision lets a send that failed be taken back. */
-async function assertSendAllowed(context: StepUpContext, action: string): Promise<RateDecision> {
+async function assertSendAllowed(context: RequestContext, action: string): Promise<RateDecision> {
   const decision = await hitRateLimit(sendsKey(context), { limit: STEP_UP_LIMITS.sendsPerHour, windowSeconds: 3600 });
   if (decision.allowed) return decision;
   await db.$transaction((tx) =>
@@ -213,7 +209,7 @@ async function assertSendAllowed(context: StepUpContext, action: string): Promis
   throw new AppError("RATE_LIMITED", { retryAfterSeconds: decision.retryAfterSeconds });
 }
 
-function sendsKey(context: StepUpContext): string {
+function sendsKey(context: RequestContext): string {
   return `step-up:sends:${context.session.user.id}`;
 }
 
@@ -254,7 +250,7 @@ async function findPendingChallenge(
 }
 
 async function emailCode(
-  context: StepUpContext,
+  context: RequestContext,
   options: {
     issued: IssuedCode;
     details: Record<string, string>;

@@ -1,11 +1,12 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { ownChallenge, startChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
+import { ownChallenge, startChallenge } from "@/lib/step-up/challenge";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
 import { checkStepUpProof } from "@/lib/step-up/verify";
+import { AppError } from "@/shared/errors";
 
 /**
  * Runs `change` only with a valid step-up grant, consuming the grant in the same transaction
@@ -19,7 +20,7 @@ import { checkStepUpProof } from "@/lib/step-up/verify";
  * stays usable. A proof answers only the challenge sent for this very change.
  */
 export async function withStepUp<A extends StepUpAction, T>(
-  context: StepUpContext,
+  context: RequestContext,
   action: A,
   payload: StepUpPayloads[A],
   change: (tx: Tx) => Promise<T>,
@@ -48,7 +49,7 @@ export async function withStepUp<A extends StepUpAction, T>(
   throw new AppError("STEP_UP_REQUIRED", { challenge: started });
 }
 
-async function useGrant(tx: Tx, context: StepUpContext, action: StepUpAction, payloadHash: string): Promise<string | null> {
+async function useGrant(tx: Tx, context: RequestContext, action: StepUpAction, payloadHash: string): Promise<string | null> {
   const { session } = context;
   if (STEP_UP_POLICY[action].grant === "sudo") {
     // A sudo window is not used up; FOR SHARE makes a concurrent revocation wait for this change.

@@ -1,5 +1,6 @@
-import { maskEmail } from "@/lib/format";
-import type { CreateApiTokenRequest } from "@/lib/validation/api-tokens";
+import "server-only";
+import type { CreateApiTokenRequest } from "@/shared/api-tokens";
+import { maskEmail } from "@/shared/format";
 
 /**
  * Which security actions need step-up, what proof they take and what the proof grants.

@@ -1,12 +1,13 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/context";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
-import { lockRemaining, secondFactorRequired, type OwnChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { lockRemaining, secondFactorRequired, type OwnChallenge } from "@/lib/step-up/challenge";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
-import type { StepUpProof } from "@/lib/validation/step-up";
+import { AppError } from "@/shared/errors";
+import type { StepUpProof } from "@/shared/step-up";
 
 const PURPOSE = "STEP_UP" as const;
 
@@ -23,7 +24,7 @@ const PURPOSE = "STEP_UP" as const;
  */
 export async function checkStepUpProof(
   tx: Tx,
-  context: StepUpContext,
+  context: RequestContext,
   challenge: OwnChallenge,
   input: StepUpProof,
 ): Promise<AppError | null> {

@@ -1,25 +1,23 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
-import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
 import { notifyAccountChange } from "@/lib/email/account-notice";
+import type { RequestContext } from "@/lib/http/context";
+import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { openSecret, sealSecret } from "@/lib/two-factor/secret-box";
 import { groupManualKey, matchTotp, newTotpSecret, totpQrSvg, totpUri } from "@/lib/two-factor/totp";
-import type { ConfirmEnrolmentInput } from "@/lib/validation/two-factor";
+import { AppError } from "@/shared/errors";
+import { type ConfirmEnrolmentInput, type EnrolmentDto } from "@/shared/two-factor";
 
 export const ENROLMENT_LIMITS = { ttlSeconds: 10 * 60, maxAttempts: 5 } as const;
 
 /** What the set-up dialog shows: the secret exists in plaintext only in this response. */
-export type EnrolmentDto = { enrolmentId: string; qrSvg: string; otpauthUri: string; manualKey: string; expiresAt: string };
-
 /**
  * Step 1 of turning 2FA on, behind step-up: a fresh secret, kept encrypted and tied to this
  * session for 10 minutes. Nothing changes for the account until step 2 proves the app has it.
  */
-export async function startTwoFactorEnrolment(context: StepUpContext): Promise<EnrolmentDto> {
+export async function startTwoFactorEnrolment(context: RequestContext): Promise<EnrolmentDto> {
   const { session, meta } = context;
   await assertTwoFactor(session.user.id, false);
   const secret = newTotpSecret();
@@ -59,7 +57,7 @@ export async function startTwoFactorEnrolment(context: StepUpContext): Promise<E
  * The attempt is counted (5 per enrolment) before comparing.
  */
 export async function confirmTwoFactorEnrolment(
-  context: StepUpContext,
+  context: RequestContext,
   input: ConfirmEnrolmentInput,
 ): Promise<{ recoveryCodes: string[] }> {
   const { session, meta } = context;

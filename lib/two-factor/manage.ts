@@ -1,14 +1,13 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import { notifyAccountChange } from "@/lib/email/account-notice";
+import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/grant";
 import { assertTwoFactor } from "@/lib/two-factor/enrolment";
-import { notifyAccountChange } from "@/lib/email/account-notice";
 import { countRecoveryCodesLeft, RECOVERY_CODES, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
-
-export type TwoFactorStatus = { enabled: boolean; enabledAt: string | null; recoveryCodesLeft: number; warnAt: number };
+import { AppError } from "@/shared/errors";
+import type { TwoFactorStatus } from "@/shared/two-factor";
 
 export async function getTwoFactorStatus(userId: string): Promise<TwoFactorStatus> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } });
@@ -21,7 +20,7 @@ export async function getTwoFactorStatus(userId: string): Promise<TwoFactorStatu
 }
 
 /** Behind step-up with both proofs (email code + authenticator or recovery code), single use. */
-export async function disableTwoFactor(context: StepUpContext): Promise<void> {
+export async function disableTwoFactor(context: RequestContext): Promise<void> {
   const { session, meta } = context;
   await assertTwoFactor(session.user.id, true);
   await withStepUp(context, "two_factor.disable", {}, async (tx) => {
@@ -40,7 +39,7 @@ export async function disableTwoFactor(context: StepUpContext): Promise<void> {
 }
 
 /** A new set of 10; the old set stops working in the same transaction. */
-export async function regenerateRecoveryCodes(context: StepUpContext): Promise<{ recoveryCodes: string[] }> {
+export async function regenerateRecoveryCodes(context: RequestContext): Promise<{ recoveryCodes: string[] }> {
   const { session, meta } = context;
   await assertTwoFactor(session.user.id, true);
   return withStepUp(context, "recovery_codes.regenerate", {}, async (tx) => {

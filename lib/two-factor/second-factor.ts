@@ -5,7 +5,7 @@ import { queueSecurityNotice } from "@/lib/email/account-notice";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { countRecoveryCodesLeft, spendRecoveryCode } from "@/lib/two-factor/recovery-codes";
 import { acceptTotp } from "@/lib/two-factor/totp";
-import type { SecondFactorProof } from "@/lib/validation/two-factor";
+import type { SecondFactorProof } from "@/shared/two-factor";
 
 /**
  * The second proof, for signing in and for high-risk step-up: an authenticator code (each

@@ -7,13 +7,6 @@ export const randomEmail = (label = "user") => `${label}-${randomBytes(5).toStri
 
 export const STRONG_PASSWORD = "violet-tractor-lantern-42";
 
-/** The 6-digit code in the newest message to `to` in the dev mailbox. */
-export function codeFrom(text: string): string {
-  const match = /\b(\d{6})\b/.exec(text);
-  if (!match?.[1]) throw new Error("no 6-digit code in message");
-  return match[1];
-}
-
 /** Not six ASCII digits, each in its own way (SECURITY.md "bad input"): refused before anything is spent. */
 export const MALFORMED_CODES: [label: string, code: unknown][] = [
   ["5 digits", "12345"],

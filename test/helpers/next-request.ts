@@ -1,4 +1,4 @@
-import type { CurrentSession } from "@/lib/auth/session";
+import type { CurrentSession } from "@/lib/sessions/lifecycle";
 
 /**
  * What the mocked `next/headers` and `getCurrentSession` hand to server actions in tests.
@@ -6,7 +6,7 @@ import type { CurrentSession } from "@/lib/auth/session";
  *
  *   const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
  *   vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
- *   vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+ *   vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
  */
 export type RequestState = {
   session: CurrentSession | null;

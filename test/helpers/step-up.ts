@@ -1,17 +1,18 @@
 import { expect } from "vitest";
-import { createSession, resolveSession, type CurrentSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { listMailboxMessages, type MailboxMessageDto } from "@/lib/email/mailbox";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/context";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { ownChallenge, type StepUpContext } from "@/lib/step-up/challenge";
+import { createSession, resolveSession, type CurrentSession } from "@/lib/sessions/lifecycle";
+import { ownChallenge } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
 import { checkStepUpProof } from "@/lib/step-up/verify";
-import type { CreateApiTokenRequest } from "@/lib/validation/api-tokens";
-import type { StepUpProof } from "@/lib/validation/step-up";
-import { codeFrom, meta as defaultMeta, randomEmail } from "@/test/helpers/fixtures";
+import type { CreateApiTokenRequest } from "@/shared/api-tokens";
+import { AppError, type ErrorCode } from "@/shared/errors";
+import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
+import { meta as defaultMeta, randomEmail } from "@/test/helpers/fixtures";
+import { codeFrom } from "@/tooling/app-client";
 
 /** Nobody signs in with a password in these tests; any argon2-looking string will do. */
 const UNUSED_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$dW51c2Vk$dW51c2VkLXBhc3N3b3JkLWhhc2g";
@@ -33,7 +34,7 @@ export async function newSession(user: TestUser, requestMeta: RequestMeta = defa
   return session;
 }
 
-export async function newContext(user: TestUser, requestMeta: RequestMeta = defaultMeta()): Promise<StepUpContext> {
+export async function newContext(user: TestUser, requestMeta: RequestMeta = defaultMeta()): Promise<RequestContext> {
   return { session: await newSession(user, requestMeta), meta: requestMeta };
 }
 
@@ -41,7 +42,7 @@ export async function newContext(user: TestUser, requestMeta: RequestMeta = defa
 export async function newStepUpUser(
   label = "step-up",
   requestMeta: RequestMeta = defaultMeta(),
-): Promise<{ user: TestUser; context: StepUpContext }> {
+): Promise<{ user: TestUser; context: RequestContext }> {
   const user = await newUser(label);
   return { user, context: await newContext(user, requestMeta) };
 }
@@ -99,7 +100,7 @@ export async function expectStepUpRequired(promise: Promise<unknown>): Promise<S
 
 /** Asks for a challenge the way a protected action does (no grant yet → STEP_UP_REQUIRED). */
 export async function triggerChallenge<A extends StepUpAction>(
-  context: StepUpContext,
+  context: RequestContext,
   action: A,
   payload: StepUpPayloads[A],
 ): Promise<StepUpChallengeDto> {
@@ -114,7 +115,7 @@ export async function triggerChallenge<A extends StepUpAction>(
  * The step-up check on its own, in its own transaction, leaving the grant for a later call (the
  * app always sends the proof with the change instead; tests of the check itself use this).
  */
-export async function verifyStepUp(context: StepUpContext, proof: StepUpProof): Promise<void> {
+export async function verifyStepUp(context: RequestContext, proof: StepUpProof): Promise<void> {
   const challenge = await ownChallenge(context.session, proof.challengeId);
   const refusal = await db.$transaction((tx) => checkStepUpProof(tx, context, challenge, proof));
   if (refusal) throw refusal;
@@ -124,7 +125,7 @@ export type CodeReader = (email: string) => Promise<string>;
 
 /** Triggers the challenge, reads the emailed code and verifies it: afterwards the session holds a grant. */
 export async function completeStepUp<A extends StepUpAction>(
-  context: StepUpContext,
+  context: RequestContext,
   action: A,
   payload: StepUpPayloads[A],
   readCode: CodeReader = latestStepUpCode,
@@ -201,7 +202,7 @@ export function containsSecret(text: string, secret: string): boolean {
  * As if `seconds` had passed for this session and user: its codes, grants and rate-limit
  * windows all move back (everything time-based is judged by database time).
  */
-export async function passTime(context: StepUpContext, seconds: number): Promise<void> {
+export async function passTime(context: RequestContext, seconds: number): Promise<void> {
   const { session } = context;
   await db.$executeRaw`UPDATE one_time_codes SET expires_at = expires_at - make_interval(secs => ${seconds}),
     last_sent_at = last_sent_at - make_interval(secs => ${seconds})

@@ -1,4 +1,4 @@
-import { ensureProductionBuild, PROD_DIST_DIR } from "@/test/fixtures/prod-stack";
+import { ensureProductionBuild, PROD_DIST_DIR } from "@/tooling/prod-stack";
 
 /** One production build for every file here, reused while it is newer than the sources. */
 export default function setup(): void {

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db, disconnectDb } from "@/lib/db";
-import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode } from "@/test/fixtures/app-client";
-import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/test/fixtures/prod-stack";
 import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { dumpDatabase } from "@/test/helpers/step-up";
+import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode } from "@/tooling/app-client";
+import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/tooling/prod-stack";
 
 // The hardening issue, against production servers as `npm start` runs them: who the client is
 // cannot be chosen by the client, and no request from outside makes the server answer 500 or log

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { prepareLoad, runLoad, type LoadReport } from "@/test/fixtures/load";
-import { startProdStack, type ProdStack } from "@/test/fixtures/prod-stack";
+import { prepareLoad, runLoad, type LoadReport } from "@/tooling/load";
+import { startProdStack, type ProdStack } from "@/tooling/prod-stack";
 
 // Issue 6 "Load": 200 users at once against one production server, each doing send → verify →
 // protected change. Correctness only; how long it takes is measured by `npm run bench`.

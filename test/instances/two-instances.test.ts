@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import type { ActionState } from "@/lib/actions/state";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db, disconnectDb } from "@/lib/db";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import {
-  AppClient,
-  CODE_EMAIL_SUBJECT,
-  emailsTo,
-  ServerActions,
-  waitForCode,
-  withProof,
-  type CodeReader,
-} from "@/test/fixtures/app-client";
-import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/test/fixtures/prod-stack";
+import type { ActionState } from "@/shared/action-state";
+import type { StepUpChallengeDto } from "@/shared/step-up";
 import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { ageCode, ageRateLimits, auditCount, codeAttempts, failureState, tokenRequest, wrongCode } from "@/test/helpers/step-up";
+import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode, withProof, type CodeReader } from "@/tooling/app-client";
+import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/tooling/prod-stack";
 
 // Issue 6: two production servers on one Postgres behave as one. Every test drives instance A and
 // instance B alternately with the same browser (cookie jar) and would fail if the state it checks

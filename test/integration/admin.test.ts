@@ -1,24 +1,24 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { adminRevokeApiTokenAction } from "@/app/admin/tokens/actions";
+import { adminRevokeApiTokenAction } from "@/actions/api-tokens";
 import { GET as exportCsv } from "@/app/admin/audit/export/route";
 import AuditPage from "@/app/admin/audit/page";
 import AdminTokensPage from "@/app/admin/tokens/page";
-import { initialActionState } from "@/lib/actions/state";
 import { authenticateBearer } from "@/lib/api-tokens/authenticate";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { resolveSession } from "@/lib/auth/session";
 import { db, disconnectDb } from "@/lib/db";
-import { deliverDueEmails } from "@/lib/email/outbox";
 import { listMailboxMessages } from "@/lib/email/mailbox";
+import { deliverDueEmails } from "@/lib/email/outbox";
 import { getEnv } from "@/lib/env";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
+import { resolveSession } from "@/lib/sessions/lifecycle";
+import { initialActionState } from "@/shared/action-state";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import { auditCount, completeStepUp, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -32,7 +32,7 @@ beforeEach(() => {
   request.state = { session: null, headers: sameOriginHeaders(getEnv().APP_URL), deferred: [] };
 });
 
-async function newAdmin(label = "admin"): Promise<{ admin: TestUser; context: StepUpContext }> {
+async function newAdmin(label = "admin"): Promise<{ admin: TestUser; context: RequestContext }> {
   const { user, context } = await newStepUpUser(label);
   await db.user.update({ where: { id: user.id }, data: { role: "ADMIN" } });
   const session = await resolveSession(context.session.id);

@@ -1,17 +1,19 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiTokenAction, revokeApiTokenAction } from "@/app/settings/security/actions";
-import { initialActionState } from "@/lib/actions/state";
+import { createApiTokenAction, revokeApiTokenAction } from "@/actions/api-tokens";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { displayPrefix, generateToken, isWellFormedToken, TOKEN_PREFIX } from "@/lib/api-tokens/format";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { deliverDueEmails } from "@/lib/email/outbox";
 import { listMailboxMessages } from "@/lib/email/mailbox";
+import { deliverDueEmails } from "@/lib/email/outbox";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { createApiTokenSchema, MAX_ACTIVE_TOKENS, tokenNameSchema } from "@/lib/validation/api-tokens";
+import type { RequestContext } from "@/lib/http/context";
+import { initialActionState } from "@/shared/action-state";
+import { createApiTokenSchema, MAX_ACTIVE_TOKENS, tokenNameSchema } from "@/shared/api-tokens";
+import { AppError } from "@/shared/errors";
+import type { StepUpChallengeDto } from "@/shared/step-up";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
   auditCount,
@@ -26,12 +28,10 @@ import {
   tokenRequest,
   type TestUser,
 } from "@/test/helpers/step-up";
-import type { StepUpContext } from "@/lib/step-up/challenge";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -62,7 +62,7 @@ async function seedTokens(userId: string, count: number, overrides: { revokedAt?
   });
 }
 
-async function signedIn(label: string): Promise<{ user: TestUser; context: StepUpContext }> {
+async function signedIn(label: string): Promise<{ user: TestUser; context: RequestContext }> {
   const signed = await newStepUpUser(label);
   await completeStepUp(signed.context, "api_token.create", tokenRequest("unlock"));
   return signed;
@@ -331,7 +331,7 @@ describe("token names", () => {
 
 describe("the server actions (as the modal drives them)", () => {
   let user: TestUser;
-  let context: StepUpContext;
+  let context: RequestContext;
 
   beforeEach(async () => {
     ({ user, context } = await newStepUpUser("actions"));

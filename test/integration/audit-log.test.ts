@@ -1,12 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_EVENT_TYPES, type AuditEventType } from "@/lib/audit/events";
-import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents, streamAuditEvents, type AuditEventDto } from "@/lib/audit/query";
+import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents, streamAuditEvents } from "@/lib/audit/query";
 import { MIN_RETENTION_DAYS, pruneAuditEvents } from "@/lib/audit/retention";
-import { seedSyntheticAuditEvents, syntheticEmail } from "@/lib/audit/synthetic";
 import { db } from "@/lib/db";
-import { AUDIT_GROUPS, auditFilterQuery, parseAuditFilter, type AuditFilter, type AuditGroup } from "@/lib/validation/audit";
+import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_GROUPS,
+  auditFilterQuery,
+  parseAuditFilter,
+  type AuditEventDto,
+  type AuditEventType,
+  type AuditFilter,
+  type AuditGroup,
+} from "@/shared/audit";
 import { testDatabaseUrl, withClient } from "@/test/helpers/db";
+import { seedSyntheticAuditEvents, syntheticEmail } from "@/tooling/synthetic-audit";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");

@@ -4,8 +4,8 @@ import { createApiToken, type CreatedApiToken } from "@/lib/api-tokens/create";
 import { generateToken } from "@/lib/api-tokens/format";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
 import { db } from "@/lib/db";
-import type { ApiTokenScope } from "@/lib/validation/api-tokens";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
+import type { ApiTokenScope } from "@/shared/api-tokens";
 import { completeStepUp, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
 
 afterAll(async () => {
@@ -24,7 +24,7 @@ function bearer(token: string, ip = "198.51.100.20"): Record<string, string> {
 async function withToken(
   label: string,
   scopes: ApiTokenScope[] = ["profile:read"],
-): Promise<{ user: TestUser; context: StepUpContext; created: CreatedApiToken }> {
+): Promise<{ user: TestUser; context: RequestContext; created: CreatedApiToken }> {
   const { user, context } = await newStepUpUser(label);
   await completeStepUp(context, "api_token.create", tokenRequest("api"));
   const created = await createApiToken(context, tokenRequest("api", { scopes }));

@@ -4,21 +4,21 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiTokenAction } from "@/app/settings/security/actions";
-import type { ActionState } from "@/lib/actions/state";
+import { createApiTokenAction } from "@/actions/api-tokens";
 import { db, disconnectDb } from "@/lib/db";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
-import { errorMessage } from "@/lib/errors";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
+import type { ActionState } from "@/shared/action-state";
+import { errorMessage } from "@/shared/errors";
+import type { StepUpChallengeDto } from "@/shared/step-up";
 import { withClient } from "@/test/helpers/db";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import { codeAttempts, latestStepUpCode, newStepUpUser, tokenRequest } from "@/test/helpers/step-up";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/tooling/embedded-postgres";
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({ after: () => undefined }));
 

@@ -1,18 +1,18 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/app/settings/security/actions";
+import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/actions/account";
 import { cancelEmailChange, confirmEmailChange, getPendingEmailChange, requestEmailChange } from "@/lib/account/change-email";
 import { findReportableEmailChange, reportEmailChange } from "@/lib/account/report-email-change";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { createApiToken } from "@/lib/api-tokens/create";
-import { resolveSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { listMailboxMessages } from "@/lib/email/mailbox";
 import { deliverDueEmails } from "@/lib/email/outbox";
 import { getEnv } from "@/lib/env";
-import { maskEmail } from "@/lib/format";
-import type { StepUpContext } from "@/lib/step-up/challenge";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { codeFrom, meta, randomEmail } from "@/test/helpers/fixtures";
+import type { RequestContext } from "@/lib/http/context";
+import { resolveSession } from "@/lib/sessions/lifecycle";
+import { initialActionState, type ActionState } from "@/shared/action-state";
+import { maskEmail } from "@/shared/format";
+import type { StepUpChallengeDto } from "@/shared/step-up";
+import { meta, randomEmail } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
   ageCode,
@@ -32,15 +32,16 @@ import {
   stepUpEmails,
   tokenRequest,
   triggerChallenge,
-  type TestUser,
   verifyStepUp,
   wrongCode,
+  type TestUser,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
+import { codeFrom } from "@/tooling/app-client";
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -58,12 +59,12 @@ const CHANGED_SUBJECT = "Your account's email address was changed";
 const DAY_SECONDS = 24 * 3600;
 
 /** Step-up for changing to `newEmail` (the code goes to the current address), leaving a single-use grant. */
-async function approveEmailChange(context: StepUpContext, newEmail: string): Promise<void> {
+async function approveEmailChange(context: RequestContext, newEmail: string): Promise<void> {
   await resetSendLimit(context.session.user.id);
   await completeStepUp(context, "email.change", { newEmail });
 }
 
-async function startEmailChange(context: StepUpContext, newEmail: string) {
+async function startEmailChange(context: RequestContext, newEmail: string) {
   await approveEmailChange(context, newEmail);
   return requestEmailChange(context, { newEmail });
 }
@@ -88,7 +89,7 @@ async function latestChangeId(userId: string): Promise<string> {
 }
 
 /** The context a fresh request of `session` would get (the session re-resolved from the database). */
-async function refreshed(context: StepUpContext): Promise<StepUpContext> {
+async function refreshed(context: RequestContext): Promise<RequestContext> {
   const session = await resolveSession(context.session.id);
   if (!session) throw new Error("session no longer resolves");
   return { session, meta: context.meta };
@@ -363,7 +364,7 @@ describe("confirming the change", () => {
 
 describe("the email change actions (as the security page drives them)", () => {
   let user: TestUser;
-  let context: StepUpContext;
+  let context: RequestContext;
 
   beforeEach(async () => {
     ({ user, context } = await newStepUpUser("change-actions"));
@@ -380,7 +381,7 @@ describe("the email change actions (as the security page drives them)", () => {
 
   /** Requests through the actions as the modal would: step-up, then the same request again with the emailed code. */
   async function requestThroughActions(
-    as: { user: TestUser; context: StepUpContext },
+    as: { user: TestUser; context: RequestContext },
     newEmail: string,
   ): Promise<{ first: ActionState; second: ActionState }> {
     request.state.session = as.context.session;

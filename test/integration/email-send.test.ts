@@ -1,7 +1,7 @@
 import { render } from "@react-email/render";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeResend } from "../fixtures/fake-resend";
 import { captureConsole } from "@/test/helpers/capture-console";
+import { FakeResend } from "@/tooling/fake-resend";
 
 const APP_URL = "https://account.example.test";
 const EMAIL_FROM = "Account Security <security@example.test>";

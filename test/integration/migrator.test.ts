@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { defaultMigrationsDir, migrate, MigrationError } from "@/lib/db/migrate";
-import { createIsolatedDatabase, type IsolatedDatabase, withClient } from "@/test/helpers/db";
+import { createIsolatedDatabase, withClient, type IsolatedDatabase } from "@/test/helpers/db";
 
 const MIGRATIONS_DIR = defaultMigrationsDir();
 const MIGRATION_NAMES = readdirSync(MIGRATIONS_DIR)

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeResend, type FakeResendRequest } from "../fixtures/fake-resend";
-import { formatDateTime } from "@/lib/format";
-import { codeFrom } from "@/test/helpers/fixtures";
+import { formatDateTime } from "@/shared/format";
 import { captureConsole } from "@/test/helpers/capture-console";
+import { codeFrom } from "@/tooling/app-client";
+import { FakeResend, type FakeResendRequest } from "@/tooling/fake-resend";
 
 // Counts React Email renders, to prove when a notice is rendered (the real render still runs).
 const renders = vi.hoisted(() => ({ count: 0 }));
@@ -33,7 +33,7 @@ async function load() {
     import("@/lib/step-up/challenge"),
     import("@/test/helpers/step-up"),
     import("@/lib/db"),
-    import("@/lib/errors"),
+    import("@/shared/errors"),
   ]);
   return { ...create, ...outbox, ...challenge, helpers, db: dbModule.db, disconnectDb: dbModule.disconnectDb, AppError: errors.AppError };
 }

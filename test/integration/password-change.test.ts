@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { changePasswordAction } from "@/app/settings/security/actions";
+import { changePasswordAction } from "@/actions/account";
 import { changePassword } from "@/lib/account/change-password";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { resolveSession } from "@/lib/auth/session";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { listMailboxMessages } from "@/lib/email/mailbox";
 import { getEnv } from "@/lib/env";
-import type { StepUpContext } from "@/lib/step-up/challenge";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import type { ChangePasswordInput } from "@/lib/validation/account";
+import type { RequestContext } from "@/lib/http/context";
+import { resolveSession } from "@/lib/sessions/lifecycle";
+import type { ChangePasswordInput } from "@/shared/account";
+import { initialActionState, type ActionState } from "@/shared/action-state";
+import { AppError } from "@/shared/errors";
+import type { StepUpChallengeDto } from "@/shared/step-up";
 import { captureConsole } from "@/test/helpers/capture-console";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
@@ -26,8 +26,8 @@ import {
   newSession,
   resetSendLimit,
   stepUpEmails,
-  type TestUser,
   verifyStepUp,
+  type TestUser,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 
@@ -37,7 +37,7 @@ const request = vi.hoisted(() => {
   return { state: { session: null, headers: new Headers(), deferred: [] } as RequestState };
 });
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -55,7 +55,7 @@ const OTHER_PASSWORD = "copper-meadow-signal-19";
 const CHANGED_SUBJECT = "Your password was changed";
 
 /** A user who can sign in with STRONG_PASSWORD, and one signed-in session. */
-async function passwordUser(label: string): Promise<{ user: TestUser; context: StepUpContext }> {
+async function passwordUser(label: string): Promise<{ user: TestUser; context: RequestContext }> {
   const user = await db.user.create({
     data: { email: randomEmail(label), passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() },
     select: { id: true, email: true },
@@ -68,7 +68,7 @@ function input(newPassword: string, overrides: Partial<ChangePasswordInput> = {}
 }
 
 /** The change asks for step-up; the emailed code is entered. Returns the challenge. */
-async function approve(context: StepUpContext, change: ChangePasswordInput): Promise<StepUpChallengeDto> {
+async function approve(context: RequestContext, change: ChangePasswordInput): Promise<StepUpChallengeDto> {
   await resetSendLimit(context.session.user.id);
   const challenge = await expectStepUpRequired(changePassword(context, change));
   expect(challenge.action).toBe("password.change");
@@ -280,7 +280,7 @@ describe("a successful change", () => {
 
 describe("the password change action (as the security page drives it)", () => {
   let user: TestUser;
-  let context: StepUpContext;
+  let context: RequestContext;
   const logged: string[] = [];
 
   beforeEach(async () => {

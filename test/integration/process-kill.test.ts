@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
+import { listMailboxMessages } from "@/lib/email/mailbox";
 import { deliverDueEmails } from "@/lib/email/outbox";
 import { resendChallenge } from "@/lib/step-up/challenge";
-import { listMailboxMessages } from "@/lib/email/mailbox";
 import { ageCode, ageRateLimits, completeStepUp, newStepUpUser, stepUpEmails, tokenRequest } from "@/test/helpers/step-up";
-import { FakeResend } from "../fixtures/fake-resend";
+import { FakeResend } from "@/tooling/fake-resend";
 
 // The app in the child talks to the fake Resend; this process plays the restarted instance.
 const fake = new FakeResend();

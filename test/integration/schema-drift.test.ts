@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { createIsolatedDatabase, type IsolatedDatabase, TEMPLATE_DATABASE, testDatabaseUrl, withClient } from "@/test/helpers/db";
+import { createIsolatedDatabase, TEMPLATE_DATABASE, testDatabaseUrl, withClient, type IsolatedDatabase } from "@/test/helpers/db";
 import {
-  type DatabaseSchema,
   describeDatabase,
   findSchemaDrift,
   readSchemaSnapshot,
+  type DatabaseSchema,
   type SchemaSnapshot,
 } from "@/test/helpers/schema-drift";
 

@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createApiTokenAction, revokeApiTokenAction } from "@/actions/api-tokens";
+import { cancelStepUpAction, resendStepUpCodeAction } from "@/actions/step-up";
 import { GET } from "@/app/api/v1/me/route";
-import { createApiTokenAction, revokeApiTokenAction } from "@/app/settings/security/actions";
-import { cancelStepUpAction, resendStepUpCodeAction } from "@/app/step-up/actions";
-import { initialActionState, type ActionState } from "@/lib/actions/state";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { db } from "@/lib/db";
 import { deliverDueEmails } from "@/lib/email/outbox";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { reportChallenge } from "@/lib/step-up/report";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { codeFrom, meta } from "@/test/helpers/fixtures";
+import { initialActionState, type ActionState } from "@/shared/action-state";
+import { AppError } from "@/shared/errors";
+import type { StepUpChallengeDto } from "@/shared/step-up";
+import { meta } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
   ageCode,
@@ -22,6 +22,7 @@ import {
   verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
+import { codeFrom } from "@/tooling/app-client";
 
 const request = vi.hoisted(() => {
   // Log everything the app is willing to log: the sweep reads it all.
@@ -29,7 +30,7 @@ const request = vi.hoisted(() => {
   return { state: { session: null, headers: new Headers(), deferred: [] } as RequestState };
 });
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { createSession, resolveSession, revokeSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { createSession, endSession, resolveSession } from "@/lib/sessions/lifecycle";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 
 async function newSession() {
@@ -23,7 +23,7 @@ describe("server-side sessions", () => {
     const { id } = await newSession();
     const session = await resolveSession(id);
     if (!session) throw new Error("expected a session");
-    await revokeSession({ session, meta: meta(), reason: "sign_out" });
+    await endSession({ session, meta: meta() }, "sign_out");
     expect(await resolveSession(id)).toBeNull();
     expect(await db.auditEvent.count({ where: { type: "auth.sign_out", targetId: id } })).toBe(1);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { listActiveSessions, revokeOtherSession, signOutOtherSessions } from "@/lib/auth/sessions";
-import { resolveSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { resolveSession } from "@/lib/sessions/lifecycle";
+import { listActiveSessions, revokeOtherSession, signOutOtherSessions } from "@/lib/sessions/other-sessions";
 import { meta } from "@/test/helpers/fixtures";
 import {
   auditCount,

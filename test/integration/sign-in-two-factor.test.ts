@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { completeSecondFactorSignIn, findSecondFactorSignIn, SECOND_FACTOR_SIGN_IN } from "@/lib/auth/second-factor-sign-in";
-import { resolveSession } from "@/lib/auth/session";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
-import { secondFactorSignInSchema } from "@/lib/validation/two-factor";
+import { resolveSession } from "@/lib/sessions/lifecycle";
+import { secondFactorSignInSchema } from "@/shared/two-factor";
 import { MALFORMED_CODES, meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { resolveSession } from "@/lib/auth/session";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
+import { resolveSession } from "@/lib/sessions/lifecycle";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 
 async function createUser(email = randomEmail()) {

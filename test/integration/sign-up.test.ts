@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { requestSignUp, resendSignUpCode, verifySignUp } from "@/lib/auth/sign-up";
 import { signInWithPassword } from "@/lib/auth/sign-in";
+import { requestSignUp, resendSignUpCode, verifySignUp } from "@/lib/auth/sign-up";
 import { db } from "@/lib/db";
 import { listMailboxMessages } from "@/lib/email/mailbox";
-import { AppError } from "@/lib/errors";
-import { signUpSchema } from "@/lib/validation/auth";
-import { codeFrom, meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
+import { signUpSchema } from "@/shared/auth";
+import { AppError } from "@/shared/errors";
+import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
+import { codeFrom } from "@/tooling/app-client";
 
 async function latestCode(email: string) {
   const [message] = await listMailboxMessages({ to: email });

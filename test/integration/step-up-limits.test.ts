@@ -1,11 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiTokenAction } from "@/app/settings/security/actions";
+import { createApiTokenAction } from "@/actions/api-tokens";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/context";
 import { resendChallenge, startChallenge } from "@/lib/step-up/challenge";
-import type { StepUpChallengeDto } from "@/lib/step-up/types";
-import { codeFrom, MALFORMED_CODES } from "@/test/helpers/fixtures";
+import { AppError } from "@/shared/errors";
+import type { StepUpChallengeDto } from "@/shared/step-up";
+import { MALFORMED_CODES } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import { startSecondInstance } from "@/test/helpers/second-instance";
 import {
@@ -23,15 +24,15 @@ import {
   stepUpEmails,
   tokenRequest,
   triggerChallenge,
-  type TestUser,
   verifyStepUp,
   wrongCode,
+  type TestUser,
 } from "@/test/helpers/step-up";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import { codeFrom } from "@/tooling/app-client";
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -42,7 +43,7 @@ vi.mock("next/server", () => ({
 /** A new challenge with its own payload, ignoring the hourly send budget (the tests here are about guesses). */
 async function freshChallenge(
   user: TestUser,
-  context: StepUpContext,
+  context: RequestContext,
   label: string,
 ): Promise<{ challenge: StepUpChallengeDto; code: string }> {
   await resetSendLimit(user.id);
@@ -51,7 +52,7 @@ async function freshChallenge(
 }
 
 /** `count` wrong codes, one per fresh challenge; returns the last challenge (with one attempt spent). */
-async function failOverFreshChallenges(user: TestUser, context: StepUpContext, count: number, label: string) {
+async function failOverFreshChallenges(user: TestUser, context: RequestContext, count: number, label: string) {
   let last: { challenge: StepUpChallengeDto; code: string } | undefined;
   const errors: AppError[] = [];
   for (let i = 0; i < count; i++) {
@@ -333,7 +334,7 @@ describe("S6: sends are throttled in Postgres", () => {
 
 describe("bad step-up proofs sent with the protected action (createApiTokenAction): refused, nothing spent or changed", () => {
   let user: TestUser;
-  let context: StepUpContext;
+  let context: RequestContext;
   let challenge: StepUpChallengeDto;
   const input = tokenRequest();
 

@@ -1,16 +1,16 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { disableTwoFactorAction } from "@/app/settings/security/actions";
+import { disableTwoFactorAction } from "@/actions/two-factor";
 import { requestEmailChange } from "@/lib/account/change-email";
-import { initialActionState } from "@/lib/actions/state";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { db, disconnectDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { maskEmail } from "@/lib/format";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/grant";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
 import { acceptTotp } from "@/lib/two-factor/totp";
-import { stepUpProofSchema } from "@/lib/validation/step-up";
+import { initialActionState } from "@/shared/action-state";
+import { maskEmail } from "@/shared/format";
+import { stepUpProofSchema } from "@/shared/step-up";
 import { MALFORMED_CODES, randomEmail } from "@/test/helpers/fixtures";
 import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
 import {
@@ -33,7 +33,7 @@ import { awayFromStepEdge, currentTotpStep, enableTwoFactorFor, notATotpFor, tot
 
 const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
 vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/auth/current", () => ({ getCurrentSession: async () => request.state.session }));
+vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("next/server", () => ({
   after: (callback: () => unknown) => {
@@ -80,7 +80,7 @@ function checkTotp(userId: string, code: string): Promise<boolean> {
 
 async function signedInWithTwoFactor(
   label: string,
-): Promise<{ context: StepUpContext; userId: string; email: string; secret: string; recoveryCodes: string[] }> {
+): Promise<{ context: RequestContext; userId: string; email: string; secret: string; recoveryCodes: string[] }> {
   const { user, context } = await newStepUpUser(label);
   const { secret, recoveryCodes } = await enableTwoFactorFor(user);
   return { context, userId: user.id, email: user.email, secret, recoveryCodes };

@@ -4,10 +4,10 @@ import { createApiToken } from "@/lib/api-tokens/create";
 import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import type { RequestContext } from "@/lib/http/context";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
-import { MAX_ACTIVE_TOKENS } from "@/lib/validation/api-tokens";
+import { MAX_ACTIVE_TOKENS } from "@/shared/api-tokens";
+import { AppError } from "@/shared/errors";
 import { randomEmail } from "@/test/helpers/fixtures";
 import {
   auditCount,
@@ -24,7 +24,7 @@ import {
 // The code modal sends the emailed code with the change it was asked for (context.proof):
 // checked, granted, used and applied in one transaction.
 
-const withProof = (context: StepUpContext, challengeId: string, code: string): StepUpContext => ({
+const withProof = (context: RequestContext, challengeId: string, code: string): RequestContext => ({
   ...context,
   proof: { challengeId, code },
 });

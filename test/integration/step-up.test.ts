@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
-import { resolveSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { AppError, errorMessage } from "@/lib/errors";
-import { formatDateTime, maskEmail } from "@/lib/format";
+import { resolveSession } from "@/lib/sessions/lifecycle";
 import { cancelChallenge, resendChallenge, startChallenge } from "@/lib/step-up/challenge";
 import { withStepUp } from "@/lib/step-up/grant";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_POLICY, type GrantMode, type StepUpAction } from "@/lib/step-up/policy";
 import { reportChallenge } from "@/lib/step-up/report";
-import { createApiTokenSchema } from "@/lib/validation/api-tokens";
-import { codeFrom, meta } from "@/test/helpers/fixtures";
+import { createApiTokenSchema } from "@/shared/api-tokens";
+import { AppError, errorMessage } from "@/shared/errors";
+import { formatDateTime, maskEmail } from "@/shared/format";
+import { meta } from "@/test/helpers/fixtures";
 import {
   ageCode,
   auditCount,
@@ -33,6 +33,7 @@ import {
   verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
+import { codeFrom } from "@/tooling/app-client";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

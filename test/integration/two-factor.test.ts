@@ -1,16 +1,16 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { deliverDueEmails } from "@/lib/email/outbox";
 import { listMailboxMessages } from "@/lib/email/mailbox";
-import type { StepUpContext } from "@/lib/step-up/challenge";
+import { deliverDueEmails } from "@/lib/email/outbox";
+import type { RequestContext } from "@/lib/http/context";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
-import { confirmTwoFactorEnrolment, ENROLMENT_LIMITS, startTwoFactorEnrolment, type EnrolmentDto } from "@/lib/two-factor/enrolment";
+import { confirmTwoFactorEnrolment, ENROLMENT_LIMITS, startTwoFactorEnrolment } from "@/lib/two-factor/enrolment";
 import { disableTwoFactor, getTwoFactorStatus, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
 import { RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
 import { openSecret, sealSecret } from "@/lib/two-factor/secret-box";
 import { acceptTotp, TOTP_SETTINGS, totpQrSvg } from "@/lib/two-factor/totp";
-import type { SecondFactorProof } from "@/lib/validation/two-factor";
+import { type EnrolmentDto, type SecondFactorProof } from "@/shared/two-factor";
 import { meta, randomEmail } from "@/test/helpers/fixtures";
 import {
   auditCount,
@@ -27,8 +27,8 @@ import {
   newUser,
   passTime,
   triggerChallenge,
-  type TestUser,
   verifyStepUp,
+  type TestUser,
 } from "@/test/helpers/step-up";
 import {
   awayFromStepEdge,
@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 /** Step-up for "two_factor.enable", then step 1 of the set-up. */
-async function startedEnrolment(context: StepUpContext): Promise<EnrolmentDto> {
+async function startedEnrolment(context: RequestContext): Promise<EnrolmentDto> {
   await completeStepUp(context, "two_factor.enable", {});
   return startTwoFactorEnrolment(context);
 }
@@ -91,7 +91,7 @@ async function unusedGrants(sessionId: string): Promise<number> {
 
 /** Triggers the action's challenge and verifies it with the emailed code and `secondFactor`. */
 async function stepUpWith<A extends StepUpAction>(
-  context: StepUpContext,
+  context: RequestContext,
   action: A,
   payload: StepUpPayloads[A],
   secondFactor?: SecondFactorProof,

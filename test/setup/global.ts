@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrate } from "@/lib/db/migrate";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { TEMPLATE_DATABASE, withClient } from "@/test/helpers/db";
+import { startEmbeddedPostgres } from "@/tooling/embedded-postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {

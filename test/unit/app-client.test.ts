@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { actionResultFrom, ActionThrew, encodeReply } from "@/test/fixtures/app-client";
+import { actionResultFrom, ActionThrew, encodeReply } from "@/tooling/app-client";
 
 // The wire format test/fixtures/app-client.ts speaks; the rows below are shaped like what
 // `next start` answered (test/instances/ drives the real thing).

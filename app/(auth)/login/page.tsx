@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { LoginForm } from "@/components/auth/login-form";
 import { Notice } from "@/components/ui/notice";
-import { getCurrentSession } from "@/lib/auth/current";
-import { AuthCard } from "../auth-card";
-import { LoginForm } from "./login-form";
+import { getCurrentSession } from "@/lib/sessions/current";
 
 export const metadata: Metadata = { title: "Sign in" };
 

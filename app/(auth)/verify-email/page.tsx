@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuthCard } from "@/components/auth/auth-card";
+import { VerifyEmailForm } from "@/components/auth/verify-email-form";
 import { readPendingSignUpCookie } from "@/lib/auth/pending-sign-up-cookie";
-import { maskEmail } from "@/lib/format";
-import { AuthCard } from "../auth-card";
-import { VerifyEmailForm } from "./verify-email-form";
+import { maskEmail } from "@/shared/format";
 
 export const metadata: Metadata = { title: "Verify your email" };
 

@@ -6,11 +6,11 @@ import { AttentionPanel } from "@/components/admin/attention-panel";
 import { AuditChart } from "@/components/admin/audit-chart";
 import { AuditFilters } from "@/components/admin/audit-filters";
 import { AuditTable } from "@/components/admin/audit-table";
-import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents } from "@/lib/audit/query";
 import { recordAdminView } from "@/lib/audit/admin-views";
+import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents } from "@/lib/audit/query";
 import { requireAdmin } from "@/lib/auth/admin";
 import { requestMetaFrom } from "@/lib/http/request-meta";
-import { auditFilterQuery, parseAuditFilter } from "@/lib/validation/audit";
+import { auditFilterQuery, parseAuditFilter } from "@/shared/audit";
 
 export const metadata: Metadata = { title: "Audit log", robots: { index: false, follow: false } };
 

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { FILTER_FIELD, FilterActions } from "@/components/admin/filter-form";
 import { AdminShell } from "@/components/admin/admin-shell";
 import { AdminTokensTable } from "@/components/admin/admin-tokens-table";
+import { FILTER_FIELD, FilterActions } from "@/components/admin/filter-form";
 import { listAllApiTokens } from "@/lib/api-tokens/admin";
 import { requireAdmin } from "@/lib/auth/admin";
-import { adminTokenFilterSchema, firstValues } from "@/lib/validation/audit";
+import { adminTokenFilterSchema, firstValues } from "@/shared/audit";
 
 export const metadata: Metadata = { title: "API tokens · Admin", robots: { index: false, follow: false } };
 

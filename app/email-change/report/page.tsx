@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AuthCard } from "@/app/(auth)/auth-card";
+import { ReportForm } from "@/components/account/report-email-change-form";
+import { AuthCard } from "@/components/auth/auth-card";
 import { findReportableEmailChange } from "@/lib/account/report-email-change";
-import { formatDateTime } from "@/lib/format";
-import { ReportForm } from "./report-form";
+import { formatDateTime } from "@/shared/format";
 
 export const metadata: Metadata = { title: "Wasn't you?", robots: { index: false, follow: false } };
 

@@ -7,8 +7,8 @@ import { SessionsSection } from "@/components/sessions/sessions-section";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import { getPendingEmailChange } from "@/lib/account/change-email";
 import { listApiTokens } from "@/lib/api-tokens/list";
-import { requireSession } from "@/lib/auth/current";
-import { listActiveSessions } from "@/lib/auth/sessions";
+import { requireSession } from "@/lib/sessions/current";
+import { listActiveSessions } from "@/lib/sessions/other-sessions";
 import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 
 export const metadata: Metadata = { title: "Security" };

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AuthCard } from "@/app/(auth)/auth-card";
+import { AuthCard } from "@/components/auth/auth-card";
+import { ReportForm } from "@/components/step-up/report-challenge-form";
 import { findReportableChallenge } from "@/lib/step-up/report";
-import { ReportForm } from "./report-form";
 
 export const metadata: Metadata = { title: "Wasn't you?", robots: { index: false, follow: false } };
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { formatDateTime } from "@/shared/format";
 import {
   appLink,
   CodeBox,

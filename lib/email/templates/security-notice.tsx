@@ -1,8 +1,8 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { appLink, Facts, factsText, origin, EmailLayout, EmailLink, Note, Paragraph, plainText, type EmailMessageContent } from "./layout";
+import { formatDateTime } from "@/shared/format";
+import { appLink, EmailLayout, EmailLink, Facts, factsText, Note, origin, Paragraph, plainText, type EmailMessageContent } from "./layout";
 
 export type SecurityNoticeInput = {
   /** e.g. "A new API token was created" — subject and heading. */

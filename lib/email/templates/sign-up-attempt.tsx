@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { appLink, EmailLayout, EmailLink, Note, Paragraph, PRODUCT_NAME, plainText, type EmailMessageContent } from "./layout";
+import { appLink, EmailLayout, EmailLink, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
 
 const SUBJECT = `Sign-up attempt with your ${PRODUCT_NAME} email`;
 const HEADING = "Someone tried to sign up with your email";

@@ -1,15 +1,15 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/shared/format";
 import {
   appLink,
-  Facts,
-  factsText,
-  origin,
   CodeBox,
   EmailLayout,
   EmailLink,
+  Facts,
+  factsText,
   Note,
+  origin,
   Paragraph,
   plainText,
   type EmailMessageContent,

@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { CodeBox, EmailLayout, Note, Paragraph, PRODUCT_NAME, plainText, type EmailMessageContent } from "./layout";
+import { CodeBox, EmailLayout, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
 
 const SUBJECT = `Verify your email for ${PRODUCT_NAME}`;
 const HEADING = "Confirm your email address";

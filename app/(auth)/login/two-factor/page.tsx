@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getCurrentSession } from "@/lib/auth/current";
+import { AuthCard } from "@/components/auth/auth-card";
+import { SecondFactorForm } from "@/components/auth/second-factor-form";
 import { readSecondFactorCookie } from "@/lib/auth/second-factor-cookie";
 import { findSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
-import { AuthCard } from "../../auth-card";
-import { SecondFactorForm } from "./second-factor-form";
+import { getCurrentSession } from "@/lib/sessions/current";
 
 export const metadata: Metadata = { title: "Two-step verification" };
 

@@ -1,9 +1,9 @@
-import { auditCsvHeader, toCsvRows } from "@/lib/audit/csv";
 import { recordAdminView } from "@/lib/audit/admin-views";
+import { auditCsvHeader, toCsvRows } from "@/lib/audit/csv";
 import { streamAuditEvents } from "@/lib/audit/query";
 import { adminSessionOrNull } from "@/lib/auth/admin";
 import { requestMetaFrom } from "@/lib/http/request-meta";
-import { parseAuditFilter } from "@/lib/validation/audit";
+import { parseAuditFilter } from "@/shared/audit";
 
 /**
  * The filtered events as CSV, streamed: rows are read in keyset batches only as fast as the

@@ -1,0 +1,59 @@
+"use server";
+
+import { cancelEmailChange, confirmEmailChange, requestEmailChange } from "@/lib/account/change-email";
+import { changePassword } from "@/lib/account/change-password";
+import { reportEmailChange } from "@/lib/account/report-email-change";
+import { authedAction, publicAction } from "@/lib/http/action";
+import { changePasswordSchema, confirmEmailChangeSchema, reportEmailChangeSchema, requestEmailChangeSchema } from "@/shared/account";
+import { emptySchema } from "@/shared/auth";
+
+const SECURITY_PAGE = { revalidate: ["/settings/security"] };
+
+export const requestEmailChangeAction = authedAction(
+  requestEmailChangeSchema,
+  async (input, context) => {
+    const pending = await requestEmailChange(context, input);
+    return { ok: true, message: `We sent a code to ${pending.newEmail}. Enter it here within 24 hours to switch.`, data: pending };
+  },
+  SECURITY_PAGE,
+);
+
+export const confirmEmailChangeAction = authedAction(
+  confirmEmailChangeSchema,
+  async (input, context) => {
+    const { email } = await confirmEmailChange(context, input);
+    return { ok: true, message: `Your email address is now ${email}.` };
+  },
+  // The address shows in the settings navigation and on every settings page.
+  { revalidate: ["/settings:layout"] },
+);
+
+export const cancelEmailChangeAction = authedAction(
+  emptySchema,
+  async (_input, context) => {
+    await cancelEmailChange(context);
+    return { ok: true };
+  },
+  SECURITY_PAGE,
+);
+
+export const changePasswordAction = authedAction(
+  changePasswordSchema,
+  async (input, context) => {
+    const { signedOut } = await changePassword(context, input);
+    return {
+      ok: true,
+      message: signedOut
+        ? `Password changed. ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.`
+        : "Password changed.",
+    };
+  },
+  SECURITY_PAGE,
+);
+
+/** "This wasn't me" from the old address: the emailed link's token is the only proof needed, so signed-out visitors can use it. */
+export const reportEmailChangeAction = publicAction(reportEmailChangeSchema, async ({ token }, { meta }) => {
+  const reported = await reportEmailChange(token, meta);
+  if (reported) return { ok: true, data: reported };
+  return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+});

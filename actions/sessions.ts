@@ -1,0 +1,29 @@
+"use server";
+
+import { authedAction } from "@/lib/http/action";
+import { revokeOtherSession, signOutOtherSessions } from "@/lib/sessions/other-sessions";
+import { emptySchema } from "@/shared/auth";
+import { revokeSessionSchema } from "@/shared/sessions";
+
+const SECURITY_PAGE = { revalidate: ["/settings/security"] };
+
+export const revokeSessionAction = authedAction(
+  revokeSessionSchema,
+  async ({ sessionId }, context) => {
+    await revokeOtherSession(context, sessionId);
+    return { ok: true, message: "Signed out. That browser must sign in again." };
+  },
+  SECURITY_PAGE,
+);
+
+export const signOutOtherSessionsAction = authedAction(
+  emptySchema,
+  async (_input, context) => {
+    const count = await signOutOtherSessions(context);
+    return {
+      ok: true,
+      message: count ? `Signed out ${count} other ${count === 1 ? "session" : "sessions"}.` : "No other sessions were signed in.",
+    };
+  },
+  SECURITY_PAGE,
+);

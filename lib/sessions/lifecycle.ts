@@ -1,0 +1,56 @@
+import "server-only";
+import type { Role } from "@/generated/prisma/enums";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, Prisma, type Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { RequestContext } from "@/lib/http/context";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { isUuid } from "@/shared/format";
+
+export type SessionUser = { id: string; email: string; role: Role };
+export type CurrentSession = { id: string; createdAt: Date; user: SessionUser };
+
+// Writing last_seen_at on every request would turn each page view into a write.
+const TOUCH_AFTER_SECONDS = 60;
+
+export async function createSession(tx: Tx, userId: string, meta: RequestMeta): Promise<string> {
+  const { SESSION_MAX_AGE_HOURS } = getEnv();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO sessions (id, user_id, ip, user_agent, created_at, last_seen_at, expires_at)
+    VALUES (gen_random_uuid(), ${userId}::uuid, ${meta.ip}::inet, ${meta.userAgent}, now(), now(), now() + make_interval(hours => ${SESSION_MAX_AGE_HOURS}))
+    RETURNING id`;
+  const row = rows[0];
+  if (!row) throw new Error("session insert returned no row");
+  return row.id;
+}
+
+/** The rule for a live session, as SQL on `sessions s`: not revoked, not expired, not idle — by database time. */
+export function activeSession(): Prisma.Sql {
+  return Prisma.sql`s.revoked_at IS NULL AND s.expires_at > now()
+    AND s.last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})`;
+}
+
+type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role };
+
+/** A session is valid while not revoked, not past its absolute lifetime and not idle too long — by database time. */
+export async function resolveSession(sessionId: string): Promise<CurrentSession | null> {
+  if (!isUuid(sessionId)) return null;
+  const rows = await db.$queryRaw<SessionRow[]>`
+    SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
+           u.id AS user_id, u.email, u.role
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id = ${sessionId}::uuid AND ${activeSession()}`;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.stale) await db.$executeRaw`UPDATE sessions SET last_seen_at = now() WHERE id = ${row.id}::uuid`;
+  return { id: row.id, createdAt: row.created_at, user: { id: row.user_id, email: row.email, role: row.role } };
+}
+
+/** Signing out: this session ends now, and the sign-out is recorded. */
+export async function endSession(context: Pick<RequestContext, "session" | "meta">, reason: "sign_out"): Promise<void> {
+  const { session, meta } = context;
+  await db.$transaction(async (tx) => {
+    await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await recordAuditEvent(tx, { type: "auth.sign_out", actor: session.user, target: { type: "session", id: session.id }, reason, meta });
+  });
+}

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { codeSchema, emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH } from "@/shared/auth";
+
+export const changePasswordSchema = z.object({
+  currentPassword: z
+    .string({ error: "Enter your current password" })
+    .min(1, "Enter your current password")
+    .max(PASSWORD_MAX_LENGTH, "Your current password is incorrect"),
+  newPassword: newPasswordSchema,
+  // Checkbox: present ("on"/true) when ticked; the form ticks it by default.
+  signOutOtherSessions: z
+    .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false")])
+    .optional()
+    .transform((value) => value === true || value === "on" || value === "true"),
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const requestEmailChangeSchema = z.object({ newEmail: emailSchema });
+export type RequestEmailChangeInput = z.infer<typeof requestEmailChangeSchema>;
+
+export const confirmEmailChangeSchema = z.object({ code: codeSchema });
+export type ConfirmEmailChangeInput = z.infer<typeof confirmEmailChangeSchema>;
+
+/** The "this wasn't me" link in the old address's notice. */
+export const reportEmailChangeSchema = z.object({ token: z.string().min(1).max(400) });
+
+/** The email change waiting for its code, if any (the user sees the address they typed). */
+export type PendingEmailChange = { newEmail: string; expiresAt: string };
+
+export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string; reference: string };

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/** The fixed, documented set of API token scopes. */
+export const API_TOKEN_SCOPES = {
+  "profile:read": "Read your profile (GET /api/v1/me)",
+  "tokens:read": "List your API tokens",
+  "sessions:read": "List your active sessions",
+} as const;
+
+export type ApiTokenScope = keyof typeof API_TOKEN_SCOPES;
+const scopeNames = Object.keys(API_TOKEN_SCOPES) as [ApiTokenScope, ...ApiTokenScope[]];
+
+export const EXPIRY_PRESETS = ["7", "30", "90", "365"] as const;
+export const MAX_TOKEN_DAYS = 365;
+export const MAX_ACTIVE_TOKENS = 50;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const tokenNameSchema = z
+  .string({ error: "Give the token a name" })
+  .trim()
+  .min(1, "Give the token a name")
+  .max(64, "Use at most 64 characters")
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Use letters, digits, spaces and punctuation only");
+
+export const createApiTokenSchema = z
+  .object({
+    name: tokenNameSchema,
+    scopes: z
+      .array(z.enum(scopeNames, { error: "Unknown scope" }), { error: "Choose at least one scope" })
+      .min(1, "Choose at least one scope")
+      .max(scopeNames.length),
+    expiry: z.enum([...EXPIRY_PRESETS, "custom"], { error: "Choose when the token expires" }),
+    expiresOn: z.iso.date({ error: "Pick a date" }).optional().or(z.literal("")),
+  })
+  .superRefine((input, context) => {
+    if (input.expiry !== "custom") return;
+    if (!input.expiresOn) {
+      context.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date" });
+      return;
+    }
+    const days = (Date.parse(`${input.expiresOn}T23:59:59Z`) - Date.now()) / DAY_MS;
+    if (days < 0) context.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date in the future" });
+    else if (days > MAX_TOKEN_DAYS)
+      context.addIssue({ code: "custom", path: ["expiresOn"], message: `Tokens last at most ${MAX_TOKEN_DAYS} days` });
+  })
+  .transform(({ name, scopes, expiry, expiresOn }) => ({
+    name,
+    // Sorted and de-duplicated so the same choice always hashes the same for step-up.
+    scopes: [...new Set(scopes)].sort(),
+    expiry,
+    expiresOn: expiry === "custom" ? (expiresOn ?? "") : "",
+  }));
+
+export type CreateApiTokenInput = z.input<typeof createApiTokenSchema>;
+export type CreateApiTokenRequest = z.output<typeof createApiTokenSchema>;
+
+export const revokeApiTokenSchema = z.object({ tokenId: z.uuid({ error: "Unknown token" }) });
+
+/** When a token created now with this choice expires. */
+export function tokenExpiry(request: Pick<CreateApiTokenRequest, "expiry" | "expiresOn">, now = new Date()): Date {
+  if (request.expiry === "custom") return new Date(`${request.expiresOn}T23:59:59.999Z`);
+  return new Date(now.getTime() + Number(request.expiry) * DAY_MS);
+}
+/** What the security page shows about a token: never the token or its hash. */
+export type ApiTokenDto = {
+  id: string;
+  name: string;
+  displayPrefix: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  status: "active" | "expired" | "revoked";
+};
+
+export type AdminApiTokenDto = ApiTokenDto & { ownerEmail: string };

@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+/** Event-type groups the admin page filters by; each is a list of type prefixes. */
+export const AUDIT_GROUPS = {
+  sign_in: { label: "Sign-in", prefixes: ["auth."] },
+  step_up: { label: "Step-up", prefixes: ["step_up."] },
+  tokens: { label: "API tokens", prefixes: ["api_token."] },
+  two_step: { label: "Two-step verification", prefixes: ["two_factor.", "recovery_code"] },
+  account: { label: "Email and password", prefixes: ["email.", "password."] },
+  sessions: { label: "Sessions", prefixes: ["session."] },
+  admin: { label: "Admin", prefixes: ["admin.", "audit."] },
+} as const;
+export type AuditGroup = keyof typeof AUDIT_GROUPS;
+
+export const AUDIT_OUTCOMES = ["SUCCESS", "FAILURE", "BLOCKED"] as const;
+
+// A real calendar day, as Postgres reads it: Date.parse rolls 2026-02-31 over into March (Postgres
+// refuses it), and there is no year 0.
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && value >= "0001" && new Date(time).toISOString().slice(0, 10) === value;
+  });
+
+// Filters come from the URL: anything malformed is dropped rather than failing the page.
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+export const auditFilterSchema = z.object({
+  email: optional(z.string().trim().toLowerCase().min(1).max(254)),
+  group: optional(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
+  outcome: optional(z.enum(AUDIT_OUTCOMES)),
+  from: optional(day),
+  to: optional(day),
+  cursor: optional(z.string().max(100)),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** Search params with repeated keys reduced to their first value. */
+export function firstValues(params: SearchParams): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+}
+
+export function parseAuditFilter(params: SearchParams): AuditFilter {
+  return auditFilterSchema.parse(firstValues(params));
+}
+
+/** The URL query for a filter (empty values left out), for links, paging and export. */
+export function auditFilterQuery(filter: Partial<AuditFilter>): string {
+  const params = new URLSearchParams();
+  for (const key of ["email", "group", "outcome", "from", "to", "cursor"] as const) {
+    const value = filter[key];
+    if (value) params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+export const adminTokenFilterSchema = z.object({
+  owner: optional(z.string().trim().toLowerCase().min(1).max(254)),
+  status: optional(z.enum(["active", "expired", "revoked"])),
+});
+
+/** Every audit event type the product records. Dot names: `<area>.<what happened>`. */
+export const AUDIT_EVENT_TYPES = [
+  "auth.sign_up",
+  "auth.email_verified",
+  "auth.sign_in",
+  "auth.sign_in_failed",
+  "auth.sign_out",
+  "auth.second_factor_required",
+  "step_up.challenge_sent",
+  "step_up.challenge_resent",
+  "step_up.verify_failed",
+  "step_up.expired",
+  "step_up.locked",
+  "step_up.rate_limited",
+  "step_up.verified",
+  "step_up.grant_used",
+  "step_up.cancelled",
+  "step_up.reported",
+  "api_token.created",
+  "api_token.revoked",
+  "session.revoked",
+  "two_factor.enrolment_started",
+  "two_factor.enrolment_failed",
+  "two_factor.enabled",
+  "two_factor.disabled",
+  "recovery_codes.regenerated",
+  "recovery_code.used",
+  "email.change_requested",
+  "email.change_failed",
+  "email.change_cancelled",
+  "email.changed",
+  "email.change_reported",
+  "password.change_failed",
+  "password.changed",
+  "admin.audit_viewed",
+  "admin.audit_exported",
+  "admin.access_denied",
+  "audit.pruned",
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** One row of the admin audit page. */
+export type AuditEventDto = {
+  id: string;
+  createdAt: string;
+  type: string;
+  outcome: "SUCCESS" | "FAILURE" | "BLOCKED";
+  actorEmail: string | null;
+  target: string | null;
+  reason: string | null;
+  ip: string | null;
+  device: string;
+};
+
+export type DailyCount = { day: string; success: number; failure: number; blocked: number };
+
+export type AttentionAccount = { email: string; failedVerifications: number; lockouts: number; rateLimited: number };
