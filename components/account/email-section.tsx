@@ -2,16 +2,22 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
-import { useForm, type Path, type Resolver } from "react-hook-form";
+import { useForm, type Resolver } from "react-hook-form";
 import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/actions/account";
+import { CodeField } from "@/components/forms/code-field";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { confirmEmailChangeSchema, requestEmailChangeSchema, type ConfirmEmailChangeInput, type PendingEmailChange, type RequestEmailChangeInput } from "@/shared/account";
-import { normalizeCodeInput } from "@/shared/auth";
+import {
+  confirmEmailChangeSchema,
+  requestEmailChangeSchema,
+  type ConfirmEmailChangeInput,
+  type PendingEmailChange,
+  type RequestEmailChangeInput,
+} from "@/shared/account";
 import { errorMessage } from "@/shared/errors";
 import { formatDateTime } from "@/shared/format";
 
@@ -91,14 +97,11 @@ type RequestFormProps = {
 };
 
 function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: RequestFormProps) {
-  const { run } = useStepUp();
-  const [submitting, setSubmitting] = useState(false);
   const form = useForm<RequestEmailChangeInput>({
     resolver: zodResolver(requestEmailChangeSchema) as unknown as Resolver<RequestEmailChangeInput>,
     defaultValues: { newEmail: "" },
   });
-
-  const focus = useFocusField(form);
+  const { run, pending: submitting } = useProtectedAction(requestEmailChangeAction, form);
 
   useEffect(() => {
     if (autoFocus) form.setFocus("newEmail");
@@ -108,15 +111,9 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
     onResult(null);
     if (newEmail === currentEmail)
       return form.setError("newEmail", { type: "client", message: "That is already your email address" }, { shouldFocus: true });
-    setSubmitting(true);
-    const result = await run(requestEmailChangeAction, { newEmail });
-    setSubmitting(false);
+    const result = await run({ newEmail });
     if (result.ok && result.data) return onRequested(result.data);
-    const fields = Object.entries(result.fieldErrors ?? {});
-    for (const [field, messages] of fields)
-      form.setError(field as Path<RequestEmailChangeInput>, { type: "server", message: messages.join(" ") });
-    if (fields[0]) focus(fields[0][0] as Path<RequestEmailChangeInput>);
-    onResult({ ok: false, message: result.message ?? errorMessage("INTERNAL") });
+    onResult(outcomeOf(result));
   });
 
   return (
@@ -190,18 +187,7 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
         We sent a code to <strong className="font-semibold [overflow-wrap:anywhere]">{pending.newEmail}</strong>. Enter it here by{" "}
         {formatDateTime(new Date(pending.expiresAt))} to switch. Until then, {currentEmail} stays your address.
       </Notice>
-      <TextField
-        form={form}
-        name="code"
-        label={`Code sent to ${pending.newEmail}`}
-        autoComplete="one-time-code"
-        inputMode="numeric"
-        spellCheck={false}
-        maxLength={12}
-        placeholder="123456"
-        normalize={normalizeCodeInput}
-        className="font-mono text-lg tracking-[0.3em] placeholder:text-slate-300 sm:max-w-[12rem]"
-      />
+      <CodeField form={form} name="code" label={`Code sent to ${pending.newEmail}`} className="sm:max-w-[14rem]" />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" pending={busy === "confirm"} pendingText="Confirming…" disabled={busy !== null}>
           Confirm new address

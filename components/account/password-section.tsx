@@ -1,18 +1,16 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useRef, useState } from "react";
-import { useForm, type Path, type Resolver } from "react-hook-form";
+import { useEffect, useRef } from "react";
+import { useForm, type Resolver } from "react-hook-form";
 import { changePasswordAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
-import { useFocusField } from "@/components/forms/use-focus-field";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
 import { changePasswordSchema } from "@/shared/account";
 import { PASSWORD_MIN_LENGTH } from "@/shared/auth";
-import { errorMessage } from "@/shared/errors";
 
 type PasswordForm = { currentPassword: string; newPassword: string; signOutOtherSessions: boolean };
 
@@ -20,34 +18,20 @@ type PasswordSectionProps = { headingId: string; title: string; description: str
 
 /** Current password + new password, then step-up; "sign out my other sessions" is ticked by default. */
 export function PasswordSection({ headingId, title, description }: PasswordSectionProps) {
-  const { run } = useStepUp();
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
-  const [pending, setPending] = useState(false);
   const noticeRef = useRef<HTMLDivElement>(null);
   const form = useForm<PasswordForm>({
     resolver: zodResolver(changePasswordSchema) as unknown as Resolver<PasswordForm>,
     defaultValues: { currentPassword: "", newPassword: "", signOutOtherSessions: true },
   });
-  const focus = useFocusField(form);
+  const { run, pending, outcome } = useProtectedAction(changePasswordAction, form);
 
   // The submit button would keep focus otherwise; after a change the outcome is what matters.
   useEffect(() => {
-    if (result?.ok) noticeRef.current?.focus();
-  }, [result]);
+    if (outcome?.ok) noticeRef.current?.focus();
+  }, [outcome]);
 
   const submit = form.handleSubmit(async (values) => {
-    setResult(null);
-    setPending(true);
-    const outcome = await run(changePasswordAction, values);
-    setPending(false);
-    if (outcome.ok) {
-      form.reset();
-      return setResult({ ok: true, message: outcome.message ?? "Password changed." });
-    }
-    const fields = Object.entries(outcome.fieldErrors ?? {});
-    for (const [field, messages] of fields) form.setError(field as Path<PasswordForm>, { type: "server", message: messages.join(" ") });
-    if (fields[0]) focus(fields[0][0] as Path<PasswordForm>);
-    setResult({ ok: false, message: outcome.message ?? errorMessage("INTERNAL") });
+    if ((await run(values)).ok) form.reset();
   });
 
   return (
@@ -56,7 +40,7 @@ export function PasswordSection({ headingId, title, description }: PasswordSecti
       <CardBody>
         <form onSubmit={submit} noValidate className="space-y-4">
           <div ref={noticeRef} tabIndex={-1} className="outline-none!">
-            <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
+            <LiveMessage tone={outcome?.ok ? "success" : "error"} message={outcome?.message} />
           </div>
           <div className="space-y-4 sm:max-w-sm">
             <TextField form={form} name="currentPassword" label="Current password" type="password" autoComplete="current-password" />

@@ -3,16 +3,23 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useId, useState } from "react";
-import { useForm, type Path, type Resolver, type UseFormReturn } from "react-hook-form";
+import { useForm, type Resolver, type UseFormReturn } from "react-hook-form";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { CreatedToken } from "@/components/api-tokens/created-token";
 import { TextField } from "@/components/forms/text-field";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { API_TOKEN_SCOPES, createApiTokenSchema, EXPIRY_PRESETS, MAX_TOKEN_DAYS, tokenExpiry, type ApiTokenScope, type CreateApiTokenInput } from "@/shared/api-tokens";
-import { errorMessage } from "@/shared/errors";
+import {
+  API_TOKEN_SCOPES,
+  createApiTokenSchema,
+  EXPIRY_PRESETS,
+  MAX_TOKEN_DAYS,
+  tokenExpiry,
+  type ApiTokenScope,
+  type CreateApiTokenInput,
+} from "@/shared/api-tokens";
 import { formatDateTime } from "@/shared/format";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -46,10 +53,7 @@ export function CreateTokenDialog({ disabled }: { disabled: boolean }) {
 type Created = { token: string; name: string };
 
 function CreateTokenPanel({ onDone }: { onDone: () => void }) {
-  const { run } = useStepUp();
   const [created, setCreated] = useState<Created | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
   const form = useForm<CreateApiTokenInput>({
     // The schema's output (sorted scopes, cleared date) is itself valid input, so one type serves both.
     resolver: zodResolver(createApiTokenSchema) as unknown as Resolver<CreateApiTokenInput>,
@@ -57,20 +61,11 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
     mode: "onTouched",
   });
 
+  const { run, pending, outcome } = useProtectedAction(createApiTokenAction, form);
+
   const submit = form.handleSubmit(async (values) => {
-    setMessage(null);
-    setPending(true);
-    const result = await run(createApiTokenAction, values);
-    setPending(false);
-    if (result.ok && result.data) return setCreated({ token: result.data.token, name: result.data.apiToken.name });
-    for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-      form.setError(
-        field.split(".")[0] as Path<CreateApiTokenInput>,
-        { type: "server", message: messages.join(" ") },
-        { shouldFocus: true },
-      );
-    }
-    setMessage(result.message ?? errorMessage("INTERNAL"));
+    const result = await run(values);
+    if (result.ok && result.data) setCreated({ token: result.data.token, name: result.data.apiToken.name });
   });
 
   if (created) {
@@ -97,7 +92,7 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
       dismissible={!pending}
     >
       <form onSubmit={submit} noValidate className="space-y-6">
-        <LiveMessage tone="error" message={message} />
+        <LiveMessage tone="error" message={outcome?.message} />
         <TextField
           form={form}
           name="name"

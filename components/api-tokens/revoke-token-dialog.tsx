@@ -1,14 +1,14 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useRef, useState, type RefObject } from "react";
+import { useRef, type RefObject } from "react";
 import { revokeApiTokenAction } from "@/actions/api-tokens";
-import { useStepUp, type ProtectedAction } from "@/components/step-up/step-up-provider";
+import type { ProtectedAction } from "@/components/step-up/step-up-provider";
+import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
 import type { ApiTokenDto } from "@/shared/api-tokens";
-import { errorMessage } from "@/shared/errors";
 
 type RevokeTokenDialogProps = {
   token: ApiTokenDto;
@@ -27,21 +27,14 @@ export function RevokeTokenDialog({
   focusAfterRevoke,
   revokeAction = revokeApiTokenAction,
 }: RevokeTokenDialogProps) {
-  const { run } = useStepUp();
+  const { run, pending, outcome } = useProtectedAction(revokeAction);
   const revoked = useRef(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   const revoke = async () => {
-    setMessage(null);
-    setPending(true);
-    const result = await run(revokeAction, { tokenId: token.id });
-    setPending(false);
-    if (result.ok) {
-      revoked.current = true;
-      return onRevoked(result.message ?? `Token "${token.name}" was revoked.`);
-    }
-    setMessage(result.message ?? errorMessage("INTERNAL"));
+    const result = await run({ tokenId: token.id });
+    if (!result.ok) return;
+    revoked.current = true;
+    onRevoked(result.message ?? `Token "${token.name}" was revoked.`);
   };
 
   return (
@@ -63,7 +56,7 @@ export function RevokeTokenDialog({
         }
       >
         <div className="space-y-5">
-          <LiveMessage tone="error" message={message} />
+          <LiveMessage tone="error" message={outcome?.message} />
           <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
             Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
           </p>

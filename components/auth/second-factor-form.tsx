@@ -2,11 +2,10 @@
 
 import { useState } from "react";
 import { secondFactorSignInAction } from "@/actions/auth";
-import { TextField } from "@/components/forms/text-field";
+import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { normalizeCodeInput } from "@/shared/auth";
 import { secondFactorSignInSchema } from "@/shared/two-factor";
 
 type Method = "totp" | "recovery_code";
@@ -34,15 +33,12 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
       <input type="hidden" {...form.register("method")} value={method} />
       {useRecovery ? (
         <>
-          <TextField
+          <RecoveryCodeField
             key="recovery_code"
             form={form}
             name="code"
             label="Recovery code"
             description="One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once."
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
             autoFocus
             required
           />
@@ -54,16 +50,12 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
           </Notice>
         </>
       ) : (
-        <TextField
+        <CodeField
           key="totp"
           form={form}
           name="code"
           label="Code from your authenticator app"
           description="Open your authenticator app and enter the 6-digit code for this account."
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={12}
-          normalize={normalizeCodeInput}
           autoFocus
           required
         />

@@ -2,13 +2,13 @@
 
 import { useActionState } from "react";
 import { resendVerificationCodeAction, verifyEmailAction } from "@/actions/auth";
-import { TextField } from "@/components/forms/text-field";
+import { CodeField } from "@/components/forms/code-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/shared/action-state";
-import { normalizeCodeInput, verifyEmailSchema } from "@/shared/auth";
+import { verifyEmailSchema } from "@/shared/auth";
 
 export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: string }) {
   const { form, state, pending, formProps } = useServerForm(verifyEmailSchema, verifyEmailAction, { code: "" });
@@ -16,17 +16,12 @@ export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: stri
     <div className="space-y-6">
       <form {...formProps} className="space-y-5">
         <LiveMessage tone="error" message={state.ok ? null : state.message} />
-        <TextField
+        <CodeField
           form={form}
           name="code"
           label="Verification code"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          maxLength={12}
           required
-          className="text-center font-mono text-2xl tracking-[0.4em]"
           description="Enter the 6-digit code from the email. You can paste it."
-          normalize={normalizeCodeInput}
         />
         <Button type="submit" pending={pending} pendingText="Verifying…" className="w-full">
           Verify email

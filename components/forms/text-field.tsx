@@ -3,7 +3,7 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 
-type TextFieldProps<Values extends FieldValues> = {
+export type TextFieldProps<Values extends FieldValues> = {
   form: UseFormReturn<Values>;
   name: Path<Values>;
   label: string;

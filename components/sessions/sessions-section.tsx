@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { revokeSessionAction, signOutOtherSessionsAction } from "@/actions/sessions";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { outcomeOf, useProtectedAction, type Outcome } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
@@ -14,18 +14,20 @@ type SessionsSectionProps = { headingId: string; title: string; description: str
 
 export function SessionsSection({ headingId, title, description, sessions }: SessionsSectionProps) {
   const router = useRouter();
-  const { run } = useStepUp();
+  const signOutOthers = useProtectedAction(signOutOtherSessionsAction);
+  const revokeOne = useProtectedAction(revokeSessionAction);
+  // Which button is working, and what the last one to finish said.
   const [busy, setBusy] = useState<string | null>(null);
-  const [result, setResult] = useState<{ ok: boolean; message?: string } | null>(null);
+  const [result, setResult] = useState<Outcome | null>(null);
   const others = sessions.filter((session) => !session.current).length;
 
-  async function perform(key: string, action: () => ReturnType<typeof run>) {
+  async function perform(key: string, run: () => ReturnType<typeof revokeOne.run>) {
     setBusy(key);
     setResult(null);
-    const outcome = await action();
+    const done = await run();
     setBusy(null);
-    setResult(outcome);
-    if (outcome.ok) router.refresh();
+    setResult(outcomeOf(done));
+    if (done.ok) router.refresh();
   }
 
   return (
@@ -39,7 +41,7 @@ export function SessionsSection({ headingId, title, description, sessions }: Ses
             variant="secondary"
             disabled={others === 0}
             pending={busy === "others"}
-            onClick={() => perform("others", () => run(signOutOtherSessionsAction, {}))}
+            onClick={() => perform("others", () => signOutOthers.run({}))}
           >
             Sign out all other sessions
           </Button>
@@ -69,7 +71,7 @@ export function SessionsSection({ headingId, title, description, sessions }: Ses
                   variant="ghost"
                   aria-label={`Sign out the session on ${session.device}`}
                   pending={busy === session.id}
-                  onClick={() => perform(session.id, () => run(revokeSessionAction, { sessionId: session.id }))}
+                  onClick={() => perform(session.id, () => revokeOne.run({ sessionId: session.id }))}
                 >
                   Sign out
                 </Button>

@@ -6,15 +6,13 @@ import { useState } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { z } from "zod";
 import { resendStepUpCodeAction } from "@/actions/step-up";
-import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
-import { TextField } from "@/components/forms/text-field";
+import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/shared/action-state";
-import { normalizeCodeInput } from "@/shared/auth";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
 import { stepUpProofSchema, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
 import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
@@ -209,11 +207,10 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       >
         <form onSubmit={verify} noValidate className="space-y-4">
           <LiveMessage tone="error" message={failure?.message} />
-          <TextField
+          <CodeField
             form={form}
             name="code"
             label={twoProofs ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
-            {...SIX_DIGIT_CODE_INPUT}
             disabled={!codeUsable}
             description={
               codeUsable
@@ -223,31 +220,25 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
           />
           {mode !== "none" && (
             <div className="space-y-2">
-              <TextField
-                key={mode}
-                form={form}
-                name="secondCode"
-                label={SECOND_FIELD[mode].label}
-                description={codeUsable ? SECOND_FIELD[mode].description : undefined}
-                disabled={!codeUsable}
-                spellCheck={false}
-                {...(mode === "totp"
-                  ? {
-                      autoComplete: "one-time-code",
-                      inputMode: "numeric" as const,
-                      maxLength: 12,
-                      placeholder: "123456",
-                      normalize: normalizeCodeInput,
-                    }
-                  : {
-                      autoComplete: "off",
-                      autoCapitalize: "none",
-                      maxLength: 24,
-                      placeholder: "abcde-23456",
-                      normalize: normalizeRecoveryCodeInput,
-                    })}
-                className="text-center font-mono text-xl tracking-[0.2em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400"
-              />
+              {mode === "totp" ? (
+                <CodeField
+                  key="totp"
+                  form={form}
+                  name="secondCode"
+                  label={SECOND_FIELD.totp.label}
+                  description={codeUsable ? SECOND_FIELD.totp.description : undefined}
+                  disabled={!codeUsable}
+                />
+              ) : (
+                <RecoveryCodeField
+                  key="recovery_code"
+                  form={form}
+                  name="secondCode"
+                  label={SECOND_FIELD.recovery_code.label}
+                  description={codeUsable ? SECOND_FIELD.recovery_code.description : undefined}
+                  disabled={!codeUsable}
+                />
+              )}
               <button
                 type="button"
                 onClick={switchMethod}
@@ -300,11 +291,6 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
 function emailCodeFailure(attemptsLeft?: number): string {
   if (!attemptsLeft) return errorMessage("CODE_INVALID");
   return `The code from the email is incorrect. ${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
-}
-
-/** Recovery codes are read off paper: spaces typed or pasted in between are dropped. */
-function normalizeRecoveryCodeInput(raw: string): string {
-  return raw.replace(/\s/g, "");
 }
 
 function lockedFailure(retryAfterSeconds = 60): Failure {

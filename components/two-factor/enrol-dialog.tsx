@@ -5,8 +5,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { confirmTwoFactorEnrolmentAction } from "@/actions/two-factor";
-import { SIX_DIGIT_CODE_INPUT } from "@/components/forms/code-input";
-import { TextField } from "@/components/forms/text-field";
+import { CodeField } from "@/components/forms/code-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
@@ -151,7 +150,7 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
               failure?.message ?? (expired ? "This set-up has expired. Close this window and turn on two-step verification again." : null)
             }
           />
-          <TextField form={form} name="code" label="6-digit code from the app" {...SIX_DIGIT_CODE_INPUT} disabled={!usable} />
+          <CodeField form={form} name="code" label="6-digit code from the app" disabled={!usable} />
           <DialogActions busy={pending}>
             <Button type="submit" pending={pending} pendingText="Checking…" disabled={!usable}>
               Turn on

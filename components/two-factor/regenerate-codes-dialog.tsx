@@ -3,12 +3,11 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
 import { regenerateRecoveryCodesAction } from "@/actions/two-factor";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/shared/errors";
 
 type RegenerateCodesDialogProps = {
   accountEmail: string;
@@ -18,18 +17,12 @@ type RegenerateCodesDialogProps = {
 
 /** "Create new recovery codes": a confirmation, step-up, then the new set shown once. */
 export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodesDialogProps) {
-  const { run } = useStepUp();
+  const { run, pending, outcome } = useProtectedAction(regenerateRecoveryCodesAction);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   const create = async () => {
-    setMessage(null);
-    setPending(true);
-    const result = await run(regenerateRecoveryCodesAction, {});
-    setPending(false);
-    if (result.ok && result.data) return setCodes(result.data.recoveryCodes);
-    setMessage(result.message ?? errorMessage("INTERNAL"));
+    const result = await run({});
+    if (result.ok && result.data) setCodes(result.data.recoveryCodes);
   };
 
   return (
@@ -56,7 +49,7 @@ export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodes
           }
         >
           <div className="space-y-5">
-            <LiveMessage tone="error" message={message} />
+            <LiveMessage tone="error" message={outcome?.ok ? null : outcome?.message} />
             <DialogActions busy={pending}>
               <Button onClick={create} pending={pending} pendingText="Creating…">
                 Create new codes

@@ -1,13 +1,11 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useState } from "react";
 import { disableTwoFactorAction } from "@/actions/two-factor";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { errorMessage } from "@/shared/errors";
 
 type TurnOffDialogProps = {
   /** `message` once 2FA is off; null if the user backed out. */
@@ -16,17 +14,11 @@ type TurnOffDialogProps = {
 
 /** A confirmation, then step-up with both proofs (the emailed code and an authenticator or recovery code). */
 export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
-  const { run } = useStepUp();
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { run, pending, outcome } = useProtectedAction(disableTwoFactorAction);
 
   const turnOff = async () => {
-    setMessage(null);
-    setPending(true);
-    const result = await run(disableTwoFactorAction, {});
-    setPending(false);
-    if (result.ok) return onClose(result.message ?? "Two-step verification is off.");
-    setMessage(result.message ?? errorMessage("INTERNAL"));
+    const result = await run({});
+    if (result.ok) onClose(result.message ?? "Two-step verification is off.");
   };
 
   return (
@@ -44,7 +36,7 @@ export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
         }
       >
         <div className="space-y-5">
-          <LiveMessage tone="error" message={message} />
+          <LiveMessage tone="error" message={outcome?.message} />
           <DialogActions busy={pending}>
             <Button variant="danger" onClick={turnOff} pending={pending} pendingText="Turning off…">
               Turn off

@@ -2,14 +2,13 @@
 
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { startTwoFactorEnrolmentAction } from "@/actions/two-factor";
-import { useStepUp } from "@/components/step-up/step-up-provider";
+import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
 import { EnrolDialog } from "@/components/two-factor/enrol-dialog";
 import { RegenerateCodesDialog } from "@/components/two-factor/regenerate-codes-dialog";
 import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { errorMessage } from "@/shared/errors";
 import { formatDateTime } from "@/shared/format";
 import { type EnrolmentDto, type TwoFactorStatus } from "@/shared/two-factor";
 
@@ -25,10 +24,9 @@ type OpenDialog = { kind: "enrol"; enrolment: EnrolmentDto } | { kind: "regenera
 type Result = { ok: boolean; message: string };
 
 export function TwoFactorSection({ headingId, title, description, status, accountEmail }: TwoFactorSectionProps) {
-  const { run } = useStepUp();
+  const start = useProtectedAction(startTwoFactorEnrolmentAction);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [result, setResult] = useState<Result | null>(null);
-  const [starting, setStarting] = useState(false);
   // Where focus goes once a dialog closes: the button that opened it, or the outcome when that button is gone.
   const [focusTarget, setFocusTarget] = useState<{ ref: RefObject<HTMLElement | null>; count: number } | null>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
@@ -48,11 +46,9 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
 
   const turnOn = async () => {
     setResult(null);
-    setStarting(true);
-    const started = await run(startTwoFactorEnrolmentAction, {});
-    setStarting(false);
+    const started = await start.run({});
     if (started.ok && started.data) return setDialog({ kind: "enrol", enrolment: started.data });
-    setResult({ ok: false, message: started.message ?? errorMessage("INTERNAL") });
+    setResult(outcomeOf(started));
   };
 
   const open = (next: OpenDialog) => {
@@ -117,7 +113,7 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
               Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in and before
               high-risk changes, so a stolen password and inbox are not enough.
             </p>
-            <Button ref={turnOnRef} onClick={turnOn} pending={starting} pendingText="Starting…">
+            <Button ref={turnOnRef} onClick={turnOn} pending={start.pending} pendingText="Starting…">
               Turn on
             </Button>
           </>

@@ -1,0 +1,40 @@
+"use client";
+
+import type { FieldValues } from "react-hook-form";
+import { TextField, type TextFieldProps } from "@/components/forms/text-field";
+import { normalizeCodeInput } from "@/shared/auth";
+
+/**
+ * The one field for a 6-digit code, emailed or from an authenticator: the numeric keyboard,
+ * one-time-code autofill, pasting with spaces or dashes, large and spaced for reading off a phone.
+ */
+export function CodeField<Values extends FieldValues>({ className = "", ...props }: Omit<TextFieldProps<Values>, "normalize">) {
+  return (
+    <TextField
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      spellCheck={false}
+      maxLength={12}
+      placeholder="123456"
+      normalize={normalizeCodeInput}
+      className={`text-center font-mono text-2xl tracking-[0.4em] placeholder:tracking-[0.4em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400 ${className}`}
+      {...props}
+    />
+  );
+}
+
+/** A recovery code (abcde-23456), read off paper: spaces typed or pasted in between are dropped. */
+export function RecoveryCodeField<Values extends FieldValues>({ className = "", ...props }: Omit<TextFieldProps<Values>, "normalize">) {
+  return (
+    <TextField
+      autoComplete="off"
+      autoCapitalize="none"
+      spellCheck={false}
+      maxLength={24}
+      placeholder="abcde-23456"
+      normalize={(raw) => raw.replace(/\s/g, "")}
+      className={`text-center font-mono text-xl tracking-[0.2em] placeholder:text-slate-300 disabled:bg-slate-50 disabled:text-slate-400 ${className}`}
+      {...props}
+    />
+  );
+}
