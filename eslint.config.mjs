@@ -38,12 +38,32 @@ const config = [
       "architecture/client-imports": "error",
     },
   },
-  forbid(["shared/**"], ["@/lib/*", "@/server/*", "@/app/*", "@/components/*", "@/actions/*", "server-only", "node:*", ...DEV_ONLY], "shared/ is client-safe: it imports only shared/ and packages."),
-  forbid(["components/**"], ["@/lib/*", "@/server/*", "@/app/*", "server-only", ...DEV_ONLY], "components/ import shared/, actions/ and components/ only."),
-  forbid(["actions/**"], ["@/app/*", "@/components/*", "@/server/*", ...DEV_ONLY], "actions/ wire lib/ to the UI: they import lib/ and shared/."),
-  forbid(["lib/**"], ["@/app/*", "@/components/*", "@/actions/*", "@/server/*", ...DEV_ONLY], "lib/ is the domain layer: it imports lib/ and shared/ only."),
+  forbid(
+    ["shared/**"],
+    ["@/lib/*", "@/server/*", "@/app/*", "@/components/*", "@/actions/*", "server-only", "node:*", ...DEV_ONLY],
+    "shared/ is client-safe: it imports only shared/ and packages.",
+  ),
+  forbid(
+    ["components/**"],
+    ["@/lib/*", "@/server/*", "@/app/*", "server-only", ...DEV_ONLY],
+    "components/ import shared/, actions/ and components/ only.",
+  ),
+  forbid(
+    ["actions/**"],
+    ["@/app/*", "@/components/*", "@/server/*", ...DEV_ONLY],
+    "actions/ wire lib/ to the UI: they import lib/ and shared/.",
+  ),
+  forbid(
+    ["lib/**"],
+    ["@/app/*", "@/components/*", "@/actions/*", "@/server/*", ...DEV_ONLY],
+    "lib/ is the domain layer: it imports lib/ and shared/ only.",
+  ),
   forbid(["app/**", "proxy.ts", "instrumentation.ts"], ["@/server/*", ...DEV_ONLY], NOT_SHIPPED),
-  forbid(["server/**"], ["@/app/*", "@/components/*", "@/actions/*", ...DEV_ONLY], "server/ is the HTTP server: it imports lib/ and shared/ only."),
+  forbid(
+    ["server/**"],
+    ["@/app/*", "@/components/*", "@/actions/*", ...DEV_ONLY],
+    "server/ is the HTTP server: it imports lib/ and shared/ only.",
+  ),
   forbid(["scripts/start.ts", "scripts/migrate.ts", "scripts/audit-retention.ts", "scripts/server-runtime.ts"], DEV_ONLY, NOT_SHIPPED),
   { files: ["lib/**"], rules: { "architecture/server-only-marker": "error" } },
 ];

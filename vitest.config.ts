@@ -19,7 +19,7 @@ export default defineConfig({
     // Run by vitest.instances.config.ts (`npm run test:instances`) against production servers.
     exclude: [...configDefaults.exclude, "test/instances/**"],
     globalSetup: ["test/setup/global.ts"],
-    setupFiles: ["test/setup/per-file.ts"],
+    setupFiles: ["test/setup/per-file.ts", "test/setup/next-request.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,7 +1,7 @@
 "use server";
 
 import { authedAction, publicAction } from "@/lib/http/action";
-import { cancelChallenge, resendChallenge } from "@/lib/step-up/challenge";
+import { cancelChallenge, resendChallenge } from "@/lib/step-up/challenges";
 import { reportChallenge } from "@/lib/step-up/report";
 import { challengeRefSchema, reportChallengeSchema, type StepUpChallengeDto } from "@/shared/step-up";
 

@@ -2,6 +2,7 @@
 // step-up code, against the same action inside the sudo window that code opened, and how many
 // SQL statements each takes; the difference is what checking the code costs in-process.
 import pg from "pg";
+import { proofs } from "@/tooling/app-client";
 import { percentile, summary, timed, withThrowawayDatabase } from "./support";
 
 const ROUNDS = 60;
@@ -25,7 +26,7 @@ async function main() {
   await withThrowawayDatabase("step-up", async () => {
     const { db, disconnectDb } = await import("@/lib/db");
     const { createSession, resolveSession } = await import("@/lib/sessions/lifecycle");
-    const { startChallenge } = await import("@/lib/step-up/challenge");
+    const { startChallenge } = await import("@/lib/step-up/challenges");
     const { createApiToken } = await import("@/lib/api-tokens/create");
     const { listMailboxMessages } = await import("@/lib/email/mailbox");
 
@@ -48,7 +49,7 @@ async function main() {
       const challenge = await startChallenge(context, "api_token.create", request);
       const [email] = await listMailboxMessages({ to: user.email });
       const code = /\b(\d{6})\b/.exec(email?.text ?? "")?.[1] ?? "";
-      const proof = { challengeId: challenge.id, code };
+      const proof = { challengeId: challenge.id, proofs: proofs(code) };
       await timed(withCodeMs, () => counted(withCodeStatements, () => createApiToken({ ...context, proof }, request)));
       await timed(inSudoMs, () => counted(inSudoStatements, () => createApiToken(context, { ...request, name: `${request.name}-again` })));
     }

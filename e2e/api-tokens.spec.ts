@@ -1,6 +1,23 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
-import { apiTokensFor, callMe, cancelLinkPath, challengesFor, codeEmails, createDialog, enterCode, fillCreateForm, openCreateDialog, securityEventsFor, shownToken, stepUpDialog, submitCreateToken, tokensSection, waitForCodeEmail, wrongCodeFor } from "./helpers/api-tokens";
+import {
+  apiTokensFor,
+  callMe,
+  cancelLinkPath,
+  challengesFor,
+  codeEmails,
+  createDialog,
+  enterCode,
+  fillCreateForm,
+  openCreateDialog,
+  securityEventsFor,
+  shownToken,
+  stepUpDialog,
+  submitCreateToken,
+  tokensSection,
+  waitForCodeEmail,
+  wrongCodeFor,
+} from "./helpers/api-tokens";
 import { expectNoSeriousA11yViolations } from "./helpers/axe";
 import { closeDb, createUser, query, sessionsFor, type TestUser } from "./helpers/db";
 import { waitForMessage } from "./helpers/mailbox";
@@ -196,7 +213,10 @@ test("the resend button counts down, then sends a new code that replaces the old
 
   // Sixty seconds pass, for the server (the code's send time) and for the browser (its clock).
   const [{ id: challengeId } = { id: "" }] = await challengesFor(user.id);
-  await query("UPDATE one_time_codes SET last_sent_at = last_sent_at - interval '60 seconds' WHERE id = $1", [challengeId]);
+  await query(
+    "UPDATE one_time_codes SET last_sent_at = last_sent_at - interval '60 seconds' WHERE id = (SELECT code_id FROM step_up_challenges WHERE id = $1)",
+    [challengeId],
+  );
   await page.clock.fastForward(60_000);
   await expect(resend).toHaveText("Send a new code", { timeout: 3_000 });
   await expect(resend).toBeEnabled();
@@ -208,7 +228,9 @@ test("the resend button counts down, then sends a new code that replaces the old
   const second = await waitForCodeEmail(request, user.email, 1);
   expect(second.subject).toBe('Your code to create API token "resend-me"');
   expect(second.code).not.toBe(first.code);
-  expect(await query("SELECT send_count FROM one_time_codes WHERE id = $1", [challengeId])).toEqual([{ send_count: 2 }]);
+  expect(
+    await query("SELECT send_count FROM one_time_codes WHERE id = (SELECT code_id FROM step_up_challenges WHERE id = $1)", [challengeId]),
+  ).toEqual([{ send_count: 2 }]);
 
   // The browser's clock is now a minute ahead, so the button is enabled again; the server still
   // holds the cooldown, and the modal shows it.
@@ -258,7 +280,7 @@ test("Esc on the code modal cancels: nothing is created and the challenge is clo
   // The cancelled challenge's code can no longer be used.
   expect(
     await query(
-      "SELECT consumed_at IS NOT NULL AS consumed FROM one_time_codes WHERE id = (SELECT id FROM step_up_challenges WHERE user_id = $1)",
+      "SELECT consumed_at IS NOT NULL AS consumed FROM one_time_codes WHERE id = (SELECT code_id FROM step_up_challenges WHERE user_id = $1)",
       [user.id],
     ),
   ).toEqual([{ consumed: true }]);

@@ -1,7 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
-import { callMe, challengesFor, enterCode, isCodeEmail, shownToken, stepUpDialog, submitCreateToken, tokensSection, waitForCodeEmail, wrongCodeFor } from "./helpers/api-tokens";
+import {
+  callMe,
+  challengesFor,
+  enterCode,
+  isCodeEmail,
+  shownToken,
+  stepUpDialog,
+  submitCreateToken,
+  tokensSection,
+  waitForCodeEmail,
+  wrongCodeFor,
+} from "./helpers/api-tokens";
 import { closeDb, createUser, query } from "./helpers/db";
 import { listMessages, waitForMessage } from "./helpers/mailbox";
 import { gotoHydrated } from "./helpers/page";
@@ -130,7 +141,10 @@ test("no code or token plaintext outside the email and the one-time display", as
 
   const second = await test.step("resend after the cooldown; the first code is then refused", async () => {
     const [{ id: challengeId } = { id: "" }] = await challengesFor(user.id);
-    await query("UPDATE one_time_codes SET last_sent_at = last_sent_at - interval '60 seconds' WHERE id = $1", [challengeId]);
+    await query(
+      "UPDATE one_time_codes SET last_sent_at = last_sent_at - interval '60 seconds' WHERE id = (SELECT code_id FROM step_up_challenges WHERE id = $1)",
+      [challengeId],
+    );
     await page.clock.fastForward(60_000);
     await modal.getByRole("button", { name: "Send a new code", exact: true }).click();
     await expect(modal.getByRole("status").filter({ hasText: "new code" })).toHaveText(

@@ -4,7 +4,14 @@ import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/account
 import { enterCode, stepUpDialog, waitForCodeEmail } from "./helpers/api-tokens";
 import { closeDb, createUser, query } from "./helpers/db";
 import { gotoHydrated } from "./helpers/page";
-import { freshTotp, recoveryCodesDialog, secretFromManualKey, setUpDialog, shownRecoveryCodes, twoFactorSection } from "./helpers/two-factor";
+import {
+  freshTotp,
+  recoveryCodesDialog,
+  secretFromManualKey,
+  setUpDialog,
+  shownRecoveryCodes,
+  twoFactorSection,
+} from "./helpers/two-factor";
 
 /**
  * The Content-Security-Policy and the other security headers (lib/security/headers.ts) on real

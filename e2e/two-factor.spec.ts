@@ -7,7 +7,20 @@ import { expectNoSeriousA11yViolations } from "./helpers/axe";
 import { closeDb, createUser, query, type TestUser } from "./helpers/db";
 import { waitForMessage } from "./helpers/mailbox";
 import { gotoHydrated } from "./helpers/page";
-import { confirmSaved, enableTwoFactorThroughUi, enterBothProofs, freshTotp, notATotpFor, proofFields, RECOVERY_CODE_PATTERN, recoveryCodesDialog, secretFromManualKey, setUpDialog, shownRecoveryCodes, twoFactorSection } from "./helpers/two-factor";
+import {
+  confirmSaved,
+  enableTwoFactorThroughUi,
+  enterBothProofs,
+  freshTotp,
+  notATotpFor,
+  proofFields,
+  RECOVERY_CODE_PATTERN,
+  recoveryCodesDialog,
+  secretFromManualKey,
+  setUpDialog,
+  shownRecoveryCodes,
+  twoFactorSection,
+} from "./helpers/two-factor";
 
 /**
  * Two-step verification through the real UI: turning it on with a code computed from the key the

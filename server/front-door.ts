@@ -1,4 +1,11 @@
-import { createServer, ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server } from "node:http";
+import {
+  createServer,
+  ServerResponse,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type Server,
+} from "node:http";
 import { jsonError } from "@/lib/http/json-error";
 import { NON_HTML_CONTENT_SECURITY_POLICY, securityHeaders, type SecurityHeaderOptions } from "@/lib/security/headers";
 import { screenActionBody } from "@/server/action-body";

@@ -1,16 +1,34 @@
 import { z } from "zod";
 import { codeSchema } from "@/shared/auth";
-import { secondFactorProofSchema } from "@/shared/two-factor";
+import { recoveryCodeSchema, totpCodeSchema } from "@/shared/two-factor";
 
 export const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
 
-/** What the code modal sends with the change it was asked for: the emailed code, and the second proof when needed. */
+/**
+ * The kinds of proof a step-up challenge can take, and how each travels from the modal. Which an
+ * action asks for, in which order, is its policy's (lib/step-up/policy.ts); how each is checked
+ * is its proof module's (lib/step-up/proofs/).
+ */
+export const PROOF_VALUE_SCHEMAS = {
+  email_code: codeSchema,
+  authenticator: totpCodeSchema,
+  recovery_code: recoveryCodeSchema,
+} as const;
+export type ProofKind = keyof typeof PROOF_VALUE_SCHEMAS;
+
+/** What the code modal sends with the change it was asked for: one value per proof the user gave. */
 export const stepUpProofSchema = z.object({
   challengeId: challengeIdSchema,
-  code: codeSchema,
-  secondFactor: secondFactorProofSchema.optional(),
+  proofs: z
+    .strictObject({
+      email_code: PROOF_VALUE_SCHEMAS.email_code.optional(),
+      authenticator: PROOF_VALUE_SCHEMAS.authenticator.optional(),
+      recovery_code: PROOF_VALUE_SCHEMAS.recovery_code.optional(),
+    })
+    .refine((sent) => Object.values(sent).some((value) => value !== undefined), "Enter the code from the email"),
 });
 export type StepUpProof = z.infer<typeof stepUpProofSchema>;
+export type ProofValues = StepUpProof["proofs"];
 
 export const challengeRefSchema = z.object({ challengeId: challengeIdSchema });
 
@@ -26,8 +44,11 @@ export type StepUpChallengeDto = {
   expiresAt: string;
   resendAvailableAt: string;
   attemptsLeft: number;
-  /** The modal must also ask for an authenticator or recovery code (high-risk action, 2FA on). */
-  secondFactor: boolean;
+  /**
+   * What to ask for, step by step: each step is done with any one of its kinds. E.g.
+   * [["email_code"], ["authenticator", "recovery_code"]] for a high-risk change with 2FA on.
+   */
+  steps: ProofKind[][];
 };
 
 export type StepUpRequired = { status: "step_up_required"; challenge: StepUpChallengeDto };

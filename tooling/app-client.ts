@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { ActionState } from "@/shared/action-state";
-import type { StepUpChallengeDto } from "@/shared/step-up";
+import type { ProofValues, StepUpChallengeDto } from "@/shared/step-up";
+import type { SecondFactorProof } from "@/shared/two-factor";
 import type { FakeResend } from "@/tooling/fake-resend";
 
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
@@ -420,7 +421,13 @@ export async function waitForCode(resend: FakeResend, to: string, options: { aft
   }
 }
 
+/** The proofs the code modal sends: the emailed code, and the second factor when the change takes one. */
+export function proofs(code: string, secondFactor?: SecondFactorProof): ProofValues {
+  if (!secondFactor) return { email_code: code };
+  return { email_code: code, [secondFactor.method === "totp" ? "authenticator" : "recovery_code"]: secondFactor.code };
+}
+
 /** `input` as the code modal sends it once the user typed `code`: the same change, with the proof. */
 export function withProof(input: Record<string, unknown>, challenge: { id: string }, code: string): Record<string, unknown> {
-  return { ...input, stepUp: { challengeId: challenge.id, code } };
+  return { ...input, stepUp: { challengeId: challenge.id, proofs: proofs(code) } };
 }

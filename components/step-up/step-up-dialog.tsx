@@ -14,26 +14,26 @@ import { LiveMessage } from "@/components/ui/notice";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
-import { stepUpProofSchema, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
-import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
+import { PROOF_VALUE_SCHEMAS, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
 
-type Method = SecondFactorProof["method"];
+/** The second step's proofs: a code from the authenticator app, or a recovery code. */
+type Method = "authenticator" | "recovery_code";
 /** "none": the emailed code alone; otherwise the second proof the user is giving with it. */
 type ProofMode = "none" | Method;
 type CodeForm = { code: string; secondCode: string; mode: ProofMode };
 
-const emailCodeSchema = stepUpProofSchema.shape.code;
+const emailCodeSchema = PROOF_VALUE_SCHEMAS.email_code;
 const PROOF_SCHEMAS: Record<ProofMode, z.ZodType<Partial<CodeForm>, Partial<CodeForm>>> = {
   none: z.object({ code: emailCodeSchema }),
-  totp: z.object({ code: emailCodeSchema, secondCode: totpCodeSchema }),
-  recovery_code: z.object({ code: emailCodeSchema, secondCode: recoveryCodeSchema }),
+  authenticator: z.object({ code: emailCodeSchema, secondCode: PROOF_VALUE_SCHEMAS.authenticator }),
+  recovery_code: z.object({ code: emailCodeSchema, secondCode: PROOF_VALUE_SCHEMAS.recovery_code }),
 };
 // Both fields are checked together, so both errors show at once; `mode` picks the rules.
 const proofResolver: Resolver<CodeForm> = (values, context, options) =>
   (zodResolver(PROOF_SCHEMAS[values.mode]) as unknown as Resolver<CodeForm>)(values, context, options);
 
 const SECOND_FIELD: Record<Method, { label: string; description: string; switchTo: string }> = {
-  totp: {
+  authenticator: {
     label: "2. Code from your authenticator app",
     description: "The 6-digit code your app shows for this account right now.",
     switchTo: "Use a recovery code instead",
@@ -82,7 +82,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
   // run() inside one would keep these "pending" until the modal closed.
   const [verifying, setVerifying] = useState(false);
   const [resending, setResending] = useState(false);
-  const [mode, setMode] = useState<ProofMode>(initialChallenge.secondFactor ? "totp" : "none");
+  const [mode, setMode] = useState<ProofMode>(secondStepMethod(initialChallenge) ?? "none");
   const now = useNow();
   const form = useForm<CodeForm>({ resolver: proofResolver, defaultValues: { code: "", secondCode: "", mode } });
   const twoProofs = mode !== "none";
@@ -101,7 +101,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
   };
 
   const switchMethod = () => {
-    const next: Method = mode === "totp" ? "recovery_code" : "totp";
+    const next: Method = mode === "authenticator" ? "recovery_code" : "authenticator";
     setMode(next);
     form.setValue("mode", next);
     form.resetField("secondCode");
@@ -112,8 +112,10 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
   const verify = form.handleSubmit(async ({ code, secondCode }) => {
     setNotice(null);
     setVerifying(true);
-    const secondFactor = mode === "none" ? undefined : { method: mode, code: secondCode };
-    const result = await submit({ challengeId: challenge.id, code, ...(secondFactor && { secondFactor }) });
+    const result = await submit({
+      challengeId: challenge.id,
+      proofs: { email_code: code, ...(mode !== "none" && { [mode]: secondCode }) },
+    });
     setVerifying(false);
     if (result.ok || !PROOF_REFUSALS.has(result.code)) return onDone(result);
     const message = result.message ?? errorMessage("INTERNAL");
@@ -138,8 +140,8 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
     if (result.code === "SECOND_FACTOR_REQUIRED") {
       // Two-step verification was turned on since the code was sent: the same code still works, with the second proof.
-      setMode("totp");
-      form.setValue("mode", "totp");
+      setMode("authenticator");
+      form.setValue("mode", "authenticator");
       setFailure({ message });
       return focus("secondCode");
     }
@@ -220,13 +222,13 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
           />
           {mode !== "none" && (
             <div className="space-y-2">
-              {mode === "totp" ? (
+              {mode === "authenticator" ? (
                 <CodeField
-                  key="totp"
+                  key="authenticator"
                   form={form}
                   name="secondCode"
-                  label={SECOND_FIELD.totp.label}
-                  description={codeUsable ? SECOND_FIELD.totp.description : undefined}
+                  label={SECOND_FIELD.authenticator.label}
+                  description={codeUsable ? SECOND_FIELD.authenticator.description : undefined}
                   disabled={!codeUsable}
                 />
               ) : (
@@ -291,6 +293,11 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
 function emailCodeFailure(attemptsLeft?: number): string {
   if (!attemptsLeft) return errorMessage("CODE_INVALID");
   return `The code from the email is incorrect. ${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
+}
+
+/** The second step's proof to ask for first, when the challenge has a second step. */
+function secondStepMethod(challenge: StepUpChallengeDto): Method | undefined {
+  return challenge.steps[1]?.find((kind): kind is Method => kind === "authenticator" || kind === "recovery_code");
 }
 
 function lockedFailure(retryAfterSeconds = 60): Failure {

@@ -1,16 +1,16 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { sendEmail } from "@/lib/email/send";
 import { confirmNewEmailMessage } from "@/lib/email/templates/email-change";
 import type { RequestContext } from "@/lib/http/context";
+import { mintLinkToken } from "@/lib/http/link-token";
 import { issueCode, redeemCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
-import { endStepUpFor, withStepUp } from "@/lib/step-up/grant";
+import { endStepUpFor } from "@/lib/step-up/grants";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { type ConfirmEmailChangeInput, type PendingEmailChange, type RequestEmailChangeInput } from "@/shared/account";
 import { AppError } from "@/shared/errors";
 import { maskEmail } from "@/shared/format";
@@ -90,13 +90,13 @@ export async function confirmEmailChange(context: RequestContext, { code }: Conf
   });
   if (!pending) throw new AppError("CODE_EXPIRED");
 
-  const reportToken = randomBytes(32).toString("base64url");
+  const reportToken = mintLinkToken();
   const result = await redeemCode({ id: pending.id, purpose: PURPOSE, code }, async (tx) => {
     // Taken since the request (someone signed up with it): refuse like a bad code.
     if (await tx.user.findUnique({ where: { email: pending.newEmail }, select: { id: true } })) throw new AppError("CODE_INVALID");
     const switched = await tx.user.updateMany({ where: { id: userId, email: pending.oldEmail }, data: { email: pending.newEmail } });
     if (switched.count !== 1) throw new AppError("CODE_INVALID");
-    await tx.emailChange.update({ where: { id: pending.id }, data: { confirmedAt: new Date(), reportTokenHash: sha256Hex(reportToken) } });
+    await tx.emailChange.update({ where: { id: pending.id }, data: { confirmedAt: new Date(), reportTokenHash: reportToken.hash } });
     await endStepUpFor(tx, userId);
     await recordAuditEvent(tx, {
       type: "email.changed",
@@ -107,7 +107,7 @@ export async function confirmEmailChange(context: RequestContext, { code }: Conf
     });
     await enqueueEmail(tx, pending.oldEmail, {
       template: "emailChanged",
-      data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken, meta },
+      data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken: reportToken.token, meta },
     });
     await notifyAccountChange(tx, context, {
       to: pending.newEmail,

@@ -9,7 +9,7 @@ import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
 import { revokeOtherSessions } from "@/lib/sessions/other-sessions";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import type { ChangePasswordInput } from "@/shared/account";
 import { AppError } from "@/shared/errors";
 

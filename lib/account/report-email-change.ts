@@ -1,9 +1,9 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { linkTokenHash } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { endStepUpFor } from "@/lib/step-up/grant";
+import { endStepUpFor } from "@/lib/step-up/grants";
 import type { ReportableEmailChange } from "@/shared/account";
 import { maskEmail } from "@/shared/format";
 
@@ -52,9 +52,10 @@ function reference(id: string): string {
 }
 
 async function findByToken(token: string) {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const reportTokenHash = linkTokenHash(token);
+  if (!reportTokenHash) return null;
   const change = await db.emailChange.findFirst({
-    where: { reportTokenHash: sha256Hex(token), reportedAt: null, confirmedAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
+    where: { reportTokenHash, reportedAt: null, confirmedAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
     select: { id: true, userId: true, oldEmail: true, newEmail: true, confirmedAt: true },
   });
   return change?.confirmedAt ? { ...change, confirmedAt: change.confirmedAt } : null;

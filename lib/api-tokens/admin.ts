@@ -4,7 +4,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { type AdminApiTokenDto, type ApiTokenDto } from "@/shared/api-tokens";
 import { AppError } from "@/shared/errors";
 

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { sha256Hex } from "@/lib/crypto";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { MAX_ACTIVE_TOKENS, tokenExpiry, type ApiTokenDto, type CreateApiTokenRequest } from "@/shared/api-tokens";
 import { AppError } from "@/shared/errors";
 

@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { AppError } from "@/shared/errors";
 
 /** Revocation commits before this returns; the next bearer request with the token is refused. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { clearPendingCookie, readPendingCookie, setPendingCookie } from "@/lib/http/host-cookie";
+import { clearHostCookie, readHostCookie, setHostCookie } from "@/lib/http/host-cookie";
 
 // Binds verification to the browser that signed up: the request id never appears in a URL or email.
 const COOKIE = "pending_sign_up";
@@ -8,11 +8,11 @@ const pendingSchema = z.object({ id: z.uuid(), email: z.string().max(254), resen
 export type PendingSignUpCookie = z.infer<typeof pendingSchema>;
 
 export function setPendingSignUpCookie(pending: PendingSignUpCookie): Promise<void> {
-  return setPendingCookie(COOKIE, Buffer.from(JSON.stringify(pending)).toString("base64url"), 24 * 60 * 60);
+  return setHostCookie(COOKIE, Buffer.from(JSON.stringify(pending)).toString("base64url"), 24 * 60 * 60);
 }
 
 export async function readPendingSignUpCookie(): Promise<PendingSignUpCookie | null> {
-  const raw = await readPendingCookie(COOKIE);
+  const raw = await readHostCookie(COOKIE);
   if (!raw) return null;
   try {
     const parsed = pendingSchema.safeParse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
@@ -23,5 +23,5 @@ export async function readPendingSignUpCookie(): Promise<PendingSignUpCookie | n
 }
 
 export function clearPendingSignUpCookie(): Promise<void> {
-  return clearPendingCookie(COOKIE);
+  return clearHostCookie(COOKIE);
 }

@@ -1,9 +1,8 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
-import { sha256Hex } from "@/lib/crypto";
 import { db, type Tx } from "@/lib/db";
+import { linkTokenHash, mintLinkToken } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
 import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
@@ -22,9 +21,9 @@ export type SecondFactorSignInResult =
 
 /** Password accepted, 2FA on: no session yet, only a 10-minute token for the second page (kept in a cookie). */
 export async function startSecondFactorSignIn(tx: Tx, user: SessionUser, meta: RequestMeta): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
+  const { token, hash } = mintLinkToken();
   const challenge = await tx.signInChallenge.create({
-    data: { userId: user.id, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + SECOND_FACTOR_SIGN_IN.ttlSeconds * 1000) },
+    data: { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + SECOND_FACTOR_SIGN_IN.ttlSeconds * 1000) },
     select: { id: true },
   });
   await recordAuditEvent(tx, {
@@ -128,10 +127,11 @@ export async function completeSecondFactorSignIn(
 class SecondFactorRefused extends Error {}
 
 async function findLiveChallenge(token: string) {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const tokenHash = linkTokenHash(token);
+  if (!tokenHash) return null;
   return db.signInChallenge.findFirst({
     where: {
-      tokenHash: sha256Hex(token),
+      tokenHash,
       consumedAt: null,
       expiresAt: { gt: new Date() },
       attempts: { lt: SECOND_FACTOR_SIGN_IN.maxAttempts },

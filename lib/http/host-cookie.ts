@@ -2,29 +2,29 @@ import "server-only";
 import { cookies } from "next/headers";
 import { getEnv } from "@/lib/env";
 
-type PendingCookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; path: "/" };
+type HostCookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; path: "/" };
 
 /**
  * Over https the name gets the `__Host-` prefix: the browser then accepts the cookie only with
  * Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it. Reading,
  * writing and deleting all go through this, so plain-http development keeps the bare name.
  */
-export function pendingCookie(name: string, secure: boolean): { name: string; options: PendingCookieOptions } {
+export function hostCookie(name: string, secure: boolean): { name: string; options: HostCookieOptions } {
   return { name: secure ? `__Host-${name}` : name, options: { httpOnly: true, sameSite: "lax", secure, path: "/" } };
 }
 
 /** Short-lived, HttpOnly cookies that tie the next step of signing up or in to this browser. */
-export async function setPendingCookie(name: string, value: string, maxAgeSeconds: number): Promise<void> {
-  const cookie = pendingCookie(name, getEnv().secureCookies);
+export async function setHostCookie(name: string, value: string, maxAgeSeconds: number): Promise<void> {
+  const cookie = hostCookie(name, getEnv().secureCookies);
   (await cookies()).set(cookie.name, value, { ...cookie.options, maxAge: maxAgeSeconds });
 }
 
-export async function readPendingCookie(name: string): Promise<string | null> {
-  return (await cookies()).get(pendingCookie(name, getEnv().secureCookies).name)?.value ?? null;
+export async function readHostCookie(name: string): Promise<string | null> {
+  return (await cookies()).get(hostCookie(name, getEnv().secureCookies).name)?.value ?? null;
 }
 
 // A __Host- cookie can only be expired by a Set-Cookie that carries the same attributes.
-export async function clearPendingCookie(name: string): Promise<void> {
-  const cookie = pendingCookie(name, getEnv().secureCookies);
+export async function clearHostCookie(name: string): Promise<void> {
+  const cookie = hostCookie(name, getEnv().secureCookies);
   (await cookies()).delete({ name: cookie.name, ...cookie.options });
 }

@@ -68,6 +68,18 @@ async function explainRefusal(id: string, purpose: CodePurpose, client: Tx): Pro
   return { ok: false, reason: "CODE_EXPIRED", attemptsLeft: 0, counted: false };
 }
 
+/**
+ * Compares without counting, for a caller that counts the attempt itself (a step-up challenge
+ * counts one try for all of its proofs). Expired and used codes never match.
+ */
+export async function matchCode(client: Tx, options: { id: string; purpose: CodePurpose; code: string }): Promise<boolean> {
+  const rows = await client.$queryRaw<{ code_hash: string }[]>`
+    SELECT code_hash FROM one_time_codes
+    WHERE id = ${options.id}::uuid AND purpose = ${options.purpose}::"CodePurpose" AND consumed_at IS NULL AND expires_at > now()`;
+  const row = rows[0];
+  return Boolean(row && equalHex(row.code_hash, codeHash(options.id, options.code)));
+}
+
 /** Marks the code used; true for exactly one caller. Run it in the transaction of the effect it unlocks. */
 export async function consumeCode(tx: Tx, id: string): Promise<boolean> {
   const consumed = await tx.$executeRaw`

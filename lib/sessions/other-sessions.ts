@@ -5,7 +5,7 @@ import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { describeUserAgent } from "@/lib/http/user-agent";
 import { activeSession } from "@/lib/sessions/lifecycle";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { AppError } from "@/shared/errors";
 import type { SessionDto } from "@/shared/sessions";
 

@@ -1,26 +1,34 @@
 import "server-only";
 import type { CreateApiTokenRequest } from "@/shared/api-tokens";
 import { maskEmail } from "@/shared/format";
+import type { ProofKind } from "@/shared/step-up";
 
 /**
- * Which security actions need step-up, what proof they take and what the proof grants.
+ * Which security actions need step-up, which proofs they take and what the proofs grant.
  * Adding a protected action = one entry here + one `withStepUp(...)` around its change.
  *
- * - "sudo": after one verification, every sudo action in this session is allowed for
- *   5 minutes (measured from that verification).
- * - "single_use": the verification allows exactly one change with exactly this payload.
+ * - `steps`: the proofs to give, in order; each step is done with any one of its kinds, and a step
+ *   none of whose kinds the user has (no second factor without 2FA) is left out.
+ * - "sudo" grant: after one verification, every action that shares the entry's `window` is allowed
+ *   in this session for 5 minutes (measured from that verification).
+ * - "single_use" grant: the verification allows exactly one change with exactly this payload.
  */
 export type GrantMode = "sudo" | "single_use";
+/** Windows are not shared: a code an admin entered for their own account opens nothing for acting on others'. */
+export type SudoWindow = "account" | "admin";
 
-type PolicyEntry<Payload> = {
-  grant: GrantMode;
-  /** High-risk: with 2FA on, the code email alone is not enough; an authenticator or recovery code must come with it. */
-  secondFactor: boolean;
+type PolicyEntry<Payload> = ({ grant: "sudo"; window: SudoWindow } | { grant: "single_use" }) & {
+  steps: ProofKind[][];
   /** What the user is confirming, in their words: goes into the email subject and the modal. */
   describe: (payload: Payload) => string;
   /** Non-secret details shown in the code email. */
   details: (payload: Payload) => Record<string, string>;
 };
+
+/** The inbox proves presence and intent… */
+const EMAIL_CODE: ProofKind[][] = [["email_code"]];
+/** …and for a high-risk change with 2FA on, a second factor must come with it (the inbox alone is not one). */
+const EMAIL_CODE_AND_SECOND_FACTOR: ProofKind[][] = [["email_code"], ["authenticator", "recovery_code"]];
 
 export type StepUpPayloads = {
   "api_token.create": CreateApiTokenRequest;
@@ -41,7 +49,8 @@ export type StepUpAction = keyof StepUpPayloads;
 export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPayloads[Action]> } = {
   "api_token.create": {
     grant: "sudo",
-    secondFactor: false,
+    window: "account",
+    steps: EMAIL_CODE,
     describe: ({ name }) => `create API token "${name}"`,
     details: ({ name, scopes, expiry, expiresOn }) => ({
       Token: name,
@@ -51,37 +60,41 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
   },
   "api_token.revoke": {
     grant: "sudo",
-    secondFactor: false,
+    window: "account",
+    steps: EMAIL_CODE,
     describe: ({ name }) => `revoke API token "${name}"`,
     details: ({ name }) => ({ Token: name }),
   },
   "session.revoke": {
     grant: "sudo",
-    secondFactor: false,
+    window: "account",
+    steps: EMAIL_CODE,
     describe: ({ device }) => `sign out the session on ${device}`,
     details: ({ device }) => ({ Session: device }),
   },
   "session.revoke_others": {
     grant: "sudo",
-    secondFactor: false,
+    window: "account",
+    steps: EMAIL_CODE,
     describe: () => "sign out all your other sessions",
     details: () => ({}),
   },
   "admin.api_token.revoke": {
     grant: "sudo",
-    secondFactor: false,
+    window: "admin",
+    steps: EMAIL_CODE,
     describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
     details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
   },
   "two_factor.enable": {
     grant: "single_use",
-    secondFactor: true,
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
     describe: () => "turn on two-step verification",
     details: () => ({}),
   },
   "two_factor.disable": {
     grant: "single_use",
-    secondFactor: true,
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
     describe: () => "turn off two-step verification",
     details: () => ({}),
   },
@@ -89,25 +102,29 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
   // or the inbox alone could mint the "second" proof for every high-risk change.
   "recovery_codes.regenerate": {
     grant: "single_use",
-    secondFactor: true,
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
     describe: () => "create new recovery codes",
     details: () => ({ Effect: "Your current recovery codes stop working" }),
   },
   "email.change": {
     grant: "single_use",
-    secondFactor: true,
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
     describe: ({ newEmail }) => `change your email address to ${maskEmail(newEmail)}`,
     details: ({ newEmail }) => ({ "New address": maskEmail(newEmail) }),
   },
   "password.change": {
     grant: "single_use",
-    secondFactor: true,
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
     describe: () => "change your password",
     details: ({ signOutOtherSessions }) => ({ "Other sessions": signOutOtherSessions ? "Signed out" : "Stay signed in" }),
   },
 };
 
 export const STEP_UP_LIMITS = {
+  /** How long a challenge can be answered; a resent code starts it again. */
+  challengeSeconds: 10 * 60,
+  /** Wrong answers per challenge, whichever proof was wrong; a new code never resets them. */
+  attemptsPerChallenge: 5,
   /** A verification opens this long a sudo window / single-use grant. */
   grantSeconds: 5 * 60,
   /** Codes sent per user per hour. */

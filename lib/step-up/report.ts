@@ -1,9 +1,9 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { linkTokenHash } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { closeChallenge } from "@/lib/step-up/challenge";
+import { closeChallenge } from "@/lib/step-up/challenges";
 
 const REPORTABLE_FOR_MS = 24 * 60 * 60 * 1000;
 
@@ -44,11 +44,12 @@ export async function reportChallenge(cancelToken: string, meta: RequestMeta): P
 }
 
 async function findByToken(cancelToken: string) {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(cancelToken)) return null;
+  const cancelTokenHash = linkTokenHash(cancelToken);
+  if (!cancelTokenHash) return null;
   return db.stepUpChallenge
     .findFirst({
       // Still honoured after the code was used or the modal dismissed: the session that asked is signed out either way.
-      where: { cancelTokenHash: sha256Hex(cancelToken), reportedAt: null, createdAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
+      where: { cancelTokenHash, reportedAt: null, createdAt: { gt: new Date(Date.now() - REPORTABLE_FOR_MS) } },
       select: {
         id: true,
         action: true,

@@ -2,119 +2,115 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
-import { checkCode, consumeCode } from "@/lib/one-time-code";
-import { lockRemaining, secondFactorRequired, type OwnChallenge } from "@/lib/step-up/challenge";
+import { requiredSteps, type OwnChallenge } from "@/lib/step-up/challenges";
+import { mintGrant } from "@/lib/step-up/grants";
+import { clearFailures, countFailure, lockAccount, lockRemaining } from "@/lib/step-up/lockout";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
-import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
-import { AppError } from "@/shared/errors";
-import type { StepUpProof } from "@/shared/step-up";
+import { PROOF_METHODS } from "@/lib/step-up/proofs";
+import { AppError, type ErrorCode } from "@/shared/errors";
+import type { ProofKind, ProofValues } from "@/shared/step-up";
 
-const PURPOSE = "STEP_UP" as const;
-
-/**
- * Checks a step-up proof inside the transaction of the change it unlocks (withStepUp), holding
- * the account's row lock, so an account's attempts are compared one at a time: the challenge's
- * attempt (5 per code) and the account's failure (10 in a row, across challenges, then step-up
- * locks) are both counted exactly, whatever arrives in parallel. The attempt is counted before
- * comparing; success consumes the code and mints the grant the action's policy names. A
- * high-risk action with 2FA on also needs the second proof: it is looked at only when the email
- * code is right, and a wrong one costs the attempt like a wrong email code. Returns the refusal
- * rather than throwing it, because the transaction must still commit: a compared code is an
- * attempt.
- */
-export async function checkStepUpProof(
-  tx: Tx,
-  context: RequestContext,
-  challenge: OwnChallenge,
-  input: StepUpProof,
-): Promise<AppError | null> {
-  const { session, meta } = context;
-  const userId = session.user.id;
-  const audit = (event: AuditDetails) =>
-    recordAuditEvent(tx, {
-      ...event,
-      actor: session.user,
-      target: { type: "step_up_challenge", id: challenge.id },
-      meta,
-      metadata: { action: challenge.action },
-    });
-  /** A compared, wrong proof: one more failure on the account, which may lock step-up. */
-  const chargeFailure = async (reason: string, refusal: AppError): Promise<AppError> => {
-    await audit({ type: "step_up.verify_failed", outcome: "FAILURE", reason });
-    if ((await countFailure(tx, userId)) < STEP_UP_LIMITS.failuresBeforeLock) return refusal;
-    const lockedFor = await lockStepUp(tx, userId);
-    await audit({ type: "step_up.locked", outcome: "BLOCKED", reason: `${STEP_UP_LIMITS.failuresBeforeLock}_failures` });
-    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
-  };
-
-  await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-  const lockedFor = await lockRemaining(userId, tx);
-  if (lockedFor) {
-    await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
-    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
-  }
-  const needsSecondFactor = await secondFactorRequired(userId, challenge.action, tx);
-  if (needsSecondFactor && !input.secondFactor) return new AppError("SECOND_FACTOR_REQUIRED");
-
-  const checked = await checkCode({ id: challenge.id, purpose: PURPOSE, code: input.code }, tx);
-  if (!checked.ok && !checked.counted) {
-    // Nothing was compared (expired, used or exhausted code), so the account is not charged.
-    const expired = checked.reason === "CODE_EXPIRED";
-    await audit({
-      type: expired ? "step_up.expired" : "step_up.verify_failed",
-      outcome: checked.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE",
-      reason: checked.reason.toLowerCase(),
-    });
-    return new AppError(checked.reason);
-  }
-  if (!checked.ok) return chargeFailure(checked.reason.toLowerCase(), new AppError(checked.reason, { attemptsLeft: checked.attemptsLeft }));
-
-  if (needsSecondFactor && input.secondFactor) {
-    const accepted = await acceptSecondFactor(tx, { user: session.user, meta, purpose: challenge.description }, input.secondFactor);
-    if (!accepted)
-      return chargeFailure(
-        "second_factor_invalid",
-        new AppError("SECOND_FACTOR_INVALID", { attemptsLeft: await attemptsLeft(tx, challenge.id) }),
-      );
-  }
-  // False only when the challenge was cancelled between the check and here: not a guess.
-  if (!(await consumeCode(tx, challenge.id))) return new AppError("CODE_INVALID");
-  const { grant } = STEP_UP_POLICY[challenge.action];
-  await tx.$executeRaw`
-    INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, action, payload_hash, expires_at)
-    VALUES (gen_random_uuid(), ${userId}::uuid, ${session.id}::uuid, ${challenge.id}::uuid,
-            ${grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${challenge.action}, ${challenge.payloadHash},
-            now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
-  await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
-  await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: needsSecondFactor ? `${grant}+second_factor` : grant });
-  return null;
-}
-
-type AuditDetails = {
+type Verdict = {
   type: "step_up.verify_failed" | "step_up.expired" | "step_up.locked" | "step_up.verified";
   outcome: "SUCCESS" | "FAILURE" | "BLOCKED";
   reason: string;
 };
 
-async function attemptsLeft(tx: Tx, challengeId: string): Promise<number> {
-  const code = await tx.oneTimeCode.findUnique({ where: { id: challengeId }, select: { attempts: true, maxAttempts: true } });
-  return code ? Math.max(0, code.maxAttempts - code.attempts) : 0;
+/**
+ * Checks the proofs sent for a challenge, inside the transaction of the change they unlock, holding
+ * the account's row lock, so one account's attempts are judged one at a time:
+ * 1. the challenge's try is counted first (5 per challenge, whichever proof turns out wrong);
+ * 2. each step the policy names is checked in order with the proof sent for it, stopping at the
+ *    first wrong one, which also counts on the account (10 in a row, across challenges, lock
+ *    step-up);
+ * 3. only when every step is right is each proof spent, the challenge marked proven and the grant
+ *    minted. Returns the refusal rather than throwing it: the transaction must still commit, since a
+ *    compared proof is an attempt.
+ */
+export async function verifyProofs(tx: Tx, context: RequestContext, challenge: OwnChallenge, sent: ProofValues): Promise<AppError | null> {
+  const userId = context.session.user.id;
+  const audit = (verdict: Verdict) =>
+    recordAuditEvent(tx, {
+      ...verdict,
+      actor: context.session.user,
+      target: { type: "step_up_challenge", id: challenge.id },
+      meta: context.meta,
+      metadata: { action: challenge.action },
+    });
+
+  await lockAccount(tx, userId);
+  const lockedFor = await lockRemaining(userId, tx);
+  if (lockedFor) {
+    await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
+    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
+  }
+  const steps = await requiredSteps(tx, userId, challenge.action);
+  const given = steps.map((step) => step.find((kind) => sent[kind] !== undefined));
+  const missing = given.findIndex((kind) => kind === undefined);
+  // Nothing compared, nothing counted: the modal asks for what is missing.
+  if (missing >= 0) return new AppError(PROOF_METHODS[steps[missing]?.[0] ?? "email_code"].refusals.missing);
+
+  const attempt = await countAttempt(tx, challenge.id);
+  if (!attempt.counted) {
+    await audit({
+      type: attempt.reason === "CODE_EXPIRED" ? "step_up.expired" : "step_up.verify_failed",
+      outcome: attempt.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE",
+      reason: attempt.reason.toLowerCase(),
+    });
+    return new AppError(attempt.reason);
+  }
+
+  const spends: (() => Promise<void>)[] = [];
+  for (const kind of given as ProofKind[]) {
+    const spend = await PROOF_METHODS[kind].verify(tx, { challenge, value: sent[kind] ?? "", context });
+    if (spend) {
+      spends.push(spend);
+      continue;
+    }
+    const wrong = PROOF_METHODS[kind].refusals.wrong;
+    const reason: ErrorCode = wrong === "CODE_INVALID" && attempt.attemptsLeft === 0 ? "TOO_MANY_ATTEMPTS" : wrong;
+    await audit({
+      type: "step_up.verify_failed",
+      outcome: "FAILURE",
+      reason: kind === "email_code" ? reason.toLowerCase() : `${wrong.toLowerCase()}`,
+    });
+    const lockFor = await countFailure(tx, userId);
+    if (lockFor === null) return new AppError(reason, { attemptsLeft: attempt.attemptsLeft });
+    await audit({ type: "step_up.locked", outcome: "BLOCKED", reason: `${STEP_UP_LIMITS.failuresBeforeLock}_failures` });
+    return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockFor });
+  }
+
+  // False only when the challenge was cancelled between the check and here: not a guess.
+  const proven = await tx.stepUpChallenge.updateMany({
+    where: { id: challenge.id, verifiedAt: null, cancelledAt: null },
+    data: { verifiedAt: new Date() },
+  });
+  if (proven.count !== 1) return new AppError("CODE_INVALID");
+  for (const spend of spends) await spend();
+  await mintGrant(tx, context, challenge);
+  await clearFailures(tx, userId);
+  const { grant } = STEP_UP_POLICY[challenge.action];
+  await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: steps.length > 1 ? `${grant}+second_factor` : grant });
+  return null;
 }
 
-/** Adds one failure to the account's run of failures; returns the run's length. */
-async function countFailure(tx: Tx, userId: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ failures: number }[]>`
-    UPDATE users SET step_up_failures = step_up_failures + 1 WHERE id = ${userId}::uuid RETURNING step_up_failures AS failures`;
-  return rows[0]?.failures ?? 0;
-}
+type CountedAttempt =
+  { counted: true; attemptsLeft: number } | { counted: false; reason: "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS" };
 
-/** Locks step-up for 15 minutes, doubling with each lock not followed by a success. */
-async function lockStepUp(tx: Tx, userId: string): Promise<number> {
-  const { lockMinutes } = STEP_UP_LIMITS;
-  const rows = await tx.$queryRaw<{ locked_for: number }[]>`
-    UPDATE users SET step_up_failures = 0, step_up_lockouts = step_up_lockouts + 1,
-      step_up_locked_until = now() + make_interval(mins => ${lockMinutes} * power(2, LEAST(step_up_lockouts, 10))::int)
-    WHERE id = ${userId}::uuid
-    RETURNING CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS locked_for`;
-  return rows[0]?.locked_for ?? lockMinutes * 60;
+/** One try of the challenge, counted by one conditional UPDATE before anything is compared. */
+async function countAttempt(tx: Tx, challengeId: string): Promise<CountedAttempt> {
+  const rows = await tx.$queryRaw<{ attempts: number; max_attempts: number }[]>`
+    UPDATE step_up_challenges SET attempts = attempts + 1
+    WHERE id = ${challengeId}::uuid AND cancelled_at IS NULL AND verified_at IS NULL AND expires_at > now() AND attempts < max_attempts
+    RETURNING attempts, max_attempts`;
+  const row = rows[0];
+  if (row) return { counted: true, attemptsLeft: row.max_attempts - row.attempts };
+  // Used, cancelled and unknown challenges all look the same to the caller.
+  const state = await tx.$queryRaw<{ expired: boolean; exhausted: boolean; open: boolean }[]>`
+    SELECT expires_at <= now() AS expired, attempts >= max_attempts AS exhausted, cancelled_at IS NULL AND verified_at IS NULL AS open
+    FROM step_up_challenges WHERE id = ${challengeId}::uuid`;
+  const challenge = state[0];
+  if (!challenge?.open) return { counted: false, reason: "CODE_INVALID" };
+  if (challenge.exhausted) return { counted: false, reason: "TOO_MANY_ATTEMPTS" };
+  return { counted: false, reason: "CODE_EXPIRED" };
 }

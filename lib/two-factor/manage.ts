@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
-import { withStepUp } from "@/lib/step-up/grant";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { assertTwoFactor } from "@/lib/two-factor/enrolment";
 import { countRecoveryCodesLeft, RECOVERY_CODES, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { AppError } from "@/shared/errors";

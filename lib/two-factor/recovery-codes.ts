@@ -36,13 +36,25 @@ export async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<stri
   return codes;
 }
 
-/** Spends a recovery code; true for exactly one caller. */
-export async function spendRecoveryCode(tx: Tx, userId: string, code: string): Promise<boolean> {
-  const spent = await tx.recoveryCode.updateMany({
+/** The id of the user's unused recovery code with this value, if there is one. */
+export async function findUnusedRecoveryCode(tx: Tx, userId: string, code: string): Promise<string | null> {
+  const found = await tx.recoveryCode.findFirst({
     where: { userId, codeHash: recoveryCodeHash(userId, code), usedAt: null },
-    data: { usedAt: new Date() },
+    select: { id: true },
   });
+  return found?.id ?? null;
+}
+
+/** Marks a recovery code used; true for exactly one caller. */
+export async function markRecoveryCodeUsed(tx: Tx, id: string): Promise<boolean> {
+  const spent = await tx.recoveryCode.updateMany({ where: { id, usedAt: null }, data: { usedAt: new Date() } });
   return spent.count === 1;
+}
+
+/** Finds and spends a recovery code in one go (signing in); true for exactly one caller. */
+export async function spendRecoveryCode(tx: Tx, userId: string, code: string): Promise<boolean> {
+  const id = await findUnusedRecoveryCode(tx, userId, code);
+  return id ? markRecoveryCodeUsed(tx, id) : false;
 }
 
 export function countRecoveryCodesLeft(userId: string, client: Tx = db): Promise<number> {

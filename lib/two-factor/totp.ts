@@ -34,24 +34,35 @@ export function matchTotp(secret: string, code: string): number | null {
   return result.valid && "timeStep" in result ? result.timeStep : null;
 }
 
-/**
- * Checks an authenticator code for a user with 2FA on. Each time step is accepted once: the
- * step is recorded by one conditional UPDATE, so a code seen over someone's shoulder (or sent
- * twice in parallel) is refused the second time.
- */
-export async function acceptTotp(tx: Tx, userId: string, code: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ two_factor_secret: string | null }[]>`
-    SELECT two_factor_secret FROM users WHERE id = ${userId}::uuid AND two_factor_enabled_at IS NOT NULL`;
-  const sealed = rows[0]?.two_factor_secret;
-  if (!sealed) return false;
-  const { secret, stale } = openSecret(userId, sealed);
+/** A code that belongs to a time step not yet used; `reseal`: the secret under the current key, when it was sealed under an older one. */
+export type TotpMatch = { step: number; reseal: string | null };
+
+/** Finds the time step of an authenticator code for a user with 2FA on, if that step has not been used yet. */
+export async function matchTotpStep(tx: Tx, userId: string, code: string): Promise<TotpMatch | null> {
+  const rows = await tx.$queryRaw<{ two_factor_secret: string | null; totp_last_step: number | null }[]>`
+    SELECT two_factor_secret, totp_last_step FROM users WHERE id = ${userId}::uuid AND two_factor_enabled_at IS NOT NULL`;
+  const row = rows[0];
+  if (!row?.two_factor_secret) return null;
+  const { secret, stale } = openSecret(userId, row.two_factor_secret);
   const step = matchTotp(secret, code);
-  if (step === null) return false;
-  const accepted = await tx.$executeRaw`
-    UPDATE users SET totp_last_step = ${step}
-    WHERE id = ${userId}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
-  if (accepted === 1 && stale) {
-    await tx.$executeRaw`UPDATE users SET two_factor_secret = ${sealSecret(userId, secret)} WHERE id = ${userId}::uuid`;
-  }
-  return accepted === 1;
+  if (step === null || (row.totp_last_step !== null && row.totp_last_step >= step)) return null;
+  return { step, reseal: stale ? sealSecret(userId, secret) : null };
+}
+
+/**
+ * Uses up a time step: one conditional UPDATE, so a code seen over someone's shoulder (or sent
+ * twice in parallel) is accepted once.
+ */
+export async function recordTotpStep(tx: Tx, userId: string, match: TotpMatch): Promise<boolean> {
+  const recorded = await tx.$executeRaw`
+    UPDATE users SET totp_last_step = ${match.step}
+    WHERE id = ${userId}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${match.step})`;
+  if (recorded === 1 && match.reseal) await tx.$executeRaw`UPDATE users SET two_factor_secret = ${match.reseal} WHERE id = ${userId}::uuid`;
+  return recorded === 1;
+}
+
+/** Checks and uses up an authenticator code in one go (signing in). */
+export async function acceptTotp(tx: Tx, userId: string, code: string): Promise<boolean> {
+  const match = await matchTotpStep(tx, userId, code);
+  return match ? recordTotpStep(tx, userId, match) : false;
 }

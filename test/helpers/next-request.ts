@@ -1,19 +1,25 @@
 import type { CurrentSession } from "@/lib/sessions/lifecycle";
 
 /**
- * What the mocked `next/headers` and `getCurrentSession` hand to server actions in tests.
- * Test files wire it up with:
- *
- *   const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
- *   vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
- *   vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
+ * The request the server actions under test run in. test/setup/next-request.ts mocks
+ * `next/headers`, `getCurrentSession`, `revalidatePath` and `after()` for every test file to read
+ * from here, so a test sets `request.state` and calls the action as Next.js would.
  */
 export type RequestState = {
   session: CurrentSession | null;
   headers: Headers;
-  /** Callbacks handed to next/server `after()`. */
+  /** Callbacks handed to next/server `after()`: they run when the test says so. */
   deferred: (() => unknown)[];
 };
+
+const holder = globalThis as unknown as { testRequest?: { state: RequestState } };
+export const request: { state: RequestState } = (holder.testRequest ??= { state: { session: null, headers: new Headers(), deferred: [] } });
+
+/** Runs what the actions handed to `after()`, as Next.js does once the response is sent. */
+export async function runDeferred(): Promise<void> {
+  const callbacks = request.state.deferred.splice(0);
+  for (const callback of callbacks) await callback();
+}
 
 /** Headers of a same-origin browser request from `ip`. */
 export function sameOriginHeaders(appUrl: string, ip = "203.0.113.7"): Headers {

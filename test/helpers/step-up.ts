@@ -4,15 +4,15 @@ import { listMailboxMessages, type MailboxMessageDto } from "@/lib/email/mailbox
 import type { RequestContext } from "@/lib/http/context";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { createSession, resolveSession, type CurrentSession } from "@/lib/sessions/lifecycle";
-import { ownChallenge } from "@/lib/step-up/challenge";
-import { withStepUp } from "@/lib/step-up/grant";
+import { ownChallenge } from "@/lib/step-up/challenges";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
-import { checkStepUpProof } from "@/lib/step-up/verify";
+import { verifyProofs } from "@/lib/step-up/verify";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import type { CreateApiTokenRequest } from "@/shared/api-tokens";
 import { AppError, type ErrorCode } from "@/shared/errors";
 import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
 import { meta as defaultMeta, randomEmail } from "@/test/helpers/fixtures";
-import { codeFrom } from "@/tooling/app-client";
+import { codeFrom, proofs } from "@/tooling/app-client";
 
 /** Nobody signs in with a password in these tests; any argon2-looking string will do. */
 const UNUSED_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$dW51c2Vk$dW51c2VkLXBhc3N3b3JkLWhhc2g";
@@ -117,7 +117,7 @@ export async function triggerChallenge<A extends StepUpAction>(
  */
 export async function verifyStepUp(context: RequestContext, proof: StepUpProof): Promise<void> {
   const challenge = await ownChallenge(context.session, proof.challengeId);
-  const refusal = await db.$transaction((tx) => checkStepUpProof(tx, context, challenge, proof));
+  const refusal = await db.$transaction((tx) => verifyProofs(tx, context, challenge, proof.proofs));
   if (refusal) throw refusal;
 }
 
@@ -132,7 +132,7 @@ export async function completeStepUp<A extends StepUpAction>(
 ): Promise<{ challenge: StepUpChallengeDto; code: string }> {
   const challenge = await triggerChallenge(context, action, payload);
   const code = await readCode(context.session.user.email);
-  await verifyStepUp(context, { challengeId: challenge.id, code });
+  await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) });
   return { challenge, code };
 }
 
@@ -146,10 +146,15 @@ export async function resetSendLimit(userId: string): Promise<void> {
   await db.$executeRaw`DELETE FROM rate_limits WHERE key = ${`step-up:sends:${userId}`}`;
 }
 
-/** Moves a challenge's code back in time by `seconds` (expiry and resend cooldown are database time). */
-export async function ageCode(challengeId: string, seconds: number): Promise<void> {
+/**
+ * Moves a one-time code back in time by `seconds` (expiry and resend cooldown are database time):
+ * `id` is the code's own (an email change's) or a step-up challenge's, which moves with its code.
+ */
+export async function ageCode(id: string, seconds: number): Promise<void> {
+  await db.$executeRaw`UPDATE step_up_challenges SET expires_at = expires_at - make_interval(secs => ${seconds}) WHERE id = ${id}::uuid`;
   await db.$executeRaw`UPDATE one_time_codes SET expires_at = expires_at - make_interval(secs => ${seconds}),
-    last_sent_at = last_sent_at - make_interval(secs => ${seconds}) WHERE id = ${challengeId}::uuid`;
+    last_sent_at = last_sent_at - make_interval(secs => ${seconds})
+    WHERE id = ${id}::uuid OR id = (SELECT code_id FROM step_up_challenges WHERE id = ${id}::uuid)`;
 }
 
 /** Moves every rate-limit window whose key starts with `prefix` back by `seconds`. */
@@ -166,8 +171,9 @@ export async function auditCount(type: string, actorId: string): Promise<number>
   return db.auditEvent.count({ where: { type, actorId } });
 }
 
-export async function codeAttempts(challengeId: string): Promise<number> {
-  return (await db.oneTimeCode.findUniqueOrThrow({ where: { id: challengeId }, select: { attempts: true } })).attempts;
+/** The tries a challenge has used, whichever of its proofs was wrong. */
+export async function challengeAttempts(challengeId: string): Promise<number> {
+  return (await db.stepUpChallenge.findUniqueOrThrow({ where: { id: challengeId }, select: { attempts: true } })).attempts;
 }
 
 export async function failureState(userId: string): Promise<{ failures: number; lockouts: number; lockedUntil: Date | null }> {
@@ -204,10 +210,15 @@ export function containsSecret(text: string, secret: string): boolean {
  */
 export async function passTime(context: RequestContext, seconds: number): Promise<void> {
   const { session } = context;
+  await db.$executeRaw`UPDATE step_up_challenges SET expires_at = expires_at - make_interval(secs => ${seconds}) WHERE session_id = ${session.id}::uuid`;
   await db.$executeRaw`UPDATE one_time_codes SET expires_at = expires_at - make_interval(secs => ${seconds}),
     last_sent_at = last_sent_at - make_interval(secs => ${seconds})
-    WHERE id IN (SELECT id FROM step_up_challenges WHERE session_id = ${session.id}::uuid)`;
+    WHERE id IN (SELECT code_id FROM step_up_challenges WHERE session_id = ${session.id}::uuid)`;
   await ageGrants(session.id, seconds);
   await db.$executeRaw`UPDATE rate_limits SET window_start = window_start - make_interval(secs => ${seconds})
     WHERE key LIKE ${`%${session.id}%`} OR key LIKE ${`%${session.user.id}%`}`;
 }
+
+/** What a challenge asks for: the emailed code alone, or with a second factor (high-risk change, 2FA on). */
+export const EMAIL_CODE_ONLY = [["email_code"]];
+export const EMAIL_CODE_AND_SECOND_FACTOR = [["email_code"], ["authenticator", "recovery_code"]];

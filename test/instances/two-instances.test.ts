@@ -7,7 +7,7 @@ import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
 import type { ActionState } from "@/shared/action-state";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
-import { ageCode, ageRateLimits, auditCount, codeAttempts, failureState, tokenRequest, wrongCode } from "@/test/helpers/step-up";
+import { ageCode, ageRateLimits, auditCount, challengeAttempts, failureState, tokenRequest, wrongCode } from "@/test/helpers/step-up";
 import { AppClient, CODE_EMAIL_SUBJECT, emailsTo, ServerActions, waitForCode, withProof, type CodeReader } from "@/tooling/app-client";
 import { PROD_DIST_DIR, startProdStack, type ProdStack } from "@/tooling/prod-stack";
 
@@ -193,7 +193,7 @@ describe("two production servers sharing one Postgres, driven alternately", () =
         code: "TOO_MANY_ATTEMPTS",
       });
     }
-    expect(await codeAttempts(challenge.id)).toBe(maxAttempts);
+    expect(await challengeAttempts(challenge.id)).toBe(maxAttempts);
     expect(await auditCount("step_up.verify_failed", account.id)).toBe(maxAttempts + 2);
     expect(await db.stepUpGrant.count({ where: { userId: account.id } })).toBe(0);
     expect(await db.apiToken.count({ where: { userId: account.id } })).toBe(0);
@@ -321,7 +321,7 @@ describe("two production servers sharing one Postgres, driven alternately", () =
         code: "CODE_INVALID",
       });
       expect(await db.emailChange.count({ where: { userId: account.id, newEmail: z.newEmail } })).toBe(0);
-      expect(await codeAttempts(again.id)).toBe(0);
+      expect(await challengeAttempts(again.id)).toBe(0);
 
       // …while x, the payload it was sent for, goes through on A.
       expect(await client.action(A, "requestEmailChangeAction", withProof(x, again, againCode))).toMatchObject({ ok: true });

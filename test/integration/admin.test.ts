@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { adminRevokeApiTokenAction } from "@/actions/api-tokens";
 import { GET as exportCsv } from "@/app/admin/audit/export/route";
 import AuditPage from "@/app/admin/audit/page";
@@ -13,18 +13,8 @@ import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import { resolveSession } from "@/lib/sessions/lifecycle";
 import { initialActionState } from "@/shared/action-state";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
-import { auditCount, completeStepUp, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
+import { auditCount, completeStepUp, expectStepUpRequired, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
 
 afterAll(disconnectDb);
 
@@ -141,6 +131,35 @@ describe("admin token revoke", () => {
     );
     expect(notices).toHaveLength(1);
     expect(notices[0]?.text).not.toContain(created.token);
+  });
+
+  it("a sudo window an admin opened for their own account opens nothing for acting on others' accounts, and the other way round (S23)", async () => {
+    const { context: ownerContext } = await newStepUpUser("window-owner");
+    await completeStepUp(ownerContext, "api_token.create", tokenRequest("first"));
+    const first = await createApiToken(ownerContext, tokenRequest("first"));
+    const second = await createApiToken(ownerContext, tokenRequest("second"));
+
+    const { context } = await newAdmin("window-admin");
+    request.state.session = context.session;
+    await completeStepUp(context, "api_token.create", tokenRequest("admins-own"));
+    expect(await createApiToken(context, tokenRequest("admins-own"))).toMatchObject({ apiToken: { name: "admins-own" } });
+    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: first.apiToken.id })).toMatchObject({
+      ok: false,
+      status: "step_up_required",
+      challenge: { action: "admin.api_token.revoke" },
+    });
+    expect((await authenticateBearer(`Bearer ${first.token}`, "profile:read", null)).ok).toBe(true);
+
+    const { admin: other, context: otherContext } = await newAdmin("window-admin-2");
+    request.state.session = otherContext.session;
+    await completeStepUp(otherContext, "admin.api_token.revoke", {
+      tokenId: second.apiToken.id,
+      name: "second",
+      owner: ownerContext.session.user.email,
+    });
+    expect(await adminRevokeApiTokenAction(initialActionState, { tokenId: second.apiToken.id })).toMatchObject({ ok: true });
+    await expectStepUpRequired(createApiToken(otherContext, tokenRequest("admins-own")));
+    expect(await db.apiToken.count({ where: { userId: other.id } })).toBe(0);
   });
 
   it("a plain user calling the admin action is refused as not found, even with a valid token id, and nothing changes", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiTokenAction, revokeApiTokenAction } from "@/actions/api-tokens";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { displayPrefix, generateToken, isWellFormedToken, TOKEN_PREFIX } from "@/lib/api-tokens/format";
@@ -14,7 +14,7 @@ import { initialActionState } from "@/shared/action-state";
 import { createApiTokenSchema, MAX_ACTIVE_TOKENS, tokenNameSchema } from "@/shared/api-tokens";
 import { AppError } from "@/shared/errors";
 import type { StepUpChallengeDto } from "@/shared/step-up";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   auditCount,
   completeStepUp,
@@ -28,16 +28,7 @@ import {
   tokenRequest,
   type TestUser,
 } from "@/test/helpers/step-up";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
+import { proofs } from "@/tooling/app-client";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BODY_LENGTH = 32;
@@ -368,7 +359,7 @@ describe("the server actions (as the modal drives them)", () => {
 
     const answered = await createApiTokenAction(
       { ok: false },
-      { ...input, stepUp: { challengeId: challenge.id, code: await latestStepUpCode(user.email) } },
+      { ...input, stepUp: { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(user.email)) } },
     );
     expect(answered.ok).toBe(true);
     const data = answered.data;

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { db, disconnectDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
@@ -12,15 +12,10 @@ import type { ActionState } from "@/shared/action-state";
 import { errorMessage } from "@/shared/errors";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { withClient } from "@/test/helpers/db";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
-import { codeAttempts, latestStepUpCode, newStepUpUser, tokenRequest } from "@/test/helpers/step-up";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
+import { challengeAttempts, latestStepUpCode, newStepUpUser, tokenRequest } from "@/test/helpers/step-up";
+import { proofs } from "@/tooling/app-client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/tooling/embedded-postgres";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({ after: () => undefined }));
 
 // This file stops and restarts its own Postgres, so it must not share the run's cluster.
 const dataDir = path.join(process.cwd(), ".data", `outage-pg-${randomBytes(4).toString("hex")}`);
@@ -116,7 +111,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
 
   it("while checking the code sent with the change: 'temporarily unavailable', the attempt is not spent, and the same request works afterwards", async () => {
     const { challenge, code, userId } = await pendingTokenChallenge("verify");
-    const answer = { ...tokenRequest("verify"), stepUp: { challengeId: challenge.id, code } };
+    const answer = { ...tokenRequest("verify"), stepUp: { challengeId: challenge.id, proofs: proofs(code) } };
     await stopPostgres();
     try {
       const result = await createApiTokenAction({ ok: false }, answer);
@@ -125,7 +120,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     } finally {
       await startPostgres();
     }
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await db.user.findUniqueOrThrow({ where: { id: userId }, select: { stepUpFailures: true } })).toEqual({ stepUpFailures: 0 });
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
     expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
@@ -134,7 +129,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
 
   it("while making the change, after the code was accepted, its connection is cut: 'temporarily unavailable', no token, no grant, the code's check rolled back with it; afterwards the same request lands once", async () => {
     const { challenge, code, userId } = await pendingTokenChallenge("change");
-    const answer = { ...tokenRequest("change"), stepUp: { challengeId: challenge.id, code } };
+    const answer = { ...tokenRequest("change"), stepUp: { challengeId: challenge.id, proofs: proofs(code) } };
     // Another connection holds api_tokens, so the change's INSERT waits inside its transaction,
     // after the code was checked and the grant minted and used; that backend is then terminated
     // (what a stopping Postgres does to every backend, here without stopping the others).
@@ -153,8 +148,10 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     expect(await db.auditEvent.count({ where: { actorId: userId, type: "api_token.created" } })).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId } })).toBe(0);
     expect(await db.auditEvent.count({ where: { actorId: userId, type: { in: ["step_up.verified", "step_up.grant_used"] } } })).toBe(0);
-    expect(await codeAttempts(challenge.id)).toBe(0);
-    expect((await db.oneTimeCode.findUniqueOrThrow({ where: { id: challenge.id } })).consumedAt).toBeNull();
+    expect(await challengeAttempts(challenge.id)).toBe(0);
+    expect(
+      (await db.stepUpChallenge.findUniqueOrThrow({ where: { id: challenge.id }, select: { code: true } })).code?.consumedAt,
+    ).toBeNull();
 
     expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true, data: { token: expect.stringMatching(/^asec_/) } });
     expect(await db.apiToken.count({ where: { userId } })).toBe(1);
@@ -163,7 +160,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
 
   it("Postgres stops while the change waits inside its transaction: 'temporarily unavailable', nothing committed; once it is back the same request lands once", async () => {
     const { challenge, code, userId } = await pendingTokenChallenge("stop-mid-change");
-    const answer = { ...tokenRequest("stop-mid-change"), stepUp: { challengeId: challenge.id, code } };
+    const answer = { ...tokenRequest("stop-mid-change"), stepUp: { challengeId: challenge.id, proofs: proofs(code) } };
     const holder = new pg.Client({ connectionString: databaseUrl() });
     // The server going away is expected here; without a listener pg would throw it at the process.
     holder.on("error", () => undefined);
@@ -185,7 +182,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     expectNoInternals(result);
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId } })).toBe(0);
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
 
     expect(await createApiTokenAction({ ok: false }, answer)).toMatchObject({ ok: true });
     expect(await db.apiToken.count({ where: { userId } })).toBe(1);

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/actions/account";
 import { cancelEmailChange, confirmEmailChange, getPendingEmailChange, requestEmailChange } from "@/lib/account/change-email";
 import { findReportableEmailChange, reportEmailChange } from "@/lib/account/report-email-change";
@@ -13,13 +13,15 @@ import { initialActionState, type ActionState } from "@/shared/action-state";
 import { maskEmail } from "@/shared/format";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { meta, randomEmail } from "@/test/helpers/fixtures";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   ageCode,
   auditCount,
   completeStepUp,
   containsSecret,
   dumpDatabase,
+  EMAIL_CODE_AND_SECOND_FACTOR,
+  EMAIL_CODE_ONLY,
   expectAppError,
   expectStepUpRequired,
   latestStepUpCode,
@@ -37,17 +39,7 @@ import {
   type TestUser,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
-import { codeFrom } from "@/tooling/app-client";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
+import { codeFrom, proofs } from "@/tooling/app-client";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");
@@ -106,7 +98,7 @@ describe("requesting an email change", () => {
     const { user, context } = await newStepUpUser("change-no-grant");
     const newEmail = randomEmail("new");
     const challenge = await expectStepUpRequired(requestEmailChange(context, { newEmail }));
-    expect(challenge).toMatchObject({ action: "email.change", secondFactor: false, maskedEmail: maskEmail(user.email) });
+    expect(challenge).toMatchObject({ action: "email.change", steps: EMAIL_CODE_ONLY, maskedEmail: maskEmail(user.email) });
     expect(challenge.description).toBe(`change your email address to ${maskEmail(newEmail)}`);
 
     expect(await getPendingEmailChange(user.id)).toBeNull();
@@ -235,17 +227,17 @@ describe("requesting an email change", () => {
     const newEmail = randomEmail("new");
 
     const challenge = await triggerChallenge(context, "email.change", { newEmail });
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
     const code = await latestStepUpCode(user.email);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "SECOND_FACTOR_REQUIRED");
     await expectAppError(
-      verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret, 10) } }),
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totpCode(secret, 10) }) }),
       "SECOND_FACTOR_INVALID",
     );
     await expectStepUpRequired(requestEmailChange(context, { newEmail }));
     expect(await db.emailChange.count({ where: { userId: user.id } })).toBe(0);
 
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totpCode(secret) }) });
     await requestEmailChange(context, { newEmail });
     expect(await confirmMessages(newEmail)).toHaveLength(1);
   });
@@ -272,7 +264,7 @@ describe("confirming the change", () => {
     expect(await db.emailOutbox.count({ where: { to: user.email } })).toBe(queuedBefore + 1);
 
     await expectAppError(
-      verifyStepUp(await refreshed(pendingChallengeSession), { challengeId: challenge.id, code: unusedCode }),
+      verifyStepUp(await refreshed(pendingChallengeSession), { challengeId: challenge.id, proofs: proofs(unusedCode) }),
       "CODE_INVALID",
     );
     expect(await db.stepUpGrant.count({ where: { sessionId: pendingChallengeSession.session.id } })).toBe(0);
@@ -386,7 +378,7 @@ describe("the email change actions (as the security page drives them)", () => {
   ): Promise<{ first: ActionState; second: ActionState }> {
     request.state.session = as.context.session;
     const first = await requestEmailChangeAction({ ok: false }, { newEmail });
-    const stepUp = { challengeId: challengeOf(first).id, code: await latestStepUpCode(as.user.email) };
+    const stepUp = { challengeId: challengeOf(first).id, proofs: proofs(await latestStepUpCode(as.user.email)) };
     return { first, second: await requestEmailChangeAction({ ok: false }, { newEmail, stepUp }) };
   }
 

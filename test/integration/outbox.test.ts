@@ -30,7 +30,7 @@ async function load() {
   const [create, outbox, challenge, helpers, dbModule, errors] = await Promise.all([
     import("@/lib/api-tokens/create"),
     import("@/lib/email/outbox"),
-    import("@/lib/step-up/challenge"),
+    import("@/lib/step-up/challenges"),
     import("@/test/helpers/step-up"),
     import("@/lib/db"),
     import("@/shared/errors"),
@@ -243,7 +243,7 @@ describe("the code email through Resend", () => {
       const challenges = await lib.db.stepUpChallenge.findMany({ where: { userId: user.id }, include: { code: true } });
       expect(challenges).toHaveLength(1);
       expect(challenges[0]?.cancelledAt).not.toBeNull();
-      expect(challenges[0]?.code.consumedAt).not.toBeNull();
+      expect(challenges[0]?.code?.consumedAt).not.toBeNull();
       expect(await lib.db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
       expect(logged.join("\n")).toContain("email.send_failed");
     },

@@ -14,11 +14,12 @@ import { AppError } from "@/shared/errors";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { captureConsole } from "@/test/helpers/capture-console";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   ageRateLimits,
   auditCount,
   dumpDatabase,
+  EMAIL_CODE_AND_SECOND_FACTOR,
   expectAppError,
   expectStepUpRequired,
   latestStepUpCode,
@@ -30,20 +31,12 @@ import {
   type TestUser,
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
+import { proofs } from "@/tooling/app-client";
 
-const request = vi.hoisted(() => {
+vi.hoisted(() => {
   // Log everything the app is willing to log: the sweep reads it all.
   process.env.LOG_LEVEL = "debug";
-  return { state: { session: null, headers: new Headers(), deferred: [] } as RequestState };
 });
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");
@@ -72,7 +65,7 @@ async function approve(context: RequestContext, change: ChangePasswordInput): Pr
   await resetSendLimit(context.session.user.id);
   const challenge = await expectStepUpRequired(changePassword(context, change));
   expect(challenge.action).toBe("password.change");
-  await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(context.session.user.email) });
+  await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(context.session.user.email)) });
   return challenge;
 }
 
@@ -267,12 +260,12 @@ describe("a successful change", () => {
     const { user, context } = await passwordUser("pw-2fa");
     const { secret } = await enableTwoFactorFor(user);
     const challenge = await expectStepUpRequired(changePassword(context, input(NEW_PASSWORD)));
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
     const code = await latestStepUpCode(user.email);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "SECOND_FACTOR_REQUIRED");
     expect(await passwordIs(user.id, STRONG_PASSWORD)).toBe(true);
 
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totpCode(secret) }) });
     await changePassword(context, input(NEW_PASSWORD));
     expect(await passwordIs(user.id, NEW_PASSWORD)).toBe(true);
   });
@@ -330,7 +323,7 @@ describe("the password change action (as the security page drives it)", () => {
     expect(first).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED", status: "step_up_required" });
     const challengeId = first.challenge?.id ?? "";
     // The modal sends the same fields back with the code (an object, so as a record, not a form post).
-    const stepUp = { challengeId, code: await latestStepUpCode(user.email) };
+    const stepUp = { challengeId, proofs: proofs(await latestStepUpCode(user.email)) };
     const done = await changePasswordAction(initialActionState, { ...fields(STRONG_PASSWORD, NEW_PASSWORD), stepUp });
     results.push(done);
     expect(done).toMatchObject({ ok: true });

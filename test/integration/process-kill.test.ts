@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { listMailboxMessages } from "@/lib/email/mailbox";
 import { deliverDueEmails } from "@/lib/email/outbox";
-import { resendChallenge } from "@/lib/step-up/challenge";
+import { resendChallenge } from "@/lib/step-up/challenges";
 import { ageCode, ageRateLimits, completeStepUp, newStepUpUser, stepUpEmails, tokenRequest } from "@/test/helpers/step-up";
 import { FakeResend } from "@/tooling/fake-resend";
 

@@ -11,7 +11,7 @@ import { initialActionState, type ActionState } from "@/shared/action-state";
 import { AppError } from "@/shared/errors";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { meta } from "@/test/helpers/fixtures";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   ageCode,
   cancelTokenFrom,
@@ -22,21 +22,12 @@ import {
   verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
-import { codeFrom } from "@/tooling/app-client";
+import { codeFrom, proofs } from "@/tooling/app-client";
 
-const request = vi.hoisted(() => {
+vi.hoisted(() => {
   // Log everything the app is willing to log: the sweep reads it all.
   process.env.LOG_LEVEL = "debug";
-  return { state: { session: null, headers: new Headers(), deferred: [] } as RequestState };
 });
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
 
 const logged: string[] = [];
 
@@ -84,7 +75,8 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
     // Challenge, the same create with a wrong code, a malformed one, a resend, the old code, then the
     // right code: that one call shows the token once.
     const challenge = challengeOf(await act(createApiTokenAction({ ok: false }, form)));
-    const answer = (code: string) => createApiTokenAction({ ok: false }, { ...form, stepUp: { challengeId: challenge.id, code } });
+    const answer = (code: string) =>
+      createApiTokenAction({ ok: false }, { ...form, stepUp: { challengeId: challenge.id, proofs: proofs(code) } });
     const firstCode = codeFrom((await stepUpEmails(user.email))[0]?.text ?? "");
     expect(await act(answer(wrongCode(firstCode)))).toMatchObject({ ok: false, code: "CODE_INVALID" });
     expect(await act(answer(` ${firstCode} `))).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
@@ -129,7 +121,7 @@ describe("S9/S10: no code or token plaintext outside the email and the one-time 
     const cancelTokens = [...(await stepUpEmails(user.email)), ...otherEmails].map((email) => cancelTokenFrom(email.text));
     expect(await reportChallenge(cancelTokenFrom(otherEmails[0]?.text ?? ""), meta())).toBe(true);
     const errors: unknown[] = [];
-    await verifyStepUp(other.context, { challengeId: reportedChallenge.id, code: codeFrom(otherEmails[0]?.text ?? "") }).catch(
+    await verifyStepUp(other.context, { challengeId: reportedChallenge.id, proofs: proofs(codeFrom(otherEmails[0]?.text ?? "")) }).catch(
       (error: unknown) => {
         errors.push(
           error instanceof AppError

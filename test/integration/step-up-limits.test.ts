@@ -1,20 +1,20 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
-import { resendChallenge, startChallenge } from "@/lib/step-up/challenge";
+import { resendChallenge, startChallenge } from "@/lib/step-up/challenges";
 import { AppError } from "@/shared/errors";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 import { MALFORMED_CODES } from "@/test/helpers/fixtures";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import { startSecondInstance } from "@/test/helpers/second-instance";
 import {
   ageCode,
   ageGrants,
   ageRateLimits,
   auditCount,
-  codeAttempts,
+  challengeAttempts,
   expectAppError,
   failureState,
   latestStepUpCode,
@@ -28,17 +28,7 @@ import {
   wrongCode,
   type TestUser,
 } from "@/test/helpers/step-up";
-import { codeFrom } from "@/tooling/app-client";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
+import { codeFrom, proofs } from "@/tooling/app-client";
 
 /** A new challenge with its own payload, ignoring the hourly send budget (the tests here are about guesses). */
 async function freshChallenge(
@@ -57,7 +47,7 @@ async function failOverFreshChallenges(user: TestUser, context: RequestContext, 
   const errors: AppError[] = [];
   for (let i = 0; i < count; i++) {
     last = await freshChallenge(user, context, `${label}-${i}`);
-    const error = await verifyStepUp(context, { challengeId: last.challenge.id, code: wrongCode(last.code) }).then(
+    const error = await verifyStepUp(context, { challengeId: last.challenge.id, proofs: proofs(wrongCode(last.code)) }).then(
       () => {
         throw new Error("a wrong code was accepted");
       },
@@ -82,16 +72,16 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     const code = await latestStepUpCode(user.email);
 
     const results = await Promise.allSettled(
-      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) })),
     );
 
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(0);
     for (const result of results) {
       if (result.status === "rejected") expect(["CODE_INVALID", "TOO_MANY_ATTEMPTS"]).toContain((result.reason as AppError).code);
     }
-    expect(await codeAttempts(challenge.id)).toBe(5);
+    expect(await challengeAttempts(challenge.id)).toBe(5);
     expect((await failureState(user.id)).failures).toBe(5);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "TOO_MANY_ATTEMPTS");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "TOO_MANY_ATTEMPTS");
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -102,7 +92,7 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     const code = await latestStepUpCode(user.email);
 
     const results = await Promise.allSettled(
-      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+      Array.from({ length: 25 }, () => verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) })),
     );
 
     const codes = results.map((result) => (result.status === "rejected" ? (result.reason as AppError).code : "ACCEPTED"));
@@ -115,11 +105,14 @@ describe("S4: at most 5 tries per challenge, counted before comparing", () => {
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
     for (const left of [4, 3, 2, 1]) {
-      const error = await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "CODE_INVALID");
+      const error = await expectAppError(
+        verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) }),
+        "CODE_INVALID",
+      );
       expect(error.details.attemptsLeft).toBe(left);
     }
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "TOO_MANY_ATTEMPTS");
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "TOO_MANY_ATTEMPTS");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) }), "TOO_MANY_ATTEMPTS");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "TOO_MANY_ATTEMPTS");
   });
 });
 
@@ -136,7 +129,10 @@ describe("S5: the failure count lives on the account", () => {
     expect(await auditCount("step_up.locked", user.id)).toBe(1);
 
     // The 11th try, with the right code of a still-open challenge.
-    const refused = await expectAppError(verifyStepUp(context, { challengeId: last.challenge.id, code: last.code }), "STEP_UP_LOCKED");
+    const refused = await expectAppError(
+      verifyStepUp(context, { challengeId: last.challenge.id, proofs: proofs(last.code) }),
+      "STEP_UP_LOCKED",
+    );
     expect(refused.details.retryAfterSeconds).toBeGreaterThan(890);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
 
@@ -148,20 +144,20 @@ describe("S5: the failure count lives on the account", () => {
 
     // When the lock has passed, the right code works again.
     await db.$executeRaw`UPDATE users SET step_up_locked_until = now() - interval '1 second' WHERE id = ${user.id}::uuid`;
-    await verifyStepUp(context, { challengeId: last.challenge.id, code: last.code });
+    await verifyStepUp(context, { challengeId: last.challenge.id, proofs: proofs(last.code) });
   });
 
   it("a new code never resets the count", async () => {
     const { user, context } = await newStepUpUser("no-reset");
     const { challenge, code } = await freshChallenge(user, context, "first");
     for (let i = 0; i < 3; i++)
-      await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "CODE_INVALID");
+      await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) }), "CODE_INVALID");
     expect((await failureState(user.id)).failures).toBe(3);
 
     await ageCode(challenge.id, 60);
     const resent = await resendChallenge(context, challenge.id);
     expect(resent.attemptsLeft).toBe(2);
-    expect(await codeAttempts(challenge.id)).toBe(3);
+    expect(await challengeAttempts(challenge.id)).toBe(3);
     expect((await failureState(user.id)).failures).toBe(3);
 
     await freshChallenge(user, context, "second");
@@ -178,7 +174,7 @@ describe("S5: the failure count lives on the account", () => {
     expect((await failureState(user.id)).failures).toBe(9);
 
     const { challenge, code } = await freshChallenge(user, context, "right");
-    await verifyStepUp(context, { challengeId: challenge.id, code });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) });
     expect(await failureState(user.id)).toEqual({ failures: 0, lockouts: 0, lockedUntil: null });
     await ageGrants(context.session.id, 5 * 60 + 1); // the sudo window closes, so the next action asks again
 
@@ -215,12 +211,12 @@ describe("S5: the failure count lives on the account", () => {
 
     await Promise.allSettled(
       open.flatMap(({ challenge, code }) =>
-        Array.from({ length: 5 }, () => verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) })),
+        Array.from({ length: 5 }, () => verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) })),
       ),
     );
 
     let compared = 0;
-    for (const { challenge } of open) compared += await codeAttempts(challenge.id);
+    for (const { challenge } of open) compared += await challengeAttempts(challenge.id);
     expect(compared).toBeLessThanOrEqual(10);
   });
 });
@@ -245,7 +241,7 @@ describe("S6: sends are throttled in Postgres", () => {
   it("50 parallel starts spread over two app instances (own modules and connection pools) still send 1 email", async () => {
     const { user, context } = await newStepUpUser("instances");
     const payload = tokenRequest("instances");
-    const second = await startSecondInstance(() => import("@/lib/step-up/challenge"));
+    const second = await startSecondInstance(() => import("@/lib/step-up/challenges"));
     try {
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
@@ -269,7 +265,7 @@ describe("S6: sends are throttled in Postgres", () => {
     const { user, context } = await newStepUpUser("resend");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const oldCode = await latestStepUpCode(user.email);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(oldCode) }), "CODE_INVALID");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(oldCode)) }), "CODE_INVALID");
 
     const early = await expectAppError(resendChallenge(context, challenge.id), "RESEND_TOO_SOON");
     expect(early.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
@@ -285,11 +281,11 @@ describe("S6: sends are throttled in Postgres", () => {
     expect(await auditCount("step_up.challenge_resent", user.id)).toBe(1);
 
     if (newCode !== oldCode) {
-      await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: oldCode }), "CODE_INVALID");
-      expect(await codeAttempts(challenge.id)).toBe(2);
+      await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(oldCode) }), "CODE_INVALID");
+      expect(await challengeAttempts(challenge.id)).toBe(2);
       expect((await failureState(user.id)).failures).toBe(2);
     }
-    await verifyStepUp(context, { challengeId: challenge.id, code: newCode });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(newCode) });
     expect(await db.stepUpGrant.count({ where: { challengeId: challenge.id } })).toBe(1);
   });
 
@@ -355,21 +351,18 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
 
   it.each(badCodes)("code as %s", async (_label, code) => {
     const right = await latestStepUpCode(user.email);
-    const stepUp: Record<string, unknown> = { challengeId: challenge.id };
-    if (code !== undefined) stepUp.code = code;
-
-    const result = await answer(stepUp);
+    const result = await answer({ challengeId: challenge.id, proofs: code === undefined ? {} : { email_code: code } });
 
     expect(result).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-    expect(result.fieldErrors?.["stepUp.code"]?.length).toBeGreaterThan(0);
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(result.fieldErrors?.[code === undefined ? "stepUp.proofs" : "stepUp.proofs.email_code"]?.length).toBeGreaterThan(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await failureState(user.id)).toEqual({ failures: 0, lockouts: 0, lockedUntil: null });
     expect(await auditCount("step_up.verify_failed", user.id)).toBe(0);
     expect(await tokenCount()).toBe(0);
     expect(JSON.stringify(result)).not.toContain(right);
 
     // The right code still works afterwards, with all 5 tries intact: the change is made.
-    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject(CREATED);
+    expect(await answer({ challengeId: challenge.id, proofs: proofs(right) })).toMatchObject(CREATED);
     expect(await tokenCount()).toBe(1);
   });
 
@@ -387,20 +380,20 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
       for (const proof of proofs) data.append("stepUp", proof);
       return data;
     };
-    const proof = JSON.stringify({ challengeId: formChallenge.id, code: right });
+    const proof = JSON.stringify({ challengeId: formChallenge.id, proofs: proofs(right) });
     for (const proofs of [[proof], [proof, proof]]) {
       const result = await createApiTokenAction({ ok: false }, form(proofs));
       expect(result).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
       expect(result.fieldErrors?.stepUp?.length).toBeGreaterThan(0);
     }
     // Repeated values inside the proof object are refused the same way.
-    const repeated = await answer({ challengeId: formChallenge.id, code: [right, "654321"] }, formRequest);
+    const repeated = await answer({ challengeId: formChallenge.id, proofs: { email_code: [right, "654321"] } }, formRequest);
     expect(repeated).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-    expect(repeated.fieldErrors?.["stepUp.code"]?.length).toBeGreaterThan(0);
-    expect(await codeAttempts(formChallenge.id)).toBe(0);
+    expect(repeated.fieldErrors?.["stepUp.proofs.email_code"]?.length).toBeGreaterThan(0);
+    expect(await challengeAttempts(formChallenge.id)).toBe(0);
     expect(await tokenCount()).toBe(0);
     // The same fields with the proof as an object (as the code modal sends it) are accepted.
-    expect(await answer({ challengeId: formChallenge.id, code: right }, formRequest)).toMatchObject(CREATED);
+    expect(await answer({ challengeId: formChallenge.id, proofs: proofs(right) }, formRequest)).toMatchObject(CREATED);
   });
 
   it("an unknown, foreign or malformed challenge id, or one sent for another payload, gets the same answer as a used one, and spends nothing", async () => {
@@ -408,8 +401,8 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
     const stranger = await newStepUpUser("bad-input-stranger");
     const foreign = await triggerChallenge(stranger.context, "api_token.create", input);
 
-    const unknownResult = await answer({ challengeId: crypto.randomUUID(), code: right });
-    const foreignResult = await answer({ challengeId: foreign.id, code: right });
+    const unknownResult = await answer({ challengeId: crypto.randomUUID(), proofs: proofs(right) });
+    const foreignResult = await answer({ challengeId: foreign.id, proofs: proofs(right) });
     expect(unknownResult).toMatchObject({
       ok: false,
       code: "CODE_INVALID",
@@ -418,17 +411,17 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
     const { values: _unknownValues, ...unknownAnswer } = unknownResult;
     const { values: _foreignValues, ...foreignAnswer } = foreignResult;
     expect(foreignAnswer).toEqual(unknownAnswer);
-    expect(await codeAttempts(foreign.id)).toBe(0);
+    expect(await challengeAttempts(foreign.id)).toBe(0);
 
     // This challenge's right code, sent with a different token request, answers nothing.
     const { values: _otherValues, ...otherPayloadAnswer } = await answer(
-      { challengeId: challenge.id, code: right },
+      { challengeId: challenge.id, proofs: proofs(right) },
       tokenRequest("another-name"),
     );
     expect(otherPayloadAnswer).toEqual(unknownAnswer);
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
 
-    const malformed = await answer({ challengeId: "../../x", code: right });
+    const malformed = await answer({ challengeId: "../../x", proofs: proofs(right) });
     expect(malformed).toMatchObject({
       ok: false,
       code: "VALIDATION_FAILED",
@@ -436,8 +429,8 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
     });
     expect(await tokenCount()).toBe(0);
 
-    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject(CREATED);
-    const { values: _usedValues, ...usedAnswer } = await answer({ challengeId: challenge.id, code: right });
+    expect(await answer({ challengeId: challenge.id, proofs: proofs(right) })).toMatchObject(CREATED);
+    const { values: _usedValues, ...usedAnswer } = await answer({ challengeId: challenge.id, proofs: proofs(right) });
     expect(usedAnswer).toEqual(unknownAnswer);
     expect(await tokenCount()).toBe(1);
   });
@@ -445,23 +438,23 @@ describe("bad step-up proofs sent with the protected action (createApiTokenActio
   it("a wrong code through the action says how many tries are left and never echoes the code", async () => {
     const right = await latestStepUpCode(user.email);
     const wrong = wrongCode(right);
-    const result = await answer({ challengeId: challenge.id, code: wrong });
+    const result = await answer({ challengeId: challenge.id, proofs: proofs(wrong) });
     expect(result).toMatchObject({ ok: false, code: "CODE_INVALID", attemptsLeft: 4, message: "That code is incorrect. 4 attempts left." });
     // Only the change's own plain fields come back; the proof (challenge id and code) does not.
     expect(result.values).toEqual({ name: input.name, expiry: input.expiry, expiresOn: input.expiresOn });
     expect(JSON.stringify(result)).not.toContain(wrong);
-    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await challengeAttempts(challenge.id)).toBe(1);
     expect(await tokenCount()).toBe(0);
   });
 
   it("without a session or from another origin the action refuses before looking at the code", async () => {
     const right = await latestStepUpCode(user.email);
     request.state.headers = new Headers({ origin: "https://evil.test" });
-    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await answer({ challengeId: challenge.id, proofs: proofs(right) })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     request.state.headers = sameOriginHeaders(getEnv().APP_URL);
     request.state.session = null;
-    expect(await answer({ challengeId: challenge.id, code: right })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await answer({ challengeId: challenge.id, proofs: proofs(right) })).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
     expect(await tokenCount()).toBe(0);
   });

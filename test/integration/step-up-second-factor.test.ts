@@ -1,22 +1,24 @@
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { disableTwoFactorAction } from "@/actions/two-factor";
 import { requestEmailChange } from "@/lib/account/change-email";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { db, disconnectDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
-import { withStepUp } from "@/lib/step-up/grant";
 import { STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { acceptTotp } from "@/lib/two-factor/totp";
 import { initialActionState } from "@/shared/action-state";
 import { maskEmail } from "@/shared/format";
 import { stepUpProofSchema } from "@/shared/step-up";
 import { MALFORMED_CODES, randomEmail } from "@/test/helpers/fixtures";
-import { sameOriginHeaders, type RequestState } from "@/test/helpers/next-request";
+import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   auditCount,
-  codeAttempts,
+  challengeAttempts,
   completeStepUp,
+  EMAIL_CODE_AND_SECOND_FACTOR,
+  EMAIL_CODE_ONLY,
   expectAppError,
   expectStepUpRequired,
   failureState,
@@ -30,16 +32,7 @@ import {
   wrongCode,
 } from "@/test/helpers/step-up";
 import { awayFromStepEdge, currentTotpStep, enableTwoFactorFor, notATotpFor, totpCode } from "@/test/helpers/two-factor";
-
-const request = vi.hoisted(() => ({ state: { session: null, headers: new Headers(), deferred: [] } as RequestState }));
-vi.mock("next/headers", () => ({ headers: async () => request.state.headers }));
-vi.mock("@/lib/sessions/current", () => ({ getCurrentSession: async () => request.state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("next/server", () => ({
-  after: (callback: () => unknown) => {
-    request.state.deferred.push(callback);
-  },
-}));
+import { proofs } from "@/tooling/app-client";
 
 afterAll(async () => {
   await disconnectDb();
@@ -88,41 +81,41 @@ async function signedInWithTwoFactor(
 
 describe("which step-ups ask for the second factor", () => {
   it("the policy marks the high-risk, single-use actions, and only those", () => {
-    const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].secondFactor).sort();
+    const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].steps.length > 1).sort();
     expect(high).toEqual(["email.change", "password.change", "recovery_codes.regenerate", "two_factor.disable", "two_factor.enable"]);
     for (const action of high) expect(STEP_UP_POLICY[action].grant).toBe("single_use");
     for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo"))
-      expect(STEP_UP_POLICY[action].secondFactor).toBe(false);
+      expect(STEP_UP_POLICY[action].steps.length > 1).toBe(false);
   });
 
   describe.each(ACTIONS)("%s", (action) => {
-    const high = STEP_UP_POLICY[action].secondFactor;
+    const high = STEP_UP_POLICY[action].steps.length > 1;
 
     it(`with 2FA on the challenge says secondFactor: ${high}, and verify ${high ? "needs" : "does not need"} it`, async () => {
       const { context, userId, secret } = await signedInWithTwoFactor(`sf-on-${action}`);
       const challenge = await triggerChallenge(context, action, samplePayload(action));
-      expect(challenge.secondFactor).toBe(high);
+      expect(challenge.steps).toEqual(high ? EMAIL_CODE_AND_SECOND_FACTOR : EMAIL_CODE_ONLY);
       const code = await latestStepUpCode(context.session.user.email);
 
       if (high) {
-        await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
-        expect(await codeAttempts(challenge.id)).toBe(0);
+        await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "SECOND_FACTOR_REQUIRED");
+        expect(await challengeAttempts(challenge.id)).toBe(0);
         expect(await grants(context.session.id)).toEqual([]);
         await awayFromStepEdge();
-        await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+        await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totpCode(secret) }) });
         expect(await lastStep(userId)).toBe(currentTotpStep());
       } else {
-        await verifyStepUp(context, { challengeId: challenge.id, code });
+        await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) });
         expect(await lastStep(userId)).toBeNull();
       }
       expect(await grants(context.session.id)).toEqual([{ mode: STEP_UP_POLICY[action].grant === "sudo" ? "SUDO" : "SINGLE_USE", action }]);
     });
 
-    it("with 2FA off the challenge says secondFactor: false, and the email code alone is enough", async () => {
+    it("with 2FA off the challenge says steps: EMAIL_CODE_ONLY, and the email code alone is enough", async () => {
       const { context } = await newStepUpUser(`sf-off-${action}`);
       const challenge = await triggerChallenge(context, action, samplePayload(action));
-      expect(challenge.secondFactor).toBe(false);
-      await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(context.session.user.email) });
+      expect(challenge.steps).toEqual(EMAIL_CODE_ONLY);
+      await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(context.session.user.email)) });
       expect(await grants(context.session.id)).toHaveLength(1);
     });
   });
@@ -130,14 +123,13 @@ describe("which step-ups ask for the second factor", () => {
   it("a sudo action with 2FA on: no second factor asked, and one sent anyway is not looked at", async () => {
     const { context, userId, secret } = await signedInWithTwoFactor("sf-sudo");
     const challenge = await expectStepUpRequired(createApiToken(context, tokenRequest("ci")));
-    expect(challenge.secondFactor).toBe(false);
+    expect(challenge.steps).toEqual(EMAIL_CODE_ONLY);
     await awayFromStepEdge();
     const totp = totpCode(secret);
 
     await verifyStepUp(context, {
       challengeId: challenge.id,
-      code: await latestStepUpCode(context.session.user.email),
-      secondFactor: { method: "totp", code: totp },
+      proofs: proofs(await latestStepUpCode(context.session.user.email), { method: "totp", code: totp }),
     });
     expect(await db.auditEvent.count({ where: { actorId: userId, type: "step_up.verified", reason: "sudo" } })).toBe(1);
     await createApiToken(context, tokenRequest("ci"));
@@ -150,14 +142,14 @@ describe("which step-ups ask for the second factor", () => {
   it("turning 2FA on while a challenge is pending raises the bar for it at once", async () => {
     const { user, context } = await newStepUpUser("sf-mid-challenge");
     const challenge = await triggerChallenge(context, "email.change", { newEmail: randomEmail("new") });
-    expect(challenge.secondFactor).toBe(false);
+    expect(challenge.steps).toEqual(EMAIL_CODE_ONLY);
     const { secret } = await enableTwoFactorFor(user);
     const code = await latestStepUpCode(user.email);
 
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "SECOND_FACTOR_REQUIRED");
     expect(await grants(context.session.id)).toEqual([]);
     await awayFromStepEdge();
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totpCode(secret) }) });
     expect(await grants(context.session.id)).toHaveLength(1);
   });
 });
@@ -171,17 +163,17 @@ describe("the second factor is looked at only after the email code is right", ()
     const totp = totpCode(secret);
 
     const error = await expectAppError(
-      verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code), secondFactor: { method: "totp", code: totp } }),
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code), { method: "totp", code: totp }) }),
       "CODE_INVALID",
     );
     expect(error.details.attemptsLeft).toBe(4);
-    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await challengeAttempts(challenge.id)).toBe(1);
     expect((await failureState(userId)).failures).toBe(1);
     expect(await lastStep(userId)).toBeNull();
     expect(await grants(context.session.id)).toEqual([]);
 
     // The same authenticator code still works with the right email code.
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totp }) });
     expect(await lastStep(userId)).toBe(currentTotpStep());
     expect(await grants(context.session.id)).toHaveLength(1);
     expect((await failureState(userId)).failures).toBe(0);
@@ -196,8 +188,7 @@ describe("the second factor is looked at only after the email code is right", ()
     await expectAppError(
       verifyStepUp(context, {
         challengeId: challenge.id,
-        code: wrongCode(code),
-        secondFactor: { method: "recovery_code", code: recoveryCode },
+        proofs: proofs(wrongCode(code), { method: "recovery_code", code: recoveryCode }),
       }),
       "CODE_INVALID",
     );
@@ -205,7 +196,7 @@ describe("the second factor is looked at only after the email code is right", ()
     expect(await auditCount("recovery_code.used", userId)).toBe(0);
     expect(await db.emailOutbox.count({ where: { to: email, subject: "A recovery code was used" } })).toBe(0);
 
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "recovery_code", code: recoveryCode } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "recovery_code", code: recoveryCode }) });
     expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(9);
     expect(await auditCount("recovery_code.used", userId)).toBe(1);
   });
@@ -221,28 +212,25 @@ describe("wrong second factors are limited like wrong email codes", () => {
 
     for (let attempt = 1; attempt <= 5; attempt++) {
       const error = await expectAppError(
-        verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: wrong }),
+        verifyStepUp(context, { challengeId: first.id, proofs: proofs(firstCode, wrong) }),
         "SECOND_FACTOR_INVALID",
       );
       expect(error.details.attemptsLeft).toBe(5 - attempt);
     }
     await expectAppError(
-      verifyStepUp(context, { challengeId: first.id, code: firstCode, secondFactor: { method: "totp", code: totpCode(secret) } }),
+      verifyStepUp(context, { challengeId: first.id, proofs: proofs(firstCode, { method: "totp", code: totpCode(secret) }) }),
       "TOO_MANY_ATTEMPTS",
     );
-    expect(await codeAttempts(first.id)).toBe(5);
+    expect(await challengeAttempts(first.id)).toBe(5);
     expect(await lastStep(userId)).toBeNull();
     expect((await failureState(userId)).failures).toBe(5);
 
     const second = await triggerChallenge(context, "email.change", samplePayload("email.change"));
     const secondCode = await latestStepUpCode(email);
     for (let attempt = 1; attempt <= 4; attempt++) {
-      await expectAppError(
-        verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }),
-        "SECOND_FACTOR_INVALID",
-      );
+      await expectAppError(verifyStepUp(context, { challengeId: second.id, proofs: proofs(secondCode, wrong) }), "SECOND_FACTOR_INVALID");
     }
-    await expectAppError(verifyStepUp(context, { challengeId: second.id, code: secondCode, secondFactor: wrong }), "STEP_UP_LOCKED");
+    await expectAppError(verifyStepUp(context, { challengeId: second.id, proofs: proofs(secondCode, wrong) }), "STEP_UP_LOCKED");
     expect(await auditCount("step_up.locked", userId)).toBe(1);
     expect((await failureState(userId)).lockedUntil).not.toBeNull();
     expect(await grants(context.session.id)).toEqual([]);
@@ -255,26 +243,21 @@ describe("wrong second factors are limited like wrong email codes", () => {
 describe("bad second-factor input", () => {
   const challengeId = crypto.randomUUID();
   const badCodes = MALFORMED_CODES;
+  const parses = (sent: unknown) => stepUpProofSchema.safeParse({ challengeId, proofs: sent }).success;
 
   it("a well-formed request parses (the baseline the cases below differ from)", () => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456" }).success).toBe(true);
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code: "654321" } }).success).toBe(
-      true,
-    );
-    expect(
-      stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "abcde-23456" } }).success,
-    ).toBe(true);
-    expect(
-      stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code: "ABCDE23456" } }).success,
-    ).toBe(true);
+    expect(parses({ email_code: "123456" })).toBe(true);
+    expect(parses({ email_code: "123456", authenticator: "654321" })).toBe(true);
+    expect(parses({ email_code: "123456", recovery_code: "abcde-23456" })).toBe(true);
+    expect(parses({ email_code: "123456", recovery_code: "ABCDE23456" })).toBe(true);
   });
 
   it.each(badCodes)("an authenticator code with %s is refused", (_label, code) => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "totp", code } }).success).toBe(false);
+    expect(parses({ email_code: "123456", authenticator: code })).toBe(false);
   });
 
   it.each(badCodes)("an email code with %s is refused", (_label, code) => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code, secondFactor: { method: "totp", code: "123456" } }).success).toBe(false);
+    expect(parses({ email_code: code, authenticator: "123456" })).toBe(false);
   });
 
   it.each<[string, unknown]>([
@@ -288,23 +271,20 @@ describe("bad second-factor input", () => {
     ["an array", ["abcde-23456"]],
     ["an object", { code: "abcde-23456" }],
   ])("a recovery code %s is refused", (_label, code) => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor: { method: "recovery_code", code } }).success).toBe(
-      false,
-    );
+    expect(parses({ email_code: "123456", recovery_code: code })).toBe(false);
   });
 
   it.each<[string, unknown]>([
-    ["an unknown method", { method: "sms", code: "123456" }],
-    ["no method", { code: "123456" }],
-    ["no code", { method: "totp" }],
+    ["a kind of proof that does not exist", { email_code: "123456", sms: "123456" }],
     ["a bare string", "123456"],
-    ["an array", [{ method: "totp", code: "123456" }]],
+    ["an array", [{ email_code: "123456" }]],
     ["null", null],
-  ])("a second factor that is %s is refused", (_label, secondFactor) => {
-    expect(stepUpProofSchema.safeParse({ challengeId, code: "123456", secondFactor }).success).toBe(false);
+    ["missing", undefined],
+  ])("proofs that are %s are refused", (_label, sent) => {
+    expect(parses(sent)).toBe(false);
   });
 
-  it("sent with the protected action (disableTwoFactorAction): a validation error naming stepUp.secondFactor, and nothing is spent or changed", async () => {
+  it("sent with the protected action (disableTwoFactorAction): a validation error naming stepUp.proofs, and nothing is spent or changed", async () => {
     const { context, userId, email, secret, recoveryCodes } = await signedInWithTwoFactor("sf-bad-input");
     request.state.session = context.session;
     request.state.headers = sameOriginHeaders(getEnv().APP_URL);
@@ -315,21 +295,19 @@ describe("bad second-factor input", () => {
     const twoFactorOn = async () =>
       (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } })).twoFactorEnabledAt !== null;
 
-    for (const secondFactor of [
-      { method: "totp", code: ` ${totp} ` },
-      { method: "totp", code: [totp] },
-      { method: "totp", code: totp.replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit))) },
-      { method: "recovery_code", code: `${recoveryCodes[0]}\n` },
-      { method: "sms", code: totp },
+    for (const sent of [
+      { email_code: code, authenticator: ` ${totp} ` },
+      { email_code: code, authenticator: [totp] },
+      { email_code: code, authenticator: totp.replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit))) },
+      { email_code: code, recovery_code: `${recoveryCodes[0]}\n` },
+      { email_code: code, sms: totp },
       totp,
     ]) {
-      const result = await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, code, secondFactor } });
-      expect(result, JSON.stringify(secondFactor)).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
-      expect(Object.keys(result.fieldErrors ?? {}), JSON.stringify(secondFactor)).toContainEqual(
-        expect.stringMatching(/^stepUp\.secondFactor/),
-      );
+      const result = await disableTwoFactorAction(initialActionState, { stepUp: { challengeId: challenge.id, proofs: sent } });
+      expect(result, JSON.stringify(sent)).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+      expect(Object.keys(result.fieldErrors ?? {}), JSON.stringify(sent)).toContainEqual(expect.stringMatching(/^stepUp\.proofs/));
     }
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect((await failureState(userId)).failures).toBe(0);
     expect(await lastStep(userId)).toBeNull();
     expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
@@ -339,7 +317,7 @@ describe("bad second-factor input", () => {
     // The well-formed proof makes the change in the same call; its single-use grant is spent with it.
     expect(
       await disableTwoFactorAction(initialActionState, {
-        stepUp: { challengeId: challenge.id, code, secondFactor: { method: "totp", code: totp } },
+        stepUp: { challengeId: challenge.id, proofs: proofs(code, { method: "totp", code: totp }) },
       }),
     ).toEqual({
       ok: true,
@@ -361,14 +339,13 @@ describe("a single-use grant is bound to its payload", () => {
     const challengeA = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressA }));
     expect(challengeA).toMatchObject({
       action: "email.change",
-      secondFactor: true,
+      steps: EMAIL_CODE_AND_SECOND_FACTOR,
       description: `change your email address to ${maskEmail(addressA)}`,
     });
     await awayFromStepEdge();
     await verifyStepUp(context, {
       challengeId: challengeA.id,
-      code: await latestStepUpCode(email),
-      secondFactor: { method: "totp", code: totpCode(secret) },
+      proofs: proofs(await latestStepUpCode(email), { method: "totp", code: totpCode(secret) }),
     });
 
     const challengeB = await expectStepUpRequired(requestEmailChange(context, { newEmail: addressB }));
@@ -400,8 +377,7 @@ describe("a single-use grant is bound to its payload", () => {
     const challenge = await triggerChallenge(context, "password.change", verified);
     await verifyStepUp(context, {
       challengeId: challenge.id,
-      code: await latestStepUpCode(email),
-      secondFactor: { method: "totp", code: totpCode(secret) },
+      proofs: proofs(await latestStepUpCode(email), { method: "totp", code: totpCode(secret) }),
     });
 
     let ran = 0;
@@ -420,7 +396,7 @@ describe("a single-use grant is bound to its payload", () => {
     await completeStepUp(context, "api_token.create", tokenRequest("unlock"));
     expect(await grants(context.session.id)).toEqual([{ mode: "SUDO", action: "api_token.create" }]);
     const challenge = await expectStepUpRequired(requestEmailChange(context, { newEmail: randomEmail("sudo") }));
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
     expect(await db.emailChange.count({ where: { userId } })).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { AppError } from "@/shared/errors";
 import { randomEmail } from "@/test/helpers/fixtures";
 import {
   auditCount,
-  codeAttempts,
+  challengeAttempts,
   expectAppError,
   failureState,
   latestStepUpCode,
@@ -20,17 +20,23 @@ import {
   triggerChallenge,
   wrongCode,
 } from "@/test/helpers/step-up";
+import { proofs } from "@/tooling/app-client";
 
 // The code modal sends the emailed code with the change it was asked for (context.proof):
 // checked, granted, used and applied in one transaction.
 
 const withProof = (context: RequestContext, challengeId: string, code: string): RequestContext => ({
   ...context,
-  proof: { challengeId, code },
+  proof: { challengeId, proofs: proofs(code) },
 });
 
+/** The challenge's tries, and whether its emailed code is spent. */
 async function codeState(challengeId: string) {
-  return db.oneTimeCode.findUniqueOrThrow({ where: { id: challengeId }, select: { attempts: true, consumedAt: true } });
+  const challenge = await db.stepUpChallenge.findUniqueOrThrow({
+    where: { id: challengeId },
+    select: { attempts: true, code: { select: { consumedAt: true } } },
+  });
+  return { attempts: challenge.attempts, consumedAt: challenge.code?.consumedAt ?? null };
 }
 
 describe("a protected change sent with its step-up code", () => {
@@ -73,7 +79,7 @@ describe("a protected change sent with its step-up code", () => {
     const refusal = await expectAppError(createApiToken(withProof(context, challenge.id, wrongCode(code)), request), "CODE_INVALID");
 
     expect(refusal.details.attemptsLeft).toBe(challenge.attemptsLeft - 1);
-    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await challengeAttempts(challenge.id)).toBe(1);
     expect((await failureState(user.id)).failures).toBe(1);
     expect(await db.apiToken.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
@@ -143,7 +149,7 @@ describe("a protected change sent with its step-up code", () => {
     await expectAppError(createApiToken(withProof(context, theirs.id, theirCode), request), "CODE_INVALID");
     await expectAppError(createApiToken(withProof(context, crypto.randomUUID(), theirCode), request), "CODE_INVALID");
 
-    expect(await codeAttempts(theirs.id)).toBe(0);
+    expect(await challengeAttempts(theirs.id)).toBe(0);
     expect(await db.apiToken.count({ where: { userId: { in: [user.id, other.user.id] } } })).toBe(0);
   });
 

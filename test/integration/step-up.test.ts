@@ -4,11 +4,11 @@ import { revokeApiToken } from "@/lib/api-tokens/revoke";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { resolveSession } from "@/lib/sessions/lifecycle";
-import { cancelChallenge, resendChallenge, startChallenge } from "@/lib/step-up/challenge";
-import { withStepUp } from "@/lib/step-up/grant";
+import { cancelChallenge, resendChallenge, startChallenge } from "@/lib/step-up/challenges";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_POLICY, type GrantMode, type StepUpAction } from "@/lib/step-up/policy";
 import { reportChallenge } from "@/lib/step-up/report";
+import { withStepUp } from "@/lib/step-up/with-step-up";
 import { createApiTokenSchema } from "@/shared/api-tokens";
 import { AppError, errorMessage } from "@/shared/errors";
 import { formatDateTime, maskEmail } from "@/shared/format";
@@ -17,8 +17,9 @@ import {
   ageCode,
   auditCount,
   cancelTokenFrom,
-  codeAttempts,
+  challengeAttempts,
   completeStepUp,
+  EMAIL_CODE_ONLY,
   expectAppError,
   expectStepUpRequired,
   failureState,
@@ -33,7 +34,7 @@ import {
   verifyStepUp,
   wrongCode,
 } from "@/test/helpers/step-up";
-import { codeFrom } from "@/tooling/app-client";
+import { codeFrom, proofs } from "@/tooling/app-client";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -86,12 +87,17 @@ describe("the step-up flow", () => {
       expiresAt: expect.any(String),
       resendAvailableAt: expect.any(String),
       attemptsLeft: 5,
-      secondFactor: false,
+      steps: EMAIL_CODE_ONLY,
     });
     expect(challenge.maskedEmail).not.toContain(user.email.split("@")[0]);
     expect(challenge.maskedEmail.endsWith("@example.test")).toBe(true);
-    const code = await db.oneTimeCode.findUniqueOrThrow({ where: { id: challenge.id } });
-    expect(challenge.expiresAt).toBe(code.expiresAt.toISOString());
+    const { code, expiresAt } = await db.stepUpChallenge.findUniqueOrThrow({
+      where: { id: challenge.id },
+      select: { expiresAt: true, code: true },
+    });
+    if (!code) throw new Error("a challenge without its emailed code");
+    expect(challenge.expiresAt).toBe(expiresAt.toISOString());
+    expect(Math.abs(expiresAt.getTime() - code.expiresAt.getTime())).toBeLessThan(1_000);
     expect(Date.parse(challenge.expiresAt) - code.lastSentAt.getTime()).toBe(10 * 60 * 1000);
     expect(Date.parse(challenge.resendAvailableAt) - code.lastSentAt.getTime()).toBe(60 * 1000);
     expect(Math.abs(Date.parse(challenge.expiresAt) - (Date.now() + 10 * 60 * 1000))).toBeLessThan(60_000);
@@ -138,7 +144,7 @@ describe("the step-up flow", () => {
     });
 
     // The emailed code completes it, and the replayed action now changes something.
-    await verifyStepUp(context, { challengeId: challenge.id, code: emailed });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(emailed) });
     const created = await createApiToken(context, request);
     expect(created.apiToken.name).toBe("ci-deploy");
     expect(await tokenCount(user.id)).toBe(1);
@@ -161,7 +167,7 @@ describe("S2: codes last 10 minutes by database time and work once", () => {
     const { user, context } = await newStepUpUser("early");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     await ageCode(challenge.id, 9 * 60 + 59);
-    await verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(user.email) });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(user.email)) });
     expect(await db.stepUpGrant.count({ where: { challengeId: challenge.id } })).toBe(1);
   });
 
@@ -169,7 +175,10 @@ describe("S2: codes last 10 minutes by database time and work once", () => {
     const { user, context } = await newStepUpUser("late");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     await ageCode(challenge.id, 10 * 60);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(user.email) }), "CODE_EXPIRED");
+    await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(user.email)) }),
+      "CODE_EXPIRED",
+    );
     expect(await auditCount("step_up.expired", user.id)).toBe(1);
     expect(await db.stepUpGrant.count({ where: { challengeId: challenge.id } })).toBe(0);
     expect((await failureState(user.id)).failures).toBe(0);
@@ -178,7 +187,7 @@ describe("S2: codes last 10 minutes by database time and work once", () => {
   it("a used code is refused the second time", async () => {
     const { user, context } = await newStepUpUser("twice");
     const { challenge, code } = await completeStepUp(context, "api_token.create", tokenRequest());
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "CODE_INVALID");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "CODE_INVALID");
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(1);
   });
 });
@@ -189,7 +198,9 @@ describe("S3: consuming a code is atomic", () => {
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
 
-    const results = await Promise.allSettled(Array.from({ length: 16 }, () => verifyStepUp(context, { challengeId: challenge.id, code })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, () => verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) })),
+    );
 
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
     for (const result of results) {
@@ -261,7 +272,7 @@ describe("S3: consuming a code is atomic", () => {
       await expectStepUpRequired(revokeApiToken(context, first.id));
       await verifyStepUp(context, {
         challengeId: (await db.stepUpChallenge.findFirstOrThrow({ where: { userId: user.id } })).id,
-        code: await latestStepUpCode(user.email),
+        proofs: proofs(await latestStepUpCode(user.email)),
       });
       await revokeApiToken(context, first.id);
 
@@ -287,12 +298,12 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
 
-    const refused = await expectAppError(verifyStepUp(other, { challengeId: challenge.id, code }), "CODE_INVALID");
+    const refused = await expectAppError(verifyStepUp(other, { challengeId: challenge.id, proofs: proofs(code) }), "CODE_INVALID");
     expect(refused.details).toEqual({});
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
 
-    await verifyStepUp(context, { challengeId: challenge.id, code });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) });
   });
 
   it("another user gets exactly what an unknown challenge id gets", async () => {
@@ -301,14 +312,23 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
     const challenge = await triggerChallenge(owner.context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(owner.user.email);
 
-    const foreign = await expectAppError(verifyStepUp(stranger.context, { challengeId: challenge.id, code }), "CODE_INVALID");
-    const unknown = await expectAppError(verifyStepUp(stranger.context, { challengeId: crypto.randomUUID(), code }), "CODE_INVALID");
-    const garbage = await expectAppError(verifyStepUp(stranger.context, { challengeId: "not-a-challenge", code }), "CODE_INVALID");
+    const foreign = await expectAppError(
+      verifyStepUp(stranger.context, { challengeId: challenge.id, proofs: proofs(code) }),
+      "CODE_INVALID",
+    );
+    const unknown = await expectAppError(
+      verifyStepUp(stranger.context, { challengeId: crypto.randomUUID(), proofs: proofs(code) }),
+      "CODE_INVALID",
+    );
+    const garbage = await expectAppError(
+      verifyStepUp(stranger.context, { challengeId: "not-a-challenge", proofs: proofs(code) }),
+      "CODE_INVALID",
+    );
 
     expect(foreign.details).toEqual(unknown.details);
     expect(garbage.details).toEqual(unknown.details);
     expect(errorMessage(foreign.code, foreign.details)).toBe(errorMessage(unknown.code, unknown.details));
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: stranger.user.id } })).toBe(0);
     expect((await failureState(stranger.user.id)).failures).toBe(0);
   });
@@ -464,9 +484,9 @@ describe("S8: a grant is consumed in the transaction of its change", () => {
   it("replaying the verification is refused and mints no second grant", async () => {
     const { user, context } = await newStepUpUser("replay");
     const { challenge, code } = await completeStepUp(context, "api_token.create", tokenRequest());
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "CODE_INVALID");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "CODE_INVALID");
     await expectAppError(
-      verifyStepUp(await newContext({ id: user.id, email: user.email }), { challengeId: challenge.id, code }),
+      verifyStepUp(await newContext({ id: user.id, email: user.email }), { challengeId: challenge.id, proofs: proofs(code) }),
       "CODE_INVALID",
     );
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(1);
@@ -478,7 +498,10 @@ describe('cancelling and "This wasn\'t me"', () => {
     const { user, context } = await newStepUpUser("dismiss");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     await cancelChallenge(context, challenge.id);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: await latestStepUpCode(user.email) }), "CODE_INVALID");
+    await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(await latestStepUpCode(user.email)) }),
+      "CODE_INVALID",
+    );
     expect(await auditCount("step_up.cancelled", user.id)).toBe(1);
     expect(await db.stepUpGrant.count({ where: { userId: user.id } })).toBe(0);
   });
@@ -495,7 +518,7 @@ describe('cancelling and "This wasn\'t me"', () => {
 
     expect(await resolveSession(context.session.id)).toBeNull();
     expect(await resolveSession(otherDevice.session.id)).not.toBeNull();
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: codeFrom(email.text) }), "CODE_INVALID");
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(codeFrom(email.text)) }), "CODE_INVALID");
     const reported = await db.auditEvent.findMany({ where: { type: "step_up.reported", actorId: user.id } });
     expect(reported).toHaveLength(1);
     expect(reported[0]).toMatchObject({ outcome: "BLOCKED", targetType: "session", targetId: context.session.id, ip: "198.51.100.9" });
@@ -581,9 +604,12 @@ describe("startChallenge", () => {
     const { user, context } = await newStepUpUser("wrong-once");
     const challenge = await triggerChallenge(context, "api_token.create", tokenRequest());
     const code = await latestStepUpCode(user.email);
-    const refused = await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: wrongCode(code) }), "CODE_INVALID");
+    const refused = await expectAppError(
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(wrongCode(code)) }),
+      "CODE_INVALID",
+    );
     expect(refused.details).toEqual({ attemptsLeft: 4 });
-    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await challengeAttempts(challenge.id)).toBe(1);
     expect(await auditCount("step_up.verify_failed", user.id)).toBe(1);
     expect((await failureState(user.id)).failures).toBe(1);
   });

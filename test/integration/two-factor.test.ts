@@ -14,10 +14,12 @@ import { type EnrolmentDto, type SecondFactorProof } from "@/shared/two-factor";
 import { meta, randomEmail } from "@/test/helpers/fixtures";
 import {
   auditCount,
-  codeAttempts,
+  challengeAttempts,
   completeStepUp,
   containsSecret,
   dumpDatabase,
+  EMAIL_CODE_AND_SECOND_FACTOR,
+  EMAIL_CODE_ONLY,
   expectAppError,
   expectStepUpRequired,
   failureState,
@@ -39,6 +41,7 @@ import {
   storedTwoFactorSecret,
   totpCode,
 } from "@/test/helpers/two-factor";
+import { proofs } from "@/tooling/app-client";
 
 const BASE32 = /^[A-Z2-7]+$/;
 const RECOVERY_CODE = /^[a-km-np-z2-9]{5}-[a-km-np-z2-9]{5}$/;
@@ -98,7 +101,7 @@ async function stepUpWith<A extends StepUpAction>(
 ) {
   const challenge = await triggerChallenge(context, action, payload);
   const code = await latestStepUpCode(context.session.user.email);
-  return { challenge, code, verified: verifyStepUp(context, { challengeId: challenge.id, code, secondFactor }) };
+  return { challenge, code, verified: verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, secondFactor) }) };
 }
 
 describe("turning two-step verification on", () => {
@@ -106,7 +109,7 @@ describe("turning two-step verification on", () => {
     const { user, context } = await newStepUpUser("2fa-no-grant");
     const challenge = await expectStepUpRequired(startTwoFactorEnrolment(context));
     expect(challenge.action).toBe("two_factor.enable");
-    expect(challenge.secondFactor).toBe(false);
+    expect(challenge.steps).toEqual(EMAIL_CODE_ONLY);
     expect(await enrolmentRow(user.id)).toBeNull();
     expect(await auditCount("two_factor.enrolment_started", user.id)).toBe(0);
     expect((await twoFactorState(user.id)).twoFactorEnabledAt).toBeNull();
@@ -240,7 +243,7 @@ describe("turning two-step verification on", () => {
       // Another address: the same request within a minute would only meet the start cooldown.
       import("@/lib/account/change-email").then(({ requestEmailChange }) => requestEmailChange(other, { newEmail: "later@example.test" })),
     );
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
   });
 
   it("refuses a code from another secret, counting the attempt", async () => {
@@ -399,7 +402,7 @@ describe("authenticator codes", () => {
     const second = await stepUpWith(context, "email.change", { newEmail: randomEmail("newer") }, { method: "totp", code });
     const error = await expectAppError(second.verified, "SECOND_FACTOR_INVALID");
     expect(error.details.attemptsLeft).toBe(4);
-    expect(await codeAttempts(second.challenge.id)).toBe(1);
+    expect(await challengeAttempts(second.challenge.id)).toBe(1);
     expect((await failureState(user.id)).failures).toBe(1);
     expect(await unusedGrants(context.session.id)).toBe(1);
   });
@@ -474,14 +477,14 @@ describe("recovery codes", () => {
     expect(await spendCode(user, old[0] as string)).toBe(true);
 
     const challenge = await expectStepUpRequired(regenerateRecoveryCodes(context));
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
     expect(await db.recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(9);
     expect(await auditCount("recovery_codes.regenerated", user.id)).toBe(0);
 
     // The inbox alone must not mint new recovery codes (they would then serve as the second proof).
     const code = await latestStepUpCode(user.email);
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code }), "SECOND_FACTOR_REQUIRED");
-    await verifyStepUp(context, { challengeId: challenge.id, code, secondFactor: { method: "recovery_code", code: old[1] as string } });
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code) }), "SECOND_FACTOR_REQUIRED");
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(code, { method: "recovery_code", code: old[1] as string }) });
     const { recoveryCodes: fresh } = await regenerateRecoveryCodes(context);
     expect(fresh).toHaveLength(10);
     expect(new Set(fresh).size).toBe(10);
@@ -514,11 +517,11 @@ describe("turning two-step verification off", () => {
     const { user, context } = await newStepUpUser("2fa-off-email-only");
     const { secret } = await enableTwoFactorFor(user);
     const challenge = await expectStepUpRequired(disableTwoFactor(context));
-    expect(challenge.secondFactor).toBe(true);
+    expect(challenge.steps).toEqual(EMAIL_CODE_AND_SECOND_FACTOR);
     const emailCode = await latestStepUpCode(user.email);
 
-    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, code: emailCode }), "SECOND_FACTOR_REQUIRED");
-    expect(await codeAttempts(challenge.id)).toBe(0);
+    await expectAppError(verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(emailCode) }), "SECOND_FACTOR_REQUIRED");
+    expect(await challengeAttempts(challenge.id)).toBe(0);
     expect((await failureState(user.id)).failures).toBe(0);
     expect(await unusedGrants(context.session.id)).toBe(0);
     expect(await auditCount("step_up.verified", user.id)).toBe(0);
@@ -527,7 +530,7 @@ describe("turning two-step verification off", () => {
     expect((await getTwoFactorStatus(user.id)).enabled).toBe(true);
 
     await awayFromStepEdge();
-    await verifyStepUp(context, { challengeId: challenge.id, code: emailCode, secondFactor: { method: "totp", code: totpCode(secret) } });
+    await verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(emailCode, { method: "totp", code: totpCode(secret) }) });
     await disableTwoFactor(context);
     expect((await getTwoFactorStatus(user.id)).enabled).toBe(false);
   });
@@ -540,11 +543,11 @@ describe("turning two-step verification off", () => {
     await awayFromStepEdge();
 
     const error = await expectAppError(
-      verifyStepUp(context, { challengeId: challenge.id, code: emailCode, secondFactor: { method: "totp", code: notATotpFor(secret) } }),
+      verifyStepUp(context, { challengeId: challenge.id, proofs: proofs(emailCode, { method: "totp", code: notATotpFor(secret) }) }),
       "SECOND_FACTOR_INVALID",
     );
     expect(error.details.attemptsLeft).toBe(4);
-    expect(await codeAttempts(challenge.id)).toBe(1);
+    expect(await challengeAttempts(challenge.id)).toBe(1);
     expect((await failureState(user.id)).failures).toBe(1);
     expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verify_failed", reason: "second_factor_invalid" } })).toBe(
       1,
@@ -562,8 +565,7 @@ describe("turning two-step verification off", () => {
     const challenge = await expectStepUpRequired(disableTwoFactor(context));
     await verifyStepUp(context, {
       challengeId: challenge.id,
-      code: await latestStepUpCode(user.email),
-      secondFactor: { method: "totp", code: totpCode(secret) },
+      proofs: proofs(await latestStepUpCode(user.email), { method: "totp", code: totpCode(secret) }),
     });
     expect(await db.auditEvent.count({ where: { actorId: user.id, type: "step_up.verified", reason: "single_use+second_factor" } })).toBe(
       1,
@@ -593,8 +595,7 @@ describe("turning two-step verification off", () => {
 
     await verifyStepUp(context, {
       challengeId: challenge.id,
-      code: await latestStepUpCode(user.email),
-      secondFactor: { method: "recovery_code", code },
+      proofs: proofs(await latestStepUpCode(user.email), { method: "recovery_code", code }),
     });
     expect((await getTwoFactorStatus(user.id)).recoveryCodesLeft).toBe(9);
     expect(await spendCode(user, code)).toBe(false);

@@ -12,7 +12,10 @@ const clientImports = {
     type: "problem",
     docs: { description: 'A "use client" module imports only client-safe code (shared/, components/, actions/, packages).' },
     schema: [],
-    messages: { serverSide: '"use client" module imports {{source}}: server-only code, tooling and tests never reach the browser (move what it needs to shared/).' },
+    messages: {
+      serverSide:
+        '"use client" module imports {{source}}: server-only code, tooling and tests never reach the browser (move what it needs to shared/).',
+    },
   },
   create(context) {
     let client = false;
@@ -41,7 +44,8 @@ const serverOnlyMarker = {
     return {
       Program(program) {
         const first = program.body.find((statement) => statement.type === "ImportDeclaration");
-        if (first?.source.value !== "server-only" || first.specifiers.length) context.report({ node: first ?? program, messageId: "missing" });
+        if (first?.source.value !== "server-only" || first.specifiers.length)
+          context.report({ node: first ?? program, messageId: "missing" });
       },
     };
   },

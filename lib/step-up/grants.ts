@@ -1,0 +1,62 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import type { RequestContext } from "@/lib/http/context";
+import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
+
+/**
+ * What a verification grants (lib/step-up/policy.ts): a sudo window for the actions that share
+ * it, or exactly one change with exactly this payload.
+ */
+
+export async function mintGrant(
+  tx: Tx,
+  context: RequestContext,
+  challenge: { id: string; action: StepUpAction; payloadHash: string },
+): Promise<void> {
+  const entry = STEP_UP_POLICY[challenge.action];
+  await tx.$executeRaw`
+    INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, "window", action, payload_hash, expires_at)
+    VALUES (gen_random_uuid(), ${context.session.user.id}::uuid, ${context.session.id}::uuid, ${challenge.id}::uuid,
+            ${entry.grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${entry.grant === "sudo" ? entry.window : null},
+            ${challenge.action}, ${challenge.payloadHash}, now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
+}
+
+/** The grant this change may use, consumed if single-use; null when there is none. */
+export async function useGrant(tx: Tx, context: RequestContext, action: StepUpAction, payloadHash: string): Promise<string | null> {
+  const { session } = context;
+  const entry = STEP_UP_POLICY[action];
+  if (entry.grant === "sudo") {
+    // A sudo window is not used up; FOR SHARE makes a concurrent revocation wait for this change.
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM step_up_grants
+      WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SUDO' AND "window" = ${entry.window}
+        AND expires_at > now() AND consumed_at IS NULL
+      ORDER BY expires_at DESC LIMIT 1 FOR SHARE`;
+    return rows[0]?.id ?? null;
+  }
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE step_up_grants SET consumed_at = now()
+    WHERE id = (
+      SELECT id FROM step_up_grants
+      WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SINGLE_USE'
+        AND action = ${action} AND payload_hash = ${payloadHash} AND expires_at > now() AND consumed_at IS NULL
+      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * After a change of who the account's inbox is (email change) nothing proven by the old inbox may
+ * stay usable: pending challenges and their codes end, unused grants and sudo windows close.
+ */
+export async function endStepUpFor(tx: Tx, userId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH ended AS (
+      UPDATE step_up_challenges SET cancelled_at = now()
+      WHERE user_id = ${userId}::uuid AND cancelled_at IS NULL AND verified_at IS NULL
+      RETURNING code_id)
+    UPDATE one_time_codes SET consumed_at = now() WHERE id IN (SELECT code_id FROM ended) AND consumed_at IS NULL`;
+  await tx.$executeRaw`
+    UPDATE step_up_grants SET consumed_at = now()
+    WHERE user_id = ${userId}::uuid AND consumed_at IS NULL AND expires_at > now()`;
+}

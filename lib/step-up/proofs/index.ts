@@ -1,0 +1,44 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import type { RequestContext } from "@/lib/http/context";
+import { emailCode } from "@/lib/step-up/proofs/email-code";
+import { authenticator, recoveryCode } from "@/lib/step-up/proofs/second-factor";
+import type { ErrorCode } from "@/shared/errors";
+import type { ProofKind } from "@/shared/step-up";
+
+/** What a proof module sees of the challenge it is a proof for. */
+export type ChallengeForProof = { id: string; action: string; description: string; details: Record<string, string>; codeId: string | null };
+
+/**
+ * One kind of step-up proof. The pipeline (lib/step-up/verify.ts) calls these in the policy's
+ * order, inside the change's transaction and under the account's row lock, after the challenge's
+ * attempt was counted: so a module only has to say whether the value is right, and spend it once
+ * every step has been proven.
+ */
+export type ProofMethod = {
+  /** Whether this user can give this proof now (read at every check: turning 2FA on raises the bar at once). */
+  available: (client: Tx, userId: string) => Promise<boolean>;
+  /** Sets the proof up when a challenge starts (e.g. reserves a send from the hourly budget); may refuse. */
+  prepare?: (start: ProofStart) => Promise<PreparedProof>;
+  /** Compares `value`; when right, returns how to spend it, run only if every other step is right too. */
+  verify: (tx: Tx, attempt: ProofAttempt) => Promise<(() => Promise<void>) | null>;
+  /** What a missing or a wrong proof of this kind is answered with. */
+  refusals: { missing: ErrorCode; wrong: ErrorCode };
+};
+
+/** The rest of starting a prepared proof: in the challenge's transaction, once it has committed, or undone. */
+export type PreparedProof = {
+  store: (tx: Tx) => Promise<void>;
+  deliver: () => Promise<void>;
+  release: () => Promise<void>;
+};
+
+export type ProofStart = { challenge: ChallengeForProof; context: RequestContext; cancelToken: string };
+export type ProofAttempt = { challenge: ChallengeForProof; value: string; context: RequestContext };
+
+/** Every kind of proof. A new kind is one module here, its value schema in shared/step-up.ts and policy entries. */
+export const PROOF_METHODS: Record<ProofKind, ProofMethod> = {
+  email_code: emailCode,
+  authenticator,
+  recovery_code: recoveryCode,
+};

@@ -1,0 +1,53 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db";
+import type { RequestContext } from "@/lib/http/context";
+import { ownChallenge, startChallenge } from "@/lib/step-up/challenges";
+import { useGrant } from "@/lib/step-up/grants";
+import { hashPayload } from "@/lib/step-up/payload";
+import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
+import { verifyProofs } from "@/lib/step-up/verify";
+import { AppError } from "@/shared/errors";
+
+/**
+ * Runs `change` only with a valid step-up grant, in one transaction with the grant's use (and the
+ * change's audit row): a failed change leaves the grant unused, a replay finds none.
+ *
+ * 1. With the modal's proofs in the context (sent along with this very change), they are checked
+ *    first (lib/step-up/verify.ts), in the same transaction: the grant is minted and used and the
+ *    change made, one round trip after the user typed the code, and no single-use grant ever waits
+ *    in the table between requests. A wrong proof still commits (its attempt counts) and changes
+ *    nothing; a failed change rolls the check back, so the proofs stay usable. Proofs answer only
+ *    the challenge sent for this action and payload.
+ * 2. Without proofs, a sudo window this action shares, or a single-use grant for exactly this
+ *    payload, lets the change through.
+ * 3. Otherwise nothing changes: a challenge is started (the code emailed) and STEP_UP_REQUIRED thrown.
+ */
+export async function withStepUp<A extends StepUpAction, T>(
+  context: RequestContext,
+  action: A,
+  payload: StepUpPayloads[A],
+  change: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const payloadHash = hashPayload(action, payload);
+  const { proof } = context;
+  const challenge = proof ? await ownChallenge(context.session, proof.challengeId) : null;
+  if (challenge && (challenge.action !== action || challenge.payloadHash !== payloadHash)) throw new AppError("CODE_INVALID");
+  const outcome = await db.$transaction(async (tx) => {
+    const refusal = challenge && proof ? await verifyProofs(tx, context, challenge, proof.proofs) : null;
+    if (refusal) return { granted: false as const, refusal };
+    const grantId = await useGrant(tx, context, action, payloadHash);
+    if (!grantId) return { granted: false as const };
+    await recordAuditEvent(tx, {
+      type: "step_up.grant_used",
+      actor: context.session.user,
+      target: { type: "step_up_grant", id: grantId },
+      reason: action,
+      meta: context.meta,
+    });
+    return { granted: true as const, value: await change(tx) };
+  });
+  if (outcome.granted) return outcome.value;
+  if (outcome.refusal) throw outcome.refusal;
+  throw new AppError("STEP_UP_REQUIRED", { challenge: await startChallenge(context, action, payload) });
+}
