@@ -19,11 +19,21 @@ export async function acceptSecondFactor(
   const { user, meta } = actor;
   if (proof.method === "totp") return acceptTotp(tx, user.id, proof.code);
   if (!(await spendRecoveryCode(tx, user.id, proof.code))) return false;
+  await announceRecoveryCodeUse(tx, user, meta, actor.purpose);
+  return true;
+}
+
+/** A spent recovery code is audited, with how many are left, and announced to the account's address. */
+export async function announceRecoveryCodeUse(
+  tx: Tx,
+  user: { id: string; email: string },
+  meta: RequestMeta,
+  purpose: string,
+): Promise<void> {
   const left = await countRecoveryCodesLeft(user.id, tx);
-  await recordAuditEvent(tx, { type: "recovery_code.used", actor: user, reason: actor.purpose, meta, metadata: { left } });
+  await recordAuditEvent(tx, { type: "recovery_code.used", actor: user, reason: purpose, meta, metadata: { left } });
   await queueSecurityNotice(tx, user.email, meta, {
     title: "A recovery code was used",
-    summary: `One of your recovery codes was used to ${actor.purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
+    summary: `One of your recovery codes was used to ${purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
   });
-  return true;
 }

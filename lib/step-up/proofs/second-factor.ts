@@ -1,9 +1,8 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db";
-import { queueSecurityNotice } from "@/lib/email/account-notice";
 import type { ProofMethod } from "@/lib/step-up/proofs";
-import { countRecoveryCodesLeft, findUnusedRecoveryCode, markRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes";
+import { findUnusedRecoveryCode, markRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes";
+import { announceRecoveryCodeUse } from "@/lib/two-factor/second-factor";
 import { matchTotpStep, recordTotpStep } from "@/lib/two-factor/totp";
 
 /** A second factor is there to be asked for only while two-step verification is on. */
@@ -37,19 +36,8 @@ export const recoveryCode: ProofMethod = {
     const codeId = await findUnusedRecoveryCode(tx, user.id, value);
     if (!codeId) return null;
     return async () => {
-      await markRecoveryCodeUsed(tx, codeId);
-      const left = await countRecoveryCodesLeft(user.id, tx);
-      await recordAuditEvent(tx, {
-        type: "recovery_code.used",
-        actor: user,
-        reason: challenge.description,
-        meta: context.meta,
-        metadata: { left },
-      });
-      await queueSecurityNotice(tx, user.email, context.meta, {
-        title: "A recovery code was used",
-        summary: `One of your recovery codes was used to ${challenge.description}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
-      });
+      if (!(await markRecoveryCodeUsed(tx, codeId))) throw new Error("recovery code spent twice under one lock");
+      await announceRecoveryCodeUse(tx, user, context.meta, challenge.description);
     };
   },
   refusals: SECOND_FACTOR_REFUSALS,
