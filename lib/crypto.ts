@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hkdfSync, randomInt, timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
 
 /** Independent keys per purpose, all derived from AUTH_SECRET, so one secret is all an operator manages. */
@@ -28,8 +28,4 @@ export function randomDigits(length: number): string {
   let out = "";
   for (let i = 0; i < length; i++) out += randomInt(0, 10).toString();
   return out;
-}
-
-export function randomTokenBytes(bytes: number): Buffer {
-  return randomBytes(bytes);
 }

@@ -27,7 +27,7 @@ const day = z
 // Filters come from the URL: anything malformed is dropped rather than failing the page.
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
-export const auditFilterSchema = z.object({
+const auditFilterSchema = z.object({
   email: optional(z.string().trim().toLowerCase().min(1).max(254)),
   group: optional(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
   outcome: optional(z.enum(AUDIT_OUTCOMES)),

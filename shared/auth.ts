@@ -34,7 +34,6 @@ export const signInSchema = z.object({
 export type SignInInput = z.infer<typeof signInSchema>;
 
 export const verifyEmailSchema = z.object({ code: codeSchema });
-export type VerifyEmailInput = z.infer<typeof verifyEmailSchema>;
 
 export const emptySchema = z.object({});
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { codeSchema } from "@/shared/auth";
 import { recoveryCodeSchema, totpCodeSchema } from "@/shared/two-factor";
 
-export const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
+const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
 
 /**
  * The kinds of proof a step-up challenge can take, and how each travels from the modal. Which an
@@ -50,5 +50,3 @@ export type StepUpChallengeDto = {
    */
   steps: ProofKind[][];
 };
-
-export type StepUpRequired = { status: "step_up_required"; challenge: StepUpChallengeDto };

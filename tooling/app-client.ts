@@ -94,7 +94,7 @@ const LENGTH_TAGS = new Set("TAOobUSsLlGgMmV");
 const isLineTag = (byte: number) => (byte >= 0x41 && byte <= 0x5a) || byte === 0x23 || byte === 0x72 || byte === 0x78;
 
 /** Splits an RSC flight response into its rows (`<hex id>:<tag?><json>\n` or `<hex id>:<tag><hex len>,<bytes>`). */
-export function flightRows(body: Buffer): Map<number, FlightRow> {
+function flightRows(body: Buffer): Map<number, FlightRow> {
   const rows = new Map<number, FlightRow>();
   let i = 0;
   while (i < body.length) {

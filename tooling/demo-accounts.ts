@@ -4,8 +4,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
-export const DEMO_PASSWORD = "correct-horse-battery";
-export const DEMO_ACCOUNTS: { email: string; role: Role }[] = [
+const DEMO_PASSWORD = "correct-horse-battery";
+const DEMO_ACCOUNTS: { email: string; role: Role }[] = [
   { email: "user@example.com", role: "USER" },
   { email: "admin@example.com", role: "ADMIN" },
 ];

@@ -20,7 +20,7 @@ export const PROD_DIST_DIR = ".next-prod";
 // Written into the build, so a build made another way (e.g. an older one with extra routes) is not reused.
 const BUILD_STAMP = JSON.stringify({ made: "next build", distDir: PROD_DIST_DIR });
 /** The public origin every instance is configured with unless the caller names another. */
-export const DEFAULT_APP_URL = "https://app.localhost";
+const DEFAULT_APP_URL = "https://app.localhost";
 const SOURCE_DIRS = ["app", "components", "actions", "lib", "shared", "generated"];
 const SOURCE_FILES = ["next.config.js", "proxy.ts", "instrumentation.ts", "postcss.config.mjs"];
 

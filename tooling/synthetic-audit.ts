@@ -26,7 +26,7 @@ export type SyntheticAuditOptions = {
   onProgress?: (inserted: number, count: number) => void;
 };
 
-export const SYNTHETIC_EMAIL_DOMAIN = "bench.example";
+const SYNTHETIC_EMAIL_DOMAIN = "bench.example";
 
 /** The actor email of synthetic user `n` (0-based), as the generator writes it. */
 export function syntheticEmail(n: number): string {
@@ -103,6 +103,7 @@ const MIX: MixEntry[] = [
   { type: "email.change_requested", outcome: "SUCCESS", weight: 6, target: "email_change" },
   { type: "email.change_requested", outcome: "SUCCESS", weight: 1, target: "email_change", reason: "address_taken" },
   { type: "email.change_failed", outcome: "FAILURE", weight: 2, target: "email_change", reason: "expired" },
+  { type: "email.change_cancelled", outcome: "SUCCESS", weight: 1, target: "email_change" },
   { type: "email.changed", outcome: "SUCCESS", weight: 4, target: "user" },
   { type: "email.change_reported", outcome: "BLOCKED", weight: 1, target: "user", reason: "reported_by_old_address" },
   { type: "password.change_failed", outcome: "FAILURE", weight: 3, reason: "wrong_password" },

@@ -8,7 +8,7 @@ import { errorMessage, type ErrorCode } from "@/shared/errors";
 import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
 
 /** Client-only outcome: the user closed the code modal, so the server changed nothing. */
-export const STEP_UP_CANCELLED = "CANCELLED";
+const STEP_UP_CANCELLED = "CANCELLED";
 
 export type StepUpResult<Data> = Omit<ActionState<Data>, "code"> & { code?: ErrorCode | typeof STEP_UP_CANCELLED };
 

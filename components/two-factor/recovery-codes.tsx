@@ -6,7 +6,7 @@ import { CopyButton, selectContents } from "@/components/ui/copy-button";
 import { Modal, ModalIcon } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 
-export const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
+const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
 
 type RecoveryCodesProps = {
   codes: string[];
@@ -40,7 +40,7 @@ export function RecoveryCodesModal({ title, description, ...codes }: RecoveryCod
  * The one and only view of a set of recovery codes: copy, download (.txt) and print, then an
  * explicit "I have saved these codes" before the dialog may close.
  */
-export function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
+function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
   const listId = useId();
   const checkboxId = useId();
   const listRef = useRef<HTMLOListElement>(null);

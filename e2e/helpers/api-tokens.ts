@@ -4,7 +4,7 @@ import { extractCode, listMessages, waitForMessage, type MailboxMessage } from "
 
 /** The API tokens section of /settings/security, the step-up code modal, and their emails. */
 
-export const TOKEN_PATTERN = /^asec_[0-9A-Za-z]{38}$/;
+const TOKEN_PATTERN = /^asec_[0-9A-Za-z]{38}$/;
 
 /** Step-up code emails ("Your code to …"), not the notifications sent after a change. */
 export const isCodeEmail = (message: MailboxMessage): boolean => message.subject.startsWith("Your code to ");

@@ -7,7 +7,7 @@ import pg from "pg";
 
 let pool: pg.Pool | undefined;
 
-export function databaseUrl(): string {
+function databaseUrl(): string {
   const file = path.join(process.cwd(), ".data", "e2e-database-url");
   try {
     return readFileSync(file, "utf8").trim();
@@ -16,7 +16,7 @@ export function databaseUrl(): string {
   }
 }
 
-export function db(): pg.Pool {
+function db(): pg.Pool {
   pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 2 });
   return pool;
 }

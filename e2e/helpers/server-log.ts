@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
 
 /** The e2e server's output, which e2e/server.ts appends to this file as well as printing it. */
-export const SERVER_LOG_FILE = path.join(process.cwd(), ".data", "e2e-server.log");
+const SERVER_LOG_FILE = path.join(process.cwd(), ".data", "e2e-server.log");
 
 /** Where the log ends now: read from here later to get only what was written in between. */
 export function serverLogOffset(): number {
@@ -17,7 +17,7 @@ export function serverLogOffset(): number {
 // Colours (next dev colours its request lines) would otherwise sit inside the text searched.
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
-export function readServerLogSince(offset: number): string {
+function readServerLogSince(offset: number): string {
   const length = serverLogOffset() - offset;
   if (length <= 0) return "";
   const buffer = Buffer.alloc(length);

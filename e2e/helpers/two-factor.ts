@@ -18,12 +18,12 @@ export function secretFromManualKey(manualKey: string): string {
   return manualKey.replace(/\s/g, "");
 }
 
-export function totpStep(at = Date.now()): number {
+function totpStep(at = Date.now()): number {
   return Math.floor(at / 1000 / PERIOD_SECONDS);
 }
 
 /** What the authenticator app shows now, or `steps` periods away. */
-export function totpCode(secret: string, steps = 0): string {
+function totpCode(secret: string, steps = 0): string {
   return generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + steps * PERIOD_SECONDS });
 }
 

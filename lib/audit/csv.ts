@@ -16,7 +16,7 @@ const COLUMNS: [header: string, value: (event: AuditEventDto) => string | null][
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One RFC 4180 field: always quoted, quotes doubled, and never read as a formula. */
-export function csvCell(value: string | null): string {
+function csvCell(value: string | null): string {
   if (value === null || value === "") return "";
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return `"${safe.replace(/"/g, '""')}"`;

@@ -10,7 +10,7 @@ import {
   type DailyCount,
 } from "@/shared/audit";
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 type Row = {
   id: bigint;

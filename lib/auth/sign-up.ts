@@ -14,7 +14,7 @@ import type { SignUpInput } from "@/shared/auth";
 import { AppError } from "@/shared/errors";
 import { isUuid } from "@/shared/format";
 
-export const SIGN_UP_LIMITS = {
+const SIGN_UP_LIMITS = {
   perEmail: { limit: 5, windowSeconds: 60 * 60 },
   perIp: { limit: 20, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateRule>;

@@ -50,7 +50,7 @@ export function defaultMigrationsDir(): string {
 }
 
 /** Prisma's checksum: sha256 of the script, lowercase hex. */
-export function migrationChecksum(script: string | Buffer): string {
+function migrationChecksum(script: string | Buffer): string {
   return createHash("sha256").update(script).digest("hex");
 }
 

@@ -14,7 +14,7 @@ export type MailboxMessageDto = {
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-export class DevMailboxDisabledError extends Error {
+class DevMailboxDisabledError extends Error {
   override name = "DevMailboxDisabledError";
 }
 

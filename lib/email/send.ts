@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { errorName, log } from "@/lib/log";
 
-export type SendEmailError = "EMAIL_SEND_FAILED" | "EMAIL_TIMEOUT";
+type SendEmailError = "EMAIL_SEND_FAILED" | "EMAIL_TIMEOUT";
 export type SendResult = { ok: true; id: string } | { ok: false; error: SendEmailError };
 
 export type OutgoingEmail = {
@@ -23,7 +23,7 @@ const MAX_ADDRESS_LENGTH = 254;
 // One plain address only: a comma, semicolon, angle bracket or line break could add recipients or headers.
 const SINGLE_ADDRESS = /^[^\s@",;<>()[\]\\\u0000-\u001f\u007f]+@[^\s@",;<>()[\]\\\u0000-\u001f\u007f]+$/;
 
-export function isSendableAddress(to: string): boolean {
+function isSendableAddress(to: string): boolean {
   return to.length <= MAX_ADDRESS_LENGTH && SINGLE_ADDRESS.test(to);
 }
 

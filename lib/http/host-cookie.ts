@@ -9,7 +9,7 @@ type HostCookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; pat
  * Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it. Reading,
  * writing and deleting all go through this, so plain-http development keeps the bare name.
  */
-export function hostCookie(name: string, secure: boolean): { name: string; options: HostCookieOptions } {
+function hostCookie(name: string, secure: boolean): { name: string; options: HostCookieOptions } {
   return { name: secure ? `__Host-${name}` : name, options: { httpOnly: true, sameSite: "lax", secure, path: "/" } };
 }
 

@@ -1,5 +1,4 @@
 import "server-only";
-import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
 
@@ -12,8 +11,4 @@ export function requestMetaFrom(source: Headers): RequestMeta {
   const ip = clientAddress(source.get("x-forwarded-for"), getEnv().TRUSTED_PROXIES);
   const userAgent = source.get("user-agent")?.slice(0, MAX_USER_AGENT) || null;
   return { ip, userAgent };
-}
-
-export async function getRequestMeta(): Promise<RequestMeta> {
-  return requestMetaFrom(await headers());
 }

@@ -13,7 +13,7 @@ import { CODE_LENGTH, CODE_POLICIES } from "@/lib/one-time-code/policy";
 
 export type IssuedCode = { id: string; code: string; expiresAt: Date; resendAvailableAt: Date };
 
-export type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS";
+type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS";
 /** `counted`: this attempt was compared (and used one of the code's tries). */
 export type CheckResult = { ok: true } | { ok: false; reason: CodeFailure; attemptsLeft: number; counted: boolean };
 

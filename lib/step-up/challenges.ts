@@ -10,7 +10,7 @@ import type { CurrentSession } from "@/lib/sessions/lifecycle";
 import { assertNotLocked } from "@/lib/step-up/lockout";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
-import { PROOF_METHODS, type ChallengeForProof, type PreparedProof } from "@/lib/step-up/proofs";
+import { PROOF_METHODS, requiredSteps, type ChallengeForProof, type PreparedProof } from "@/lib/step-up/proofs";
 import { EMAIL_CODE_POLICY, resendAvailableAt, resendEmailCode } from "@/lib/step-up/proofs/email-code";
 import { AppError } from "@/shared/errors";
 import { isUuid, maskEmail } from "@/shared/format";
@@ -160,21 +160,6 @@ export async function ownChallenge(session: CurrentSession, challengeId: string)
     : null;
   if (!challenge || !(challenge.action in STEP_UP_POLICY)) throw new AppError("CODE_INVALID");
   return { ...challenge, action: challenge.action as StepUpAction, details: detailsSchema.parse(challenge.details) };
-}
-
-/**
- * The policy's steps that this user can give right now, each with the kinds available to them: a
- * step none of whose kinds the user has (a second factor without 2FA) is left out. Read at every
- * check, never stored: turning 2FA on mid-challenge raises the bar at once.
- */
-export async function requiredSteps(client: Tx, userId: string, action: StepUpAction): Promise<ProofKind[][]> {
-  const steps: ProofKind[][] = [];
-  for (const step of STEP_UP_POLICY[action].steps) {
-    const available: ProofKind[] = [];
-    for (const kind of step) if (await PROOF_METHODS[kind].available(client, userId)) available.push(kind);
-    if (available.length) steps.push(available);
-  }
-  return steps;
 }
 
 async function findPendingChallenge(

@@ -2,7 +2,7 @@ import "server-only";
 import { sha256Hex } from "@/lib/crypto";
 
 /** JSON with keys sorted at every level, so equal payloads always serialise (and hash) alike. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 

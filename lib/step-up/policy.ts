@@ -15,7 +15,7 @@ import type { ProofKind } from "@/shared/step-up";
  */
 export type GrantMode = "sudo" | "single_use";
 /** Windows are not shared: a code an admin entered for their own account opens nothing for acting on others'. */
-export type SudoWindow = "account" | "admin";
+type SudoWindow = "account" | "admin";
 
 type PolicyEntry<Payload> = ({ grant: "sudo"; window: SudoWindow } | { grant: "single_use" }) & {
   steps: ProofKind[][];

@@ -2,11 +2,11 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
-import { requiredSteps, type OwnChallenge } from "@/lib/step-up/challenges";
+import type { OwnChallenge } from "@/lib/step-up/challenges";
 import { mintGrant } from "@/lib/step-up/grants";
 import { clearFailures, countFailure, lockAccount, lockRemaining } from "@/lib/step-up/lockout";
 import { STEP_UP_LIMITS, STEP_UP_POLICY } from "@/lib/step-up/policy";
-import { PROOF_METHODS } from "@/lib/step-up/proofs";
+import { PROOF_METHODS, requiredSteps } from "@/lib/step-up/proofs";
 import { AppError, type ErrorCode } from "@/shared/errors";
 import type { ProofKind, ProofValues } from "@/shared/step-up";
 

@@ -18,7 +18,7 @@ function recoveryCodeHash(userId: string, code: string): string {
   return hmacHex(deriveKey("recovery-code"), userId, normalizeRecoveryCode(code));
 }
 
-export function normalizeRecoveryCode(code: string): string {
+function normalizeRecoveryCode(code: string): string {
   return code.toLowerCase().replace(/[\s-]/g, "");
 }
 

@@ -5,7 +5,7 @@ import { inject } from "vitest";
 export const TEMPLATE_DATABASE = "app_template";
 
 /** URL of `database` on the test cluster (default: the `postgres` maintenance database). */
-export function adminUrl(database = "postgres"): string {
+function adminUrl(database = "postgres"): string {
   const url = new URL(inject("testPostgresUrl"));
   url.pathname = `/${database}`;
   return url.toString();

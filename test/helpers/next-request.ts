@@ -15,12 +15,6 @@ export type RequestState = {
 const holder = globalThis as unknown as { testRequest?: { state: RequestState } };
 export const request: { state: RequestState } = (holder.testRequest ??= { state: { session: null, headers: new Headers(), deferred: [] } });
 
-/** Runs what the actions handed to `after()`, as Next.js does once the response is sent. */
-export async function runDeferred(): Promise<void> {
-  const callbacks = request.state.deferred.splice(0);
-  for (const callback of callbacks) await callback();
-}
-
 /** Headers of a same-origin browser request from `ip`. */
 export function sameOriginHeaders(appUrl: string, ip = "203.0.113.7"): Headers {
   return new Headers({

@@ -64,7 +64,7 @@ export type SchemaSnapshot = z.infer<typeof snapshotSchema>;
 type Model = z.infer<typeof modelSchema>;
 type Field = z.infer<typeof fieldSchema>;
 
-export const SNAPSHOT_FILE = path.join(process.cwd(), "generated", "schema-snapshot.json");
+const SNAPSHOT_FILE = path.join(process.cwd(), "generated", "schema-snapshot.json");
 
 export function readSchemaSnapshot(file = SNAPSHOT_FILE): SchemaSnapshot {
   let text: string;
@@ -76,9 +76,9 @@ export function readSchemaSnapshot(file = SNAPSHOT_FILE): SchemaSnapshot {
   return snapshotSchema.parse(JSON.parse(text));
 }
 
-export type ReferentialAction = "Cascade" | "Restrict" | "NoAction" | "SetNull" | "SetDefault";
+type ReferentialAction = "Cascade" | "Restrict" | "NoAction" | "SetNull" | "SetDefault";
 
-export type DatabaseColumn = {
+type DatabaseColumn = {
   udtName: string;
   nullable: boolean;
   hasDefault: boolean;

@@ -51,7 +51,7 @@ export function tokenRequest(name = "ci-deploy", overrides: Partial<CreateApiTok
   return { name, scopes: ["profile:read"], expiry: "30", expiresOn: "", ...overrides };
 }
 
-export const STEP_UP_SUBJECT = /^Your code to /;
+const STEP_UP_SUBJECT = /^Your code to /;
 
 /** The newest step-up code email to `email` (dev mailbox). */
 export async function latestStepUpEmail(email: string): Promise<MailboxMessageDto> {

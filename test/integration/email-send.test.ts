@@ -187,7 +187,7 @@ describe("sendEmail through the real Resend SDK", () => {
     const response = await lib.GET(mailboxRequest());
 
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "Not found" });
+    expect(await response.json()).toEqual({ error: "not_found", message: "There is no such page." });
   });
 });
 
@@ -303,7 +303,7 @@ describe("production mode", () => {
     const response = await lib.GET(mailboxRequest("?to=reader%40example.test"));
 
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "Not found" });
-    await expect(lib.listMailboxMessages({})).rejects.toBeInstanceOf(lib.DevMailboxDisabledError);
+    expect(await response.json()).toEqual({ error: "not_found", message: "There is no such page." });
+    await expect(lib.listMailboxMessages({})).rejects.toMatchObject({ name: "DevMailboxDisabledError" });
   });
 });

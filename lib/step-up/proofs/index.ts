@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
+import { STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
 import { emailCode } from "@/lib/step-up/proofs/email-code";
 import { authenticator, recoveryCode } from "@/lib/step-up/proofs/second-factor";
 import type { ErrorCode } from "@/shared/errors";
@@ -33,8 +34,8 @@ export type PreparedProof = {
   release: () => Promise<void>;
 };
 
-export type ProofStart = { challenge: ChallengeForProof; context: RequestContext; cancelToken: string };
-export type ProofAttempt = { challenge: ChallengeForProof; value: string; context: RequestContext };
+type ProofStart = { challenge: ChallengeForProof; context: RequestContext; cancelToken: string };
+type ProofAttempt = { challenge: ChallengeForProof; value: string; context: RequestContext };
 
 /** Every kind of proof. A new kind is one module here, its value schema in shared/step-up.ts and policy entries. */
 export const PROOF_METHODS: Record<ProofKind, ProofMethod> = {
@@ -42,3 +43,18 @@ export const PROOF_METHODS: Record<ProofKind, ProofMethod> = {
   authenticator,
   recovery_code: recoveryCode,
 };
+
+/**
+ * The policy's steps that this user can give right now, each with the kinds available to them: a
+ * step none of whose kinds the user has (a second factor without 2FA) is left out. Read at every
+ * check, never stored: turning 2FA on mid-challenge raises the bar at once.
+ */
+export async function requiredSteps(client: Tx, userId: string, action: StepUpAction): Promise<ProofKind[][]> {
+  const steps: ProofKind[][] = [];
+  for (const step of STEP_UP_POLICY[action].steps) {
+    const available: ProofKind[] = [];
+    for (const kind of step) if (await PROOF_METHODS[kind].available(client, userId)) available.push(kind);
+    if (available.length) steps.push(available);
+  }
+  return steps;
+}

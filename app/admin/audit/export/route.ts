@@ -2,6 +2,7 @@ import { recordAdminView } from "@/lib/audit/admin-views";
 import { auditCsvHeader, toCsvRows } from "@/lib/audit/csv";
 import { streamAuditEvents } from "@/lib/audit/query";
 import { adminSessionOrNull } from "@/lib/auth/admin";
+import { jsonErrorResponse } from "@/lib/http/json-error";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { parseAuditFilter } from "@/shared/audit";
 
@@ -11,7 +12,7 @@ import { parseAuditFilter } from "@/shared/audit";
  */
 export async function GET(request: Request): Promise<Response> {
   const session = await adminSessionOrNull("admin.audit.export");
-  if (!session) return Response.json({ error: "Not found" }, { status: 404 });
+  if (!session) return jsonErrorResponse(404, "not_found", "There is no such page.");
   const filter = parseAuditFilter(Object.fromEntries(new URL(request.url).searchParams));
   await recordAdminView(session, requestMetaFrom(request.headers), "admin.audit_exported", { ...filter, cursor: undefined });
 
