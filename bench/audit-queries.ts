@@ -13,7 +13,7 @@ import { once } from "node:events";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { percentile, summary, timed, withThrowawayDatabase } from "./support";
+import { percentile, runScript, summary, timed, withThrowawayDatabase } from "./support";
 
 const { values: args } = parseArgs({
   options: {
@@ -344,8 +344,4 @@ async function exportCsv() {
   };
 }
 
-const entry = args["csv-child"] ? exportCsv().then((report) => console.log(JSON.stringify(report))) : main();
-entry.catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(args["csv-child"] ? async () => console.log(JSON.stringify(await exportCsv())) : main);

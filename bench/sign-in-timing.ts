@@ -1,6 +1,6 @@
 // `npm run bench:sign-in`: does an unknown email take as long as a wrong password?
 // Runs both paths alternately against a throwaway embedded Postgres and prints one JSON report.
-import { summary, timed, withThrowawayDatabase } from "./support";
+import { runScript, summary, timed, withThrowawayDatabase } from "./support";
 
 const ROUNDS = 40;
 
@@ -40,7 +40,4 @@ async function main() {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

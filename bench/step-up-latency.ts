@@ -3,7 +3,7 @@
 // SQL statements each takes; the difference is what checking the code costs in-process.
 import pg from "pg";
 import { proofs } from "@/tooling/app-client";
-import { percentile, summary, timed, withThrowawayDatabase } from "./support";
+import { percentile, runScript, summary, timed, withThrowawayDatabase } from "./support";
 
 const ROUNDS = 60;
 
@@ -67,7 +67,4 @@ async function main() {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

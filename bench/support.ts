@@ -1,8 +1,9 @@
-// Shared by the measurement scripts: a throwaway migrated Postgres, and summary statistics.
+// Shared by the measurement scripts: a throwaway migrated Postgres or production server, and summary statistics.
 import path from "node:path";
 import { Client } from "pg";
 import { migrate } from "@/lib/db/migrate";
 import { startEmbeddedPostgres } from "@/tooling/embedded-postgres";
+import { startProdStack, type ProdStack } from "@/tooling/prod-stack";
 
 /** Starts an embedded Postgres, migrates a fresh database and points DATABASE_URL at it. */
 export async function withThrowawayDatabase<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -18,6 +19,26 @@ export async function withThrowawayDatabase<T>(name: string, run: () => Promise<
   } finally {
     await postgres.stop();
   }
+}
+
+/** One production server (the build must exist) with its own Postgres; both stopped however `run` ends. */
+export async function withProdServer<T>(name: string, basePort: number, run: (stack: ProdStack) => Promise<T>): Promise<T> {
+  const stack = await startProdStack({ instances: 1, basePort, name });
+  try {
+    return await run(stack);
+  } finally {
+    const { disconnectDb } = await import("@/lib/db");
+    await disconnectDb();
+    await stack.stop();
+  }
+}
+
+/** A script's entry: a failure is printed and fails the process. */
+export function runScript(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 export function percentile(samples: number[], fraction: number): number {

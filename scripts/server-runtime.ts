@@ -1,9 +1,9 @@
 // Memory settings for the production server process, used by `npm start` and by the production
-// stack that `npm run bench` measures (test/fixtures/prod-stack.ts). An operator's own
+// stack that `npm run bench` measures (tooling/prod-stack.ts). An operator's own
 // NODE_OPTIONS flag or MALLOC_MMAP_THRESHOLD_ wins over each default.
 //
 // Without them V8 grows its heap lazily to ~400 MB under a burst of requests although what is live
-// stays far smaller (measured by `npm run bench`; README "Performance"); a smaller young generation
+// stays far smaller (measured by `npm run bench`; docs/performance.md); a smaller young generation
 // (8 MB semi-spaces instead of 16) trims another ~20 MB at a few percent of throughput.
 export const SERVER_NODE_FLAGS = { "--max-old-space-size": "160", "--max-semi-space-size": "8" };
 // glibc's default threshold slides up to 32 MiB after the first large free, so argon2id's 19 MiB

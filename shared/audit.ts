@@ -63,6 +63,7 @@ export const adminTokenFilterSchema = z.object({
   owner: optional(z.string().trim().toLowerCase().min(1).max(254)),
   status: optional(z.enum(["active", "expired", "revoked"])),
 });
+export type AdminTokenFilter = z.infer<typeof adminTokenFilterSchema>;
 
 /** Every audit event type the product records. Dot names: `<area>.<what happened>`. */
 export const AUDIT_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 // Many users at once, each doing send → verify → protected change (create an API token) over HTTP
-// against a production `next start`, the way the code modal drives the server actions. Used by
+// against a production server (server/main.ts), the way the code modal drives the server actions. Used by
 // `npm run bench:load`, `npm run bench` (which samples the server's memory meanwhile) and
 // test/instances/load.test.ts. Loopback only, bounded in time.
 import type { CreatedApiToken } from "@/lib/api-tokens/create";
@@ -113,7 +113,7 @@ export async function runLoad(
   ).length;
   return {
     users: users.length,
-    mode: "HTTP against next start: createApiTokenAction → step_up_required → code from the (fake) Resend → createApiTokenAction again with the code",
+    mode: "HTTP against the production server: createApiTokenAction → step_up_required → code from the (fake) Resend → createApiTokenAction again with the code",
     errors: errors.length,
     errorSamples: [...new Set(errors)].slice(0, 5),
     poolExhaustionErrors,

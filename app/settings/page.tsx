@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody } from "@/components/ui/card";
 import { getProfile } from "@/lib/auth/profile";
 import { requireSession } from "@/lib/sessions/current";
 import { formatDateTime } from "@/shared/format";
@@ -22,12 +22,7 @@ export default async function ProfilePage() {
         <h1 className="text-2xl font-bold tracking-tight">Profile</h1>
         <p className="mt-1 text-sm text-slate-600">Your account at a glance.</p>
       </div>
-      <Card labelledBy="account-heading">
-        <CardHeader
-          id="account-heading"
-          title="Account"
-          description="Changes to these details are protected by a code sent to your email."
-        />
+      <Card headingId="account-heading" title="Account" description="Changes to these details are protected by a code sent to your email.">
         <CardBody>
           <dl className="divide-y divide-slate-100">
             {rows.map((row) => (

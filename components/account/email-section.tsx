@@ -9,7 +9,7 @@ import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
 import {
   confirmEmailChangeSchema,
@@ -22,9 +22,7 @@ import { errorMessage } from "@/shared/errors";
 import { formatDateTime } from "@/shared/format";
 
 type EmailSectionProps = {
-  headingId: string;
-  title: string;
-  description: string;
+  heading: CardHeading;
   currentEmail: string;
   pending: PendingEmailChange | null;
 };
@@ -35,7 +33,7 @@ type Result = { ok: boolean; message: string };
  * Change of address in two steps: step-up (proves the current inbox), then a code sent to the new
  * address, entered here. The account keeps its address until that code is entered.
  */
-export function EmailSection({ headingId, title, description, currentEmail, pending: initialPending }: EmailSectionProps) {
+export function EmailSection({ heading, currentEmail, pending: initialPending }: EmailSectionProps) {
   const [pending, setPending] = useState(initialPending);
   const [result, setResult] = useState<Result | null>(null);
   // After a step, focus goes where the user continues: set only by their actions, never on page load.
@@ -47,8 +45,7 @@ export function EmailSection({ headingId, title, description, currentEmail, pend
   }, [focus, result]);
 
   return (
-    <Card labelledBy={headingId}>
-      <CardHeader id={headingId} title={title} description={description} />
+    <Card {...heading}>
       <CardBody className="space-y-5">
         <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
           <dt className="font-medium text-slate-600">Current address</dt>

@@ -7,17 +7,18 @@ import { changePasswordAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
 import { changePasswordSchema } from "@/shared/account";
 import { PASSWORD_MIN_LENGTH } from "@/shared/auth";
 
 type PasswordForm = { currentPassword: string; newPassword: string; signOutOtherSessions: boolean };
 
-type PasswordSectionProps = { headingId: string; title: string; description: string };
+type PasswordSectionProps = { heading: CardHeading };
 
 /** Current password + new password, then step-up; "sign out my other sessions" is ticked by default. */
-export function PasswordSection({ headingId, title, description }: PasswordSectionProps) {
+export function PasswordSection({ heading }: PasswordSectionProps) {
+  const { headingId } = heading;
   const noticeRef = useRef<HTMLDivElement>(null);
   const form = useForm<PasswordForm>({
     resolver: zodResolver(changePasswordSchema) as unknown as Resolver<PasswordForm>,
@@ -35,8 +36,7 @@ export function PasswordSection({ headingId, title, description }: PasswordSecti
   });
 
   return (
-    <Card labelledBy={headingId}>
-      <CardHeader id={headingId} title={title} description={description} />
+    <Card {...heading}>
       <CardBody>
         <form onSubmit={submit} noValidate className="space-y-4">
           <div ref={noticeRef} tabIndex={-1} className="outline-none!">

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { adminRevokeApiTokenAction } from "@/actions/api-tokens";
+import { AdminTable } from "@/components/admin/admin-table";
 import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
@@ -17,61 +18,39 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
   const [message, setMessage] = useState<string | null>(null);
   const status = useRef<HTMLDivElement>(null);
 
-  if (tokens.length === 0)
-    return (
-      <p className="rounded-xl bg-white px-6 py-8 text-center text-sm text-slate-600 ring-1 ring-slate-200">
-        No tokens match these filters.
-      </p>
-    );
   return (
     <div className="space-y-3">
       <div ref={status} tabIndex={-1} className="outline-none">
         <LiveMessage tone="success" message={message} />
       </div>
-      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">API tokens of every user</caption>
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-            <tr>
-              {["Owner", "Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Status"].map((heading) => (
-                <th key={heading} scope="col" className="px-3 py-2 font-medium whitespace-nowrap">
-                  {heading}
-                </th>
-              ))}
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.map((token) => (
-              <tr key={token.id}>
-                <td className="max-w-48 px-3 py-2 [overflow-wrap:anywhere]">{token.ownerEmail}</td>
-                <td className="max-w-40 truncate px-3 py-2" title={token.name}>
-                  {token.name}
-                </td>
-                <td className="px-3 py-2 font-mono text-xs">{token.displayPrefix}…</td>
-                <td className="px-3 py-2 font-mono text-xs">{token.scopes.join(", ")}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{day(token.createdAt)}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{day(token.expiresAt)}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{day(token.lastUsedAt)}</td>
-                <td className="px-3 py-2 capitalize">{token.status}</td>
-                <td className="px-3 py-2 text-right">
-                  {token.status === "active" && (
-                    <Button
-                      variant="ghost"
-                      aria-label={`Revoke ${token.ownerEmail}'s token ${token.name}`}
-                      onClick={() => setRevoking(token)}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption="API tokens of every user"
+        headings={["Owner", "Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Status"]}
+        actionsColumn
+        empty={tokens.length === 0 ? "No tokens match these filters." : null}
+      >
+        {tokens.map((token) => (
+          <tr key={token.id}>
+            <td className="max-w-48 px-3 py-2 [overflow-wrap:anywhere]">{token.ownerEmail}</td>
+            <td className="max-w-40 truncate px-3 py-2" title={token.name}>
+              {token.name}
+            </td>
+            <td className="px-3 py-2 font-mono text-xs">{token.displayPrefix}…</td>
+            <td className="px-3 py-2 font-mono text-xs">{token.scopes.join(", ")}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{day(token.createdAt)}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{day(token.expiresAt)}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{day(token.lastUsedAt)}</td>
+            <td className="px-3 py-2 capitalize">{token.status}</td>
+            <td className="px-3 py-2 text-right">
+              {token.status === "active" && (
+                <Button variant="ghost" aria-label={`Revoke ${token.ownerEmail}'s token ${token.name}`} onClick={() => setRevoking(token)}>
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {revoking && (
         <RevokeTokenDialog
           token={revoking}

@@ -1,15 +1,14 @@
 import Link from "next/link";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody } from "@/components/ui/card";
 import { auditFilterQuery, type AttentionAccount } from "@/shared/audit";
 
 export function AttentionPanel({ accounts }: { accounts: AttentionAccount[] }) {
   return (
-    <Card labelledBy="attention-heading">
-      <CardHeader
-        id="attention-heading"
-        title="Needs attention"
-        description="Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours."
-      />
+    <Card
+      headingId="attention-heading"
+      title="Needs attention"
+      description="Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours."
+    >
       <CardBody>
         {accounts.length === 0 ? (
           <p className="text-sm text-slate-600">No failed or blocked events in the last 24 hours.</p>

@@ -1,3 +1,4 @@
+import { AdminTable } from "@/components/admin/admin-table";
 import { type AuditEventDto } from "@/shared/audit";
 
 const OUTCOME_STYLES: Record<AuditEventDto["outcome"], string> = {
@@ -10,46 +11,30 @@ const OUTCOME_STYLES: Record<AuditEventDto["outcome"], string> = {
 const CELL = "max-w-56 px-3 py-2 align-top [overflow-wrap:anywhere] line-clamp-3";
 
 export function AuditTable({ events }: { events: AuditEventDto[] }) {
-  if (events.length === 0)
-    return (
-      <p className="rounded-xl bg-white px-6 py-8 text-center text-sm text-slate-600 ring-1 ring-slate-200">
-        No events match these filters.
-      </p>
-    );
   return (
-    <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full text-left text-sm">
-        <caption className="sr-only">Audit events, newest first</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
-          <tr>
-            {["Time (UTC)", "Actor", "Event", "Target", "Outcome", "Reason", "IP", "Browser / OS"].map((heading) => (
-              <th key={heading} scope="col" className="px-3 py-2 font-medium whitespace-nowrap">
-                {heading}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="px-3 py-2 align-top whitespace-nowrap tabular-nums">
-                <time dateTime={event.createdAt}>{event.createdAt.replace("T", " ").slice(0, 19)}</time>
-              </td>
-              <td className={CELL}>{event.actorEmail ?? "—"}</td>
-              <td className="px-3 py-2 align-top font-mono text-xs whitespace-nowrap">{event.type}</td>
-              <td className={CELL}>{event.target ?? "—"}</td>
-              <td className="px-3 py-2 align-top">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLES[event.outcome]}`}>
-                  {event.outcome.toLowerCase()}
-                </span>
-              </td>
-              <td className={CELL}>{event.reason ?? "—"}</td>
-              <td className="px-3 py-2 align-top whitespace-nowrap">{event.ip ?? "—"}</td>
-              <td className={CELL}>{event.device}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable
+      caption="Audit events, newest first"
+      headings={["Time (UTC)", "Actor", "Event", "Target", "Outcome", "Reason", "IP", "Browser / OS"]}
+      empty={events.length === 0 ? "No events match these filters." : null}
+    >
+      {events.map((event) => (
+        <tr key={event.id}>
+          <td className="px-3 py-2 align-top whitespace-nowrap tabular-nums">
+            <time dateTime={event.createdAt}>{event.createdAt.replace("T", " ").slice(0, 19)}</time>
+          </td>
+          <td className={CELL}>{event.actorEmail ?? "—"}</td>
+          <td className="px-3 py-2 align-top font-mono text-xs whitespace-nowrap">{event.type}</td>
+          <td className={CELL}>{event.target ?? "—"}</td>
+          <td className="px-3 py-2 align-top">
+            <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLES[event.outcome]}`}>
+              {event.outcome.toLowerCase()}
+            </span>
+          </td>
+          <td className={CELL}>{event.reason ?? "—"}</td>
+          <td className="px-3 py-2 align-top whitespace-nowrap">{event.ip ?? "—"}</td>
+          <td className={CELL}>{event.device}</td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }

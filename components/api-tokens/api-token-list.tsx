@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 import type { ApiTokenDto } from "@/shared/api-tokens";
 import { formatDateTime } from "@/shared/format";
 
@@ -28,21 +29,11 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
     <table className="block w-full text-left text-sm md:table">
       <thead className="hidden border-b border-slate-200 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
         <tr>
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Token
-          </th>
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Scopes
-          </th>
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Created
-          </th>
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Expires
-          </th>
-          <th scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">
-            Last used
-          </th>
+          {["Token", "Scopes", "Created", "Expires", "Last used"].map((heading) => (
+            <th key={heading} scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">
+              {heading}
+            </th>
+          ))}
           <th scope="col" className="py-2 font-medium">
             <span className="sr-only">Actions</span>
           </th>
@@ -131,17 +122,9 @@ function DateText({ iso, withTime = false }: { iso: string; withTime?: boolean }
 
 function KeyIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 24 24"
-      className="mx-auto size-10 text-slate-400"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-      strokeLinecap="round"
-    >
+    <OutlineIcon viewBox="0 0 24 24" strokeWidth={1.5} className="mx-auto size-10 text-slate-400">
       <circle cx="8" cy="15" r="4" />
       <path d="m10.8 12.2 8.7-8.7M16 7l3 3M14 9l2 2" />
-    </svg>
+    </OutlineIcon>
   );
 }

@@ -5,18 +5,16 @@ import { useRef, useState } from "react";
 import { ApiTokenList } from "@/components/api-tokens/api-token-list";
 import { CreateTokenDialog } from "@/components/api-tokens/create-token-dialog";
 import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
 import { MAX_ACTIVE_TOKENS, type ApiTokenDto } from "@/shared/api-tokens";
 
 type ApiTokensSectionProps = {
-  headingId: string;
-  title: string;
-  description: string;
+  heading: CardHeading;
   tokens: ApiTokenDto[];
 };
 
-export function ApiTokensSection({ headingId, title, description, tokens }: ApiTokensSectionProps) {
+export function ApiTokensSection({ heading, tokens }: ApiTokensSectionProps) {
   const router = useRouter();
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -25,8 +23,7 @@ export function ApiTokensSection({ headingId, title, description, tokens }: ApiT
   const atLimit = active >= MAX_ACTIVE_TOKENS;
 
   return (
-    <Card labelledBy={headingId}>
-      <CardHeader id={headingId} title={title} description={description} action={<CreateTokenDialog disabled={atLimit} />} />
+    <Card {...heading} action={<CreateTokenDialog disabled={atLimit} />}>
       <CardBody className="space-y-4">
         <p className="text-sm text-slate-600">
           <span className="font-semibold text-slate-900 tabular-nums">{active}</span> of {MAX_ACTIVE_TOKENS} active tokens

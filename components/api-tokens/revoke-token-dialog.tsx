@@ -5,9 +5,7 @@ import { useRef, type RefObject } from "react";
 import { revokeApiTokenAction } from "@/actions/api-tokens";
 import type { ProtectedAction } from "@/components/step-up/step-up-provider";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
-import { Button } from "@/components/ui/button";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
-import { LiveMessage } from "@/components/ui/notice";
+import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
 import type { ApiTokenDto } from "@/shared/api-tokens";
 
 type RevokeTokenDialogProps = {
@@ -39,10 +37,12 @@ export function RevokeTokenDialog({
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
-      <Modal
+      <ConfirmModal
         title={`Revoke token "${token.name}"?`}
         description="Apps using it stop working immediately. This can't be undone."
-        dismissible={!pending}
+        confirm={{ label: "Revoke token", pendingText: "Revoking…", onClick: revoke, variant: "danger" }}
+        pending={pending}
+        error={outcome?.message}
         onCloseAutoFocus={(event) => {
           if (!revoked.current) return;
           event.preventDefault();
@@ -55,18 +55,10 @@ export function RevokeTokenDialog({
           </ModalIcon>
         }
       >
-        <div className="space-y-5">
-          <LiveMessage tone="error" message={outcome?.message} />
-          <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
-            Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
-          </p>
-          <DialogActions busy={pending}>
-            <Button variant="danger" onClick={revoke} pending={pending} pendingText="Revoking…">
-              Revoke token
-            </Button>
-          </DialogActions>
-        </div>
-      </Modal>
+        <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
+          Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
+        </p>
+      </ConfirmModal>
     </Dialog.Root>
   );
 }

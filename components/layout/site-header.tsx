@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 
 /** `user`: who is signed in, if anyone (the root layout reads the session). */
 export function SiteHeader({ user }: { user: { email: string; role: "USER" | "ADMIN" } | null }) {
@@ -8,10 +9,10 @@ export function SiteHeader({ user }: { user: { email: string; role: "USER" | "AD
       <div className="mx-auto flex h-16 max-w-5xl items-center justify-between px-4 sm:px-6">
         <Link href={user ? "/settings" : "/login"} className="flex items-center gap-2 font-semibold text-slate-900">
           <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-indigo-600 text-white">
-            <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2">
+            <OutlineIcon viewBox="0 0 24 24" strokeWidth={2} className="size-5">
               <path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3z" />
               <path d="M9 12l2 2 4-4" />
-            </svg>
+            </OutlineIcon>
           </span>
           Account Security
         </Link>

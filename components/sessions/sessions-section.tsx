@@ -5,14 +5,14 @@ import { useState } from "react";
 import { revokeSessionAction, signOutOtherSessionsAction } from "@/actions/sessions";
 import { outcomeOf, useProtectedAction, type Outcome } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
 import { formatDateTime } from "@/shared/format";
 import { type SessionDto } from "@/shared/sessions";
 
-type SessionsSectionProps = { headingId: string; title: string; description: string; sessions: SessionDto[] };
+type SessionsSectionProps = { heading: CardHeading; sessions: SessionDto[] };
 
-export function SessionsSection({ headingId, title, description, sessions }: SessionsSectionProps) {
+export function SessionsSection({ heading, sessions }: SessionsSectionProps) {
   const router = useRouter();
   const signOutOthers = useProtectedAction(signOutOtherSessionsAction);
   const revokeOne = useProtectedAction(revokeSessionAction);
@@ -31,22 +31,19 @@ export function SessionsSection({ headingId, title, description, sessions }: Ses
   }
 
   return (
-    <Card labelledBy={headingId}>
-      <CardHeader
-        id={headingId}
-        title={title}
-        description={description}
-        action={
-          <Button
-            variant="secondary"
-            disabled={others === 0}
-            pending={busy === "others"}
-            onClick={() => perform("others", () => signOutOthers.run({}))}
-          >
-            Sign out all other sessions
-          </Button>
-        }
-      />
+    <Card
+      {...heading}
+      action={
+        <Button
+          variant="secondary"
+          disabled={others === 0}
+          pending={busy === "others"}
+          onClick={() => perform("others", () => signOutOthers.run({}))}
+        >
+          Sign out all other sessions
+        </Button>
+      }
+    >
       <CardBody className="space-y-4">
         <LiveMessage tone={result?.ok ? "success" : "error"} message={result?.message} />
         <ul className="divide-y divide-slate-100">

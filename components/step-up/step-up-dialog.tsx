@@ -11,6 +11,7 @@ import { useFocusField } from "@/components/forms/use-focus-field";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
@@ -32,13 +33,15 @@ const PROOF_SCHEMAS: Record<ProofMode, z.ZodType<Partial<CodeForm>, Partial<Code
 const proofResolver: Resolver<CodeForm> = (values, context, options) =>
   (zodResolver(PROOF_SCHEMAS[values.mode]) as unknown as Resolver<CodeForm>)(values, context, options);
 
-const SECOND_FIELD: Record<Method, { label: string; description: string; switchTo: string }> = {
+const SECOND_FIELD: Record<Method, { Field: typeof CodeField; label: string; description: string; switchTo: string }> = {
   authenticator: {
+    Field: CodeField,
     label: "2. Code from your authenticator app",
     description: "The 6-digit code your app shows for this account right now.",
     switchTo: "Use a recovery code instead",
   },
   recovery_code: {
+    Field: RecoveryCodeField,
     label: "2. Recovery code",
     description: "One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once.",
     switchTo: "Use your authenticator app instead",
@@ -86,6 +89,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
   const now = useNow();
   const form = useForm<CodeForm>({ resolver: proofResolver, defaultValues: { code: "", secondCode: "", mode } });
   const twoProofs = mode !== "none";
+  const second = twoProofs ? { method: mode, ...SECOND_FIELD[mode] } : undefined;
   // After a render: a switched field is a new element, and a refusal re-enables the form.
   const focus = useFocusField(form);
 
@@ -220,34 +224,23 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
                 : undefined
             }
           />
-          {mode !== "none" && (
+          {second && (
             <div className="space-y-2">
-              {mode === "authenticator" ? (
-                <CodeField
-                  key="authenticator"
-                  form={form}
-                  name="secondCode"
-                  label={SECOND_FIELD.authenticator.label}
-                  description={codeUsable ? SECOND_FIELD.authenticator.description : undefined}
-                  disabled={!codeUsable}
-                />
-              ) : (
-                <RecoveryCodeField
-                  key="recovery_code"
-                  form={form}
-                  name="secondCode"
-                  label={SECOND_FIELD.recovery_code.label}
-                  description={codeUsable ? SECOND_FIELD.recovery_code.description : undefined}
-                  disabled={!codeUsable}
-                />
-              )}
+              <second.Field
+                key={second.method}
+                form={form}
+                name="secondCode"
+                label={second.label}
+                description={codeUsable ? second.description : undefined}
+                disabled={!codeUsable}
+              />
               <button
                 type="button"
                 onClick={switchMethod}
                 disabled={!codeUsable}
                 className="rounded-sm text-sm font-medium text-indigo-700 hover:underline disabled:cursor-not-allowed disabled:text-slate-400 disabled:no-underline"
               >
-                {SECOND_FIELD[mode].switchTo}
+                {second.switchTo}
               </button>
             </div>
           )}
@@ -312,17 +305,10 @@ function lockedFailure(retryAfterSeconds = 60): Failure {
 
 function ClockIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className="size-4 shrink-0 text-slate-400"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.6"
-    >
+    <OutlineIcon className="size-4 shrink-0 text-slate-400">
       <circle cx="10" cy="10" r="7.5" />
-      <path d="M10 6v4l2.5 2" strokeLinecap="round" />
-    </svg>
+      <path d="M10 6v4l2.5 2" />
+    </OutlineIcon>
   );
 }
 

@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton, selectContents } from "@/components/ui/copy-button";
 import { Modal, ModalIcon } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 
 const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
 
@@ -109,31 +110,15 @@ function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
           Copy codes
         </CopyButton>
         <Button variant="secondary" onClick={download}>
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 20 20"
-            className="size-4"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinecap="round"
-          >
+          <OutlineIcon>
             <path d="M10 3v10m0 0-4-4m4 4 4-4M4 16h12" />
-          </svg>
+          </OutlineIcon>
           Download .txt
         </Button>
         <Button variant="secondary" onClick={() => window.print()}>
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 20 20"
-            className="size-4"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinejoin="round"
-          >
+          <OutlineIcon>
             <path d="M6 7V3h8v4M6 14H4V8h12v6h-2M6 11h8v6H6z" />
-          </svg>
+          </OutlineIcon>
           Print
         </Button>
       </div>

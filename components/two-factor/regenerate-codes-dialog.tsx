@@ -5,9 +5,7 @@ import { useState } from "react";
 import { regenerateRecoveryCodesAction } from "@/actions/two-factor";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
-import { Button } from "@/components/ui/button";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
-import { LiveMessage } from "@/components/ui/notice";
+import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
 
 type RegenerateCodesDialogProps = {
   accountEmail: string;
@@ -36,10 +34,12 @@ export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodes
           onDone={() => onClose(true)}
         />
       ) : (
-        <Modal
+        <ConfirmModal
           title="Create new recovery codes?"
           description="You'll get 10 new codes. Your current recovery codes stop working as soon as the new ones are created."
-          dismissible={!pending}
+          confirm={{ label: "Create new codes", pendingText: "Creating…", onClick: create }}
+          pending={pending}
+          error={outcome?.ok ? null : outcome?.message}
           onCloseAutoFocus={(event) => event.preventDefault()}
           icon={
             <ModalIcon>
@@ -47,16 +47,7 @@ export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodes
               <path d="M18 3v4h-4M6 21v-4h4" />
             </ModalIcon>
           }
-        >
-          <div className="space-y-5">
-            <LiveMessage tone="error" message={outcome?.ok ? null : outcome?.message} />
-            <DialogActions busy={pending}>
-              <Button onClick={create} pending={pending} pendingText="Creating…">
-                Create new codes
-              </Button>
-            </DialogActions>
-          </div>
-        </Modal>
+        />
       )}
     </Dialog.Root>
   );

@@ -3,9 +3,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { disableTwoFactorAction } from "@/actions/two-factor";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
-import { Button } from "@/components/ui/button";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
-import { LiveMessage } from "@/components/ui/notice";
+import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
 
 type TurnOffDialogProps = {
   /** `message` once 2FA is off; null if the user backed out. */
@@ -23,10 +21,12 @@ export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose(null)}>
-      <Modal
+      <ConfirmModal
         title="Turn off two-step verification?"
         description="Your password alone will sign in to your account, and your recovery codes will stop working. To confirm, we'll ask for a code from your email and one from your authenticator app (or a recovery code)."
-        dismissible={!pending}
+        confirm={{ label: "Turn off", pendingText: "Turning off…", onClick: turnOff, variant: "danger" }}
+        pending={pending}
+        error={outcome?.message}
         onCloseAutoFocus={(event) => event.preventDefault()}
         icon={
           <ModalIcon tone="red">
@@ -34,16 +34,7 @@ export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
             <path d="m9.5 9.5 5 5m0-5-5 5" />
           </ModalIcon>
         }
-      >
-        <div className="space-y-5">
-          <LiveMessage tone="error" message={outcome?.message} />
-          <DialogActions busy={pending}>
-            <Button variant="danger" onClick={turnOff} pending={pending} pendingText="Turning off…">
-              Turn off
-            </Button>
-          </DialogActions>
-        </div>
-      </Modal>
+      />
     </Dialog.Root>
   );
 }

@@ -7,15 +7,13 @@ import { EnrolDialog } from "@/components/two-factor/enrol-dialog";
 import { RegenerateCodesDialog } from "@/components/two-factor/regenerate-codes-dialog";
 import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
 import { formatDateTime } from "@/shared/format";
 import { type EnrolmentDto, type TwoFactorStatus } from "@/shared/two-factor";
 
 type TwoFactorSectionProps = {
-  headingId: string;
-  title: string;
-  description: string;
+  heading: CardHeading;
   status: TwoFactorStatus;
   accountEmail: string;
 };
@@ -23,7 +21,7 @@ type TwoFactorSectionProps = {
 type OpenDialog = { kind: "enrol"; enrolment: EnrolmentDto } | { kind: "regenerate" } | { kind: "turn-off" } | null;
 type Result = { ok: boolean; message: string };
 
-export function TwoFactorSection({ headingId, title, description, status, accountEmail }: TwoFactorSectionProps) {
+export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSectionProps) {
   const start = useProtectedAction(startTwoFactorEnrolmentAction);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -59,21 +57,18 @@ export function TwoFactorSection({ headingId, title, description, status, accoun
   const low = status.enabled && status.recoveryCodesLeft <= status.warnAt;
 
   return (
-    <Card labelledBy={headingId}>
-      <CardHeader
-        id={headingId}
-        title={title}
-        description={description}
-        action={
-          status.enabled ? (
-            <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
-              On
-            </span>
-          ) : (
-            <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Off</span>
-          )
-        }
-      />
+    <Card
+      {...heading}
+      action={
+        status.enabled ? (
+          <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
+            On
+          </span>
+        ) : (
+          <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Off</span>
+        )
+      }
+    >
       <CardBody className="space-y-4">
         {/* Focus lands here after a change: the button that opened the dialog may be gone. */}
         <div ref={noticeRef} tabIndex={-1} className="outline-none!">

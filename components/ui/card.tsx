@@ -1,34 +1,35 @@
 import type { ReactNode } from "react";
 
-export function Card({ children, className = "", labelledBy }: { children: ReactNode; className?: string; labelledBy?: string }) {
-  return (
-    <section aria-labelledby={labelledBy} className={`rounded-xl bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>
-      {children}
-    </section>
-  );
-}
+/** What a page tells a section to be called (the security page's sections get theirs from its table of contents). */
+export type CardHeading = { headingId: string; title: string; description?: ReactNode };
 
-export function CardHeader({
-  id,
+/** A titled section of a page; the heading names it for screen readers. */
+export function Card({
+  headingId,
   title,
   description,
   action,
-}: {
-  id?: string;
-  title: string;
-  description?: ReactNode;
+  className = "",
+  children,
+}: CardHeading & {
+  /** A button or badge at the heading's end. */
   action?: ReactNode;
+  className?: string;
+  children: ReactNode;
 }) {
   return (
-    <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-5">
-      <div>
-        <h2 id={id} className="text-base font-semibold text-slate-900">
-          {title}
-        </h2>
-        {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
+    <section aria-labelledby={headingId} className={`rounded-xl bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>
+      <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-5">
+        <div>
+          <h2 id={headingId} className="text-base font-semibold text-slate-900">
+            {title}
+          </h2>
+          {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
+        </div>
+        {action}
       </div>
-      {action}
-    </div>
+      {children}
+    </section>
   );
 }
 

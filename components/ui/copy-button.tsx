@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 
 type CopyButtonProps = {
   text: string;
@@ -27,10 +28,10 @@ export function CopyButton({ text, children, onCopyFailed }: CopyButtonProps) {
   return (
     <div className="flex flex-wrap items-center gap-3">
       <Button variant="secondary" onClick={copy} className="shrink-0">
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6">
+        <OutlineIcon>
           <rect x="7" y="7" width="10" height="10" rx="2" />
           <path d="M13 7V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h2" />
-        </svg>
+        </OutlineIcon>
         {children}
       </Button>
       <div

@@ -2,7 +2,9 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import type { ComponentProps, ReactNode } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, type ButtonProps } from "@/components/ui/button";
+import { LiveMessage } from "@/components/ui/notice";
+import { OutlineIcon } from "@/components/ui/outline-icon";
 
 type ModalProps = {
   title: ReactNode;
@@ -39,17 +41,9 @@ export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "re
   const tones = { indigo: "bg-indigo-50 text-indigo-600", red: "bg-red-50 text-red-600", emerald: "bg-emerald-50 text-emerald-600" };
   return (
     <span aria-hidden="true" className={`grid size-11 place-items-center rounded-full ${tones[tone]}`}>
-      <svg
-        viewBox="0 0 24 24"
-        className="size-6"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.8"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      >
+      <OutlineIcon viewBox="0 0 24 24" strokeWidth={1.8} className="size-6">
         {children}
-      </svg>
+      </OutlineIcon>
     </span>
   );
 }
@@ -65,5 +59,37 @@ export function DialogActions({ busy, bordered = false, children }: { busy: bool
       </Dialog.Close>
       {children}
     </div>
+  );
+}
+
+/**
+ * A question and the one button that does it: what went wrong (if anything) announced above, the
+ * button busy meanwhile. Closing is blocked while it runs; focus goes back where the caller says.
+ */
+export function ConfirmModal({
+  confirm,
+  pending,
+  error,
+  children,
+  ...modal
+}: Omit<ModalProps, "children" | "dismissible"> & {
+  confirm: { label: string; pendingText: string; onClick: () => void; variant?: ButtonProps["variant"] };
+  pending: boolean;
+  error: string | null | undefined;
+  /** More about what will happen, between the message and the buttons. */
+  children?: ReactNode;
+}) {
+  return (
+    <Modal dismissible={!pending} {...modal}>
+      <div className="space-y-5">
+        <LiveMessage tone="error" message={error} />
+        {children}
+        <DialogActions busy={pending}>
+          <Button variant={confirm.variant} onClick={confirm.onClick} pending={pending} pendingText={confirm.pendingText}>
+            {confirm.label}
+          </Button>
+        </DialogActions>
+      </div>
+    </Modal>
   );
 }

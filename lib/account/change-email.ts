@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import { enqueueEmail } from "@/lib/email/outbox";
@@ -116,16 +116,14 @@ export async function confirmEmailChange(context: RequestContext, { code }: Conf
     });
   });
   if (!result.ok) {
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "email.change_failed",
-        outcome: "FAILURE",
-        actor: session.user,
-        target: { type: "email_change", id: pending.id },
-        reason: result.reason.toLowerCase(),
-        meta,
-      }),
-    );
+    await recordStandaloneEvent({
+      type: "email.change_failed",
+      outcome: "FAILURE",
+      actor: session.user,
+      target: { type: "email_change", id: pending.id },
+      reason: result.reason.toLowerCase(),
+      meta,
+    });
     throw new AppError(result.reason, { attemptsLeft: result.attemptsLeft });
   }
   return { email: pending.newEmail };

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
@@ -29,16 +29,18 @@ export async function changePassword(context: RequestContext, input: ChangePassw
   const limitKey = signInAccountKey(session.user.email);
   const limit = await hitRateLimit(limitKey, SIGN_IN_LIMITS.perAccount);
   if (!limit.allowed) {
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "password.change_failed", outcome: "BLOCKED", actor: session.user, reason: "rate_limited", meta }),
-    );
+    await recordStandaloneEvent({ type: "password.change_failed", outcome: "BLOCKED", actor: session.user, reason: "rate_limited", meta });
     throw new AppError("RATE_LIMITED", { retryAfterSeconds: limit.retryAfterSeconds });
   }
   const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, { type: "password.change_failed", outcome: "FAILURE", actor: session.user, reason: "wrong_password", meta }),
-    );
+    await recordStandaloneEvent({
+      type: "password.change_failed",
+      outcome: "FAILURE",
+      actor: session.user,
+      reason: "wrong_password",
+      meta,
+    });
     throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: ["Your current password is incorrect"] } });
   }
   await forgiveRateLimitHit(limitKey, limit);

@@ -1,6 +1,6 @@
 import "server-only";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { markRevoked } from "@/lib/api-tokens/revoke";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
@@ -33,22 +33,15 @@ export async function listAllApiTokens(
  * actor and the owner in the metadata, and the owner is told.
  */
 export async function revokeApiTokenAsAdmin(context: RequestContext, tokenId: string): Promise<void> {
-  const { session, meta } = context;
-  if (session.user.role !== "ADMIN") throw new AppError("NOT_FOUND");
+  if (context.session.user.role !== "ADMIN") throw new AppError("NOT_FOUND");
   const token = await db.apiToken.findFirst({
     where: { id: tokenId, revokedAt: null },
     select: { id: true, name: true, displayPrefix: true, user: { select: { id: true, email: true } } },
   });
   if (!token) throw new AppError("NOT_FOUND");
   await withStepUp(context, "admin.api_token.revoke", { tokenId: token.id, name: token.name, owner: token.user.email }, async (tx) => {
-    const revoked = await tx.apiToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    if (revoked.count !== 1) throw new AppError("NOT_FOUND");
-    await recordAuditEvent(tx, {
-      type: "api_token.revoked",
-      actor: session.user,
-      target: { type: "api_token", id: token.displayPrefix },
+    await markRevoked(tx, context, token, {
       reason: "revoked_by_admin",
-      meta,
       metadata: { tokenId: token.id, name: token.name, ownerId: token.user.id, ownerEmail: token.user.email },
     });
     await notifyAccountChange(tx, context, {

@@ -1,6 +1,6 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Prisma } from "@/lib/db";
+import { recordStandaloneEvent } from "@/lib/audit/record";
+import { type Prisma } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { CurrentSession } from "@/lib/sessions/lifecycle";
 import type { AuditFilter } from "@/shared/audit";
@@ -13,5 +13,5 @@ export function recordAdminView(
   filter: AuditFilter,
 ): Promise<void> {
   const metadata: Prisma.InputJsonObject = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
-  return db.$transaction((tx) => recordAuditEvent(tx, { type, actor: session.user, meta, metadata }));
+  return recordStandaloneEvent({ type, actor: session.user, meta, metadata });
 }

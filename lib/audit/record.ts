@@ -1,6 +1,6 @@
 import "server-only";
 import type { AuditOutcome } from "@/generated/prisma/enums";
-import type { Prisma, Tx } from "@/lib/db";
+import { db, type Prisma, type Tx } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { AuditEventType } from "@/shared/audit";
 
@@ -32,6 +32,11 @@ export async function recordAuditEvent(tx: Tx, event: AuditEventInput): Promise<
       metadata: event.metadata,
     },
   });
+}
+
+/** An event with no change beside it (a refused or failed attempt, an admin viewing the log): no transaction to share. */
+export async function recordStandaloneEvent(event: AuditEventInput): Promise<void> {
+  await recordAuditEvent(db, event);
 }
 
 function bounded(value: string | undefined): string | null {

@@ -1,8 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { recordAuditEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { recordStandaloneEvent } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { getCurrentSession } from "@/lib/sessions/current";
 import type { CurrentSession } from "@/lib/sessions/lifecycle";
@@ -15,9 +14,7 @@ export async function adminSessionOrNull(area: string): Promise<CurrentSession |
   const session = await getCurrentSession();
   if (session?.user.role === "ADMIN") return session;
   const meta = requestMetaFrom(await headers());
-  await db.$transaction((tx) =>
-    recordAuditEvent(tx, { type: "admin.access_denied", outcome: "BLOCKED", actor: session?.user ?? null, reason: area, meta }),
-  );
+  await recordStandaloneEvent({ type: "admin.access_denied", outcome: "BLOCKED", actor: session?.user ?? null, reason: area, meta });
   return null;
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { db, type Tx } from "@/lib/db";
 import { linkTokenHash, mintLinkToken } from "@/lib/http/link-token";
@@ -61,16 +61,14 @@ export async function completeSecondFactorSignIn(
   if (!challenge) return { ok: false, code: "CODE_EXPIRED" };
   const user: SessionUser = challenge.user;
   const failed = (outcome: "FAILURE" | "BLOCKED", reason: string) =>
-    db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "auth.sign_in_failed",
-        outcome,
-        actor: user,
-        target: { type: "sign_in_challenge", id: challenge.id },
-        reason,
-        meta,
-      }),
-    );
+    recordStandaloneEvent({
+      type: "auth.sign_in_failed",
+      outcome,
+      actor: user,
+      target: { type: "sign_in_challenge", id: challenge.id },
+      reason,
+      meta,
+    });
 
   const accountKey = `second-factor:account:${user.id}`;
   const ipKey = addressLimitKey("second-factor", meta.ip);

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
 import { startSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
@@ -30,28 +30,24 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
 
   if (!account.allowed || !ip.allowed) {
     const retryAfterSeconds = Math.max(account.retryAfterSeconds, ip.retryAfterSeconds);
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "auth.sign_in_failed",
-        outcome: "BLOCKED",
-        actor: user ?? { email: input.email },
-        reason: "rate_limited",
-        meta,
-      }),
-    );
+    await recordStandaloneEvent({
+      type: "auth.sign_in_failed",
+      outcome: "BLOCKED",
+      actor: user ?? { email: input.email },
+      reason: "rate_limited",
+      meta,
+    });
     return { ok: false, code: "RATE_LIMITED", retryAfterSeconds };
   }
 
   if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "auth.sign_in_failed",
-        outcome: "FAILURE",
-        actor: user ? { id: user.id, email: user.email } : { email: input.email },
-        reason: user ? "wrong_password" : "unknown_email",
-        meta,
-      }),
-    );
+    await recordStandaloneEvent({
+      type: "auth.sign_in_failed",
+      outcome: "FAILURE",
+      actor: user ? { id: user.id, email: user.email } : { email: input.email },
+      reason: user ? "wrong_password" : "unknown_email",
+      meta,
+    });
     return { ok: false, code: "INVALID_CREDENTIALS" };
   }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { db } from "@/lib/db";
@@ -103,15 +103,13 @@ export async function verifySignUp(options: { requestId: string; code: string },
     return user;
   });
   if (!redeemed.ok) {
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "auth.email_verified",
-        outcome: "FAILURE",
-        actor: { email: request.email },
-        reason: redeemed.reason.toLowerCase(),
-        meta,
-      }),
-    );
+    await recordStandaloneEvent({
+      type: "auth.email_verified",
+      outcome: "FAILURE",
+      actor: { email: request.email },
+      reason: redeemed.reason.toLowerCase(),
+      meta,
+    });
     throw new AppError(redeemed.reason, { attemptsLeft: redeemed.attemptsLeft });
   }
   return { email: redeemed.value.email };

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
@@ -76,16 +76,14 @@ export async function confirmTwoFactorEnrolment(
   const step = matchTotp(secret, input.code);
   if (step === null) {
     const attemptsLeft = ENROLMENT_LIMITS.maxAttempts - enrolment.attempts;
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        type: "two_factor.enrolment_failed",
-        outcome: "FAILURE",
-        actor: session.user,
-        target: { type: "two_factor_enrolment", id: input.enrolmentId },
-        reason: "code_invalid",
-        meta,
-      }),
-    );
+    await recordStandaloneEvent({
+      type: "two_factor.enrolment_failed",
+      outcome: "FAILURE",
+      actor: session.user,
+      target: { type: "two_factor_enrolment", id: input.enrolmentId },
+      reason: "code_invalid",
+      meta,
+    });
     throw attemptsLeft > 0 ? new AppError("CODE_INVALID", { attemptsLeft }) : new AppError("TOO_MANY_ATTEMPTS");
   }
 

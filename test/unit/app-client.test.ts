@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { actionResultFrom, ActionThrew, encodeReply } from "@/tooling/app-client";
 
-// The wire format test/fixtures/app-client.ts speaks; the rows below are shaped like what
-// `next start` answered (test/instances/ drives the real thing).
+// The wire format tooling/app-client.ts speaks; the rows below are shaped like what
+// the production server answered (test/instances/ drives the real thing).
 
 describe("encodeReply", () => {
   test("is JSON, with React's escapes for strings starting with $ and for undefined", () => {

@@ -5,6 +5,7 @@ import { PasswordSection } from "@/components/account/password-section";
 import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
 import { SessionsSection } from "@/components/sessions/sessions-section";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
+import type { CardHeading } from "@/components/ui/card";
 import { getPendingEmailChange } from "@/lib/account/change-email";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { requireSession } from "@/lib/sessions/current";
@@ -42,12 +43,12 @@ export default async function SecurityPage() {
     getPendingEmailChange(userId),
     listActiveSessions(userId, session.id),
   ]);
-  const built: Record<(typeof SECTIONS)[number]["id"], (props: { headingId: string; title: string; description: string }) => ReactNode> = {
-    "api-tokens": (props) => <ApiTokensSection {...props} tokens={tokens} />,
-    "two-step": (props) => <TwoFactorSection {...props} status={twoFactor} accountEmail={session.user.email} />,
-    email: (props) => <EmailSection {...props} currentEmail={session.user.email} pending={pendingEmailChange} />,
-    password: (props) => <PasswordSection {...props} />,
-    sessions: (props) => <SessionsSection {...props} sessions={sessions} />,
+  const built: Record<(typeof SECTIONS)[number]["id"], (heading: CardHeading) => ReactNode> = {
+    "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} />,
+    "two-step": (heading) => <TwoFactorSection heading={heading} status={twoFactor} accountEmail={session.user.email} />,
+    email: (heading) => <EmailSection heading={heading} currentEmail={session.user.email} pending={pendingEmailChange} />,
+    password: (heading) => <PasswordSection heading={heading} />,
+    sessions: (heading) => <SessionsSection heading={heading} sessions={sessions} />,
   };
   return (
     <div className="space-y-6">
