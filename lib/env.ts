@@ -57,6 +57,13 @@ const baseSchema = z.object({
     .min(5)
     .max(60 * 24 * 30)
     .default(12 * 60),
+  // After a password reset or an email change, the changes that would lock the owner out wait this long (0: no hold).
+  RECOVERY_HOLD_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   // base64 of 32 bytes; encrypts TOTP secrets. Old keys stay readable while listed in the _PREVIOUS variable.
   TOTP_ENCRYPTION_KEY: encryptionKey("TOTP_ENCRYPTION_KEY"),
   TOTP_ENCRYPTION_KEYS_PREVIOUS: z

@@ -28,3 +28,6 @@ export const reportEmailChangeSchema = z.object({ token: z.string().min(1).max(4
 export type PendingEmailChange = { newEmail: string; expiresAt: string };
 
 export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string; reference: string };
+
+/** The cooling-off period after a recovery, shown on the security page. */
+export type RecoveryHold = { until: string; reason: "password_reset" | "email_change" };

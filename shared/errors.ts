@@ -23,6 +23,9 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "EMAIL_SEND_FAILED"
+  | "RECOVERY_HOLD"
+  | "ACCOUNT_DISABLED"
+  | "LAST_ADMIN"
   | "UNAVAILABLE"
   | "INTERNAL";
 
@@ -32,6 +35,8 @@ export type ErrorDetails = {
   fieldErrors?: Record<string, string[]>;
   challenge?: StepUpChallengeDto;
   limit?: number;
+  /** RECOVERY_HOLD: when the held change becomes possible (ISO time). */
+  until?: string;
 };
 
 export class AppError extends Error {
@@ -90,11 +95,21 @@ export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): strin
       return "This request was blocked. Reload the page and try again.";
     case "EMAIL_SEND_FAILED":
       return "We couldn't send the email. Try again in a moment.";
+    case "RECOVERY_HOLD":
+      return `For your protection this change is on hold after the recent account recovery. It becomes possible on ${details.until ? formatHoldEnd(details.until) : "the day after the recovery"}.`;
+    case "ACCOUNT_DISABLED":
+      return "This account is disabled. Contact your administrator.";
+    case "LAST_ADMIN":
+      return "This is the last active administrator account: another administrator has to exist first.";
     case "UNAVAILABLE":
       return "The service is temporarily unavailable. Try again in a moment.";
     case "INTERNAL":
       return "Something went wrong. Try again.";
   }
+}
+
+function formatHoldEnd(iso: string): string {
+  return `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 }
 
 function waitText(seconds = 60): string {

@@ -5,9 +5,13 @@ import { expect, type APIRequestContext } from "@playwright/test";
 export type MailboxMessage = { id: string; to: string; subject: string; text: string; html: string; createdAt: string };
 
 export async function listMessages(request: APIRequestContext, to: string): Promise<MailboxMessage[]> {
-  const response = await request.get(`/dev/mailbox/messages?to=${encodeURIComponent(to)}`);
+  const response = await request.get(mailboxUrl(to));
   expect(response.status(), "dev mailbox API status").toBe(200);
   return (await response.json()) as MailboxMessage[];
+}
+
+function mailboxUrl(to: string): string {
+  return `/dev/mailbox/messages?to=${encodeURIComponent(to)}`;
 }
 
 /**
@@ -24,7 +28,10 @@ export async function waitForMessage(
   await expect
     .poll(
       async () => {
-        messages = (await listMessages(request, to)).filter(match);
+        // The development server may answer one poll with an error while it recompiles: poll again.
+        const response = await request.get(mailboxUrl(to));
+        if (response.status() !== 200) return -1;
+        messages = ((await response.json()) as MailboxMessage[]).filter(match);
         return messages.length;
       },
       { message: `waiting for email number ${after + 1} to ${to}`, timeout },

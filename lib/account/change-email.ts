@@ -1,4 +1,5 @@
 import "server-only";
+import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
@@ -98,12 +99,13 @@ export async function confirmEmailChange(context: RequestContext, { code }: Conf
     if (switched.count !== 1) throw new AppError("CODE_INVALID");
     await tx.emailChange.update({ where: { id: pending.id }, data: { confirmedAt: new Date(), reportTokenHash: reportToken.hash } });
     await endStepUpFor(tx, userId);
+    const holdUntil = await startRecoveryHold(tx, userId, "email_change");
     await recordAuditEvent(tx, {
       type: "email.changed",
       actor: { id: userId, email: pending.newEmail },
       target: { type: "email_change", id: pending.id },
       meta,
-      metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail) },
+      metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail), holdUntil: holdUntil?.toISOString() ?? null },
     });
     await enqueueEmail(tx, pending.oldEmail, {
       template: "emailChanged",

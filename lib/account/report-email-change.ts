@@ -3,7 +3,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { linkTokenHash } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { endStepUpFor } from "@/lib/step-up/grants";
+import { signOutEverywhere } from "@/lib/sessions/lifecycle";
 import type { ReportableEmailChange } from "@/shared/account";
 import { maskEmail } from "@/shared/format";
 
@@ -29,8 +29,7 @@ export async function reportEmailChange(token: string, meta: RequestMeta): Promi
   const reported = await db.$transaction(async (tx) => {
     const marked = await tx.emailChange.updateMany({ where: { id: change.id, reportedAt: null }, data: { reportedAt: new Date() } });
     if (marked.count !== 1) return false;
-    const signedOut = await tx.session.updateMany({ where: { userId: change.userId, revokedAt: null }, data: { revokedAt: new Date() } });
-    await endStepUpFor(tx, change.userId);
+    const signedOut = await signOutEverywhere(tx, change.userId);
     await recordAuditEvent(tx, {
       type: "email.change_reported",
       outcome: "BLOCKED",
@@ -38,7 +37,7 @@ export async function reportEmailChange(token: string, meta: RequestMeta): Promi
       target: { type: "user", id: change.userId },
       reason: "reported_by_old_address",
       meta,
-      metadata: { emailChange: change.id, signedOutSessions: signedOut.count },
+      metadata: { emailChange: change.id, signedOutSessions: signedOut },
     });
     return true;
   });

@@ -14,7 +14,7 @@ type Row = { token_id: string; scopes: string[]; stale: boolean; user_id: string
 const TOUCH_AFTER_SECONDS = 60;
 
 /**
- * Malformed, unknown, expired and revoked tokens all get the same 401; a malformed one
+ * Malformed, unknown, expired and revoked tokens, and those of a disabled account, all get the same 401; a malformed one
  * (bad checksum) never reaches the database.
  */
 export async function authenticateBearer(authorization: string | null, scope: ApiTokenScope, ip: string | null): Promise<BearerResult> {
@@ -25,7 +25,8 @@ export async function authenticateBearer(authorization: string | null, scope: Ap
     SELECT t.id AS token_id, t.scopes, (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS})) AS stale,
            u.id AS user_id, u.email
     FROM api_tokens t JOIN users u ON u.id = t.user_id
-    WHERE t.token_hash = ${sha256Hex(token)} AND t.revoked_at IS NULL AND t.expires_at > now()`;
+    WHERE t.token_hash = ${sha256Hex(token)} AND t.revoked_at IS NULL AND t.expires_at > now()
+      AND u.disabled_at IS NULL AND u.deleted_at IS NULL`;
   const row = rows[0];
   if (!row) return { ok: false, status: 401, error: "invalid_token" };
   if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: "insufficient_scope" };

@@ -133,6 +133,7 @@ async function findLiveChallenge(token: string) {
       consumedAt: null,
       expiresAt: { gt: new Date() },
       attempts: { lt: SECOND_FACTOR_SIGN_IN.maxAttempts },
+      user: { disabledAt: null, deletedAt: null },
     },
     select: { id: true, user: { select: { id: true, email: true, role: true } } },
   });

@@ -12,6 +12,7 @@ import type { SignInInput } from "@/shared/auth";
 export type SignInResult =
   | { ok: true; user: SessionUser; sessionId: string }
   | { ok: false; code: "INVALID_CREDENTIALS" }
+  | { ok: false; code: "ACCOUNT_DISABLED" }
   | { ok: false; code: "SECOND_FACTOR_REQUIRED"; token: string }
   | { ok: false; code: "RATE_LIMITED"; retryAfterSeconds: number };
 
@@ -25,7 +26,7 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
   const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
   const user = await db.user.findUnique({
     where: { email: input.email },
-    select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true },
+    select: { id: true, email: true, role: true, passwordHash: true, twoFactorEnabledAt: true, disabledAt: true },
   });
 
   if (!account.allowed || !ip.allowed) {
@@ -52,6 +53,11 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
   }
 
   const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
+  // Said only to someone who knows the password: a disabled account is no secret from its owner.
+  if (user.disabledAt) {
+    await recordStandaloneEvent({ type: "auth.sign_in_failed", outcome: "BLOCKED", actor: sessionUser, reason: "account_disabled", meta });
+    return { ok: false, code: "ACCOUNT_DISABLED" };
+  }
   if (user.twoFactorEnabledAt) {
     // The account's sign-in count is cleared only when the second factor is through too.
     const token = await db.$transaction((tx) => startSecondFactorSignIn(tx, sessionUser, meta));

@@ -5,6 +5,7 @@ import { db, Prisma, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { endStepUpFor } from "@/lib/step-up/grants";
 import { isUuid } from "@/shared/format";
 
 export type SessionUser = { id: string; email: string; role: Role };
@@ -39,11 +40,23 @@ export async function resolveSession(sessionId: string): Promise<CurrentSession 
     SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
            u.id AS user_id, u.email, u.role
     FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.id = ${sessionId}::uuid AND ${activeSession()}`;
+    WHERE s.id = ${sessionId}::uuid AND ${activeSession()} AND u.disabled_at IS NULL AND u.deleted_at IS NULL`;
   const row = rows[0];
   if (!row) return null;
   if (row.stale) await db.$executeRaw`UPDATE sessions SET last_seen_at = now() WHERE id = ${row.id}::uuid`;
   return { id: row.id, createdAt: row.created_at, user: { id: row.user_id, email: row.email, role: row.role } };
+}
+
+/**
+ * Every browser of the account signed out (refused on its next request), a sign-in waiting for its
+ * second factor ended, and step-up closed: after a recovery, a report or an admin's action nothing
+ * proven before may stay usable. Returns how many sessions were live.
+ */
+export async function signOutEverywhere(tx: Tx, userId: string): Promise<number> {
+  const signedOut = await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await tx.signInChallenge.updateMany({ where: { userId, consumedAt: null }, data: { consumedAt: new Date() } });
+  await endStepUpFor(tx, userId);
+  return signedOut.count;
 }
 
 /** Signing out: this session ends now, and the sign-out is recorded. */

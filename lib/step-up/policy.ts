@@ -12,6 +12,8 @@ import type { ProofKind } from "@/shared/step-up";
  * - "sudo" grant: after one verification, every action that shares the entry's `window` is allowed
  *   in this session for 5 minutes (measured from that verification).
  * - "single_use" grant: the verification allows exactly one change with exactly this payload.
+ * - `heldAfterRecovery`: refused (before any code is sent) while the account's recovery hold lasts,
+ *   because whoever just recovered the account might be an attacker locking the owner out for good.
  */
 export type GrantMode = "sudo" | "single_use";
 /** Windows are not shared: a code an admin entered for their own account opens nothing for acting on others'. */
@@ -19,6 +21,7 @@ type SudoWindow = "account" | "admin";
 
 type PolicyEntry<Payload> = ({ grant: "sudo"; window: SudoWindow } | { grant: "single_use" }) & {
   steps: ProofKind[][];
+  heldAfterRecovery?: true;
   /** What the user is confirming, in their words: goes into the email subject and the modal. */
   describe: (payload: Payload) => string;
   /** Non-secret details shown in the code email. */
@@ -41,8 +44,19 @@ export type StepUpPayloads = {
   "email.change": { newEmail: string };
   // A keyed digest, not the password: the payload hash is stored with the challenge.
   "password.change": { newPasswordDigest: string; signOutOtherSessions: boolean };
+  "account.delete": Record<string, never>;
   "admin.api_token.revoke": { tokenId: string; name: string; owner: string };
+  "admin.user.sign_out": AdminUserTarget;
+  "admin.user.revoke_tokens": AdminUserTarget;
+  "admin.user.clear_locks": AdminUserTarget;
+  "admin.user.reset_two_factor": AdminUserTarget & { reason: string };
+  "admin.user.disable": AdminUserTarget & { reason: string };
+  "admin.user.enable": AdminUserTarget;
+  "admin.user.change_email": AdminUserTarget & { newEmail: string; reason: string };
 };
+
+/** The account an admin acts on. */
+type AdminUserTarget = { userId: string; email: string };
 
 export type StepUpAction = keyof StepUpPayloads;
 
@@ -86,15 +100,27 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
     details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
   },
+  "admin.user.sign_out": adminUserEntry((who) => `sign out ${who} everywhere`),
+  "admin.user.revoke_tokens": adminUserEntry((who) => `revoke all of ${who}'s API tokens`),
+  "admin.user.clear_locks": adminUserEntry((who) => `clear ${who}'s sign-in and step-up locks`),
+  "admin.user.reset_two_factor": adminUserEntry((who) => `reset ${who}'s two-step verification`),
+  "admin.user.disable": adminUserEntry((who) => `disable ${who}'s account`),
+  "admin.user.enable": adminUserEntry((who) => `re-enable ${who}'s account`),
+  "admin.user.change_email": {
+    ...adminUserEntry((who) => `change ${who}'s email address`),
+    details: ({ email, newEmail }) => ({ Account: maskEmail(email), "New address": maskEmail(newEmail) }),
+  },
   "two_factor.enable": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
     describe: () => "turn on two-step verification",
     details: () => ({}),
   },
   "two_factor.disable": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
     describe: () => "turn off two-step verification",
     details: () => ({}),
   },
@@ -103,12 +129,14 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
   "recovery_codes.regenerate": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
     describe: () => "create new recovery codes",
     details: () => ({ Effect: "Your current recovery codes stop working" }),
   },
   "email.change": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
     describe: ({ newEmail }) => `change your email address to ${maskEmail(newEmail)}`,
     details: ({ newEmail }) => ({ "New address": maskEmail(newEmail) }),
   },
@@ -118,7 +146,25 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     describe: () => "change your password",
     details: ({ signOutOtherSessions }) => ({ "Other sessions": signOutOtherSessions ? "Signed out" : "Stay signed in" }),
   },
+  "account.delete": {
+    grant: "single_use",
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
+    describe: () => "delete your account",
+    details: () => ({ Effect: "Your account and everything in it are removed for good" }),
+  },
 };
+
+/** An admin's action on another account: behind the admin's own window, never the one for their own account. */
+function adminUserEntry<Payload extends AdminUserTarget>(describe: (who: string) => string): PolicyEntry<Payload> {
+  return {
+    grant: "sudo",
+    window: "admin",
+    steps: EMAIL_CODE,
+    describe: (payload) => describe(maskEmail(payload.email)),
+    details: (payload) => ({ Account: maskEmail(payload.email) }),
+  };
+}
 
 export const STEP_UP_LIMITS = {
   /** How long a challenge can be answered; a resent code starts it again. */

@@ -1,4 +1,5 @@
 import "server-only";
+import { refuseDuringRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
@@ -13,6 +14,7 @@ import { AppError } from "@/shared/errors";
  * Runs `change` only with a valid step-up grant, in one transaction with the grant's use (and the
  * change's audit row): a failed change leaves the grant unused, a replay finds none.
  *
+ * 0. An action held after a recovery is refused while the hold lasts (lib/account/recovery-hold.ts).
  * 1. With the modal's proofs in the context (sent along with this very change), they are checked
  *    first (lib/step-up/verify.ts), in the same transaction: the grant is minted and used and the
  *    change made, one round trip after the user typed the code, and no single-use grant ever waits
@@ -29,6 +31,7 @@ export async function withStepUp<A extends StepUpAction, T>(
   payload: StepUpPayloads[A],
   change: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  await refuseDuringRecoveryHold(context, action);
   const payloadHash = hashPayload(action, payload);
   const { proof } = context;
   const challenge = proof ? await ownChallenge(context.session, proof.challengeId) : null;
