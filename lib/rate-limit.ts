@@ -1,5 +1,6 @@
 import "server-only";
 import { db, Prisma, type Tx } from "@/lib/db";
+import { AppError } from "@/shared/errors";
 
 export type RateRule = { limit: number; windowSeconds: number };
 /** `windowStart` names the window an allowed hit was counted in, exactly as Postgres holds it (null when refused, and so not counted). */
@@ -43,4 +44,13 @@ export async function resetRateLimit(key: string, client: Tx = db): Promise<void
 /** A per-address limit's key. Requests whose address is unknown share one bucket, so they cannot step around it. */
 export function addressLimitKey(scope: string, ip: string | null): string {
   return `${scope}:ip:${ip ?? "unknown"}`;
+}
+
+/** Counts one hit against each limit; RATE_LIMITED (with the longest wait) when any is exhausted. */
+export async function enforceRateLimits(limits: [key: string, rule: RateRule][]): Promise<void> {
+  const decisions = await Promise.all(limits.map(([key, rule]) => hitRateLimit(key, rule)));
+  const blocked = decisions.filter((decision) => !decision.allowed);
+  if (blocked.length > 0) {
+    throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(...blocked.map((decision) => decision.retryAfterSeconds)) });
+  }
 }

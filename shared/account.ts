@@ -31,3 +31,23 @@ export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string;
 
 /** The cooling-off period after a recovery, shown on the security page. */
 export type RecoveryHold = { until: string; reason: "password_reset" | "email_change" };
+
+export const DELETE_CONFIRMATION_MISMATCH = "That is not your account's email address";
+
+/** "Delete my account": the account's address typed again, as the last deliberate step before the code. */
+export const deleteAccountSchema = z.object({
+  confirmEmail: z
+    .string({ error: "Type your email address to confirm" })
+    .trim()
+    .min(1, "Type your email address to confirm")
+    .max(254, DELETE_CONFIRMATION_MISMATCH),
+});
+export type DeleteAccountInput = z.infer<typeof deleteAccountSchema>;
+
+/** Whether the typed confirmation is the account's address, whatever the case and surrounding spaces (browser and server alike). */
+export function confirmsAccountEmail(typed: string, accountEmail: string): boolean {
+  return typed.trim().toLowerCase() === accountEmail.trim().toLowerCase();
+}
+
+/** Where the browser goes once its account is gone. */
+export const ACCOUNT_DELETED_PATH = "/login?deleted=1";

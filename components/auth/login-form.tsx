@@ -16,6 +16,11 @@ export function LoginForm({ next }: { next?: string }) {
       {next && <input type="hidden" name="next" value={next} />}
       <TextField form={form} name="email" label="Email address" type="email" autoComplete="username" inputMode="email" required />
       <TextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
+      <p className="-mt-3 text-right text-sm">
+        <Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline">
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" pending={pending} pendingText="Signing in…" className="w-full">
         Sign in
       </Button>

@@ -1,13 +1,11 @@
 "use client";
 
-import { useActionState } from "react";
 import { resendVerificationCodeAction, verifyEmailAction } from "@/actions/auth";
 import { CodeField } from "@/components/forms/code-field";
+import { ResendCode } from "@/components/forms/resend-code";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { secondsUntil, useNow } from "@/components/ui/use-now";
-import { initialActionState, type ActionState } from "@/shared/action-state";
 import { verifyEmailSchema } from "@/shared/auth";
 
 export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: string }) {
@@ -27,24 +25,7 @@ export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: stri
           Verify email
         </Button>
       </form>
-      <ResendCode initialAvailableAt={resendAvailableAt} />
+      <ResendCode action={resendVerificationCodeAction} initialAvailableAt={resendAvailableAt} />
     </div>
-  );
-}
-
-function ResendCode({ initialAvailableAt }: { initialAvailableAt: string }) {
-  const [state, dispatch, pending] = useActionState(
-    resendVerificationCodeAction,
-    initialActionState as ActionState<{ resendAvailableAt: string }>,
-  );
-  const secondsLeft = secondsUntil(state.data?.resendAvailableAt ?? initialAvailableAt, useNow());
-  return (
-    <form action={dispatch} className="space-y-3 border-t border-slate-200 pt-5 text-center">
-      <LiveMessage tone={state.ok ? "success" : "error"} message={state.message} />
-      <p className="text-sm text-slate-600">Didn&apos;t get it? Check your spam folder, or</p>
-      <Button type="submit" variant="secondary" pending={pending} disabled={secondsLeft > 0}>
-        {secondsLeft > 0 ? `Send a new code in ${secondsLeft}s` : "Send a new code"}
-      </Button>
-    </form>
   );
 }

@@ -4,8 +4,8 @@ import { db, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import { STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
-import { AppError } from "@/shared/errors";
 import type { RecoveryHold } from "@/shared/account";
+import { AppError } from "@/shared/errors";
 
 /**
  * The cooling-off period after a recovery. Whoever just reset the password or changed the email

@@ -9,7 +9,7 @@ import { verifyEmailMessage } from "@/lib/email/templates/verify-email";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, redeemCode, reissueCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
-import { addressLimitKey, hitRateLimit, type RateRule } from "@/lib/rate-limit";
+import { addressLimitKey, enforceRateLimits, type RateRule } from "@/lib/rate-limit";
 import type { SignUpInput } from "@/shared/auth";
 import { AppError } from "@/shared/errors";
 import { isUuid } from "@/shared/format";
@@ -120,15 +120,11 @@ async function findRequest(requestId: string) {
   return db.signUpRequest.findUnique({ where: { id: requestId }, select: { id: true, email: true, codeId: true } });
 }
 
-async function enforceLimits(email: string, meta: RequestMeta): Promise<void> {
-  const decisions = await Promise.all([
-    hitRateLimit(`sign-up:email:${email}`, SIGN_UP_LIMITS.perEmail),
-    hitRateLimit(addressLimitKey("sign-up", meta.ip), SIGN_UP_LIMITS.perIp),
+function enforceLimits(email: string, meta: RequestMeta): Promise<void> {
+  return enforceRateLimits([
+    [`sign-up:email:${email}`, SIGN_UP_LIMITS.perEmail],
+    [addressLimitKey("sign-up", meta.ip), SIGN_UP_LIMITS.perIp],
   ]);
-  const blocked = decisions.filter((decision) => !decision.allowed);
-  if (blocked.length > 0) {
-    throw new AppError("RATE_LIMITED", { retryAfterSeconds: Math.max(...blocked.map((decision) => decision.retryAfterSeconds)) });
-  }
 }
 
 async function deliver(to: string, message: Omit<OutgoingEmail, "to" | "idempotencyKey">, idempotencyKey: string | undefined) {

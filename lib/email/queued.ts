@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { OutgoingEmail } from "@/lib/email/send";
 import { emailChangedMessage } from "@/lib/email/templates/email-change";
 import type { EmailMessageContent } from "@/lib/email/templates/layout";
+import { passwordWasResetMessage } from "@/lib/email/templates/password-reset";
 import { securityNoticeMessage } from "@/lib/email/templates/security-notice";
 
 const meta = z.object({ ip: z.string().nullable(), userAgent: z.string().nullable() });
@@ -18,6 +19,10 @@ const queuedEmailSchema = z.discriminatedUnion("template", [
     template: z.literal("emailChanged"),
     data: z.object({ maskedNewEmail: z.string(), reportToken: z.string(), meta }),
   }),
+  z.object({
+    template: z.literal("passwordWasReset"),
+    data: z.object({ reportToken: z.string(), holdUntil: z.string().nullable(), meta }),
+  }),
   // Finished content queued before notices were rendered at delivery (see its migration).
   z.object({ template: z.literal("rendered"), data: z.object({ text: z.string(), html: z.string() }) }),
 ]);
@@ -31,6 +36,8 @@ export function queuedEmailMessage(email: QueuedEmail, at: Date): EmailMessageCo
       return securityNoticeMessage({ ...email.data, at });
     case "emailChanged":
       return emailChangedMessage({ ...email.data, at });
+    case "passwordWasReset":
+      return passwordWasResetMessage({ ...email.data, at });
   }
 }
 

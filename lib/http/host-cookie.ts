@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import type { z } from "zod";
 import { getEnv } from "@/lib/env";
 
 type HostCookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; path: "/" };
@@ -27,4 +28,25 @@ export async function readHostCookie(name: string): Promise<string | null> {
 export async function clearHostCookie(name: string): Promise<void> {
   const cookie = hostCookie(name, getEnv().secureCookies);
   (await cookies()).delete({ name: cookie.name, ...cookie.options });
+}
+
+/**
+ * A small JSON value in a host cookie (base64url), e.g. which pending sign-up or reset this browser
+ * started. Not a secret and not trusted: whatever it names is looked up and checked again.
+ */
+export function jsonHostCookie<Schema extends z.ZodType>(name: string, schema: Schema, maxAgeSeconds: number) {
+  return {
+    set: (value: z.input<Schema>) => setHostCookie(name, Buffer.from(JSON.stringify(value)).toString("base64url"), maxAgeSeconds),
+    async read(): Promise<z.output<Schema> | null> {
+      const raw = await readHostCookie(name);
+      if (!raw) return null;
+      try {
+        const parsed = schema.safeParse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+    clear: () => clearHostCookie(name),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ReportForm } from "@/components/account/report-email-change-form";
+import { reportEmailChangeAction } from "@/actions/account";
+import { ReportForm } from "@/components/account/report-form";
 import { AuthCard } from "@/components/auth/auth-card";
 import { findReportableEmailChange } from "@/lib/account/report-email-change";
 import { formatDateTime } from "@/shared/format";
@@ -34,7 +35,15 @@ export default async function EmailChangeReportPage({ searchParams }: ReportPage
               If it wasn&apos;t you, someone else may be signed in to your account. Report it: every session on the account is signed out at
               once, and we&apos;ll tell you what to do next.
             </p>
-            <ReportForm token={token} />
+            <ReportForm
+              token={token}
+              action={reportEmailChangeAction}
+              steps={[
+                "Whoever changed the address has been signed out, on every device, and any pending security changes were stopped.",
+                "Contact your administrator: they can confirm who you are and put your address back on the account.",
+                "When you can sign in again, change your password straight away: whoever did this may know it.",
+              ]}
+            />
           </div>
         </AuthCard>
       ) : (

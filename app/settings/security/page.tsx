@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { EmailSection } from "@/components/account/email-section";
 import { PasswordSection } from "@/components/account/password-section";
+import { RecoveryHoldNotice } from "@/components/account/recovery-hold-notice";
 import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
 import { SessionsSection } from "@/components/sessions/sessions-section";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import type { CardHeading } from "@/components/ui/card";
 import { getPendingEmailChange } from "@/lib/account/change-email";
+import { findRecoveryHold } from "@/lib/account/recovery-hold";
 import { listApiTokens } from "@/lib/api-tokens/list";
 import { requireSession } from "@/lib/sessions/current";
 import { listActiveSessions } from "@/lib/sessions/other-sessions";
@@ -37,11 +39,12 @@ const SECTIONS = [
 export default async function SecurityPage() {
   const session = await requireSession();
   const userId = session.user.id;
-  const [tokens, twoFactor, pendingEmailChange, sessions] = await Promise.all([
+  const [tokens, twoFactor, pendingEmailChange, sessions, hold] = await Promise.all([
     listApiTokens(userId),
     getTwoFactorStatus(userId),
     getPendingEmailChange(userId),
     listActiveSessions(userId, session.id),
+    findRecoveryHold(userId),
   ]);
   const built: Record<(typeof SECTIONS)[number]["id"], (heading: CardHeading) => ReactNode> = {
     "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} />,
@@ -59,6 +62,7 @@ export default async function SecurityPage() {
           settings.
         </p>
       </div>
+      {hold && <RecoveryHoldNotice hold={hold} />}
       {SECTIONS.map((section) => (
         <div key={section.id}>
           {built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}

@@ -1,14 +1,24 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
-import { reportEmailChangeAction } from "@/actions/account";
+import { useActionState, useEffect, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { type ReportableEmailChange } from "@/shared/account";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 
-export function ReportForm({ token }: { token: string }) {
-  const [state, dispatch, pending] = useActionState(reportEmailChangeAction, initialActionState as ActionState<ReportableEmailChange>);
+type Reported = { reference: string };
+type ReportAction<Data extends Reported> = (previous: ActionState<Data>, input: FormData) => Promise<ActionState<Data>>;
+
+/** The button behind an emailed "This wasn't me" link, then what happens next and the reference to quote. */
+export function ReportForm<Data extends Reported>({
+  token,
+  action,
+  steps,
+}: {
+  token: string;
+  action: ReportAction<Data>;
+  steps: ReactNode[];
+}) {
+  const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<Data>);
   const doneRef = useRef<HTMLHeadingElement>(null);
   const reported = state.ok ? state.data : undefined;
 
@@ -25,14 +35,15 @@ export function ReportForm({ token }: { token: string }) {
           What happens next
         </h2>
         <ol className="list-decimal space-y-2 pl-5">
-          <li>Whoever changed the address has been signed out, on every device, and any pending security changes were stopped.</li>
-          <li>
-            Contact your administrator and quote this reference:{" "}
-            <strong className="font-mono text-base font-semibold text-slate-900">{reported.reference}</strong>. Your report is in their
-            audit log; they can confirm who you are and put your address back on the account.
-          </li>
-          <li>When you can sign in again, change your password straight away: whoever did this may know it.</li>
+          {steps.map((step, index) => (
+            <li key={index}>{step}</li>
+          ))}
         </ol>
+        <p>
+          If you contact your administrator, quote this reference:{" "}
+          <strong className="font-mono text-base font-semibold text-slate-900">{reported.reference}</strong>. Your report is in their audit
+          log.
+        </p>
       </div>
     );
   }

@@ -1,0 +1,102 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { resendPasswordResetAction, resetPasswordAction } from "@/actions/password-reset";
+import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
+import { ResendCode } from "@/components/forms/resend-code";
+import { TextField } from "@/components/forms/text-field";
+import { useServerForm } from "@/components/forms/use-server-form";
+import { Button } from "@/components/ui/button";
+import { LiveMessage, Notice } from "@/components/ui/notice";
+import { normalizeCodeInput } from "@/shared/auth";
+import { resetPasswordSchema } from "@/shared/password-reset";
+
+type Method = "totp" | "recovery_code";
+
+/**
+ * The code comes typed, or from the email's link: it travels in the URL's fragment (never sent to
+ * a server), is put into the field here, and the fragment is dropped from the address bar.
+ */
+export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: string; resendAvailableAt?: string }) {
+  const { form, state, pending, formProps } = useServerForm(resetPasswordSchema, resetPasswordAction, {
+    resetId,
+    code: "",
+    newPassword: "",
+  });
+  const [method, setMethod] = useState<Method>("totp");
+  // The server asks for the second proof only after the emailed code was right.
+  const askSecondFactor = !state.ok && (state.code === "SECOND_FACTOR_REQUIRED" || state.code === "SECOND_FACTOR_INVALID");
+
+  useEffect(() => {
+    const code = normalizeCodeInput(new URLSearchParams(window.location.hash.slice(1)).get("code") ?? "");
+    if (!/^\d{6}$/.test(code)) return;
+    form.setValue("code", code);
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    form.setFocus("newPassword");
+  }, [form]);
+
+  useEffect(() => {
+    if (askSecondFactor) form.setFocus("secondFactorCode");
+  }, [askSecondFactor, form]);
+
+  const switchMethod = () => {
+    setMethod(method === "totp" ? "recovery_code" : "totp");
+    form.setValue("secondFactorCode", "");
+    requestAnimationFrame(() => form.setFocus("secondFactorCode"));
+  };
+
+  return (
+    <div className="space-y-6">
+      <form {...formProps} className="space-y-5">
+        <LiveMessage tone="error" message={state.ok ? null : state.message} />
+        <input type="hidden" {...form.register("resetId")} />
+        <CodeField
+          form={form}
+          name="code"
+          label="Code from the email"
+          required
+          description="The 6-digit code from the email (the email's link fills it in). You can paste it."
+        />
+        <TextField
+          form={form}
+          name="newPassword"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          description="At least 12 characters. Avoid passwords you use elsewhere."
+          required
+        />
+        {askSecondFactor && (
+          <fieldset className="space-y-3">
+            <legend className="sr-only">Two-step verification</legend>
+            <Notice tone="info">Two-step verification is on for this account: the emailed code alone cannot reset its password.</Notice>
+            <input type="hidden" {...form.register("secondFactorMethod")} value={method} />
+            {method === "totp" ? (
+              <CodeField key="totp" form={form} name="secondFactorCode" label="Code from your authenticator app" required />
+            ) : (
+              <RecoveryCodeField
+                key="recovery_code"
+                form={form}
+                name="secondFactorCode"
+                label="Recovery code"
+                description="One of the codes you saved, like abcde-23456. Each works once."
+                required
+              />
+            )}
+            <button
+              type="button"
+              onClick={switchMethod}
+              className="text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
+            </button>
+          </fieldset>
+        )}
+        <Button type="submit" pending={pending} pendingText="Resetting…" className="w-full">
+          Reset password
+        </Button>
+      </form>
+      {resendAvailableAt && <ResendCode action={resendPasswordResetAction} initialAvailableAt={resendAvailableAt} />}
+    </div>
+  );
+}

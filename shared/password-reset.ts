@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { codeSchema, emailSchema, newPasswordSchema } from "@/shared/auth";
+import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
+
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
+
+/**
+ * The reset form. The second proof is asked for (and sent) only when the account has two-step
+ * verification on: the inbox alone never resets such an account.
+ */
+export const resetPasswordSchema = z
+  .object({
+    resetId: z.uuid({ error: "Start again from “Forgot password”" }),
+    code: codeSchema,
+    newPassword: newPasswordSchema,
+    secondFactorMethod: z.enum(["totp", "recovery_code"]).optional(),
+    secondFactorCode: z.string().max(20).optional(),
+  })
+  .superRefine((input, context) => {
+    if (!input.secondFactorMethod) return;
+    const schema = input.secondFactorMethod === "totp" ? totpCodeSchema : recoveryCodeSchema;
+    const parsed = schema.safeParse(input.secondFactorCode ?? "");
+    if (!parsed.success) context.addIssue({ code: "custom", path: ["secondFactorCode"], message: parsed.error.issues[0]?.message ?? "" });
+  });
+export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
+
+export function secondFactorOf(input: ResetPasswordInput): SecondFactorProof | null {
+  if (!input.secondFactorMethod || !input.secondFactorCode) return null;
+  return { method: input.secondFactorMethod, code: input.secondFactorCode };
+}
+
+/** The "this wasn't me" link in the notice after a reset. */
+export const reportPasswordResetSchema = z.object({ token: z.string().min(1).max(400) });
+
+export type ReportablePasswordReset = { resetAt: string; reference: string };
