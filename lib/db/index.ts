@@ -22,6 +22,7 @@ function createClient() {
       recoveryCode: { codeHash: true },
       signInChallenge: { tokenHash: true },
       emailChange: { reportTokenHash: true },
+      passwordReset: { reportTokenHash: true },
     },
   });
 }
