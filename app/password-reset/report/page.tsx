@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment } from "react";
 import { reportPasswordResetAction } from "@/actions/password-reset";
 import { ReportForm } from "@/components/account/report-form";
 import { AuthCard } from "@/components/auth/auth-card";
@@ -42,13 +43,13 @@ export default async function PasswordResetReportPage({ searchParams }: ReportPa
               action={reportPasswordResetAction}
               steps={[
                 "Whoever reset the password has been signed out, on every device, and any pending security changes were stopped.",
-                <>
+                <Fragment key="reset-again">
                   Secure your email account first (change its password), then{" "}
                   <Link href="/forgot-password" className={linkClass}>
                     reset your password again
                   </Link>
                   : the new password is known to whoever did this.
-                </>,
+                </Fragment>,
                 "After signing in, review your API tokens, sessions and two-step verification on the security page.",
               ]}
             />
