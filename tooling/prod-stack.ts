@@ -75,6 +75,8 @@ export type ProdStack = {
   resend: FakeResend;
   /** Everything instance `index` has printed so far (stdout and stderr); its stderr also goes to this process's. */
   output: (index: number) => string;
+  /** Stops instance `index` and starts it again (same port and settings): nothing it held in memory survives. */
+  restart: (index: number) => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -198,8 +200,7 @@ export async function startProdStack(options: ProdStackOptions): Promise<ProdSta
       TOTP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     };
     Object.assign(process.env, shared);
-    const urls: string[] = [];
-    for (const port of ports) {
+    const spawnInstance = (index: number, port: number) => {
       const { command, args } = serverCommand();
       const child = spawn(command, args, {
         detached: true,
@@ -223,23 +224,36 @@ export async function startProdStack(options: ProdStackOptions): Promise<ProdSta
           ...options.env,
         }),
       });
-      const index = children.push(child) - 1;
-      outputs[index] = "";
+      children[index] = child;
+      outputs[index] ??= "";
       child.stdout?.on("data", (chunk: Buffer) => (outputs[index] += chunk.toString("utf8")));
       child.stderr?.on("data", (chunk: Buffer) => {
         outputs[index] += chunk.toString("utf8");
         process.stderr.write(chunk);
       });
-      urls.push(`http://127.0.0.1:${port}`);
-    }
+      return child;
+    };
+    const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+    ports.forEach((port, index) => spawnInstance(index, port));
     await Promise.all(urls.map((url, index) => waitForHttp(`${url}/login`, children[index]!, 120_000)));
     return {
       urls,
       appUrl,
-      pids: children.map((child) => child.pid ?? 0),
+      get pids() {
+        return children.map((child) => child.pid ?? 0);
+      },
       databaseUrl,
       resend,
       output: (index) => outputs[index] ?? "",
+      async restart(index) {
+        const child = children[index];
+        const port = ports[index];
+        if (!child?.pid || port === undefined) throw new Error(`no instance ${index}`);
+        process.kill(-child.pid, "SIGTERM");
+        if (!(await exited(child, STOP_GRACE_MS))) process.kill(-child.pid, "SIGKILL");
+        await exited(child, STOP_GRACE_MS);
+        await waitForHttp(`${urls[index]}/login`, spawnInstance(index, port), 120_000);
+      },
       stop,
     };
   } catch (error) {

@@ -401,4 +401,29 @@ describe("two production servers sharing one Postgres, driven alternately", () =
     expect(await auditCount("api_token.created", account.id)).toBe(1);
     expect(await auditCount("api_token.revoked", account.id)).toBe(1);
   });
+
+  // Last: it restarts instance A.
+  test("a password reset asked on A and finished on B holds email changes on both, and across a restart", async () => {
+    const account = await newAccount("reset-hold");
+    const client = browser();
+    expect(await client.call(A, "forgotPasswordAction", { email: account.email })).toMatchObject({ redirect: "/reset-password" });
+    const [email] = emailsTo(stack.resend, account.email, /^Reset your/);
+    const link = /\/reset-password\?id=([0-9a-f-]{36})#code=(\d{6})/.exec(email?.text ?? "");
+    expect(link).not.toBeNull();
+    const newPassword = "copper-harbour-meadow-19";
+    expect(await client.call(B, "resetPasswordAction", { resetId: link![1], code: link![2], newPassword })).toMatchObject({
+      redirect: "/login?reset=1",
+    });
+
+    const owner = browser();
+    expect(await owner.signIn(A, account.email, newPassword)).toMatchObject({ redirect: "/settings" });
+    const codesBefore = codeEmailCount(account);
+    const held = { ok: false, code: "RECOVERY_HOLD" };
+    for (const on of [A, B])
+      expect(await owner.action(on, "requestEmailChangeAction", { newEmail: randomEmail("moved") })).toMatchObject(held);
+    await stack.restart(0);
+    expect(await owner.action(A, "requestEmailChangeAction", { newEmail: randomEmail("moved") })).toMatchObject(held);
+    expect(codeEmailCount(account)).toBe(codesBefore);
+    expect(await auditCount("account.recovery_hold_blocked", account.id)).toBe(3);
+  });
 });
