@@ -2,9 +2,17 @@
 
 import { cancelEmailChange, confirmEmailChange, requestEmailChange } from "@/lib/account/change-email";
 import { changePassword } from "@/lib/account/change-password";
+import { deleteAccount } from "@/lib/account/delete-account";
 import { reportEmailChange } from "@/lib/account/report-email-change";
+import { signOut } from "@/lib/auth/next-auth";
 import { authedAction, publicAction } from "@/lib/http/action";
-import { changePasswordSchema, confirmEmailChangeSchema, reportEmailChangeSchema, requestEmailChangeSchema } from "@/shared/account";
+import {
+  changePasswordSchema,
+  confirmEmailChangeSchema,
+  deleteAccountSchema,
+  reportEmailChangeSchema,
+  requestEmailChangeSchema,
+} from "@/shared/account";
 import { emptySchema } from "@/shared/auth";
 
 const SECURITY_PAGE = { revalidate: ["/settings/security"] };
@@ -56,4 +64,14 @@ export const reportEmailChangeAction = publicAction(reportEmailChangeSchema, asy
   const reported = await reportEmailChange(token, meta);
   if (reported) return { ok: true, data: reported };
   return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+});
+
+/**
+ * The account is gone once this returns: the session cookie is cleared here, and the browser goes
+ * to ACCOUNT_DELETED_PATH itself (a redirect would reach the code modal as a failed request).
+ */
+export const deleteAccountAction = authedAction(deleteAccountSchema, async (input, context) => {
+  await deleteAccount(context, input);
+  await signOut({ redirect: false });
+  return { ok: true, message: "Your account was deleted." };
 });

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DeleteAccountSection } from "@/components/account/delete-account-section";
 import { Card, CardBody } from "@/components/ui/card";
+import { isLastActiveAdmin } from "@/lib/account/delete-account";
 import { getProfile } from "@/lib/auth/profile";
 import { requireSession } from "@/lib/sessions/current";
 import { formatDateTime } from "@/shared/format";
@@ -10,6 +12,7 @@ export const metadata: Metadata = { title: "Profile" };
 export default async function ProfilePage() {
   const session = await requireSession();
   const profile = await getProfile(session.user.id);
+  const lastAdmin = profile.role === "ADMIN" && (await isLastActiveAdmin(session.user.id));
   const rows = [
     { label: "Email address", value: profile.email, note: "Verified" },
     { label: "Role", value: profile.role === "ADMIN" ? "Administrator" : "Member" },
@@ -48,6 +51,11 @@ export default async function ProfilePage() {
         </Link>
         .
       </p>
+      <DeleteAccountSection
+        heading={{ headingId: "delete-account-heading", title: "Delete account", description: "Remove your account and everything in it." }}
+        email={profile.email}
+        lastAdmin={lastAdmin}
+      />
     </div>
   );
 }

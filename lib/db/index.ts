@@ -60,3 +60,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|connection terminated|not queryable|DatabaseNotReachable|P1001|P1017/i.test(text);
 }
+
+/** Postgres ended the transaction for a deadlock or a serialization failure: it changed nothing, and may run again. */
+export function isWriteConflict(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2034") return true;
+  // A raw statement's failure (P2010) carries the driver's classification.
+  const driverError = error.meta?.driverAdapterError as { cause?: { kind?: unknown } } | undefined;
+  return driverError?.cause?.kind === "TransactionWriteConflict";
+}

@@ -11,10 +11,10 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string; verified?: string; signedOut?: string; reset?: string }>;
+  searchParams: Promise<{ next?: string; verified?: string; signedOut?: string; reset?: string; deleted?: string }>;
 }) {
   if (await getCurrentSession()) redirect("/settings");
-  const { next, verified, signedOut, reset } = await searchParams;
+  const { next, verified, signedOut, reset, deleted } = await searchParams;
   return (
     <AuthCard
       title="Sign in to your account"
@@ -31,6 +31,7 @@ export default async function LoginPage({
       <div className="space-y-5">
         {verified && <Notice tone="success">Your email address is verified. Sign in to continue.</Notice>}
         {signedOut && <Notice tone="info">You have been signed out.</Notice>}
+        {deleted && <Notice tone="info">Your account was deleted.</Notice>}
         {reset && (
           <Notice tone="success">
             Your password was reset and every session was signed out. Sign in with your new password. Your API tokens still work: review
