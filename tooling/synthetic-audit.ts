@@ -48,7 +48,8 @@ type MixEntry = {
     | "sign_in_challenge"
     | "sign_up_request"
     | "two_factor_enrolment"
-    | "email_change";
+    | "email_change"
+    | "password_reset";
   reason?: string;
   /** No signed-in actor (e.g. a signed-out visitor on an admin page). */
   anonymous?: boolean;
@@ -109,9 +110,25 @@ const MIX: MixEntry[] = [
   { type: "password.change_failed", outcome: "FAILURE", weight: 3, reason: "wrong_password" },
   { type: "password.change_failed", outcome: "BLOCKED", weight: 1, reason: "rate_limited" },
   { type: "password.changed", outcome: "SUCCESS", weight: 5, target: "user" },
+  { type: "password.reset_requested", outcome: "SUCCESS", weight: 4, target: "password_reset", reason: "code_sent" },
+  { type: "password.reset_requested", outcome: "SUCCESS", weight: 1, target: "password_reset", reason: "no_account" },
+  { type: "password.reset_failed", outcome: "FAILURE", weight: 1, target: "password_reset", reason: "code_invalid" },
+  { type: "password.reset", outcome: "SUCCESS", weight: 3, target: "user" },
+  { type: "password.reset_reported", outcome: "BLOCKED", weight: 1, target: "user", reason: "reported_by_owner" },
+  { type: "account.recovery_hold_blocked", outcome: "BLOCKED", weight: 1, target: "user", reason: "email.change" },
+  { type: "account.deleted", outcome: "SUCCESS", weight: 1, target: "user" },
+  { type: "account.delete_failed", outcome: "FAILURE", weight: 1, target: "user", reason: "email_mismatch" },
   { type: "admin.audit_viewed", outcome: "SUCCESS", weight: 4 },
   { type: "admin.audit_exported", outcome: "SUCCESS", weight: 1 },
   { type: "admin.access_denied", outcome: "BLOCKED", weight: 1, reason: "audit" },
+  { type: "admin.users_viewed", outcome: "SUCCESS", weight: 2 },
+  { type: "admin.user_signed_out", outcome: "SUCCESS", weight: 1, target: "user" },
+  { type: "admin.user_tokens_revoked", outcome: "SUCCESS", weight: 1, target: "user" },
+  { type: "admin.user_locks_cleared", outcome: "SUCCESS", weight: 1, target: "user" },
+  { type: "admin.user_two_factor_reset", outcome: "SUCCESS", weight: 1, target: "user", reason: "lost phone" },
+  { type: "admin.user_disabled", outcome: "SUCCESS", weight: 1, target: "user", reason: "reported compromised" },
+  { type: "admin.user_enabled", outcome: "SUCCESS", weight: 1, target: "user" },
+  { type: "admin.user_email_changed", outcome: "SUCCESS", weight: 1, target: "user", reason: "lost inbox" },
   { type: "admin.access_denied", outcome: "BLOCKED", weight: 1, reason: "audit", anonymous: true },
   { type: "audit.pruned", outcome: "SUCCESS", weight: 1, reason: "older_than_365_days", anonymous: true },
 ];

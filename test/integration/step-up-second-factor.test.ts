@@ -40,6 +40,10 @@ afterAll(async () => {
 
 const ACTIONS = Object.keys(STEP_UP_POLICY) as StepUpAction[];
 
+function adminTarget() {
+  return { userId: crypto.randomUUID(), email: randomEmail("target") };
+}
+
 /** A well-formed payload for each protected action; an action without one fails its tests. */
 function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
   const payloads: Partial<{ [Action in StepUpAction]: StepUpPayloads[Action] }> & Record<string, unknown> = {
@@ -53,6 +57,14 @@ function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
     "recovery_codes.regenerate": {},
     "email.change": { newEmail: randomEmail("new") },
     "password.change": { newPasswordDigest: "ab".repeat(32), signOutOtherSessions: true },
+    "account.delete": {},
+    "admin.user.sign_out": adminTarget(),
+    "admin.user.revoke_tokens": adminTarget(),
+    "admin.user.clear_locks": adminTarget(),
+    "admin.user.reset_two_factor": { ...adminTarget(), reason: "lost phone, identity checked by video call" },
+    "admin.user.disable": { ...adminTarget(), reason: "reported compromised" },
+    "admin.user.enable": adminTarget(),
+    "admin.user.change_email": { ...adminTarget(), newEmail: randomEmail("moved"), reason: "lost inbox, identity checked" },
   };
   if (!(action in payloads)) throw new Error(`no sample payload for ${action}: add one here`);
   return payloads[action] as StepUpPayloads[A];
@@ -82,7 +94,14 @@ async function signedInWithTwoFactor(
 describe("which step-ups ask for the second factor", () => {
   it("the policy marks the high-risk, single-use actions, and only those", () => {
     const high = ACTIONS.filter((action) => STEP_UP_POLICY[action].steps.length > 1).sort();
-    expect(high).toEqual(["email.change", "password.change", "recovery_codes.regenerate", "two_factor.disable", "two_factor.enable"]);
+    expect(high).toEqual([
+      "account.delete",
+      "email.change",
+      "password.change",
+      "recovery_codes.regenerate",
+      "two_factor.disable",
+      "two_factor.enable",
+    ]);
     for (const action of high) expect(STEP_UP_POLICY[action].grant).toBe("single_use");
     for (const action of ACTIONS.filter((candidate) => STEP_UP_POLICY[candidate].grant === "sudo"))
       expect(STEP_UP_POLICY[action].steps.length > 1).toBe(false);
