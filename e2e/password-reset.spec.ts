@@ -82,6 +82,7 @@ test("the emailed link, opened on another device, fills the code; the reset sign
     // Opening the link changed nothing: the phone is still signed in.
     await gotoHydrated(phone, "/settings/security");
     await expect(phone.getByText("Some changes are on hold until")).toBeVisible();
+    await expectNoSeriousA11yViolations(phone);
     await reporter.getByRole("button", { name: "Report and sign out every session" }).click();
     await expect(reporter.getByRole("heading", { name: "What happens next" })).toBeFocused();
     await phone.goto("/settings/security");
