@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isUuid } from "@/shared/format";
 
 /** Event-type groups the admin page filters by; each is a list of type prefixes. */
 export const AUDIT_GROUPS = {
@@ -25,15 +26,17 @@ const day = z
   });
 
 // Filters come from the URL: anything malformed is dropped rather than failing the page.
-const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+export const optionalParam = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 const auditFilterSchema = z.object({
-  email: optional(z.string().trim().toLowerCase().min(1).max(254)),
-  group: optional(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
-  outcome: optional(z.enum(AUDIT_OUTCOMES)),
-  from: optional(day),
-  to: optional(day),
-  cursor: optional(z.string().max(100)),
+  email: optionalParam(z.string().trim().toLowerCase().min(1).max(254)),
+  /** One account's events: what it did (actor) and what was done to it (target user). */
+  account: optionalParam(z.string().trim().toLowerCase().refine(isUuid)),
+  group: optionalParam(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
+  outcome: optionalParam(z.enum(AUDIT_OUTCOMES)),
+  from: optionalParam(day),
+  to: optionalParam(day),
+  cursor: optionalParam(z.string().max(100)),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
@@ -51,7 +54,7 @@ export function parseAuditFilter(params: SearchParams): AuditFilter {
 /** The URL query for a filter (empty values left out), for links, paging and export. */
 export function auditFilterQuery(filter: Partial<AuditFilter>): string {
   const params = new URLSearchParams();
-  for (const key of ["email", "group", "outcome", "from", "to", "cursor"] as const) {
+  for (const key of ["email", "account", "group", "outcome", "from", "to", "cursor"] as const) {
     const value = filter[key];
     if (value) params.set(key, value);
   }
@@ -60,8 +63,8 @@ export function auditFilterQuery(filter: Partial<AuditFilter>): string {
 }
 
 export const adminTokenFilterSchema = z.object({
-  owner: optional(z.string().trim().toLowerCase().min(1).max(254)),
-  status: optional(z.enum(["active", "expired", "revoked"])),
+  owner: optionalParam(z.string().trim().toLowerCase().min(1).max(254)),
+  status: optionalParam(z.enum(["active", "expired", "revoked"])),
 });
 export type AdminTokenFilter = z.infer<typeof adminTokenFilterSchema>;
 
@@ -129,11 +132,18 @@ export type AuditEventDto = {
   type: string;
   outcome: "SUCCESS" | "FAILURE" | "BLOCKED";
   actorEmail: string | null;
+  /** Set when the actor's account has since been deleted: shown as "deleted account" and this id, never the stored email. */
+  deletedActorId: string | null;
   target: string | null;
   reason: string | null;
   ip: string | null;
   device: string;
 };
+
+/** Who did it, as the admin pages and the export show it. */
+export function actorLabel(event: Pick<AuditEventDto, "actorEmail" | "deletedActorId">): string | null {
+  return event.deletedActorId ? `deleted account ${event.deletedActorId}` : event.actorEmail;
+}
 
 export type DailyCount = { day: string; success: number; failure: number; blocked: number };
 

@@ -26,6 +26,7 @@ export type ErrorCode =
   | "RECOVERY_HOLD"
   | "ACCOUNT_DISABLED"
   | "LAST_ADMIN"
+  | "OWN_ACCOUNT"
   | "UNAVAILABLE"
   | "INTERNAL";
 
@@ -101,6 +102,8 @@ export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): strin
       return "This account is disabled. Contact your administrator.";
     case "LAST_ADMIN":
       return "This is the last active administrator account: another administrator has to exist first.";
+    case "OWN_ACCOUNT":
+      return "This is your own account. Manage it from your settings, not the admin console.";
     case "UNAVAILABLE":
       return "The service is temporarily unavailable. Try again in a moment.";
     case "INTERNAL":

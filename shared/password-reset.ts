@@ -3,7 +3,6 @@ import { codeSchema, emailSchema, newPasswordSchema } from "@/shared/auth";
 import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
 
 export const forgotPasswordSchema = z.object({ email: emailSchema });
-export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
 
 /**
  * The reset form. The second proof is asked for (and sent) only when the account has two-step

@@ -4,6 +4,7 @@ import { StepUpProvider } from "@/components/step-up/step-up-provider";
 
 const LINKS = [
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
 ] as const;
 

@@ -22,7 +22,16 @@ export function AuditTable({ events }: { events: AuditEventDto[] }) {
           <td className="px-3 py-2 align-top whitespace-nowrap tabular-nums">
             <time dateTime={event.createdAt}>{event.createdAt.replace("T", " ").slice(0, 19)}</time>
           </td>
-          <td className={CELL}>{event.actorEmail ?? "—"}</td>
+          <td className={CELL}>
+            {event.deletedActorId ? (
+              <>
+                <span className="text-slate-600 italic">deleted account</span>{" "}
+                <span className="font-mono text-xs">{event.deletedActorId}</span>
+              </>
+            ) : (
+              (event.actorEmail ?? "—")
+            )}
+          </td>
           <td className="px-3 py-2 align-top font-mono text-xs whitespace-nowrap">{event.type}</td>
           <td className={CELL}>{event.target ?? "—"}</td>
           <td className="px-3 py-2 align-top">

@@ -35,7 +35,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/settings$/);
-    for (const path of ["/settings/security", "/admin/audit", "/admin/tokens"]) {
+    for (const path of ["/settings/security", "/admin/audit", "/admin/tokens", "/admin/users", `/admin/users/${user.id}`]) {
       await page.goto(path);
     }
     // A download, not a page: fetched with the same cookies.

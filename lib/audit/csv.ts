@@ -1,9 +1,9 @@
 import "server-only";
-import { type AuditEventDto } from "@/shared/audit";
+import { actorLabel, type AuditEventDto } from "@/shared/audit";
 
 const COLUMNS: [header: string, value: (event: AuditEventDto) => string | null][] = [
   ["time_utc", (event) => event.createdAt],
-  ["actor_email", (event) => event.actorEmail],
+  ["actor_email", actorLabel],
   ["type", (event) => event.type],
   ["outcome", (event) => event.outcome],
   ["target", (event) => event.target],

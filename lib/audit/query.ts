@@ -17,6 +17,7 @@ type Row = {
   created_at: Date;
   type: string;
   outcome: AuditEventDto["outcome"];
+  actor_id: string | null;
   actor_email: string | null;
   target_type: string | null;
   target_id: string | null;
@@ -30,7 +31,7 @@ export async function listAuditEvents(filter: AuditFilter): Promise<{ events: Au
   const rows = await selectPage(filter, decodeCursor(filter.cursor), AUDIT_PAGE_SIZE + 1);
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   const last = page.at(-1);
-  return { events: page.map(toDto), nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
+  return { events: await toDtos(page), nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
 }
 
 /** Every matching event, newest first, in keyset batches: memory stays bounded whatever the total. */
@@ -38,7 +39,7 @@ export async function* streamAuditEvents(filter: AuditFilter, batchSize = 1000):
   let after = decodeCursor(filter.cursor);
   for (;;) {
     const rows = await selectPage(filter, after, batchSize);
-    if (rows.length) yield rows.map(toDto);
+    if (rows.length) yield await toDtos(rows);
     const last = rows.at(-1);
     if (rows.length < batchSize || !last) return;
     after = { createdAt: last.created_at, id: last.id };
@@ -82,9 +83,25 @@ export async function listAccountsNeedingAttention(limit = 10): Promise<Attentio
 
 type Position = { createdAt: Date; id: bigint };
 
-const COLUMNS = Prisma.sql`id, created_at, type, outcome, actor_email, target_type, target_id, reason, ip, user_agent`;
+const COLUMNS = Prisma.sql`id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent`;
 
 async function selectPage(filter: AuditFilter, after: Position | null, limit: number): Promise<Row[]> {
+  if (filter.account) {
+    // What the account did and what was done to it, each newest first from its own index
+    // ((actor_id, created_at) and (target_type, target_id, created_at, id)), merged; UNION drops
+    // an event that is both (a user's change to their own account).
+    const rest = whereClause({ ...filter, account: undefined }, after);
+    return db.$queryRaw<Row[]>`
+      SELECT * FROM (
+        (SELECT ${COLUMNS} FROM audit_events WHERE actor_id = ${filter.account}::uuid AND ${rest}
+         ORDER BY created_at DESC, id DESC LIMIT ${limit})
+        UNION
+        (SELECT ${COLUMNS} FROM audit_events WHERE target_type = 'user' AND target_id = ${filter.account} AND ${rest}
+         ORDER BY created_at DESC, id DESC LIMIT ${limit})
+      ) e
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT ${limit}`;
+  }
   if (filter.email) {
     const emails = await emailsWithPrefix(filter.email, MAX_MERGED_EMAILS + 1);
     if (emails.length === 0) return [];
@@ -137,6 +154,8 @@ async function emailsWithPrefix(prefix: string, limit: number): Promise<string[]
 function whereClause(filter: AuditFilter, after: Position | null): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (filter.email) conditions.push(Prisma.sql`actor_email LIKE ${`${escapeLike(filter.email)}%`}`);
+  if (filter.account)
+    conditions.push(Prisma.sql`(actor_id = ${filter.account}::uuid OR (target_type = 'user' AND target_id = ${filter.account}))`);
   if (filter.group) conditions.push(Prisma.sql`type = ANY(${typesOf(filter.group)})`);
   if (filter.outcome) conditions.push(Prisma.sql`outcome = ${filter.outcome}::"AuditOutcome"`);
   if (filter.from) conditions.push(Prisma.sql`created_at >= ${filter.from}::date`);
@@ -178,13 +197,28 @@ function decodeCursor(cursor: string | undefined): Position | null {
   return { createdAt, id };
 }
 
-function toDto(row: Row): AuditEventDto {
+/** The rows as the admin pages show them; an actor whose account has since been deleted is named by id only. */
+async function toDtos(rows: Row[]): Promise<AuditEventDto[]> {
+  const actorIds = [...new Set(rows.flatMap((row) => (row.actor_id ? [row.actor_id] : [])))];
+  const deleted = actorIds.length
+    ? new Set(
+        (
+          await db.$queryRaw<{ id: string }[]>`
+            SELECT id::text FROM users WHERE id = ANY(${actorIds}::uuid[]) AND deleted_at IS NOT NULL`
+        ).map((row) => row.id),
+      )
+    : new Set<string>();
+  return rows.map((row) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id)));
+}
+
+function toDto(row: Row, actorDeleted: boolean): AuditEventDto {
   return {
     id: row.id.toString(),
     createdAt: row.created_at.toISOString(),
     type: row.type,
     outcome: row.outcome,
-    actorEmail: row.actor_email,
+    actorEmail: actorDeleted ? null : row.actor_email,
+    deletedActorId: actorDeleted ? row.actor_id : null,
     target: row.target_type ? `${row.target_type}${row.target_id ? `: ${row.target_id}` : ""}` : null,
     reason: row.reason,
     ip: row.ip,

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
-import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
+import { secondFactorAccountKey, SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { db, type Tx } from "@/lib/db";
 import { linkTokenHash, mintLinkToken } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -70,7 +70,7 @@ export async function completeSecondFactorSignIn(
       meta,
     });
 
-  const accountKey = `second-factor:account:${user.id}`;
+  const accountKey = secondFactorAccountKey(user.id);
   const ipKey = addressLimitKey("second-factor", meta.ip);
   const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
   if (!account.allowed || !ip.allowed) {

@@ -10,3 +10,8 @@ export const SIGN_IN_LIMITS = {
 export function signInAccountKey(email: string): string {
   return `sign-in:account:${email}`;
 }
+
+/** Second-factor guesses for one account (the page after the password), limited like the password. */
+export function secondFactorAccountKey(userId: string): string {
+  return `second-factor:account:${userId}`;
+}

@@ -67,5 +67,5 @@ export function isWriteConflict(error: unknown): boolean {
   if (error.code === "P2034") return true;
   // A raw statement's failure (P2010) carries the driver's classification.
   const driverError = error.meta?.driverAdapterError as { cause?: { kind?: unknown } } | undefined;
-  return driverError?.cause?.kind === "TransactionWriteConflict";
+  return driverError?.cause?.kind === "TransactionWriteConflict" || (error.code === "P2010" && /`40P01`|`40001`/.test(error.message));
 }

@@ -452,6 +452,7 @@ describe("filters", () => {
       type: "api_token.revoked",
       outcome: "SUCCESS",
       actorEmail: email,
+      deletedActorId: null,
       target: "api_token: asec_abc123",
       reason: "by_admin",
       ip: "203.0.113.9",

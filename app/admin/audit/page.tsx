@@ -6,6 +6,7 @@ import { AttentionPanel } from "@/components/admin/attention-panel";
 import { AuditChart } from "@/components/admin/audit-chart";
 import { AuditFilters } from "@/components/admin/audit-filters";
 import { AuditTable } from "@/components/admin/audit-table";
+import { findAccountLabel } from "@/lib/admin-users/details";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents } from "@/lib/audit/query";
 import { requireAdmin } from "@/lib/auth/admin";
@@ -19,7 +20,12 @@ type AuditPageProps = { searchParams: Promise<Record<string, string | string[] |
 export default async function AuditPage({ searchParams }: AuditPageProps) {
   const session = await requireAdmin("admin.audit");
   const filter = parseAuditFilter(await searchParams);
-  const [page, days, attention] = await Promise.all([listAuditEvents(filter), countEventsPerDay(filter), listAccountsNeedingAttention()]);
+  const [page, days, attention, accountLabel] = await Promise.all([
+    listAuditEvents(filter),
+    countEventsPerDay(filter),
+    listAccountsNeedingAttention(),
+    filter.account ? findAccountLabel(filter.account) : null,
+  ]);
   await recordAdminView(session, requestMetaFrom(await headers()), "admin.audit_viewed", filter);
   const { cursor, ...withoutCursor } = filter;
 
@@ -29,7 +35,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
       title="Audit log"
       description="Every security event, newest first. Filters live in the address bar, so a view can be shared."
     >
-      <AuditFilters filter={filter} />
+      <AuditFilters filter={filter} accountLabel={accountLabel} />
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <AuditChart days={days} />
         <AttentionPanel accounts={attention} />
