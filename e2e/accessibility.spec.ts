@@ -62,5 +62,5 @@ test("sign in with the keyboard alone", async ({ page }) => {
   await page.keyboard.press("Enter");
 
   await expect(page).toHaveURL(/\/settings$/);
-  await expect(page.getByRole("region", { name: "Account" })).toContainText(user.email);
+  await expect(page.getByRole("region", { name: "Account", exact: true })).toContainText(user.email);
 });

@@ -11,7 +11,7 @@ const SESSION_COOKIE = "authjs.session-token";
 test("a session revoked on the server signs the browser out at its next request", async ({ page }) => {
   const user = await createUser({ email: randomEmail("revoked"), password: STRONG_PASSWORD });
   await signInThroughUi(page, user);
-  await expect(page.getByRole("region", { name: "Account" })).toContainText(user.email);
+  await expect(page.getByRole("region", { name: "Account", exact: true })).toContainText(user.email);
 
   const sessions = await sessionsFor(user.id);
   expect(sessions).toHaveLength(1);

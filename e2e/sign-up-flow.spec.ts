@@ -40,7 +40,7 @@ test("sign up, verify the email, sign in, see the security page, sign out", asyn
     await page.getByLabel("Password").fill(STRONG_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/settings$/);
-    await expect(page.getByRole("region", { name: "Account" })).toContainText(email);
+    await expect(page.getByRole("region", { name: "Account", exact: true })).toContainText(email);
   });
 
   await test.step("the security page lists every section", async () => {
