@@ -90,7 +90,8 @@ async function eraseAccount(tx: Tx, context: RequestContext): Promise<void> {
   await queueSecurityNotice(tx, email, meta, {
     title: "Your account was deleted",
     summary:
-      "Your account and everything in it were deleted: its password, API tokens, two-step verification and sessions no longer work, and this address is free to sign up again. If this wasn't you, contact your administrator right away.",
+      "Your account and everything in it were deleted: its password, API tokens, two-step verification and sessions no longer work, and this address is free to sign up again.",
+    closing: "If this wasn't you, contact your administrator right away.",
   });
 }
 

@@ -34,7 +34,8 @@ export async function disableUser(
         to: user.email,
         title: "Your account was disabled",
         summary:
-          "An administrator disabled your account. You were signed out everywhere, and the account can no longer sign in or use its API tokens. Contact your administrator if you think this is a mistake.",
+          "An administrator disabled your account. You were signed out everywhere, and the account can no longer sign in or use its API tokens.",
+        closing: "Contact your administrator if you think this is a mistake.",
       });
       return { changed: true, sessions };
     },

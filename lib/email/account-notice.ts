@@ -3,13 +3,19 @@ import type { Tx } from "@/lib/db";
 import { enqueueEmail } from "@/lib/email/outbox";
 import type { RequestMeta } from "@/lib/http/request-meta";
 
-export type SecurityNotice = { title: string; summary: string; facts?: Record<string, string> };
+export type SecurityNotice = { title: string; summary: string; facts?: Record<string, string>; closing?: string };
 
 /** A security notice to `to`, queued in the transaction of the change it announces. */
 export function queueSecurityNotice(tx: Tx, to: string, meta: RequestMeta, notice: SecurityNotice) {
   return enqueueEmail(tx, to, {
     template: "securityNotice",
-    data: { title: notice.title, summary: notice.summary, facts: notice.facts ?? {}, meta },
+    data: {
+      title: notice.title,
+      summary: notice.summary,
+      facts: notice.facts ?? {},
+      ...(notice.closing && { closing: notice.closing }),
+      meta,
+    },
   });
 }
 

@@ -13,7 +13,13 @@ const meta = z.object({ ip: z.string().nullable(), userAgent: z.string().nullabl
 const queuedEmailSchema = z.discriminatedUnion("template", [
   z.object({
     template: z.literal("securityNotice"),
-    data: z.object({ title: z.string(), summary: z.string(), facts: z.record(z.string(), z.string()), meta }),
+    data: z.object({
+      title: z.string(),
+      summary: z.string(),
+      facts: z.record(z.string(), z.string()),
+      closing: z.string().optional(),
+      meta,
+    }),
   }),
   z.object({
     template: z.literal("emailChanged"),

@@ -298,6 +298,8 @@ describe("deleting with the proofs", () => {
     await deliverDueEmails();
     const notice = (await listMailboxMessages({ to: user.email })).find((message) => message.subject === NOTICE_SUBJECT);
     expect(notice?.text).toContain("If this wasn't you, contact your administrator");
+    // The account is gone: no "review your security settings" link to a page nobody can sign in to.
+    expect(notice?.text).not.toContain("/settings/security");
   });
 
   it("frees the address: a new sign-up for it completes, as a new account that inherits nothing", async () => {

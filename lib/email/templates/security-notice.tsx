@@ -9,6 +9,8 @@ export type SecurityNoticeInput = {
   title: string;
   summary: string;
   facts: Record<string, string>;
+  /** Instead of "review your security settings", when the account can no longer be signed in to. */
+  closing?: string;
   at: Date;
   meta: RequestMeta;
 };
@@ -19,6 +21,7 @@ export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageC
   const securityUrl = appLink(APP_URL, "/settings/security");
   const facts: [string, string][] = [...Object.entries(input.facts), ["When", formatDateTime(input.at)], ["From", origin(input.meta)]];
   const review = "If this wasn't you, review your security settings now and change your password:";
+  const closing = input.closing;
 
   return {
     subject: input.title,
@@ -26,15 +29,19 @@ export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageC
       <EmailLayout preview={input.summary} heading={input.title} appUrl={APP_URL}>
         <Paragraph>{input.summary}</Paragraph>
         <Facts facts={facts} />
-        <Paragraph>
-          {review} <EmailLink href={securityUrl}>{securityUrl}</EmailLink>
-        </Paragraph>
+        {closing ? (
+          <Paragraph>{closing}</Paragraph>
+        ) : (
+          <Paragraph>
+            {review} <EmailLink href={securityUrl}>{securityUrl}</EmailLink>
+          </Paragraph>
+        )}
         <Note>You receive this notice for every security change to your account.</Note>
       </EmailLayout>
     ),
     text: plainText({
       heading: input.title,
-      paragraphs: [input.summary, factsText(facts), `${review} ${securityUrl}`],
+      paragraphs: [input.summary, factsText(facts), closing ?? `${review} ${securityUrl}`],
       appUrl: APP_URL,
     }),
   };
