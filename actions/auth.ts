@@ -10,6 +10,7 @@ import { authedAction, publicAction } from "@/lib/http/action";
 import { endSession } from "@/lib/sessions/lifecycle";
 import { emptySchema, signInSchema, signUpSchema, verifyEmailSchema } from "@/shared/auth";
 import { AppError } from "@/shared/errors";
+import { safeNextPath } from "@/shared/format";
 import { secondFactorSignInSchema } from "@/shared/two-factor";
 
 const signInFormSchema = signInSchema.extend({ next: z.string().max(200).optional() });
@@ -77,9 +78,4 @@ function asAppError(error: unknown): unknown {
   return error instanceof SignInRefused
     ? new AppError(error.reason === "SECOND_FACTOR_REQUIRED" ? "INTERNAL" : error.reason, error.details)
     : error;
-}
-
-/** Only same-site paths: `next` comes from the URL and must not become an open redirect. */
-function safeNextPath(next: string | undefined): string {
-  return next && /^\/(?![/\\])[\w\-/]*$/.test(next) ? next : "/settings";
 }

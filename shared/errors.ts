@@ -26,6 +26,7 @@ export type ErrorCode =
   | "RECOVERY_HOLD"
   | "ACCOUNT_DISABLED"
   | "LAST_ADMIN"
+  | "PASSKEY_REFUSED"
   | "OWN_ACCOUNT"
   | "UNAVAILABLE"
   | "INTERNAL";
@@ -100,6 +101,8 @@ export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): strin
       return `For your protection this change is on hold after the recent account recovery. It becomes possible on ${details.until ? formatHoldEnd(details.until) : "the day after the recovery"}.`;
     case "ACCOUNT_DISABLED":
       return "This account is disabled. Contact your administrator.";
+    case "PASSKEY_REFUSED":
+      return "That passkey could not be used. Try again, or use another way to continue.";
     case "LAST_ADMIN":
       return "This is the last active administrator account: another administrator has to exist first.";
     case "OWN_ACCOUNT":

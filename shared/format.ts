@@ -14,3 +14,8 @@ export function maskEmail(email: string): string {
 export function formatDateTime(date: Date): string {
   return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
 }
+
+/** Only same-site paths: `next` comes from the URL and must not become an open redirect. */
+export function safeNextPath(next: string | undefined): string {
+  return next && /^\/(?![/\\])[\w\-/]*$/.test(next) ? next : "/settings";
+}

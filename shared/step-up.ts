@@ -1,5 +1,7 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { z } from "zod";
 import { codeSchema } from "@/shared/auth";
+import { passkeyResponseTextSchema } from "@/shared/passkeys";
 import { recoveryCodeSchema, totpCodeSchema } from "@/shared/two-factor";
 
 const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
@@ -13,6 +15,8 @@ export const PROOF_VALUE_SCHEMAS = {
   email_code: codeSchema,
   authenticator: totpCodeSchema,
   recovery_code: recoveryCodeSchema,
+  /** The JSON text of the browser's WebAuthn assertion for the challenge's passkey options. */
+  passkey: passkeyResponseTextSchema,
 } as const;
 export type ProofKind = keyof typeof PROOF_VALUE_SCHEMAS;
 
@@ -24,6 +28,7 @@ export const stepUpProofSchema = z.object({
       email_code: PROOF_VALUE_SCHEMAS.email_code.optional(),
       authenticator: PROOF_VALUE_SCHEMAS.authenticator.optional(),
       recovery_code: PROOF_VALUE_SCHEMAS.recovery_code.optional(),
+      passkey: PROOF_VALUE_SCHEMAS.passkey.optional(),
     })
     .refine((sent) => Object.values(sent).some((value) => value !== undefined), "Enter the code from the email"),
 });
@@ -49,4 +54,8 @@ export type StepUpChallengeDto = {
    * [["email_code"], ["authenticator", "recovery_code"]] for a high-risk change with 2FA on.
    */
   steps: ProofKind[][];
+  /** Whether a code was emailed for this challenge (with a passkey on offer, only when asked for). */
+  codeSent: boolean;
+  /** For `navigator.credentials.get` when a step takes a passkey and the user has one. */
+  passkeyOptions: PublicKeyCredentialRequestOptionsJSON | null;
 };

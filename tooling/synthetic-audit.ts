@@ -49,7 +49,8 @@ type MixEntry = {
     | "sign_up_request"
     | "two_factor_enrolment"
     | "email_change"
-    | "password_reset";
+    | "password_reset"
+    | "passkey";
   reason?: string;
   /** No signed-in actor (e.g. a signed-out visitor on an admin page). */
   anonymous?: boolean;
@@ -101,6 +102,10 @@ const MIX: MixEntry[] = [
   { type: "two_factor.disabled", outcome: "SUCCESS", weight: 2, target: "user" },
   { type: "recovery_codes.regenerated", outcome: "SUCCESS", weight: 2, target: "user" },
   { type: "recovery_code.used", outcome: "SUCCESS", weight: 2, reason: "sign_in" },
+  { type: "passkey.added", outcome: "SUCCESS", weight: 3, target: "passkey" },
+  { type: "passkey.renamed", outcome: "SUCCESS", weight: 1, target: "passkey" },
+  { type: "passkey.removed", outcome: "SUCCESS", weight: 1, target: "passkey" },
+  { type: "passkey.assertion_refused", outcome: "BLOCKED", weight: 1, target: "passkey", reason: "counter_regressed" },
   { type: "email.change_requested", outcome: "SUCCESS", weight: 6, target: "email_change" },
   { type: "email.change_requested", outcome: "SUCCESS", weight: 1, target: "email_change", reason: "address_taken" },
   { type: "email.change_failed", outcome: "FAILURE", weight: 2, target: "email_change", reason: "expired" },

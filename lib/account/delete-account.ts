@@ -70,6 +70,8 @@ async function eraseAccount(tx: Tx, context: RequestContext): Promise<void> {
   await tx.session.deleteMany({ where: { userId } });
   await tx.signInChallenge.deleteMany({ where: { userId } });
   await tx.recoveryCode.deleteMany({ where: { userId } });
+  await tx.passkey.deleteMany({ where: { userId } });
+  await tx.webAuthnChallenge.deleteMany({ where: { userId } });
   const tokens = await tx.apiToken.deleteMany({ where: { userId } });
   // An address no one can receive mail at or sign in with, unique by the id.
   const anonymised = await tx.$executeRaw`

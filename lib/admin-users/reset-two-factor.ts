@@ -6,8 +6,8 @@ import type { RequestContext } from "@/lib/http/context";
 
 /**
  * For an owner who lost their authenticator and recovery codes, after the identity checks the
- * reason records: the secret, the recovery codes and any set-up in progress are removed, and the
- * owner is told to set it up again. Never the last active admin's.
+ * reason records: the secret, the recovery codes, the passkeys and any set-up in progress are
+ * removed, and the owner is told to set it up again. Never the last active admin's.
  */
 export async function resetUserTwoFactor(context: RequestContext, userId: string, reason: string): Promise<AdminUserOutcome> {
   const target = await findTarget(context, userId);
@@ -23,16 +23,22 @@ export async function resetUserTwoFactor(context: RequestContext, userId: string
       });
       const codes = await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
       const enrolment = await tx.twoFactorEnrolment.deleteMany({ where: { userId: user.id } });
-      if (secret.count === 0 && codes.count === 0 && enrolment.count === 0) return UNCHANGED;
+      const passkeys = await tx.passkey.deleteMany({ where: { userId: user.id } });
+      if (secret.count === 0 && codes.count === 0 && enrolment.count === 0 && passkeys.count === 0) return UNCHANGED;
       await recordUserEvent(tx, context, "admin.user_two_factor_reset", user.id, {
         reason,
-        metadata: { authenticator: secret.count === 1, recoveryCodes: codes.count, enrolment: enrolment.count === 1 },
+        metadata: {
+          authenticator: secret.count === 1,
+          recoveryCodes: codes.count,
+          enrolment: enrolment.count === 1,
+          passkeys: passkeys.count,
+        },
       });
       await notifyAccountChange(tx, context, {
         to: user.email,
         title: "Your two-step verification was reset",
         summary:
-          "An administrator turned off two-step verification for your account and removed its recovery codes. Your password alone signs in now: set up two-step verification again from your security settings.",
+          "An administrator turned off two-step verification for your account and removed its recovery codes and passkeys. Your password alone signs in now: set up two-step verification and your passkeys again from your security settings.",
       });
       return { changed: true };
     },
@@ -42,7 +48,11 @@ export async function resetUserTwoFactor(context: RequestContext, userId: string
 async function hasTwoFactorState(userId: string): Promise<boolean> {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { twoFactorEnabledAt: true, twoFactorEnrolment: { select: { id: true } }, _count: { select: { recoveryCodes: true } } },
+    select: {
+      twoFactorEnabledAt: true,
+      twoFactorEnrolment: { select: { id: true } },
+      _count: { select: { recoveryCodes: true, passkeys: true } },
+    },
   });
-  return Boolean(user && (user.twoFactorEnabledAt || user.twoFactorEnrolment || user._count.recoveryCodes > 0));
+  return Boolean(user && (user.twoFactorEnabledAt || user.twoFactorEnrolment || user._count.recoveryCodes > 0 || user._count.passkeys > 0));
 }

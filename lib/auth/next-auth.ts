@@ -6,6 +6,7 @@ import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
+import { signInWithPasskey, type PasskeySignInResult } from "@/lib/passkeys/sign-in";
 import { signInSchema } from "@/shared/auth";
 import { secondFactorProofSchema } from "@/shared/two-factor";
 
@@ -27,7 +28,7 @@ declare module "@auth/core/jwt" {
 /** Carries why a sign-in was refused from `authorize` back to the server action. */
 export class SignInRefused extends CredentialsSignin {
   constructor(
-    readonly reason: Extract<SignInResult | SecondFactorSignInResult, { ok: false }>["code"],
+    readonly reason: Extract<SignInResult | SecondFactorSignInResult | PasskeySignInResult, { ok: false }>["code"],
     readonly details: { retryAfterSeconds?: number; attemptsLeft?: number; secondFactorToken?: string } = {},
   ) {
     super(reason);
@@ -35,7 +36,7 @@ export class SignInRefused extends CredentialsSignin {
   }
 }
 
-function refusal(result: Extract<SignInResult | SecondFactorSignInResult, { ok: false }>): SignInRefused {
+function refusal(result: Extract<SignInResult | SecondFactorSignInResult | PasskeySignInResult, { ok: false }>): SignInRefused {
   return new SignInRefused(result.code, {
     ...("retryAfterSeconds" in result && { retryAfterSeconds: result.retryAfterSeconds }),
     ...("attemptsLeft" in result && { attemptsLeft: result.attemptsLeft }),
@@ -73,6 +74,17 @@ export const { auth, signIn, signOut } = NextAuth(() => {
           const proof = secondFactorProofSchema.safeParse(credentials);
           if (!proof.success) throw new SignInRefused("SECOND_FACTOR_INVALID");
           const result = await completeSecondFactorSignIn(token, proof.data, requestMetaFrom(request.headers));
+          if (!result.ok) throw refusal(result);
+          return { id: result.user.id, sessionId: result.sessionId };
+        },
+      }),
+      // A user-verified passkey: a complete sign-in on its own.
+      Credentials({
+        id: "passkey",
+        credentials: { response: {} },
+        async authorize(credentials, request) {
+          const response = typeof credentials.response === "string" ? credentials.response : "";
+          const result = await signInWithPasskey(response, requestMetaFrom(request.headers));
           if (!result.ok) throw refusal(result);
           return { id: result.user.id, sessionId: result.sessionId };
         },

@@ -10,8 +10,9 @@ import type { CurrentSession } from "@/lib/sessions/lifecycle";
 import { assertNotLocked } from "@/lib/step-up/lockout";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
-import { PROOF_METHODS, requiredSteps, type ChallengeForProof, type PreparedProof } from "@/lib/step-up/proofs";
+import { kindsToPrepare, PROOF_METHODS, requiredSteps, type ChallengeForProof, type PreparedProof } from "@/lib/step-up/proofs";
 import { EMAIL_CODE_POLICY, resendAvailableAt, resendEmailCode } from "@/lib/step-up/proofs/email-code";
+import { passkeyRequestOptions } from "@/lib/step-up/proofs/passkey";
 import { AppError } from "@/shared/errors";
 import { isUuid, maskEmail } from "@/shared/format";
 import type { ProofKind, StepUpChallengeDto } from "@/shared/step-up";
@@ -59,7 +60,7 @@ export async function startChallenge<A extends StepUpAction>(
   const cancelToken = mintLinkToken();
   const prepared: PreparedProof[] = [];
   try {
-    for (const kind of new Set(steps.flat())) {
+    for (const kind of kindsToPrepare(steps)) {
       const proof = await PROOF_METHODS[kind].prepare?.({ challenge, context, cancelToken: cancelToken.token });
       if (proof) prepared.push(proof);
     }
@@ -94,7 +95,10 @@ export async function startChallenge<A extends StepUpAction>(
   return toDto(await ownChallenge(session, challenge.id), session, steps);
 }
 
-/** A new code for the same challenge; the previous one stops working, tries are never given back. */
+/**
+ * A new code for the same challenge (the previous one stops working, tries are never given back),
+ * or its first one when the challenge started on a passkey ("Email me a code instead").
+ */
 export async function resendChallenge(context: RequestContext, challengeId: string): Promise<StepUpChallengeDto> {
   const { session, meta } = context;
   const challenge = await ownChallenge(session, challengeId);
@@ -198,5 +202,7 @@ async function toDto(challenge: OwnChallenge, session: CurrentSession, steps: Pr
     resendAvailableAt: (await resendAvailableAt(challenge.codeId)).toISOString(),
     attemptsLeft: Math.max(0, state.maxAttempts - state.attempts),
     steps,
+    codeSent: challenge.codeId !== null,
+    passkeyOptions: steps.flat().includes("passkey") ? await passkeyRequestOptions(challenge.id, session.user.id) : null,
   };
 }

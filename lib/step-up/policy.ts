@@ -28,10 +28,16 @@ type PolicyEntry<Payload> = ({ grant: "sudo"; window: SudoWindow } | { grant: "s
   details: (payload: Payload) => Record<string, string>;
 };
 
-/** The inbox proves presence and intent… */
-const EMAIL_CODE: ProofKind[][] = [["email_code"]];
-/** …and for a high-risk change with 2FA on, a second factor must come with it (the inbox alone is not one). */
-const EMAIL_CODE_AND_SECOND_FACTOR: ProofKind[][] = [["email_code"], ["authenticator", "recovery_code"]];
+/**
+ * The inbox proves presence and intent, and so does a passkey (one touch, phishing-resistant): a
+ * user with one is asked for it first, and the code is emailed only when they ask for it…
+ */
+const PASSKEY_OR_EMAIL_CODE: ProofKind[][] = [["passkey", "email_code"]];
+/**
+ * …but a high-risk change always takes the emailed code (control of the inbox is the point), and
+ * with 2FA on a second factor must come with it — the authenticator, a recovery code or a passkey.
+ */
+const EMAIL_CODE_AND_SECOND_FACTOR: ProofKind[][] = [["email_code"], ["authenticator", "recovery_code", "passkey"]];
 
 export type StepUpPayloads = {
   "api_token.create": CreateApiTokenRequest;
@@ -45,6 +51,8 @@ export type StepUpPayloads = {
   // A keyed digest, not the password: the payload hash is stored with the challenge.
   "password.change": { newPasswordDigest: string; signOutOtherSessions: boolean };
   "account.delete": Record<string, never>;
+  "passkey.add": { credentialId: string; name: string };
+  "passkey.remove": { passkeyId: string; name: string };
   "admin.api_token.revoke": { tokenId: string; name: string; owner: string };
   "admin.user.sign_out": AdminUserTarget;
   "admin.user.revoke_tokens": AdminUserTarget;
@@ -64,7 +72,7 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
   "api_token.create": {
     grant: "sudo",
     window: "account",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: ({ name }) => `create API token "${name}"`,
     details: ({ name, scopes, expiry, expiresOn }) => ({
       Token: name,
@@ -75,28 +83,28 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
   "api_token.revoke": {
     grant: "sudo",
     window: "account",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: ({ name }) => `revoke API token "${name}"`,
     details: ({ name }) => ({ Token: name }),
   },
   "session.revoke": {
     grant: "sudo",
     window: "account",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: ({ device }) => `sign out the session on ${device}`,
     details: ({ device }) => ({ Session: device }),
   },
   "session.revoke_others": {
     grant: "sudo",
     window: "account",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: () => "sign out all your other sessions",
     details: () => ({}),
   },
   "admin.api_token.revoke": {
     grant: "sudo",
     window: "admin",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
     details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
   },
@@ -146,6 +154,22 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     describe: () => "change your password",
     details: ({ signOutOtherSessions }) => ({ "Other sessions": signOutOtherSessions ? "Signed out" : "Stay signed in" }),
   },
+  // A passkey signs in on its own: adding one asks what turning 2FA on asks.
+  "passkey.add": {
+    grant: "single_use",
+    steps: EMAIL_CODE_AND_SECOND_FACTOR,
+    heldAfterRecovery: true,
+    describe: ({ name }) => `add the passkey "${name}"`,
+    details: ({ name }) => ({ Passkey: name }),
+  },
+  "passkey.remove": {
+    grant: "sudo",
+    window: "account",
+    steps: PASSKEY_OR_EMAIL_CODE,
+    heldAfterRecovery: true,
+    describe: ({ name }) => `remove the passkey "${name}"`,
+    details: ({ name }) => ({ Passkey: name }),
+  },
   "account.delete": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
@@ -160,7 +184,7 @@ function adminUserEntry<Payload extends AdminUserTarget>(describe: (who: string)
   return {
     grant: "sudo",
     window: "admin",
-    steps: EMAIL_CODE,
+    steps: PASSKEY_OR_EMAIL_CODE,
     describe: (payload) => describe(maskEmail(payload.email)),
     details: (payload) => ({ Account: maskEmail(payload.email) }),
   };

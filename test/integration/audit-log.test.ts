@@ -346,6 +346,7 @@ describe("filters", () => {
       "recovery_codes.regenerated",
       "recovery_code.used",
     ],
+    passkeys: ["passkey.added", "passkey.renamed", "passkey.removed", "passkey.assertion_refused"],
     account: [
       "email.change_requested",
       "email.change_failed",

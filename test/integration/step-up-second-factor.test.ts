@@ -58,6 +58,8 @@ function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
     "email.change": { newEmail: randomEmail("new") },
     "password.change": { newPasswordDigest: "ab".repeat(32), signOutOtherSessions: true },
     "account.delete": {},
+    "passkey.add": { credentialId: "c2FtcGxlLWNyZWRlbnRpYWw", name: "iCloud Keychain" },
+    "passkey.remove": { passkeyId: crypto.randomUUID(), name: "iCloud Keychain" },
     "admin.user.sign_out": adminTarget(),
     "admin.user.revoke_tokens": adminTarget(),
     "admin.user.clear_locks": adminTarget(),
@@ -97,6 +99,7 @@ describe("which step-ups ask for the second factor", () => {
     expect(high).toEqual([
       "account.delete",
       "email.change",
+      "passkey.add",
       "password.change",
       "recovery_codes.regenerate",
       "two_factor.disable",

@@ -88,6 +88,8 @@ describe("the step-up flow", () => {
       resendAvailableAt: expect.any(String),
       attemptsLeft: 5,
       steps: EMAIL_CODE_ONLY,
+      codeSent: true,
+      passkeyOptions: null,
     });
     expect(challenge.maskedEmail).not.toContain(user.email.split("@")[0]);
     expect(challenge.maskedEmail.endsWith("@example.test")).toBe(true);

@@ -66,7 +66,7 @@ export async function resendEmailCode(
   challenge: ChallengeForProof,
   renewLink: () => Promise<string>,
 ): Promise<void> {
-  if (!challenge.codeId) throw new AppError("CODE_INVALID");
+  if (!challenge.codeId) return sendFirstCode(context, challenge, renewLink);
   // The cooldown is checked before the hourly budget, so clicks that send nothing cost nothing.
   const wait = await secondsUntilResend({ id: challenge.codeId, purpose: PURPOSE });
   if (wait === null) throw new AppError("CODE_INVALID");
@@ -86,6 +86,20 @@ export async function resendEmailCode(
     { ...reissued, cancelToken, idempotencyKey: `${challenge.id}:${reissued.resendAvailableAt.getTime()}` },
     send,
   );
+}
+
+/** The first code of a challenge that started on a passkey: asked for, so sent now. */
+async function sendFirstCode(context: RequestContext, challenge: ChallengeForProof, renewLink: () => Promise<string>): Promise<void> {
+  const cancelToken = await renewLink();
+  const prepared = await emailCode.prepare?.({ challenge, context, cancelToken });
+  if (!prepared) throw new Error("the email code has no set-up");
+  try {
+    await db.$transaction((tx) => prepared.store(tx));
+  } catch (error) {
+    await prepared.release();
+    throw error;
+  }
+  await prepared.deliver();
 }
 
 function sendsKey(context: RequestContext): string {

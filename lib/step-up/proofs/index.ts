@@ -3,6 +3,7 @@ import type { Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
 import { STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
 import { emailCode } from "@/lib/step-up/proofs/email-code";
+import { passkey } from "@/lib/step-up/proofs/passkey";
 import { authenticator, recoveryCode } from "@/lib/step-up/proofs/second-factor";
 import type { ErrorCode } from "@/shared/errors";
 import type { ProofKind } from "@/shared/step-up";
@@ -19,6 +20,8 @@ export type ChallengeForProof = { id: string; action: string; description: strin
 export type ProofMethod = {
   /** Whether this user can give this proof now (read at every check: turning 2FA on raises the bar at once). */
   available: (client: Tx, userId: string) => Promise<boolean>;
+  /** Offered in a step only beside another kind the user has: it never makes a step required on its own. */
+  alternativeOnly?: true;
   /** Sets the proof up when a challenge starts (e.g. reserves a send from the hourly budget); may refuse. */
   prepare?: (start: ProofStart) => Promise<PreparedProof>;
   /** Compares `value`; when right, returns how to spend it, run only if every other step is right too. */
@@ -42,6 +45,7 @@ export const PROOF_METHODS: Record<ProofKind, ProofMethod> = {
   email_code: emailCode,
   authenticator,
   recovery_code: recoveryCode,
+  passkey,
 };
 
 /**
@@ -54,7 +58,15 @@ export async function requiredSteps(client: Tx, userId: string, action: StepUpAc
   for (const step of STEP_UP_POLICY[action].steps) {
     const available: ProofKind[] = [];
     for (const kind of step) if (await PROOF_METHODS[kind].available(client, userId)) available.push(kind);
-    if (available.length) steps.push(available);
+    if (available.some((kind) => !PROOF_METHODS[kind].alternativeOnly)) steps.push(available);
   }
   return steps;
+}
+
+/**
+ * The kinds to set up when a challenge starts. A step the user can do with a passkey sends no
+ * email: the code for it is sent only when they ask for it ("Email me a code instead").
+ */
+export function kindsToPrepare(steps: ProofKind[][]): ProofKind[] {
+  return [...new Set(steps.flatMap((step) => (step.includes("passkey") ? step.filter((kind) => kind !== "email_code") : step)))];
 }

@@ -1,0 +1,77 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db";
+import { notifyAccountChange } from "@/lib/email/account-notice";
+import type { RequestContext } from "@/lib/http/context";
+import { withStepUp } from "@/lib/step-up/with-step-up";
+import { AppError } from "@/shared/errors";
+import type { PasskeyDto } from "@/shared/passkeys";
+
+type PasskeyRow = { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; backedUp: boolean };
+
+export function toPasskeyDto(passkey: PasskeyRow): PasskeyDto {
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    createdAt: passkey.createdAt.toISOString(),
+    lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+    synced: passkey.backedUp,
+  };
+}
+
+export async function listPasskeys(userId: string): Promise<PasskeyDto[]> {
+  const passkeys = await db.passkey.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true, createdAt: true, lastUsedAt: true, backedUp: true },
+  });
+  return passkeys.map(toPasskeyDto);
+}
+
+export async function hasPasskeys(client: Tx, userId: string): Promise<boolean> {
+  return (await client.passkey.count({ where: { userId } })) > 0;
+}
+
+/** A name only: no step-up (it grants nothing), but recorded and announced like every change. */
+export async function renamePasskey(context: RequestContext, passkeyId: string, name: string): Promise<void> {
+  const { session, meta } = context;
+  await db.$transaction(async (tx) => {
+    const renamed = await tx.passkey.updateManyAndReturn({
+      where: { id: passkeyId, userId: session.user.id },
+      data: { name },
+      select: { id: true },
+    });
+    if (renamed.length !== 1) throw new AppError("NOT_FOUND");
+    await recordAuditEvent(tx, {
+      type: "passkey.renamed",
+      actor: session.user,
+      target: { type: "passkey", id: passkeyId },
+      meta,
+      metadata: { name },
+    });
+    await notifyAccountChange(tx, context, { title: "A passkey was renamed", summary: `One of your passkeys is now called "${name}".` });
+  });
+}
+
+/** Behind step-up (sudo window). The password and the email remain, so removing the last one locks nobody out. */
+export async function removePasskey(context: RequestContext, passkeyId: string): Promise<void> {
+  const { session, meta } = context;
+  const passkey = await db.passkey.findFirst({ where: { id: passkeyId, userId: session.user.id }, select: { id: true, name: true } });
+  if (!passkey) throw new AppError("NOT_FOUND");
+  await withStepUp(context, "passkey.remove", { passkeyId: passkey.id, name: passkey.name }, async (tx) => {
+    const removed = await tx.passkey.deleteMany({ where: { id: passkey.id, userId: session.user.id } });
+    if (removed.count !== 1) throw new AppError("NOT_FOUND");
+    await recordAuditEvent(tx, {
+      type: "passkey.removed",
+      actor: session.user,
+      target: { type: "passkey", id: passkey.id },
+      meta,
+      metadata: { name: passkey.name },
+    });
+    await notifyAccountChange(tx, context, {
+      title: "A passkey was removed from your account",
+      summary: `The passkey "${passkey.name}" can no longer sign in to your account.`,
+      facts: { Passkey: passkey.name },
+    });
+  });
+}

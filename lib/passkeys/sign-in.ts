@@ -1,0 +1,79 @@
+import "server-only";
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
+import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
+import { db } from "@/lib/db";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
+import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
+import { relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
+import { addressLimitKey, enforceRateLimits, forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
+import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
+
+export type PasskeySignInResult =
+  | { ok: true; user: SessionUser; sessionId: string }
+  | { ok: false; code: "PASSKEY_REFUSED" }
+  | { ok: false; code: "RATE_LIMITED"; retryAfterSeconds: number };
+
+/** Options for the sign-in page (button or autofill): any discoverable passkey for this site may answer. */
+export async function passkeySignInOptions(meta: RequestMeta): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  // Each page view asks once (autofill); this only keeps one address from filling the table.
+  await enforceRateLimits([[addressLimitKey("passkey-options", meta.ip), { limit: 120, windowSeconds: 15 * 60 }]]);
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty().rpID,
+    userVerification: "required",
+    timeout: WEBAUTHN_CHALLENGE_SECONDS * 1000,
+  });
+  await storeWebAuthnChallenge(db, options.challenge, { purpose: "SIGN_IN" });
+  return options;
+}
+
+/**
+ * A user-verified passkey is a complete sign-in on its own (something the user has, unlocked by
+ * something they know or are). Limited like password sign-in: every assertion counts against the
+ * address's budget before it is checked, a success takes its hit back; failures are audited with
+ * their reason and answered with one generic refusal.
+ */
+export async function signInWithPasskey(responseText: string, meta: RequestMeta): Promise<PasskeySignInResult> {
+  const ipKey = addressLimitKey("passkey-sign-in", meta.ip);
+  const ip = await hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp);
+  if (!ip.allowed) {
+    await recordStandaloneEvent({ type: "auth.sign_in_failed", outcome: "BLOCKED", reason: "passkey:rate_limited", meta });
+    return { ok: false, code: "RATE_LIMITED", retryAfterSeconds: ip.retryAfterSeconds };
+  }
+  const checked = await checkAssertion(db, responseText, { purpose: "SIGN_IN" });
+  const owner = checked.ok ? checked.passkey.userId : checked.passkey?.userId;
+  const user = owner
+    ? await db.user.findFirst({ where: { id: owner, disabledAt: null, deletedAt: null }, select: { id: true, email: true, role: true } })
+    : null;
+  if (!checked.ok || !user) {
+    await recordStandaloneEvent({
+      type: "auth.sign_in_failed",
+      outcome: "FAILURE",
+      actor: user,
+      target: checked.passkey ? { type: "passkey", id: checked.passkey.id } : undefined,
+      reason: `passkey:${checked.ok ? "account_unavailable" : checked.reason}`,
+      meta,
+    });
+    return { ok: false, code: "PASSKEY_REFUSED" };
+  }
+  const sessionId = await db.$transaction(async (tx) => {
+    if (!(await spendAssertion(tx, checked))) return null;
+    const id = await createSession(tx, user.id, meta);
+    await recordAuditEvent(tx, {
+      type: "auth.sign_in",
+      actor: user,
+      target: { type: "session", id },
+      reason: "passkey",
+      meta,
+      metadata: { passkey: checked.passkey.id },
+    });
+    return id;
+  });
+  if (!sessionId) {
+    await recordStandaloneEvent({ type: "auth.sign_in_failed", outcome: "FAILURE", actor: user, reason: "passkey:replayed", meta });
+    return { ok: false, code: "PASSKEY_REFUSED" };
+  }
+  await forgiveRateLimitHit(ipKey, ip);
+  return { ok: true, user, sessionId };
+}
