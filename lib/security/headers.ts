@@ -59,7 +59,9 @@ export function securityHeaders({ https }: Pick<SecurityHeaderOptions, "https">)
       "microphone=()",
       "midi=()",
       "payment=()",
-      "publickey-credentials-get=()",
+      // Passkeys: this origin may create and use them, no frame of another origin may.
+      "publickey-credentials-create=(self)",
+      "publickey-credentials-get=(self)",
       "serial=()",
       "usb=()",
       "xr-spatial-tracking=()",

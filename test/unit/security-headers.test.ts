@@ -101,6 +101,12 @@ describe("other security headers", () => {
     }
   });
 
+  it("allows passkeys for the app's own origin only", () => {
+    const features = securityHeaders({ https: true })["Permissions-Policy"]?.split(", ") ?? [];
+    expect(features).toContain("publickey-credentials-create=(self)");
+    expect(features).toContain("publickey-credentials-get=(self)");
+  });
+
   it("sends HSTS only over https", () => {
     expect(securityHeaders({ https: true })["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
     expect(securityHeaders({ https: false })).not.toHaveProperty("Strict-Transport-Security");
