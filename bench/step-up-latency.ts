@@ -1,8 +1,10 @@
 // `npm run bench:step-up`: latency of a protected action (create an API token) sent with its
-// step-up code, against the same action inside the sudo window that code opened, and how many
-// SQL statements each takes; the difference is what checking the code costs in-process.
+// step-up code, sent with a passkey assertion instead, and the same action inside the sudo window
+// a verification opened, with how many SQL statements each takes; the differences are what
+// checking the code or the passkey costs in-process.
 import pg from "pg";
 import { proofs } from "@/tooling/app-client";
+import { SoftwareAuthenticator } from "@/tooling/software-authenticator";
 import { percentile, runScript, summary, timed, withThrowawayDatabase } from "./support";
 
 const ROUNDS = 60;
@@ -29,11 +31,17 @@ async function main() {
     const { startChallenge } = await import("@/lib/step-up/challenges");
     const { createApiToken } = await import("@/lib/api-tokens/create");
     const { listMailboxMessages } = await import("@/lib/email/mailbox");
+    const { addPasskey, passkeyRegistrationOptions } = await import("@/lib/passkeys/registration");
+    const { relyingParty } = await import("@/lib/passkeys/relying-party");
+    const { AppError } = await import("@/shared/errors");
+    const latestCode = async (to: string) => /\b(\d{6})\b/.exec((await listMailboxMessages({ to }))[0]?.text ?? "")?.[1] ?? "";
 
     const withCodeMs: number[] = [];
     const inSudoMs: number[] = [];
     const withCodeStatements: number[] = [];
     const inSudoStatements: number[] = [];
+    const withPasskeyMs: number[] = [];
+    const withPasskeyStatements: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // A user per round keeps the per-user send limit (5/hour) out of the measurement.
       const user = await db.user.create({
@@ -52,12 +60,33 @@ async function main() {
       const proof = { challengeId: challenge.id, proofs: proofs(code) };
       await timed(withCodeMs, () => counted(withCodeStatements, () => createApiToken({ ...context, proof }, request)));
       await timed(inSudoMs, () => counted(inSudoStatements, () => createApiToken(context, { ...request, name: `${request.name}-again` })));
+
+      // The same user adds a passkey (behind its own step-up), then a second session steps up with it.
+      const authenticator = new SoftwareAuthenticator();
+      const { origin } = relyingParty();
+      const registration = JSON.stringify(authenticator.register(await passkeyRegistrationOptions(context), { origin }));
+      const asked = await addPasskey(context, registration).catch((error: unknown) => error);
+      const addChallenge = asked instanceof AppError ? asked.details.challenge : undefined;
+      if (!addChallenge) throw new Error("adding a passkey did not ask for step-up");
+      await addPasskey({ ...context, proof: { challengeId: addChallenge.id, proofs: proofs(await latestCode(user.email)) } }, registration);
+      const otherSession = await resolveSession(await db.$transaction((tx) => createSession(tx, user.id, meta)));
+      if (!otherSession) throw new Error("no session");
+      const other = { session: otherSession, meta };
+      const passkeyRequest = { ...request, name: `${request.name}-passkey` };
+      const passkeyChallenge = await startChallenge(other, "api_token.create", passkeyRequest);
+      if (!passkeyChallenge.passkeyOptions) throw new Error("the challenge offered no passkey");
+      const assertion = JSON.stringify(authenticator.authenticate(passkeyChallenge.passkeyOptions, { origin }));
+      const passkeyProof = { challengeId: passkeyChallenge.id, proofs: { passkey: assertion } };
+      await timed(withPasskeyMs, () =>
+        counted(withPasskeyStatements, () => createApiToken({ ...other, proof: passkeyProof }, passkeyRequest)),
+      );
     }
     await disconnectDb();
     console.log(
       JSON.stringify(
         {
           protectedActionWithCode: { ...summary(withCodeMs), sqlStatements: percentile(withCodeStatements, 0.5) },
+          protectedActionWithPasskey: { ...summary(withPasskeyMs), sqlStatements: percentile(withPasskeyStatements, 0.5) },
           sameActionInSudoWindow: { ...summary(inSudoMs), sqlStatements: percentile(inSudoStatements, 0.5) },
         },
         null,
