@@ -7,7 +7,7 @@ import { pendingResetCookie } from "@/lib/password-reset/cookie";
 import { reportPasswordReset } from "@/lib/password-reset/report";
 import { requestPasswordReset, resendPasswordReset } from "@/lib/password-reset/request";
 import { emptySchema } from "@/shared/auth";
-import { AppError } from "@/shared/errors";
+import { AppError, errorMessage } from "@/shared/errors";
 import { forgotPasswordSchema, reportPasswordResetSchema, resetPasswordSchema } from "@/shared/password-reset";
 
 export const forgotPasswordAction = publicAction(forgotPasswordSchema, async ({ email }, { meta }) => {
@@ -29,7 +29,14 @@ export const resendPasswordResetAction = publicAction(emptySchema, async (_input
 });
 
 export const resetPasswordAction = publicAction(resetPasswordSchema, async (input, { meta }) => {
-  await resetPassword(input, meta);
+  try {
+    await resetPassword(input, meta);
+  } catch (error) {
+    // The page may offer the account's passkeys as the second proof.
+    if (error instanceof AppError && error.code === "SECOND_FACTOR_REQUIRED" && error.details.passkeyOptions)
+      return { ok: false, code: error.code, message: errorMessage(error.code), data: { passkeyOptions: error.details.passkeyOptions } };
+    throw error;
+  }
   await pendingResetCookie.clear();
   redirect("/login?reset=1");
 });

@@ -1,3 +1,4 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 
 /** Typed error codes, and the one place that turns them into words for people. */
@@ -37,6 +38,8 @@ export type ErrorDetails = {
   fieldErrors?: Record<string, string[]>;
   challenge?: StepUpChallengeDto;
   limit?: number;
+  /** SECOND_FACTOR_REQUIRED on the reset page: the account's passkeys may answer these options. */
+  passkeyOptions?: PublicKeyCredentialRequestOptionsJSON;
   /** RECOVERY_HOLD: when the held change becomes possible (ISO time). */
   until?: string;
 };

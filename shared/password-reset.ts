@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { codeSchema, emailSchema, newPasswordSchema } from "@/shared/auth";
+import { passkeyAssertionTextSchema } from "@/shared/passkeys";
 import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
 
 export const forgotPasswordSchema = z.object({ email: emailSchema });
@@ -13,18 +14,27 @@ export const resetPasswordSchema = z
     resetId: z.uuid({ error: "Start again from “Forgot password”" }),
     code: codeSchema,
     newPassword: newPasswordSchema,
-    secondFactorMethod: z.enum(["totp", "recovery_code"]).optional(),
+    secondFactorMethod: z.enum(["totp", "recovery_code", "passkey"]).optional(),
     secondFactorCode: z.string().max(20).optional(),
+    /** With the method "passkey": the browser's assertion for the options the page was given. */
+    passkeyAssertion: passkeyAssertionTextSchema.optional(),
   })
   .superRefine((input, context) => {
     if (!input.secondFactorMethod) return;
+    if (input.secondFactorMethod === "passkey") {
+      if (!input.passkeyAssertion) context.addIssue({ code: "custom", path: ["passkeyAssertion"], message: "Use your passkey again." });
+      return;
+    }
     const schema = input.secondFactorMethod === "totp" ? totpCodeSchema : recoveryCodeSchema;
     const parsed = schema.safeParse(input.secondFactorCode ?? "");
     if (!parsed.success) context.addIssue({ code: "custom", path: ["secondFactorCode"], message: parsed.error.issues[0]?.message ?? "" });
   });
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
 
-export function secondFactorOf(input: ResetPasswordInput): SecondFactorProof | null {
+/** The second proof the reset form sent, if any: an authenticator or recovery code, or a passkey's assertion. */
+export function secondFactorOf(input: ResetPasswordInput): SecondFactorProof | { method: "passkey"; assertion: string } | null {
+  if (input.secondFactorMethod === "passkey")
+    return input.passkeyAssertion ? { method: "passkey", assertion: input.passkeyAssertion } : null;
   if (!input.secondFactorMethod || !input.secondFactorCode) return null;
   return { method: input.secondFactorMethod, code: input.secondFactorCode };
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { resendPasswordResetAction, resetPasswordAction } from "@/actions/password-reset";
 import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { ResendCode } from "@/components/forms/resend-code";
@@ -11,7 +11,7 @@ import { LiveMessage, Notice } from "@/components/ui/notice";
 import { normalizeCodeInput } from "@/shared/auth";
 import { resetPasswordSchema } from "@/shared/password-reset";
 
-type Method = "totp" | "recovery_code";
+type Method = "totp" | "recovery_code" | "passkey";
 
 /**
  * The code comes typed, or from the email's link: it travels in the URL's fragment (never sent to
@@ -24,6 +24,9 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
     newPassword: "",
   });
   const [method, setMethod] = useState<Method>("totp");
+  const [passkeyProblem, setPasskeyProblem] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const passkeyOptions = state.data?.passkeyOptions;
   // The server asks for the second proof only after the emailed code was right.
   const askSecondFactor = !state.ok && (state.code === "SECOND_FACTOR_REQUIRED" || state.code === "SECOND_FACTOR_INVALID");
 
@@ -39,15 +42,31 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
     if (askSecondFactor) form.setFocus("secondFactorCode");
   }, [askSecondFactor, form]);
 
+  // The browser's passkey prompt; its answer goes with the code and the new password, as a code would.
+  const answerWithPasskey = async () => {
+    if (!passkeyOptions) return;
+    setPasskeyProblem(null);
+    try {
+      const { startAuthentication } = await import("@simplewebauthn/browser");
+      const assertion = await startAuthentication({ optionsJSON: passkeyOptions });
+      setMethod("passkey");
+      form.setValue("secondFactorMethod", "passkey");
+      form.setValue("passkeyAssertion", JSON.stringify(assertion));
+      requestAnimationFrame(() => formRef.current?.requestSubmit());
+    } catch {
+      setPasskeyProblem("The passkey prompt was closed or failed. Try again, or use a code.");
+    }
+  };
+
   const switchMethod = () => {
-    setMethod(method === "totp" ? "recovery_code" : "totp");
+    setMethod(method === "recovery_code" ? "totp" : "recovery_code");
     form.setValue("secondFactorCode", "");
     requestAnimationFrame(() => form.setFocus("secondFactorCode"));
   };
 
   return (
     <div className="space-y-6">
-      <form {...formProps} className="space-y-5">
+      <form {...formProps} ref={formRef} className="space-y-5">
         <LiveMessage tone="error" message={state.ok ? null : state.message} />
         <input type="hidden" {...form.register("resetId")} />
         <CodeField
@@ -71,7 +90,16 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
             <legend className="sr-only">Two-step verification</legend>
             <Notice tone="info">Two-step verification is on for this account: the emailed code alone cannot reset its password.</Notice>
             <input type="hidden" {...form.register("secondFactorMethod")} value={method} />
-            {method === "totp" ? (
+            <input type="hidden" {...form.register("passkeyAssertion")} />
+            {passkeyOptions && (
+              <div className="space-y-2">
+                <Button type="button" variant="secondary" className="w-full" onClick={() => void answerWithPasskey()}>
+                  Use your passkey
+                </Button>
+                <LiveMessage tone="error" message={passkeyProblem} />
+              </div>
+            )}
+            {method !== "recovery_code" ? (
               <CodeField key="totp" form={form} name="secondFactorCode" label="Code from your authenticator app" required />
             ) : (
               <RecoveryCodeField
@@ -88,7 +116,7 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
               onClick={switchMethod}
               className="text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
             >
-              {method === "totp" ? "Use a recovery code instead" : "Use your authenticator app instead"}
+              {method !== "recovery_code" ? "Use a recovery code instead" : "Use your authenticator app instead"}
             </button>
           </fieldset>
         )}

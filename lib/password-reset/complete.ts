@@ -1,14 +1,18 @@
 import "server-only";
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { signInAccountKey } from "@/lib/auth/sign-in-limits";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { mintLinkToken } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
+import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
+import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
+import { relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
 import { RESET_PURPOSE } from "@/lib/password-reset/request";
 import { voidPasswordResetsFor } from "@/lib/password-reset/void";
 import { resetRateLimit } from "@/lib/rate-limit";
@@ -54,17 +58,15 @@ export async function resetPassword(input: ResetPasswordInput, meta: RequestMeta
   const user = reset.user;
   if (!user) return refuse("no_account", new AppError("CODE_INVALID"));
   const secondFactor = secondFactorOf(input);
-  if (user.twoFactorEnabledAt && !secondFactor) throw new AppError("SECOND_FACTOR_REQUIRED");
+  if (user.twoFactorEnabledAt && !secondFactor)
+    throw new AppError("SECOND_FACTOR_REQUIRED", { passkeyOptions: (await resetPasskeyOptions(user.id)) ?? undefined });
 
   const passwordHash = await hashPassword(input.newPassword);
   const report = mintLinkToken();
   const outcome = await db
     .$transaction(async (tx) => {
       if (!(await consumeCode(tx, reset.id))) return "spent" as const;
-      if (
-        user.twoFactorEnabledAt &&
-        !(secondFactor && (await acceptSecondFactor(tx, { user, meta, purpose: "reset your password" }, secondFactor)))
-      )
+      if (user.twoFactorEnabledAt && !(secondFactor && (await acceptResetSecondFactor(tx, user, meta, secondFactor))))
         throw new SecondFactorRefused();
       const changed = await tx.user.updateMany({
         where: { id: user.id, email: reset.email, deletedAt: null, disabledAt: null },
@@ -96,6 +98,35 @@ export async function resetPassword(input: ResetPasswordInput, meta: RequestMeta
   // The owner signs in normally now, whatever guesses were made at the old password.
   await resetRateLimit(signInAccountKey(user.email));
   return { email: user.email };
+}
+
+/** An authenticator or recovery code as at sign-in, or one of the account's passkeys answering the page's options. */
+async function acceptResetSecondFactor(
+  tx: Tx,
+  user: { id: string; email: string },
+  meta: RequestMeta,
+  proof: NonNullable<ReturnType<typeof secondFactorOf>>,
+): Promise<boolean> {
+  if (proof.method !== "passkey") return acceptSecondFactor(tx, { user, meta, purpose: "reset your password" }, proof);
+  const checked = await checkAssertion(tx, proof.assertion, { purpose: "PASSWORD_RESET", userId: user.id });
+  return checked.ok && (await spendAssertion(tx, checked));
+}
+
+/**
+ * Options for the account's passkeys, offered only once the emailed code was right (so the page
+ * never tells a stranger whether an address has passkeys); null without any.
+ */
+async function resetPasskeyOptions(userId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+  const passkeys = await db.passkey.findMany({ where: { userId }, select: { credentialId: true } });
+  if (passkeys.length === 0) return null;
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty().rpID,
+    userVerification: "required",
+    timeout: WEBAUTHN_CHALLENGE_SECONDS * 1000,
+    allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId })),
+  });
+  await storeWebAuthnChallenge(db, options.challenge, { purpose: "PASSWORD_RESET", userId });
+  return options;
 }
 
 /** Rolls the code's use back when the second proof is wrong (its try stays counted). */

@@ -11,6 +11,8 @@ import { requestSignUp } from "@/lib/auth/sign-up";
 import { db } from "@/lib/db";
 import { listMailboxMessages } from "@/lib/email/mailbox";
 import { checkCode } from "@/lib/one-time-code";
+import { addPasskey, passkeyRegistrationOptions } from "@/lib/passkeys/registration";
+import { relyingParty } from "@/lib/passkeys/relying-party";
 import { resetPassword } from "@/lib/password-reset/complete";
 import { findReportablePasswordReset, reportPasswordReset } from "@/lib/password-reset/report";
 import { requestPasswordReset, resendPasswordReset } from "@/lib/password-reset/request";
@@ -33,6 +35,7 @@ import {
 } from "@/test/helpers/step-up";
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 import { codeFrom, proofs } from "@/tooling/app-client";
+import { SoftwareAuthenticator } from "@/tooling/software-authenticator";
 
 const NEW_PASSWORD = "copper-harbour-meadow-19";
 const RESET_SUBJECT = /^Reset your .* password$/;
@@ -275,6 +278,53 @@ describe("resetting an account with two-step verification", () => {
     );
     expect(await db.recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1);
     expect(await db.auditEvent.count({ where: { type: "recovery_code.used", actorId: user.id } })).toBe(1);
+  });
+});
+
+describe("resetting with a passkey as the second proof", () => {
+  it("offers the account's passkeys only after the right code, and takes one in place of the authenticator", async () => {
+    const user = await accountUser("2fa-passkey");
+    const { secret } = await enableTwoFactorFor(user);
+    const context = await newContext(user);
+    const authenticator = new SoftwareAuthenticator();
+    const { origin } = relyingParty();
+    const registration = JSON.stringify(authenticator.register(await passkeyRegistrationOptions(context), { origin }));
+    const asked = await expectStepUpRequired(addPasskey(context, registration));
+    await addPasskey(
+      {
+        ...context,
+        proof: { challengeId: asked.id, proofs: proofs(await latestStepUpCode(user.email), { method: "totp", code: totpCode(secret) }) },
+      },
+      registration,
+    );
+
+    await requestPasswordReset(user.email, meta());
+    const { resetId, code } = await resetLink(user.email);
+    const wrong = code === "000000" ? "000001" : "000000";
+    const refused = await expectAppError(resetPassword({ resetId, code: wrong, newPassword: NEW_PASSWORD }, meta()), "CODE_INVALID");
+    expect(refused.details.passkeyOptions).toBeUndefined();
+    const required = await expectAppError(resetPassword({ resetId, code, newPassword: NEW_PASSWORD }, meta()), "SECOND_FACTOR_REQUIRED");
+    const options = required.details.passkeyOptions;
+    if (!options) throw new Error("no passkey offered");
+    const assertion = JSON.stringify(authenticator.authenticate(options, { origin }));
+    await resetPassword({ resetId, code, newPassword: NEW_PASSWORD, secondFactorMethod: "passkey", passkeyAssertion: assertion }, meta());
+    expect(await passwordWorks(user.email, NEW_PASSWORD)).toBe(true);
+    // Spent: the same assertion cannot reset again.
+    await requestPasswordReset(user.email, meta());
+    const again = await resetLink(user.email);
+    await expectAppError(
+      resetPassword(
+        {
+          resetId: again.resetId,
+          code: again.code,
+          newPassword: `${NEW_PASSWORD}-2`,
+          secondFactorMethod: "passkey",
+          passkeyAssertion: assertion,
+        },
+        meta(),
+      ),
+      "SECOND_FACTOR_INVALID",
+    );
   });
 });
 

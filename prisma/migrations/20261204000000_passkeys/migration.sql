@@ -20,11 +20,12 @@ CREATE UNIQUE INDEX "passkeys_credential_id_key" ON "passkeys"("credential_id");
 CREATE INDEX "passkeys_user_id_idx" ON "passkeys"("user_id");
 ALTER TABLE "passkeys" ADD CONSTRAINT "passkeys_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-CREATE TYPE "WebAuthnPurpose" AS ENUM ('REGISTRATION', 'SIGN_IN', 'STEP_UP');
+CREATE TYPE "WebAuthnPurpose" AS ENUM ('REGISTRATION', 'SIGN_IN', 'STEP_UP', 'PASSWORD_RESET');
 
 -- A WebAuthn challenge: random, single use, 5 minutes. Registration and step-up ones belong to a
 -- user and a session (step-up ones to a step-up challenge too, and so to its action and payload);
--- sign-in ones to nobody until a credential answers them.
+-- sign-in ones to nobody until a credential answers them; a password-reset one to the account whose
+-- emailed code was just entered right.
 CREATE TABLE "webauthn_challenges" (
     "id" UUID NOT NULL,
     "challenge" TEXT NOT NULL,
