@@ -6,7 +6,7 @@ import { z } from "zod";
  * malformed one is a validation error like any other bad input.
  */
 export const PASSKEY_RESPONSE_MAX_LENGTH = 16_000;
-export const passkeyResponseTextSchema = z
+const passkeyResponseTextSchema = z
   .string({ error: "The passkey's answer is missing. Try again." })
   .min(2)
   .max(PASSKEY_RESPONSE_MAX_LENGTH, "The passkey's answer is too large.");
@@ -46,6 +46,18 @@ export const authenticationResponseSchema = z.object({
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
 
+/**
+ * An assertion as text (the sign-in form, the step-up proof), checked for its shape here, so that
+ * malformed JSON is bad input like a malformed code: refused before anything is counted or compared.
+ */
+export const passkeyAssertionTextSchema = passkeyResponseTextSchema.refine((text) => {
+  try {
+    return authenticationResponseSchema.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false;
+  }
+}, "The passkey's answer is not valid. Try again.");
+
 export const PASSKEY_NAME_MAX_LENGTH = 64;
 const passkeyName = z
   .string({ error: "Enter a name" })
@@ -56,7 +68,7 @@ const passkeyName = z
 export const addPasskeySchema = z.object({ response: passkeyResponseTextSchema });
 export const renamePasskeySchema = z.object({ passkeyId: z.uuid(), name: passkeyName });
 export const removePasskeySchema = z.object({ passkeyId: z.uuid() });
-export const passkeySignInSchema = z.object({ response: passkeyResponseTextSchema, next: z.string().max(200).optional() });
+export const passkeySignInSchema = z.object({ response: passkeyAssertionTextSchema, next: z.string().max(200).optional() });
 
 /** A passkey as the security page lists it. */
 export type PasskeyDto = {

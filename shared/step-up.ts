@@ -1,7 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { z } from "zod";
 import { codeSchema } from "@/shared/auth";
-import { passkeyResponseTextSchema } from "@/shared/passkeys";
+import { passkeyAssertionTextSchema } from "@/shared/passkeys";
 import { recoveryCodeSchema, totpCodeSchema } from "@/shared/two-factor";
 
 const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
@@ -16,7 +16,7 @@ export const PROOF_VALUE_SCHEMAS = {
   authenticator: totpCodeSchema,
   recovery_code: recoveryCodeSchema,
   /** The JSON text of the browser's WebAuthn assertion for the challenge's passkey options. */
-  passkey: passkeyResponseTextSchema,
+  passkey: passkeyAssertionTextSchema,
 } as const;
 export type ProofKind = keyof typeof PROOF_VALUE_SCHEMAS;
 

@@ -7,7 +7,7 @@ import { relyingParty } from "@/lib/passkeys/relying-party";
 import { authenticationResponseSchema } from "@/shared/passkeys";
 
 /** Why an assertion was refused: recorded in the audit log, never told to the user (one generic message). */
-export type AssertionRefusal =
+type AssertionRefusal =
   "malformed" | "unknown_credential" | "challenge_invalid" | "user_mismatch" | "verification_failed" | "counter_regressed";
 
 export type CheckedAssertion =

@@ -29,13 +29,13 @@ type Verdict = {
  */
 export async function verifyProofs(tx: Tx, context: RequestContext, challenge: OwnChallenge, sent: ProofValues): Promise<AppError | null> {
   const userId = context.session.user.id;
-  const audit = (verdict: Verdict) =>
+  const audit = (verdict: Verdict, proofs?: ProofKind[]) =>
     recordAuditEvent(tx, {
       ...verdict,
       actor: context.session.user,
       target: { type: "step_up_challenge", id: challenge.id },
       meta: context.meta,
-      metadata: { action: challenge.action },
+      metadata: { action: challenge.action, ...(proofs && { proofs }) },
     });
 
   await lockAccount(tx, userId);
@@ -90,7 +90,11 @@ export async function verifyProofs(tx: Tx, context: RequestContext, challenge: O
   await mintGrant(tx, context, challenge);
   await clearFailures(tx, userId);
   const { grant } = STEP_UP_POLICY[challenge.action];
-  await audit({ type: "step_up.verified", outcome: "SUCCESS", reason: steps.length > 1 ? `${grant}+second_factor` : grant });
+  // Which kinds proved it (e.g. a passkey rather than the emailed code).
+  await audit(
+    { type: "step_up.verified", outcome: "SUCCESS", reason: steps.length > 1 ? `${grant}+second_factor` : grant },
+    given as ProofKind[],
+  );
   return null;
 }
 
