@@ -1,28 +1,68 @@
 "use client";
 
 import Link from "next/link";
+import { useCallback, useState, type FormEvent } from "react";
 import { signInAction } from "@/actions/auth";
 import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
+import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
+import { usePasskeySignIn } from "@/components/passkeys/use-passkey-sign-in";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import { signInSchema } from "@/shared/auth";
 
 export function LoginForm({ next }: { next?: string }) {
   const { form, state, pending, formProps } = useServerForm(signInSchema, signInAction, { email: "", password: "" });
+  // One announcement region for both ways in: it shows the outcome of whichever was tried last.
+  const [latest, setLatest] = useState<"password" | "passkey">("password");
+  const onPasskeyAttempt = useCallback(() => setLatest("passkey"), []);
+  const passkey = usePasskeySignIn({ next, onAttempt: onPasskeyAttempt });
+  const error = latest === "passkey" ? passkey.error : state.ok ? null : state.message;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    setLatest("password");
+    formProps.onSubmit(event);
+  };
+
   return (
-    <form {...formProps} className="space-y-5">
-      <LiveMessage tone="error" message={state.ok ? null : state.message} />
+    <form {...formProps} onSubmit={onSubmit} className="space-y-5">
+      <LiveMessage tone="error" message={error} />
+      <LiveMessage tone="info" message={latest === "passkey" ? passkey.notice : null} />
       {next && <input type="hidden" name="next" value={next} />}
-      <TextField form={form} name="email" label="Email address" type="email" autoComplete="username" inputMode="email" required />
+      <TextField
+        form={form}
+        name="email"
+        label="Email address"
+        type="email"
+        // "webauthn": the browser may suggest this site's passkeys here, as well as saved addresses.
+        autoComplete="username webauthn"
+        inputMode="email"
+        required
+      />
       <TextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
       <p className="-mt-3 text-right text-sm">
         <Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline">
           Forgot password?
         </Link>
       </p>
-      <Button type="submit" pending={pending} pendingText="Signing in…" className="w-full">
+      <Button type="submit" pending={pending} pendingText="Signing in…" className="w-full" disabled={passkey.pending}>
         Sign in
+      </Button>
+      <div className="flex items-center gap-3 text-xs font-medium text-slate-500" aria-hidden="true">
+        <span className="h-px flex-1 bg-slate-200" />
+        or
+        <span className="h-px flex-1 bg-slate-200" />
+      </div>
+      <Button
+        variant="secondary"
+        onClick={passkey.signIn}
+        pending={passkey.pending}
+        pendingText={passkey.waiting ? "Waiting for your passkey…" : "Signing in…"}
+        disabled={pending}
+        className="w-full"
+      >
+        <PasskeyIcon />
+        Continue with a passkey
       </Button>
       <p className="text-center text-xs text-slate-500">
         Just signed up?{" "}

@@ -6,6 +6,7 @@ import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { ResendCode } from "@/components/forms/resend-code";
 import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
+import { ceremonyFailureMessage, getPasskeyAssertion } from "@/components/passkeys/webauthn";
 import { Button } from "@/components/ui/button";
 import { LiveMessage, Notice } from "@/components/ui/notice";
 import { normalizeCodeInput } from "@/shared/auth";
@@ -46,16 +47,20 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
   const answerWithPasskey = async () => {
     if (!passkeyOptions) return;
     setPasskeyProblem(null);
-    try {
-      const { startAuthentication } = await import("@simplewebauthn/browser");
-      const assertion = await startAuthentication({ optionsJSON: passkeyOptions });
-      setMethod("passkey");
-      form.setValue("secondFactorMethod", "passkey");
-      form.setValue("passkeyAssertion", JSON.stringify(assertion));
-      requestAnimationFrame(() => formRef.current?.requestSubmit());
-    } catch {
-      setPasskeyProblem("The passkey prompt was closed or failed. Try again, or use a code.");
+    const assertion = await getPasskeyAssertion(passkeyOptions);
+    if (!assertion.ok) {
+      if (assertion.reason !== "aborted")
+        setPasskeyProblem(
+          assertion.reason === "cancelled"
+            ? "The passkey prompt was closed. Try again, or use a code."
+            : ceremonyFailureMessage(assertion.reason === "known" ? "failed" : assertion.reason),
+        );
+      return;
     }
+    setMethod("passkey");
+    form.setValue("secondFactorMethod", "passkey");
+    form.setValue("passkeyAssertion", assertion.response);
+    requestAnimationFrame(() => formRef.current?.requestSubmit());
   };
 
   const switchMethod = () => {

@@ -2,51 +2,54 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { useForm, type Resolver } from "react-hook-form";
 import { z } from "zod";
 import { resendStepUpCodeAction } from "@/actions/step-up";
 import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
+import { PasskeyGlyph } from "@/components/passkeys/passkey-icon";
+import { abortCeremony, ceremonyFailureMessage, getPasskeyAssertion, webAuthnSupported } from "@/components/passkeys/webauthn";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
-import { LiveMessage } from "@/components/ui/notice";
+import { LiveMessage, type Tone } from "@/components/ui/notice";
 import { OutlineIcon } from "@/components/ui/outline-icon";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
-import { PROOF_VALUE_SCHEMAS, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
+import { PROOF_VALUE_SCHEMAS, type ProofKind, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
 
-/** The second step's proofs: a code from the authenticator app, or a recovery code. */
+/** The second step's codes: from the authenticator app, or a recovery code. */
 type Method = "authenticator" | "recovery_code";
-/** "none": the emailed code alone; otherwise the second proof the user is giving with it. */
-type ProofMode = "none" | Method;
-type CodeForm = { code: string; secondCode: string; mode: ProofMode };
+type CodeForm = { code: string; secondCode: string };
 
-const emailCodeSchema = PROOF_VALUE_SCHEMAS.email_code;
-const PROOF_SCHEMAS: Record<ProofMode, z.ZodType<Partial<CodeForm>, Partial<CodeForm>>> = {
-  none: z.object({ code: emailCodeSchema }),
-  authenticator: z.object({ code: emailCodeSchema, secondCode: PROOF_VALUE_SCHEMAS.authenticator }),
-  recovery_code: z.object({ code: emailCodeSchema, secondCode: PROOF_VALUE_SCHEMAS.recovery_code }),
-};
-// Both fields are checked together, so both errors show at once; `mode` picks the rules.
-const proofResolver: Resolver<CodeForm> = (values, context, options) =>
-  (zodResolver(PROOF_SCHEMAS[values.mode]) as unknown as Resolver<CodeForm>)(values, context, options);
+/** What the dialog asks for right now: each step is answered by a code typed in, or by the passkey. */
+type Asks = { email: boolean; second: Method | null; passkey: boolean };
 
 const SECOND_FIELD: Record<Method, { Field: typeof CodeField; label: string; description: string; switchTo: string }> = {
   authenticator: {
     Field: CodeField,
-    label: "2. Code from your authenticator app",
+    label: "Code from your authenticator app",
     description: "The 6-digit code your app shows for this account right now.",
-    switchTo: "Use a recovery code instead",
+    switchTo: "Use your authenticator app instead",
   },
   recovery_code: {
     Field: RecoveryCodeField,
-    label: "2. Recovery code",
+    label: "Recovery code",
     description: "One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once.",
-    switchTo: "Use your authenticator app instead",
+    switchTo: "Use a recovery code instead",
   },
 };
+const OTHER_METHOD: Record<Method, Method> = { authenticator: "recovery_code", recovery_code: "authenticator" };
+
+/** Every field shown is checked at once, so all their errors show together. */
+function resolverFor(email: boolean, second: Method | null): Resolver<CodeForm> {
+  const schema = z.object({
+    ...(email && { code: PROOF_VALUE_SCHEMAS.email_code }),
+    ...(second && { secondCode: PROOF_VALUE_SCHEMAS[second] }),
+  });
+  return zodResolver(schema) as unknown as Resolver<CodeForm>;
+}
 
 type StepUpDialogProps = {
   challenge: StepUpChallengeDto;
@@ -64,6 +67,7 @@ const PROOF_REFUSALS: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>([
   "STEP_UP_LOCKED",
   "SECOND_FACTOR_REQUIRED",
   "SECOND_FACTOR_INVALID",
+  "PASSKEY_REFUSED",
   // The change's own input passed before the code was asked for, so this is about the proof.
   "VALIDATION_FAILED",
   "UNAVAILABLE",
@@ -71,60 +75,149 @@ const PROOF_REFUSALS: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>([
 ]);
 
 type Failure = { message: string; lockedUntil?: number; exhausted?: boolean };
+type Notice = { tone: Extract<Tone, "success" | "info">; message: string };
+
+/** A closed or refused browser prompt: nothing was sent, so nothing counts; the way back is one click away. */
+function passkeyCancelled(alternative: "email" | "second"): string {
+  return `The passkey prompt closed before it finished. Nothing was sent: try again, or ${alternative === "email" ? "email yourself a code" : "use your authenticator app or a recovery code"} instead.`;
+}
 
 /**
- * Asks for the emailed code, and for a high-risk change with 2FA on also an authenticator or recovery
- * code, both sent with the change itself; stays open (and keeps the challenge) until the change is
- * made, refused for a reason other than the proof, or cancelled.
+ * Asks for the proofs a change needs, sent with the change itself: the user's passkey where a step
+ * takes one (the default when the first step does), otherwise the emailed code, and for a high-risk
+ * change with 2FA on also an authenticator or recovery code. Stays open (and keeps the challenge)
+ * until the change is made, refused for a reason other than the proof, or cancelled.
  */
 export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCancel }: StepUpDialogProps) {
   const [challenge, setChallenge] = useState(initialChallenge);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   // Plain state, not useTransition: React joins concurrent async transitions, so a caller awaiting
   // run() inside one would keep these "pending" until the modal closed.
   const [verifying, setVerifying] = useState(false);
-  const [resending, setResending] = useState(false);
-  const [mode, setMode] = useState<ProofMode>(secondStepMethod(initialChallenge) ?? "none");
+  const [prompting, setPrompting] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [method, setMethod] = useState<Method>(secondStepMethod(initialChallenge) ?? "authenticator");
+  // Until shown otherwise: the check loads the library, and the dialog must not wait for it.
+  const [webAuthnUsable, setWebAuthnUsable] = useState(true);
+  const [passkeyChosen, setPasskeyChosen] = useState(() => passkeyFirst(initialChallenge));
   const now = useNow();
-  const form = useForm<CodeForm>({ resolver: proofResolver, defaultValues: { code: "", secondCode: "", mode } });
-  const twoProofs = mode !== "none";
-  const second = twoProofs ? { method: mode, ...SECOND_FIELD[mode] } : undefined;
-  // After a render: a switched field is a new element, and a refusal re-enables the form.
-  const focus = useFocusField(form);
+
+  const steps = describeSteps(challenge, webAuthnUsable);
+  const withPasskey = steps.passkeyOffered && passkeyChosen;
+  const asks: Asks = {
+    email: steps.email !== null && !(withPasskey && steps.email.includes("passkey")),
+    second: steps.second !== null && !(withPasskey && steps.second.includes("passkey")) ? method : null,
+    passkey: withPasskey,
+  };
+  // react-hook-form reads its options on every render, so the rules follow the fields shown.
+  const form = useForm<CodeForm>({ resolver: resolverFor(asks.email, asks.second), defaultValues: { code: "", secondCode: "" } });
+  const focusField = useFocusField(form);
+  const submitRef = useRef<HTMLButtonElement>(null);
+  const sendRef = useRef<HTMLButtonElement>(null);
+  const focusButton = useFocusButton();
+  // Only a ceremony this dialog started is aborted when it closes.
+  const ceremony = useRef(false);
 
   const expiresIn = secondsUntil(challenge.expiresAt, now);
   const resendIn = secondsUntil(challenge.resendAvailableAt, now);
   const locked = failure?.lockedUntil !== undefined && failure.lockedUntil > now;
-  const codeUsable = !locked && !failure?.exhausted && expiresIn > 0;
+  const usable = !locked && !failure?.exhausted && expiresIn > 0;
+  const awaitingCode = asks.email && !challenge.codeSent;
+  const numbered = steps.email !== null && steps.second !== null && (asks.email || asks.second !== null);
+  const busy = verifying || prompting;
+
+  useEffect(() => {
+    if (!initialChallenge.passkeyOptions) return;
+    let current = true;
+    // Also loads the library now, so pressing the button reaches the browser's prompt at once.
+    void webAuthnSupported().then((supported) => {
+      if (!current) return;
+      if (supported) return;
+      setWebAuthnUsable(false);
+      setNotice({ tone: "info", message: "This browser can't use passkeys, so confirm with a code by email." });
+      // The passkey button that had focus is gone.
+      if (initialChallenge.codeSent) focusField("code");
+      else focusButton(sendRef);
+    });
+    return () => {
+      current = false;
+    };
+  }, [initialChallenge.passkeyOptions, initialChallenge.codeSent, focusField, focusButton]);
+
+  useEffect(
+    () => () => {
+      if (ceremony.current) abortCeremony();
+    },
+    [],
+  );
+
+  /** Puts the cursor where the user goes on: the first field to type, or the button that goes on. */
+  const focusEntry = () => {
+    if (awaitingCode) return focusButton(sendRef);
+    if (asks.email) return focusField("code");
+    if (asks.second) return focusField("secondCode");
+    focusButton(submitRef);
+  };
+
+  /** A switch of proof takes back the last refusal, but not a lock or a used-up challenge. */
+  const clearFailure = () => setFailure((current) => (current?.lockedUntil || current?.exhausted ? current : null));
 
   /** Empties the field that must be typed again and puts the cursor in it. */
-  const restartEntry = (field: "code" | "secondCode" = "code") => {
+  const restartEntry = (field: "code" | "secondCode") => {
     form.resetField(field);
-    focus(field);
+    focusField(field);
   };
 
-  const switchMethod = () => {
-    const next: Method = mode === "authenticator" ? "recovery_code" : "authenticator";
-    setMode(next);
-    form.setValue("mode", next);
+  const chooseSecond = (next: Method | "passkey") => {
+    clearFailure();
+    if (next === "passkey") {
+      setPasskeyChosen(true);
+      return focusButton(submitRef);
+    }
+    setPasskeyChosen(false);
+    setMethod(next);
     form.resetField("secondCode");
     // The field is replaced (other label, keyboard and autofill); put the cursor in the new one.
-    focus("secondCode");
+    focusField("secondCode");
   };
 
-  const verify = form.handleSubmit(async ({ code, secondCode }) => {
+  const verify = async ({ code, secondCode }: CodeForm) => {
     setNotice(null);
+    let passkey: string | undefined;
+    if (asks.passkey && challenge.passkeyOptions) {
+      setFailure(null);
+      setPrompting(true);
+      ceremony.current = true;
+      const assertion = await getPasskeyAssertion(challenge.passkeyOptions);
+      ceremony.current = false;
+      setPrompting(false);
+      if (!assertion.ok) {
+        if (assertion.reason === "aborted") return;
+        if (assertion.reason === "cancelled")
+          setNotice({ tone: "info", message: passkeyCancelled(steps.email?.includes("passkey") ? "email" : "second") });
+        else setFailure({ message: ceremonyFailureMessage(assertion.reason === "known" ? "failed" : assertion.reason) });
+        return focusButton(submitRef);
+      }
+      passkey = assertion.response;
+    }
     setVerifying(true);
     const result = await submit({
       challengeId: challenge.id,
-      proofs: { email_code: code, ...(mode !== "none" && { [mode]: secondCode }) },
+      proofs: {
+        ...(asks.email && { email_code: code }),
+        ...(asks.second && { [asks.second]: secondCode }),
+        ...(passkey && { passkey }),
+      },
     });
     setVerifying(false);
     if (result.ok || !PROOF_REFUSALS.has(result.code)) return onDone(result);
     const message = result.message ?? errorMessage("INTERNAL");
-    // Nothing was compared or changed: the codes typed stay for another try.
-    if (result.code === "UNAVAILABLE" || result.code === "INTERNAL") return setFailure({ message });
+    // Nothing was compared or changed: what was typed stays for another try.
+    if (result.code === "UNAVAILABLE" || result.code === "INTERNAL") {
+      setFailure({ message });
+      return focusEntry();
+    }
     if (
       result.code === "STEP_UP_LOCKED" ||
       result.code === "TOO_MANY_ATTEMPTS" ||
@@ -136,161 +229,391 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
     if (result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
       return setFailure({
-        message: "Too many incorrect codes for this request. Cancel, then try the change again to get a new code.",
+        message: "Too many incorrect tries for this request. Cancel, then try the change again to get a new code.",
         exhausted: true,
       });
     }
     if (result.attemptsLeft !== undefined)
       setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
     if (result.code === "SECOND_FACTOR_REQUIRED") {
-      // Two-step verification was turned on since the code was sent: the same code still works, with the second proof.
-      setMode("authenticator");
-      form.setValue("mode", "authenticator");
+      // Two-step verification was turned on since the challenge started: the same proofs still work, with a second one.
+      setChallenge((current) =>
+        current.steps.some((step) => step.some(isMethod))
+          ? current
+          : { ...current, steps: [...current.steps, ["authenticator", "recovery_code"]] },
+      );
+      setMethod("authenticator");
       setFailure({ message });
-      return focus("secondCode");
+      return focusField("secondCode");
     }
     if (result.code === "SECOND_FACTOR_INVALID") {
-      // The emailed code was right and stays usable: only the second code needs typing again.
+      // The first proof was right and stays usable: only the second code needs typing again.
       setFailure({ message });
       return restartEntry("secondCode");
     }
-    setFailure({ message: twoProofs && result.code === "CODE_INVALID" ? emailCodeFailure(result.attemptsLeft) : message });
+    if (result.code === "PASSKEY_REFUSED" || !asks.email) {
+      setFailure({ message });
+      return focusButton(submitRef);
+    }
+    const several = asks.second !== null || asks.passkey;
+    setFailure({ message: several && result.code === "CODE_INVALID" ? emailCodeFailure(result.attemptsLeft) : message });
     restartEntry("code");
-  });
+  };
 
-  const resend = async () => {
+  /** Emails a code: the first one when the challenge offered a passkey instead, or a new one. */
+  const sendCode = async (): Promise<boolean> => {
+    const first = !challenge.codeSent;
     setNotice(null);
-    setResending(true);
+    setSending(true);
     const result = await resendStepUpCodeAction(initialActionState, { challengeId: challenge.id }).catch(() => null);
-    setResending(false);
+    setSending(false);
     if (result?.ok && result.challenge) {
       setChallenge(result.challenge);
       setFailure(null);
-      setNotice(result.message ?? "We sent a new code.");
-      return restartEntry("code");
+      setNotice({
+        tone: "success",
+        message: first ? `We emailed a code to ${result.challenge.maskedEmail}.` : (result.message ?? "We sent a new code."),
+      });
+      return true;
     }
-    if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
-    if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
-    if (result.code === "RESEND_TOO_SOON") {
-      const retryAt = new Date(Date.now() + (result.retryAfterSeconds ?? 0) * 1000).toISOString();
-      setChallenge((current) => ({ ...current, resendAvailableAt: retryAt }));
+    if (!result) setFailure({ message: errorMessage("UNAVAILABLE") });
+    else if (result.code === "STEP_UP_LOCKED") setFailure(lockedFailure(result.retryAfterSeconds));
+    else {
+      if (result.code === "RESEND_TOO_SOON") {
+        const retryAt = new Date(Date.now() + (result.retryAfterSeconds ?? 0) * 1000).toISOString();
+        setChallenge((current) => ({ ...current, resendAvailableAt: retryAt }));
+      }
+      setFailure({ message: result.message ?? errorMessage("INTERNAL") });
     }
-    setFailure({ message: result.message ?? errorMessage("INTERNAL") });
+    return false;
   };
+
+  const resend = async () => {
+    if (await sendCode()) restartEntry("code");
+  };
+
+  /** "Email me a code instead": sends the first code only when none was sent yet. */
+  const switchToEmailCode = async () => {
+    if (challenge.codeSent) clearFailure();
+    else if (!(await sendCode())) return;
+    setPasskeyChosen(false);
+    focusField("code");
+  };
+
+  const switchToPasskey = () => {
+    clearFailure();
+    setPasskeyChosen(true);
+    focusButton(submitRef);
+  };
+
+  const passkeyOnly = asks.passkey && !asks.email && !asks.second;
+  const emailStepSwitch =
+    steps.passkeyOffered && steps.email?.includes("passkey") ? (
+      asks.email ? (
+        <LinkButton onClick={switchToPasskey} disabled={!usable || busy}>
+          Use your passkey instead
+        </LinkButton>
+      ) : (
+        <LinkButton
+          onClick={switchToEmailCode}
+          pending={sending}
+          pendingText="Sending a code…"
+          disabled={locked || failure?.exhausted || busy}
+        >
+          Email me a code instead
+        </LinkButton>
+      )
+    ) : null;
+  const secondTakesPasskey = steps.passkeyOffered && !steps.email?.includes("passkey") && !!steps.second?.includes("passkey");
+  const secondChoices: (Method | "passkey")[] = asks.second
+    ? [OTHER_METHOD[asks.second], ...(secondTakesPasskey ? (["passkey"] as const) : [])]
+    : ["authenticator", "recovery_code"];
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <Modal
         title="Confirm it's you"
-        dismissible={!verifying}
+        dismissible={!busy}
         icon={
           <ModalIcon>
-            <rect x="3" y="5" width="18" height="14" rx="2" />
-            <path d="m3 7 9 6 9-6" />
+            {passkeyOnly ? (
+              <PasskeyGlyph />
+            ) : (
+              <>
+                <rect x="3" y="5" width="18" height="14" rx="2" />
+                <path d="m3 7 9 6 9-6" />
+              </>
+            )}
           </ModalIcon>
         }
-        description={
-          twoProofs ? (
-            <>
-              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter two codes: the one we just emailed
-              to <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>, then one from your authenticator app or
-              a recovery code.
-            </>
-          ) : (
-            <>
-              To <strong className="font-semibold text-slate-900">{challenge.description}</strong>, enter the 6-digit code we just emailed
-              to <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>.
-            </>
-          )
-        }
-        // Radix would focus the first focusable element; the code field is what the user needs.
+        description={<Description challenge={challenge} asks={asks} />}
+        // Radix would focus the first focusable element; the field or button that goes on is what the user needs.
         onOpenAutoFocus={(event) => {
           event.preventDefault();
-          form.setFocus("code");
+          if (asks.email && !awaitingCode) form.setFocus("code");
+          else if (awaitingCode) sendRef.current?.focus();
+          else if (asks.second) form.setFocus("secondCode");
+          else submitRef.current?.focus();
         }}
         // A stray click outside must not throw away the pending change.
         onPointerDownOutside={(event) => event.preventDefault()}
       >
-        <form onSubmit={verify} noValidate className="space-y-4">
+        <form onSubmit={(event) => void form.handleSubmit(verify)(event)} noValidate className="space-y-4">
           <LiveMessage tone="error" message={failure?.message} />
-          <CodeField
-            form={form}
-            name="code"
-            label={twoProofs ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
-            disabled={!codeUsable}
-            description={
-              codeUsable
-                ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
-                : undefined
-            }
-          />
-          {second && (
+          <LiveMessage tone={notice?.tone ?? "info"} message={notice?.message} />
+          {steps.email && (
             <div className="space-y-2">
-              <second.Field
-                key={second.method}
-                form={form}
-                name="secondCode"
-                label={second.label}
-                description={codeUsable ? second.description : undefined}
-                disabled={!codeUsable}
-              />
-              <button
-                type="button"
-                onClick={switchMethod}
-                disabled={!codeUsable}
-                className="rounded-sm text-sm font-medium text-indigo-700 hover:underline disabled:cursor-not-allowed disabled:text-slate-400 disabled:no-underline"
-              >
-                {second.switchTo}
-              </button>
+              {asks.email && awaitingCode && (
+                <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
+                  <p className="text-sm text-slate-700">
+                    {numbered && "1. "}We&apos;ll email a 6-digit code to <strong className="font-semibold">{challenge.maskedEmail}</strong>
+                    .
+                  </p>
+                  <Button
+                    ref={sendRef}
+                    variant="secondary"
+                    onClick={resend}
+                    pending={sending}
+                    pendingText="Sending…"
+                    disabled={locked || busy}
+                  >
+                    Email me a code
+                  </Button>
+                </div>
+              )}
+              {asks.email && !awaitingCode && (
+                <CodeField
+                  form={form}
+                  name="code"
+                  label={numbered ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
+                  disabled={!usable}
+                  description={
+                    usable
+                      ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
+                      : undefined
+                  }
+                />
+              )}
+              {!asks.email && numbered && <PasskeyStep label="1. Your passkey" />}
+              {emailStepSwitch}
+            </div>
+          )}
+          {/* A passkey answering every step is the dialog's one button; here it answers the second step only. */}
+          {steps.second && (asks.second || asks.email) && (
+            <div className="space-y-2">
+              {asks.second ? (
+                <SecondField
+                  method={asks.second}
+                  form={form}
+                  numbered={numbered}
+                  usable={usable}
+                  description={usable ? SECOND_FIELD[asks.second].description : undefined}
+                />
+              ) : (
+                <PasskeyStep label={numbered ? "2. Your passkey" : "Your passkey"} />
+              )}
+              <div className="flex flex-wrap gap-x-4 gap-y-1">
+                {secondChoices.map((choice) => (
+                  <LinkButton key={choice} onClick={() => chooseSecond(choice)} disabled={!usable || busy}>
+                    {choice === "passkey" ? "Use your passkey instead" : SECOND_FIELD[choice].switchTo}
+                  </LinkButton>
+                ))}
+              </div>
             </div>
           )}
           <div className="flex items-center gap-2 text-sm">
             <ClockIcon />
             {expiresIn > 0 && (
               <p className="text-slate-600">
-                Code expires in <span className="font-medium text-slate-900 tabular-nums">{formatClock(expiresIn)}</span>
+                {asks.email ? "Code expires in" : "This request expires in"}{" "}
+                <span className="font-medium text-slate-900 tabular-nums">{formatClock(expiresIn)}</span>
               </p>
             )}
             <div role="status" className="font-medium text-amber-700">
-              {expiresIn > 0 ? null : "This code has expired — send a new one"}
+              {expiresIn > 0
+                ? null
+                : asks.email
+                  ? "This code has expired — send a new one"
+                  : "This request has expired — email yourself a code to go on"}
             </div>
           </div>
-          <DialogActions busy={verifying}>
-            <Button type="submit" pending={verifying} pendingText="Verifying…" disabled={!codeUsable}>
-              Verify
+          <DialogActions busy={busy}>
+            <Button
+              ref={submitRef}
+              type="submit"
+              pending={busy}
+              pendingText={prompting ? "Waiting for your passkey…" : "Verifying…"}
+              disabled={!usable || awaitingCode}
+            >
+              {asks.passkey ? "Use your passkey" : "Verify"}
             </Button>
           </DialogActions>
         </form>
-        <div className="mt-6 space-y-3 border-t border-slate-200 pt-5">
-          <LiveMessage tone="success" message={notice} />
-          <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+        {asks.email && !awaitingCode && (
+          <div className="mt-6 flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-5 text-sm text-slate-600">
             <span>Didn&apos;t get it? Check spam, or</span>
             <Button
               variant="ghost"
               className="px-2 text-indigo-700"
               onClick={resend}
-              pending={resending}
+              pending={sending}
               pendingText="Sending…"
-              disabled={resendIn > 0 || locked || failure?.exhausted}
+              disabled={resendIn > 0 || locked || failure?.exhausted || busy}
             >
               {resendIn > 0 ? `Send a new code in ${resendIn}s` : "Send a new code"}
             </Button>
           </div>
-        </div>
+        )}
       </Modal>
     </Dialog.Root>
   );
 }
 
-/** With two codes in the dialog, say which one was wrong. */
+function Description({ challenge, asks }: { challenge: StepUpChallengeDto; asks: Asks }) {
+  const action = <strong className="font-semibold text-slate-900">{challenge.description}</strong>;
+  const email = <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>;
+  const emailed = challenge.codeSent ? <>the code we just emailed to {email}</> : <>a code we email to {email}</>;
+  if (asks.passkey && !asks.email && !asks.second) {
+    return <>To {action}, use your passkey: your browser asks for your fingerprint, face or screen lock, or for your security key.</>;
+  }
+  if (asks.passkey) {
+    return asks.email ? (
+      <>
+        To {action}, enter {emailed}, then use your passkey.
+      </>
+    ) : (
+      <>To {action}, use your passkey, then enter a code from your authenticator app or a recovery code.</>
+    );
+  }
+  if (asks.second) {
+    return (
+      <>
+        To {action}, enter two codes: {challenge.codeSent ? <>the one we just emailed to {email}</> : <>one we email to {email}</>}, then
+        one from your authenticator app or a recovery code.
+      </>
+    );
+  }
+  return challenge.codeSent ? (
+    <>
+      To {action}, enter the 6-digit code we just emailed to {email}.
+    </>
+  ) : (
+    <>
+      To {action}, enter {emailed}.
+    </>
+  );
+}
+
+function SecondField({
+  method,
+  form,
+  numbered,
+  usable,
+  description,
+}: {
+  method: Method;
+  form: ReturnType<typeof useForm<CodeForm>>;
+  numbered: boolean;
+  usable: boolean;
+  description?: string;
+}) {
+  const { Field, label } = SECOND_FIELD[method];
+  return (
+    <Field
+      key={method}
+      form={form}
+      name="secondCode"
+      label={numbered ? `2. ${label}` : label}
+      description={description}
+      disabled={!usable}
+    />
+  );
+}
+
+/** Where a passkey answers a step that also has codes to type: what will happen when the button is pressed. */
+function PasskeyStep({ label }: { label: string }) {
+  return (
+    <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
+      <p className="text-sm font-medium text-slate-800">{label}</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Press Use your passkey and your browser asks for it: fingerprint, face, screen lock or security key.
+      </p>
+    </div>
+  );
+}
+
+function LinkButton({
+  onClick,
+  disabled,
+  pending = false,
+  pendingText,
+  children,
+}: {
+  onClick: () => void;
+  disabled?: boolean;
+  pending?: boolean;
+  pendingText?: string;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      onClick={onClick}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      className="rounded-sm text-sm font-medium text-indigo-700 hover:underline disabled:cursor-not-allowed disabled:text-slate-400 disabled:no-underline"
+    >
+      {pending && pendingText ? pendingText : children}
+    </button>
+  );
+}
+
+/** Focuses a button once the next render has committed (it may only just have been enabled or mounted). */
+function useFocusButton(): (ref: RefObject<HTMLButtonElement | null>) => void {
+  const [request, setRequest] = useState<{ ref: RefObject<HTMLButtonElement | null>; count: number } | null>(null);
+  useEffect(() => {
+    request?.ref.current?.focus();
+  }, [request]);
+  return useCallback(
+    (ref: RefObject<HTMLButtonElement | null>) => setRequest((previous) => ({ ref, count: (previous?.count ?? 0) + 1 })),
+    [],
+  );
+}
+
+type Steps = {
+  /** The step the emailed code answers, and the one an authenticator or recovery code answers, if any. */
+  email: ProofKind[] | null;
+  second: ProofKind[] | null;
+  /** A step takes a passkey, the server sent options for it and this browser can use one. */
+  passkeyOffered: boolean;
+};
+
+function describeSteps(challenge: StepUpChallengeDto, webAuthnUsable: boolean): Steps {
+  return {
+    email: challenge.steps.find((step) => step.includes("email_code")) ?? null,
+    second: challenge.steps.find((step) => step.some(isMethod)) ?? null,
+    passkeyOffered: webAuthnUsable && challenge.passkeyOptions !== null && challenge.steps.some((step) => step.includes("passkey")),
+  };
+}
+
+/** The dialog opens on the passkey when the first step takes one. */
+function passkeyFirst(challenge: StepUpChallengeDto): boolean {
+  return challenge.passkeyOptions !== null && !!challenge.steps[0]?.includes("passkey");
+}
+
+function isMethod(kind: ProofKind): kind is Method {
+  return kind === "authenticator" || kind === "recovery_code";
+}
+
+/** With more than one proof in the dialog, say which one was wrong. */
 function emailCodeFailure(attemptsLeft?: number): string {
   if (!attemptsLeft) return errorMessage("CODE_INVALID");
   return `The code from the email is incorrect. ${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
 }
 
-/** The second step's proof to ask for first, when the challenge has a second step. */
+/** The second step's code to ask for first, when the challenge has a second step. */
 function secondStepMethod(challenge: StepUpChallengeDto): Method | undefined {
-  return challenge.steps[1]?.find((kind): kind is Method => kind === "authenticator" || kind === "recovery_code");
+  return challenge.steps.find((step) => step.some(isMethod))?.find(isMethod);
 }
 
 function lockedFailure(retryAfterSeconds = 60): Failure {

@@ -2,9 +2,10 @@
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import { cancelStepUpAction } from "@/actions/step-up";
+import { callAction, type ServerAction } from "@/components/step-up/call-action";
 import { StepUpDialog } from "@/components/step-up/step-up-dialog";
 import { initialActionState, type ActionState } from "@/shared/action-state";
-import { errorMessage, type ErrorCode } from "@/shared/errors";
+import type { ErrorCode } from "@/shared/errors";
 import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
 
 /** Client-only outcome: the user closed the code modal, so the server changed nothing. */
@@ -12,7 +13,7 @@ const STEP_UP_CANCELLED = "CANCELLED";
 
 export type StepUpResult<Data> = Omit<ActionState<Data>, "code"> & { code?: ErrorCode | typeof STEP_UP_CANCELLED };
 
-export type ProtectedAction<Data> = (previous: ActionState<Data>, input: Record<string, unknown>) => Promise<ActionState<Data>>;
+export type ProtectedAction<Data> = ServerAction<Data>;
 
 type Run = <Data>(action: ProtectedAction<Data>, input: Record<string, unknown>) => Promise<StepUpResult<Data>>;
 
@@ -52,11 +53,11 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const run = useCallback<Run>(
     <Data,>(action: ProtectedAction<Data>, input: Record<string, unknown>) => {
       const attempt = async (): Promise<StepUpResult<Data>> => {
-        let result = await call(action, input);
+        let result = await callAction(action, input);
         // Loops only if the server asks again (e.g. the change now needs a fresh code).
         while (result.status === "step_up_required" && result.challenge) {
           const challenge = result.challenge;
-          const answered = await askForCode(challenge, (proof) => call(action, { ...input, stepUp: proof }));
+          const answered = await askForCode(challenge, (proof) => callAction(action, { ...input, stepUp: proof }));
           if (!answered) {
             await cancelStepUpAction(initialActionState, { challengeId: challenge.id }).catch(() => undefined);
             return { ok: false, code: STEP_UP_CANCELLED, message: "Cancelled. Nothing was changed." };
@@ -92,12 +93,4 @@ export function useStepUp(): { run: Run } {
   const run = useContext(StepUpContext);
   if (!run) throw new Error("useStepUp must be used inside <StepUpProvider>");
   return useMemo(() => ({ run }), [run]);
-}
-
-async function call<Data>(action: ProtectedAction<Data>, input: Record<string, unknown>): Promise<ActionState<Data>> {
-  try {
-    return await action(initialActionState as ActionState<Data>, input);
-  } catch {
-    return { ok: false, code: "UNAVAILABLE", message: errorMessage("UNAVAILABLE") };
-  }
 }

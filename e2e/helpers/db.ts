@@ -75,5 +75,7 @@ export function sessionsFor(userId: string): Promise<{ id: string; revoked_at: D
  * limits, which the tests exercise, are untouched.
  */
 export async function clearPerIpRateLimits(): Promise<void> {
-  await query(`DELETE FROM rate_limits WHERE key LIKE 'sign-in:ip:%' OR key LIKE 'sign-up:ip:%'`);
+  await query(
+    `DELETE FROM rate_limits WHERE key LIKE 'sign-in:ip:%' OR key LIKE 'sign-up:ip:%' OR key LIKE 'passkey-options:ip:%' OR key LIKE 'passkey-sign-in:ip:%' OR key LIKE 'password-reset:ip:%'`,
+  );
 }
