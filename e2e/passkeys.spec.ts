@@ -3,14 +3,13 @@ import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/account
 import { codeEmails, enterCode, shownToken, stepUpDialog, submitCreateToken, waitForCodeEmail } from "./helpers/api-tokens";
 import { expectNoSeriousA11yViolations } from "./helpers/axe";
 import { auditEventsFor, closeDb, createUser } from "./helpers/db";
-import { gotoHydrated, waitForHydration } from "./helpers/page";
+import { gotoHydrated, waitForHydration, watchForPolicyReports } from "./helpers/page";
 import {
   addVirtualAuthenticator,
   challengeCodeSent,
   passkeyAutofillSwitch,
   passkeysFor,
   passkeysSection,
-  watchForPolicyReports,
   type VirtualAuthenticator,
 } from "./helpers/passkeys";
 import {

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type APIResponse, type Page, type Response } from "@playwright/test";
+import { expect, test, type APIResponse, type Response } from "@playwright/test";
 import { randomEmail, signInThroughUi, STRONG_PASSWORD } from "./helpers/accounts";
 import { enterCode, stepUpDialog, waitForCodeEmail } from "./helpers/api-tokens";
 import { closeDb, createUser, query } from "./helpers/db";
-import { gotoHydrated } from "./helpers/page";
+import { gotoHydrated, watchForPolicyReports } from "./helpers/page";
 import {
   freshTotp,
   recoveryCodesDialog,
@@ -21,20 +21,6 @@ import {
 
 test.afterAll(closeDb);
 test.describe.configure({ timeout: 150_000 });
-
-const CSP_MESSAGE = /Content Security Policy|Refused to/i;
-
-/** Every console message or uncaught error on the page that speaks of the CSP. */
-function watchForCspReports(page: Page): string[] {
-  const reports: string[] = [];
-  page.on("console", (message) => {
-    if (CSP_MESSAGE.test(message.text())) reports.push(`${message.type()}: ${message.location().url} ${message.text()}`);
-  });
-  page.on("pageerror", (error) => {
-    if (CSP_MESSAGE.test(error.message)) reports.push(`pageerror: ${error.message}`);
-  });
-  return reports;
-}
 
 function headersOf(response: Response | APIResponse | null): Record<string, string> {
   if (!response) throw new Error("no response");
@@ -73,7 +59,7 @@ async function expectScriptsCarry(response: Response | null, nonce: string): Pro
 }
 
 test("sign-in and sign-up pages: every header, a fresh nonce per load, and their forms work", async ({ page }) => {
-  const reports = watchForCspReports(page);
+  const reports = watchForPolicyReports(page);
 
   const first = await page.goto("/login");
   const firstNonce = expectPageCsp(headersOf(first));
@@ -101,7 +87,7 @@ test("sign-in and sign-up pages: every header, a fresh nonce per load, and their
 });
 
 test("security page: scripts carry the nonce; the code modal, the QR set-up dialog and the codes download all work", async ({ page }) => {
-  const reports = watchForCspReports(page);
+  const reports = watchForPolicyReports(page);
   const user = await createUser({ email: randomEmail("csp-security"), password: STRONG_PASSWORD });
   await signInThroughUi(page, user);
 
@@ -131,7 +117,7 @@ test("security page: scripts carry the nonce; the code modal, the QR set-up dial
 });
 
 test("admin audit page, its CSV export and the bearer API carry the headers; the filter form works", async ({ page }) => {
-  const reports = watchForCspReports(page);
+  const reports = watchForPolicyReports(page);
   const admin = await createUser({ email: randomEmail("csp-admin"), password: STRONG_PASSWORD });
   await query("UPDATE users SET role = 'ADMIN' WHERE id = $1", [admin.id]);
   await signInThroughUi(page, admin);

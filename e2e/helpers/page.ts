@@ -16,3 +16,17 @@ export async function waitForHydration(page: Page): Promise<void> {
     return forms.length > 0 && forms.every((form) => Object.keys(form).some((key) => key.startsWith("__reactProps$")));
   });
 }
+
+const POLICY_MESSAGE = /Content Security Policy|Refused to|Permissions Policy/i;
+
+/** Every console message or uncaught error on the page that speaks of the CSP or the Permissions-Policy. */
+export function watchForPolicyReports(page: Page): string[] {
+  const reports: string[] = [];
+  page.on("console", (message) => {
+    if (POLICY_MESSAGE.test(message.text())) reports.push(`${message.type()}: ${message.location().url} ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (POLICY_MESSAGE.test(error.message)) reports.push(`pageerror: ${error.message}`);
+  });
+  return reports;
+}

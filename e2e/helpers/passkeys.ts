@@ -57,20 +57,6 @@ export async function challengeCodeSent(userId: string, action: string): Promise
   return rows.map((row) => row.code_id !== null);
 }
 
-const CSP_MESSAGE = /Content Security Policy|Refused to|Permissions Policy/i;
-
-/** Every console message or uncaught error on the page that speaks of the CSP or the Permissions-Policy. */
-export function watchForPolicyReports(page: Page): string[] {
-  const reports: string[] = [];
-  page.on("console", (message) => {
-    if (CSP_MESSAGE.test(message.text())) reports.push(`${message.type()}: ${message.location().url} ${message.text()}`);
-  });
-  page.on("pageerror", (error) => {
-    if (CSP_MESSAGE.test(error.message)) reports.push(`pageerror: ${error.message}`);
-  });
-  return reports;
-}
-
 const NO_AUTOFILL_KEY = "e2e:no-passkey-autofill";
 
 /**
