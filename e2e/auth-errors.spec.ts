@@ -11,7 +11,11 @@ async function submitSignIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   const response = page.waitForResponse(
-    (candidate) => candidate.request().method() === "POST" && new URL(candidate.url()).pathname === "/login",
+    // The form's POST, not the page's own request for passkey options.
+    (candidate) =>
+      candidate.request().method() === "POST" &&
+      new URL(candidate.url()).pathname === "/login" &&
+      (candidate.request().postData() ?? "").includes(email),
   );
   await page.getByRole("button", { name: "Sign in" }).click();
   expect((await response).status()).toBe(200);

@@ -33,15 +33,19 @@ const TAMPERS: Tamper[] = [
 
 const isServerAction = (request: Request) => request.method() === "POST" && request.headers()["next-action"] !== undefined;
 
-/** Sends the page's next server-action POST with rewritten headers; `result()` gives what was sent and the status. */
-async function tamperWithNextAction(page: Page, rewrite: Tamper["rewrite"]) {
+/**
+ * Sends the page's next server-action POST that carries `marker` (the form's email: the login page
+ * also asks for passkey options on its own) with rewritten headers; `result()` gives what was sent and the status.
+ */
+async function tamperWithNextAction(page: Page, marker: string, rewrite: Tamper["rewrite"]) {
+  const isTheForm = (request: Request) => isServerAction(request) && (request.postData() ?? "").includes(marker);
   let sent: Record<string, string> | undefined;
   let status: number | undefined;
   let body: string | undefined;
   await page.route(
     (url) => url.origin === APP_ORIGIN,
     async (route) => {
-      if (!isServerAction(route.request())) return route.continue();
+      if (!isTheForm(route.request())) return route.continue();
       sent = rewrite(await route.request().allHeaders());
       const response = await route.fetch({ headers: sent });
       status = response.status();
@@ -49,7 +53,7 @@ async function tamperWithNextAction(page: Page, rewrite: Tamper["rewrite"]) {
       await route.fulfill({ response });
     },
   );
-  const response = page.waitForResponse((candidate) => isServerAction(candidate.request()));
+  const response = page.waitForResponse((candidate) => isTheForm(candidate.request()));
   return {
     result: async () => {
       await response;
@@ -72,7 +76,7 @@ test.describe("the sign-up form's server action", () => {
     test(`with ${tamper.name} is refused with 403 and changes nothing`, async ({ page, request }) => {
       const email = randomEmail("csrf-signup");
       await gotoHydrated(page, "/signup");
-      const tampered = await tamperWithNextAction(page, tamper.rewrite);
+      const tampered = await tamperWithNextAction(page, email, tamper.rewrite);
       await page.getByLabel("Email address").fill(email);
       await page.getByLabel("Password").fill(STRONG_PASSWORD);
       await page.getByRole("button", { name: "Create account" }).click();
@@ -89,7 +93,7 @@ test.describe("the sign-up form's server action", () => {
   test("intercepted but untouched goes through (control)", async ({ page, request }) => {
     const email = randomEmail("csrf-control");
     await gotoHydrated(page, "/signup");
-    const tampered = await tamperWithNextAction(page, (headers) => headers);
+    const tampered = await tamperWithNextAction(page, email, (headers) => headers);
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password").fill(STRONG_PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -108,7 +112,7 @@ test.describe("the sign-in form's server action", () => {
     test(`with ${tamper.name} is refused with 403 and creates no session`, async ({ page }) => {
       const user = await createUser({ email: randomEmail("csrf-signin"), password: STRONG_PASSWORD });
       await gotoHydrated(page, "/login");
-      const tampered = await tamperWithNextAction(page, tamper.rewrite);
+      const tampered = await tamperWithNextAction(page, user.email, tamper.rewrite);
       await page.getByLabel("Email address").fill(user.email);
       await page.getByLabel("Password").fill(user.password);
       await page.getByRole("button", { name: "Sign in" }).click();

@@ -73,7 +73,9 @@ test.describe("a form posted without JavaScript", () => {
     const email = randomEmail("too-large");
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password").fill("a".repeat(70_000));
-    const response = page.waitForResponse((candidate) => candidate.request().method() === "POST");
+    const response = page.waitForResponse(
+      (candidate) => candidate.request().method() === "POST" && (candidate.request().postData() ?? "").includes(email),
+    );
     await page.getByRole("button", { name: "Sign in" }).click();
     expect((await response).status()).toBe(413);
     await expect(page.getByRole("heading", { name: "That could not be sent" })).toBeVisible();

@@ -31,8 +31,12 @@ test("a session revoked on the server signs the browser out at its next request"
 
 test("the session cookie is HttpOnly, SameSite=Lax and scoped to the whole site", async ({ page }) => {
   const user = await createUser({ email: randomEmail("cookie"), password: STRONG_PASSWORD });
+  // The sign-in form's POST (the page also asks for passkey options on its own).
   const signInResponse = page.waitForResponse(
-    (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login",
+    (response) =>
+      response.request().method() === "POST" &&
+      new URL(response.url()).pathname === "/login" &&
+      (response.request().postData() ?? "").includes(user.email),
   );
   await signInThroughUi(page, user);
   const setCookieHeaders = (await (await signInResponse).headersArray())
