@@ -9,7 +9,7 @@ import { useServerForm } from "@/components/forms/use-server-form";
 import { ceremonyFailureMessage, getPasskeyAssertion } from "@/components/passkeys/webauthn";
 import { Button } from "@/components/ui/button";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { normalizeCodeInput } from "@/shared/auth";
+import { normalizeCodeInput, PASSWORD_MIN_LENGTH } from "@/shared/auth";
 import { resetPasswordSchema } from "@/shared/password-reset";
 
 type Method = "totp" | "recovery_code" | "passkey";
@@ -87,7 +87,7 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
           label="New password"
           type="password"
           autoComplete="new-password"
-          description="At least 12 characters. Avoid passwords you use elsewhere."
+          description={`At least ${PASSWORD_MIN_LENGTH} characters. Avoid passwords you use elsewhere.`}
           required
         />
         {askSecondFactor && (

@@ -1,12 +1,12 @@
 import "server-only";
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
 import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
-import { relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
+import { authenticationOptions } from "@/lib/passkeys/relying-party";
 import { addressLimitKey, enforceRateLimits, forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
 import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
 
@@ -19,11 +19,7 @@ export type PasskeySignInResult =
 export async function passkeySignInOptions(meta: RequestMeta): Promise<PublicKeyCredentialRequestOptionsJSON> {
   // Each page view asks once (autofill); this only keeps one address from filling the table.
   await enforceRateLimits([[addressLimitKey("passkey-options", meta.ip), { limit: 120, windowSeconds: 15 * 60 }]]);
-  const options = await generateAuthenticationOptions({
-    rpID: relyingParty().rpID,
-    userVerification: "required",
-    timeout: WEBAUTHN_CHALLENGE_SECONDS * 1000,
-  });
+  const options = await authenticationOptions();
   await storeWebAuthnChallenge(db, options.challenge, { purpose: "SIGN_IN" });
   return options;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
@@ -12,7 +12,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { checkCode, consumeCode } from "@/lib/one-time-code";
 import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
 import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
-import { relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
+import { authenticationOptions } from "@/lib/passkeys/relying-party";
 import { RESET_PURPOSE } from "@/lib/password-reset/request";
 import { voidPasswordResetsFor } from "@/lib/password-reset/void";
 import { resetRateLimit } from "@/lib/rate-limit";
@@ -119,12 +119,7 @@ async function acceptResetSecondFactor(
 async function resetPasskeyOptions(userId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
   const passkeys = await db.passkey.findMany({ where: { userId }, select: { credentialId: true } });
   if (passkeys.length === 0) return null;
-  const options = await generateAuthenticationOptions({
-    rpID: relyingParty().rpID,
-    userVerification: "required",
-    timeout: WEBAUTHN_CHALLENGE_SECONDS * 1000,
-    allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId })),
-  });
+  const options = await authenticationOptions(passkeys.map((passkey) => ({ id: passkey.credentialId })));
   await storeWebAuthnChallenge(db, options.challenge, { purpose: "PASSWORD_RESET", userId });
   return options;
 }

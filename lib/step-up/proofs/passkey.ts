@@ -1,11 +1,11 @@
 import "server-only";
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
 import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
 import { hasPasskeys } from "@/lib/passkeys/manage";
-import { relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
+import { authenticationOptions, relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
 import type { ProofMethod } from "@/lib/step-up/proofs";
 import { AppError } from "@/shared/errors";
 
@@ -21,11 +21,7 @@ export const passkey: ProofMethod = {
   alternativeOnly: true,
 
   async prepare({ challenge, context }) {
-    const options = await generateAuthenticationOptions({
-      rpID: relyingParty().rpID,
-      userVerification: "required",
-      timeout: WEBAUTHN_CHALLENGE_SECONDS * 1000,
-    });
+    const options = await authenticationOptions();
     return {
       store: (tx) =>
         storeWebAuthnChallenge(tx, options.challenge, {
