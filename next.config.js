@@ -5,7 +5,7 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The dev server would otherwise print server-action arguments, which include codes and tokens.
   logging: { serverFunctions: false },
-  serverExternalPackages: ["@node-rs/argon2"],
+  serverExternalPackages: ["@node-rs/argon2", "pg-boss"],
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },
   },

@@ -64,6 +64,15 @@ const baseSchema = z.object({
     .min(0)
     .max(24 * 30)
     .default(24),
+  // Background jobs (lib/jobs): "in-process" runs the workers inside each app server process;
+  // "off" when they run as their own process instead (`npm run worker`).
+  JOB_WORKERS: z.enum(["in-process", "off"]).default("in-process"),
+  // A job still running after this long is taken for dead (its process killed) and retried.
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Off unless set: revoke tokens nobody has used for this many days (checked hourly).
+  TOKEN_AUTO_REVOKE_UNUSED_DAYS: z.coerce.number().int().min(7).max(3650).optional(),
+  // Off unless set: delete audit events older than this many days (daily; at least 30).
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(36500).optional(),
   // base64 of 32 bytes; encrypts TOTP secrets. Old keys stay readable while listed in the _PREVIOUS variable.
   TOTP_ENCRYPTION_KEY: encryptionKey("TOTP_ENCRYPTION_KEY"),
   TOTP_ENCRYPTION_KEYS_PREVIOUS: z

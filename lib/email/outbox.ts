@@ -2,7 +2,7 @@ import "server-only";
 import { db, type Tx } from "@/lib/db";
 import { queuedEmailContent, queuedEmailMessage, type QueuedEmail } from "@/lib/email/queued";
 import { sendEmail } from "@/lib/email/send";
-import { errorName, log } from "@/lib/log";
+import { log } from "@/lib/log";
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 20;
@@ -55,11 +55,13 @@ export async function deliverDueEmails(): Promise<{ sent: number; failed: number
   return { sent, failed: claimed.length - sent };
 }
 
-/** Background delivery for retries; every instance may run it. */
-export function startOutboxWorker(intervalMs = 15_000): () => void {
-  const timer = setInterval(() => {
-    deliverDueEmails().catch((error: unknown) => log("error", "outbox.failed", { error: errorName(error) }));
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/** Everything due now, batch after batch: the outbox job (lib/jobs) runs this every minute. */
+export async function deliverAllDueEmails(): Promise<{ sent: number; failed: number }> {
+  const total = { sent: 0, failed: 0 };
+  for (;;) {
+    const { sent, failed } = await deliverDueEmails();
+    total.sent += sent;
+    total.failed += failed;
+    if (sent + failed < BATCH) return total;
+  }
 }
