@@ -1,4 +1,4 @@
-// `npm run bench:audit`: the admin audit page's data queries at 10k and at 1M events, and the CSV
+// `npm run bench:audit`: the admin audit page's and the activity page's data queries at 10k and at 1M events, and the CSV
 // export of 1M rows (peak memory, rows/s). Prints one JSON report; flags any query whose 1M median
 // is more than 2× its 10k median. Runs against a throwaway embedded Postgres.
 //
@@ -58,8 +58,8 @@ const dayString = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_00
 async function main() {
   const started = performance.now();
   await withThrowawayDatabase("audit", async () => {
-    const { seedSyntheticAuditEvents, syntheticEmail, syntheticOutcomeMix } = await import("@/tooling/synthetic-audit");
-    const { listAuditEvents, countEventsPerDay, listAccountsNeedingAttention } = await import("@/lib/audit/query");
+    const { seedSyntheticAuditEvents, syntheticEmail, syntheticOutcomeMix, syntheticUserId } = await import("@/tooling/synthetic-audit");
+    const { listAuditEvents, listAccountActivity, countEventsPerDay, listAccountsNeedingAttention } = await import("@/lib/audit/query");
     const { AUDIT_GROUPS } = await import("@/shared/audit");
     const { disconnectDb } = await import("@/lib/db");
     type Filter = Parameters<typeof listAuditEvents>[0];
@@ -109,6 +109,13 @@ async function main() {
       const oneUser = syntheticEmail(USERS / 2).split("@")[0] + "@";
       const week: Filter = { from: dayString(13), to: dayString(7) };
       const list = (filter: Filter) => async () => (await listAuditEvents(filter)).events.length;
+      // The activity page (/settings/activity): one account's own events, what it did and what was done to it.
+      // Account 0 is the busiest of the skewed mix; USERS / 2 a typical one.
+      const busy = syntheticUserId(0);
+      const typical = syntheticUserId(USERS / 2);
+      const busyPage1 = await listAccountActivity(busy, {});
+      const activity = (accountId: string, options: Parameters<typeof listAccountActivity>[1]) => async () =>
+        (await listAccountActivity(accountId, options)).events.length;
       const chart = (filter: Filter) => async () => (await countEventsPerDay(filter)).length;
       return {
         "list.default": list({}),
@@ -128,6 +135,12 @@ async function main() {
         "chart.group": chart({ group: "sign_in" }),
         "chart.email": chart({ email: oneUser }),
         attention: async () => (await listAccountsNeedingAttention()).length,
+        "activity.busyAccount": activity(busy, {}),
+        "activity.busyAccount.page2": activity(busy, { cursor: busyPage1.nextCursor ?? undefined }),
+        "activity.typicalAccount": activity(typical, {}),
+        "activity.busyAccount.signIns": activity(busy, { category: "sign_in" }),
+        "activity.busyAccount.adminActions": activity(busy, { category: "admin" }),
+        "activity.typicalAccount.tokens": activity(typical, { category: "tokens" }),
       };
     }
 

@@ -1,18 +1,15 @@
 import { z } from "zod";
+import { EVENT_CATEGORIES, type EventCategory } from "@/shared/audit-events";
 import { isUuid } from "@/shared/format";
 
-/** Event-type groups the admin page filters by; each is a list of type prefixes. */
-export const AUDIT_GROUPS = {
-  sign_in: { label: "Sign-in", prefixes: ["auth."] },
-  step_up: { label: "Step-up", prefixes: ["step_up."] },
-  tokens: { label: "API tokens", prefixes: ["api_token."] },
-  two_step: { label: "Two-step verification", prefixes: ["two_factor.", "recovery_code"] },
-  passkeys: { label: "Passkeys", prefixes: ["passkey."] },
-  account: { label: "Account", prefixes: ["email.", "password.", "account."] },
-  sessions: { label: "Sessions", prefixes: ["session."] },
-  admin: { label: "Admin", prefixes: ["admin.", "audit."] },
-} as const;
-export type AuditGroup = keyof typeof AUDIT_GROUPS;
+/**
+ * Event-type groups the admin page filters by: the event categories of shared/audit-events.ts,
+ * whose map says which types each holds (`typesInCategory`).
+ */
+export const AUDIT_GROUPS = Object.fromEntries(Object.entries(EVENT_CATEGORIES).map(([category, label]) => [category, { label }])) as {
+  [Category in EventCategory]: { label: (typeof EVENT_CATEGORIES)[Category] };
+};
+export type AuditGroup = EventCategory;
 
 export const AUDIT_OUTCOMES = ["SUCCESS", "FAILURE", "BLOCKED"] as const;
 
@@ -65,7 +62,8 @@ export function auditFilterQuery(filter: Partial<AuditFilter>): string {
 
 export const adminTokenFilterSchema = z.object({
   owner: optionalParam(z.string().trim().toLowerCase().min(1).max(254)),
-  status: optionalParam(z.enum(["active", "expired", "revoked"])),
+  /** `expiring` and `stale` are active tokens too (shared/api-tokens.ts says when). */
+  status: optionalParam(z.enum(["active", "expiring", "stale", "expired", "revoked"])),
 });
 export type AdminTokenFilter = z.infer<typeof adminTokenFilterSchema>;
 
@@ -89,7 +87,11 @@ export const AUDIT_EVENT_TYPES = [
   "step_up.reported",
   "api_token.created",
   "api_token.revoked",
+  "api_token.expiring_soon",
+  "api_token.expired",
+  "api_token.auto_revoked",
   "session.revoked",
+  "device.forgotten",
   "two_factor.enrolment_started",
   "two_factor.enrolment_failed",
   "two_factor.enabled",
@@ -114,6 +116,7 @@ export const AUDIT_EVENT_TYPES = [
   "account.recovery_hold_blocked",
   "account.deleted",
   "account.delete_failed",
+  "account.secured",
   "admin.audit_viewed",
   "admin.audit_exported",
   "admin.access_denied",
@@ -125,6 +128,7 @@ export const AUDIT_EVENT_TYPES = [
   "admin.user_disabled",
   "admin.user_enabled",
   "admin.user_email_changed",
+  "admin.token_revoked",
   "audit.pruned",
 ] as const;
 
@@ -139,7 +143,12 @@ export type AuditEventDto = {
   actorEmail: string | null;
   /** Set when the actor's account has since been deleted: shown as "deleted account" and this id, never the stored email. */
   deletedActorId: string | null;
+  /** The raw target, `type: id`. */
   target: string | null;
+  /** The target's name (the token's, the passkey's, the account's email…), when known. */
+  targetName: string | null;
+  /** What happened, in words, for an admin (shared/audit-events.ts). */
+  sentence: string;
   reason: string | null;
   ip: string | null;
   device: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { AUDIT_EVENT_TYPES, type AuditEventType } from "@/shared/audit";
 
 /**
@@ -28,6 +29,12 @@ export type SyntheticAuditOptions = {
 
 const SYNTHETIC_EMAIL_DOMAIN = "bench.example";
 
+/** The account id of synthetic user `n` (0-based), as the generator writes it (Postgres `md5('bench-user-' || n)::uuid`). */
+export function syntheticUserId(n: number): string {
+  const hex = createHash("md5").update(`bench-user-${n}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** The actor email of synthetic user `n` (0-based), as the generator writes it. */
 export function syntheticEmail(n: number): string {
   return `user-${String(n).padStart(5, "0")}@${SYNTHETIC_EMAIL_DOMAIN}`;
@@ -50,7 +57,8 @@ type MixEntry = {
     | "two_factor_enrolment"
     | "email_change"
     | "password_reset"
-    | "passkey";
+    | "passkey"
+    | "device";
   reason?: string;
   /** No signed-in actor (e.g. a signed-out visitor on an admin page). */
   anonymous?: boolean;
@@ -95,7 +103,11 @@ const MIX: MixEntry[] = [
   ...perAction({ type: "step_up.reported", outcome: "BLOCKED", weight: 1, target: "session" }),
   { type: "api_token.created", outcome: "SUCCESS", weight: 25, target: "api_token" },
   { type: "api_token.revoked", outcome: "SUCCESS", weight: 10, target: "api_token" },
+  { type: "api_token.expiring_soon", outcome: "SUCCESS", weight: 2, target: "user" },
+  { type: "api_token.expired", outcome: "SUCCESS", weight: 2, target: "user" },
+  { type: "api_token.auto_revoked", outcome: "SUCCESS", weight: 1, target: "user" },
   { type: "session.revoked", outcome: "SUCCESS", weight: 20, target: "session", reason: "signed_out_by_user" },
+  { type: "device.forgotten", outcome: "SUCCESS", weight: 1, target: "device" },
   { type: "two_factor.enrolment_started", outcome: "SUCCESS", weight: 8, target: "two_factor_enrolment" },
   { type: "two_factor.enrolment_failed", outcome: "FAILURE", weight: 3, target: "two_factor_enrolment", reason: "code_invalid" },
   { type: "two_factor.enabled", outcome: "SUCCESS", weight: 6, target: "user" },
@@ -123,6 +135,7 @@ const MIX: MixEntry[] = [
   { type: "account.recovery_hold_blocked", outcome: "BLOCKED", weight: 1, target: "user", reason: "email.change" },
   { type: "account.deleted", outcome: "SUCCESS", weight: 1, target: "user" },
   { type: "account.delete_failed", outcome: "FAILURE", weight: 1, target: "user", reason: "email_mismatch" },
+  { type: "account.secured", outcome: "BLOCKED", weight: 1, target: "user", reason: "activity_report" },
   { type: "admin.audit_viewed", outcome: "SUCCESS", weight: 4 },
   { type: "admin.audit_exported", outcome: "SUCCESS", weight: 1 },
   { type: "admin.access_denied", outcome: "BLOCKED", weight: 1, reason: "audit" },
@@ -134,6 +147,7 @@ const MIX: MixEntry[] = [
   { type: "admin.user_disabled", outcome: "SUCCESS", weight: 1, target: "user", reason: "reported compromised" },
   { type: "admin.user_enabled", outcome: "SUCCESS", weight: 1, target: "user" },
   { type: "admin.user_email_changed", outcome: "SUCCESS", weight: 1, target: "user", reason: "lost inbox" },
+  { type: "admin.token_revoked", outcome: "SUCCESS", weight: 1, target: "user" },
   { type: "admin.access_denied", outcome: "BLOCKED", weight: 1, reason: "audit", anonymous: true },
   { type: "audit.pruned", outcome: "SUCCESS", weight: 1, reason: "older_than_365_days", anonymous: true },
 ];

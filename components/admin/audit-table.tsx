@@ -32,8 +32,14 @@ export function AuditTable({ events }: { events: AuditEventDto[] }) {
               (event.actorEmail ?? "—")
             )}
           </td>
-          <td className="px-3 py-2 align-top font-mono text-xs whitespace-nowrap">{event.type}</td>
-          <td className={CELL}>{event.target ?? "—"}</td>
+          <td className="max-w-72 px-3 py-2 align-top [overflow-wrap:anywhere]">
+            <span className="line-clamp-3">{event.sentence}</span>
+            <span className="mt-0.5 block font-mono text-xs text-slate-500">{event.type}</span>
+          </td>
+          <td className={CELL}>
+            {event.targetName ?? event.target ?? "—"}
+            {event.targetName && event.target && <span className="block font-mono text-xs text-slate-500">{event.target}</span>}
+          </td>
           <td className="px-3 py-2 align-top">
             <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLES[event.outcome]}`}>
               {event.outcome.toLowerCase()}

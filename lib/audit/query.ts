@@ -1,14 +1,16 @@
 import "server-only";
+import { describeDevice, targetNamesOf } from "@/lib/audit/target-names";
 import { db, Prisma } from "@/lib/db";
-import { describeUserAgent } from "@/lib/http/user-agent";
+import { type AttentionAccount, type AuditEventDto, type AuditFilter, type DailyCount } from "@/shared/audit";
 import {
-  AUDIT_EVENT_TYPES,
-  AUDIT_GROUPS,
-  type AttentionAccount,
-  type AuditEventDto,
-  type AuditFilter,
-  type DailyCount,
-} from "@/shared/audit";
+  describeEvent,
+  eventCategory,
+  typesInCategory,
+  type AccountActivityDto,
+  type DescribableEvent,
+  type EventCategory,
+  type Viewpoint,
+} from "@/shared/audit-events";
 
 const AUDIT_PAGE_SIZE = 50;
 
@@ -24,6 +26,7 @@ type Row = {
   reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  metadata: Prisma.JsonValue | null;
 };
 
 /** One page, newest first, by keyset: (created_at, id) of the last row shown. New events never shift later pages. */
@@ -32,6 +35,37 @@ export async function listAuditEvents(filter: AuditFilter): Promise<{ events: Au
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   const last = page.at(-1);
   return { events: await toDtos(page), nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
+}
+
+/**
+ * The account's own security history, for its owner: what it did and what was done to it, newest
+ * first, 50 a page, in words written for the owner. Another account acting on it (an admin) is
+ * never named, and neither its address nor its IP or device is shown.
+ */
+export async function listAccountActivity(
+  accountId: string,
+  options: { category?: EventCategory; cursor?: string },
+): Promise<{ events: AccountActivityDto[]; nextCursor: string | null }> {
+  const filter: AuditFilter = { account: accountId, group: options.category };
+  const rows = await selectPage(filter, decodeCursor(options.cursor), AUDIT_PAGE_SIZE + 1);
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  const last = page.at(-1);
+  const viewpoint: Viewpoint = { kind: "account", accountId };
+  const names = await targetNamesOf(page.map(asTarget));
+  const events = page.map((row, index): AccountActivityDto => {
+    const byAdmin = row.actor_id !== null && row.actor_id !== accountId;
+    return {
+      id: row.id.toString(),
+      createdAt: row.created_at.toISOString(),
+      sentence: describeEvent(describable(row, names[index] ?? null, byAdmin ? null : row.actor_email), viewpoint),
+      category: eventCategory(row.type),
+      outcome: row.outcome,
+      ip: byAdmin ? null : row.ip,
+      device: byAdmin || !row.user_agent ? "—" : describeDevice(row.user_agent),
+      byAdmin,
+    };
+  });
+  return { events, nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
 }
 
 /** Every matching event, newest first, in keyset batches: memory stays bounded whatever the total. */
@@ -83,12 +117,33 @@ export async function listAccountsNeedingAttention(limit = 10): Promise<Attentio
 
 type Position = { createdAt: Date; id: bigint };
 
-const COLUMNS = Prisma.sql`id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent`;
+const COLUMNS = Prisma.sql`id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent, metadata`;
 
 async function selectPage(filter: AuditFilter, after: Position | null, limit: number): Promise<Row[]> {
+  if (filter.account && filter.group) {
+    // One category of one account: each of its types newest first from (actor_id, type, created_at,
+    // id) and (target_type, target_id, type, created_at, id), merged. Filtering the account's whole
+    // history by type instead would read all of it when the category is rare.
+    const rest = whereClause({ ...filter, account: undefined, group: undefined }, after);
+    const types = typesInCategory(filter.group);
+    return db.$queryRaw<Row[]>`
+      SELECT * FROM (
+        (SELECT e.* FROM unnest(${types}::text[]) AS t(type) CROSS JOIN LATERAL (
+          SELECT ${COLUMNS} FROM audit_events
+          WHERE actor_id = ${filter.account}::uuid AND type = t.type AND ${rest}
+          ORDER BY created_at DESC, id DESC LIMIT ${limit}) e)
+        UNION
+        (SELECT e.* FROM unnest(${types}::text[]) AS t(type) CROSS JOIN LATERAL (
+          SELECT ${COLUMNS} FROM audit_events
+          WHERE target_type = 'user' AND target_id = ${filter.account} AND type = t.type AND ${rest}
+          ORDER BY created_at DESC, id DESC LIMIT ${limit}) e)
+      ) e
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT ${limit}`;
+  }
   if (filter.account) {
     // What the account did and what was done to it, each newest first from its own index
-    // ((actor_id, created_at) and (target_type, target_id, created_at, id)), merged; UNION drops
+    // ((actor_id, created_at, id) and (target_type, target_id, created_at, id)), merged; UNION drops
     // an event that is both (a user's change to their own account).
     const rest = whereClause({ ...filter, account: undefined }, after);
     return db.$queryRaw<Row[]>`
@@ -156,17 +211,12 @@ function whereClause(filter: AuditFilter, after: Position | null): Prisma.Sql {
   if (filter.email) conditions.push(Prisma.sql`actor_email LIKE ${`${escapeLike(filter.email)}%`}`);
   if (filter.account)
     conditions.push(Prisma.sql`(actor_id = ${filter.account}::uuid OR (target_type = 'user' AND target_id = ${filter.account}))`);
-  if (filter.group) conditions.push(Prisma.sql`type = ANY(${typesOf(filter.group)})`);
+  if (filter.group) conditions.push(Prisma.sql`type = ANY(${typesInCategory(filter.group)})`);
   if (filter.outcome) conditions.push(Prisma.sql`outcome = ${filter.outcome}::"AuditOutcome"`);
   if (filter.from) conditions.push(Prisma.sql`created_at >= ${filter.from}::date`);
   if (filter.to) conditions.push(Prisma.sql`created_at < ${filter.to}::date + 1`);
   if (after) conditions.push(Prisma.sql`(created_at, id) < (${after.createdAt}, ${after.id})`);
   return Prisma.join(conditions, " AND ");
-}
-
-function typesOf(group: keyof typeof AUDIT_GROUPS): string[] {
-  const prefixes: readonly string[] = AUDIT_GROUPS[group].prefixes;
-  return AUDIT_EVENT_TYPES.filter((type) => prefixes.some((prefix) => type.startsWith(prefix)));
 }
 
 function escapeLike(value: string): string {
@@ -200,42 +250,52 @@ function decodeCursor(cursor: string | undefined): Position | null {
 /** The rows as the admin pages show them; an actor whose account has since been deleted is named by id only. */
 async function toDtos(rows: Row[]): Promise<AuditEventDto[]> {
   const actorIds = [...new Set(rows.flatMap((row) => (row.actor_id ? [row.actor_id] : [])))];
-  const deleted = actorIds.length
-    ? new Set(
-        (
-          await db.$queryRaw<{ id: string }[]>`
-            SELECT id::text FROM users WHERE id = ANY(${actorIds}::uuid[]) AND deleted_at IS NOT NULL`
-        ).map((row) => row.id),
-      )
-    : new Set<string>();
-  return rows.map((row) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id)));
+  const [deleted, names] = await Promise.all([
+    actorIds.length
+      ? db.$queryRaw<{ id: string }[]>`
+          SELECT id::text FROM users WHERE id = ANY(${actorIds}::uuid[]) AND deleted_at IS NOT NULL`.then(
+          (found) => new Set(found.map((row) => row.id)),
+        )
+      : new Set<string>(),
+    targetNamesOf(rows.map(asTarget)),
+  ]);
+  return rows.map((row, index) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id), names[index] ?? null));
 }
 
-function toDto(row: Row, actorDeleted: boolean): AuditEventDto {
+function toDto(row: Row, actorDeleted: boolean, targetName: string | null): AuditEventDto {
+  const actorEmail = actorDeleted ? null : row.actor_email;
   return {
     id: row.id.toString(),
     createdAt: row.created_at.toISOString(),
     type: row.type,
     outcome: row.outcome,
-    actorEmail: actorDeleted ? null : row.actor_email,
+    actorEmail,
     deletedActorId: actorDeleted ? row.actor_id : null,
     target: row.target_type ? `${row.target_type}${row.target_id ? `: ${row.target_id}` : ""}` : null,
+    targetName,
+    sentence: describeEvent(describable(row, targetName, actorEmail), { kind: "admin" }),
     reason: row.reason,
     ip: row.ip,
-    device: row.user_agent ? device(row.user_agent) : "—",
+    device: row.user_agent ? describeDevice(row.user_agent) : "—",
   };
 }
 
-// describeUserAgent (ua-parser-js) costs ~0.4 ms a call: 20 ms a page and minutes for an export.
-// The same few agents repeat, so remember them (bounded: user agents are ≤ 512 characters).
-const devices = new Map<string, string>();
+function asTarget(row: Row) {
+  return { targetType: row.target_type, targetId: row.target_id, metadata: row.metadata, actorId: row.actor_id };
+}
 
-function device(userAgent: string): string {
-  let described = devices.get(userAgent);
-  if (described === undefined) {
-    described = describeUserAgent(userAgent);
-    if (devices.size >= 1_000) devices.clear();
-    devices.set(userAgent, described);
-  }
-  return described;
+/** `actorEmail` as the reader may see it: none for a deleted actor (admin) or for another account (owner). */
+function describable(row: Row, targetName: string | null, actorEmail: string | null): DescribableEvent {
+  const metadata = typeof row.metadata === "object" && row.metadata !== null && !Array.isArray(row.metadata) ? row.metadata : null;
+  return {
+    type: row.type,
+    outcome: row.outcome,
+    actorId: row.actor_id,
+    actorEmail,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    targetName,
+    reason: row.reason,
+    metadata,
+  };
 }

@@ -337,7 +337,7 @@ describe("filters", () => {
       "step_up.cancelled",
       "step_up.reported",
     ],
-    tokens: ["api_token.created", "api_token.revoked"],
+    tokens: ["api_token.created", "api_token.revoked", "api_token.expiring_soon", "api_token.expired", "api_token.auto_revoked"],
     two_step: [
       "two_factor.enrolment_started",
       "two_factor.enrolment_failed",
@@ -362,8 +362,9 @@ describe("filters", () => {
       "account.recovery_hold_blocked",
       "account.deleted",
       "account.delete_failed",
+      "account.secured",
     ],
-    sessions: ["session.revoked"],
+    sessions: ["session.revoked", "device.forgotten"],
     admin: [
       "admin.audit_viewed",
       "admin.audit_exported",
@@ -376,6 +377,7 @@ describe("filters", () => {
       "admin.user_disabled",
       "admin.user_enabled",
       "admin.user_email_changed",
+      "admin.token_revoked",
       "audit.pruned",
     ],
   };
@@ -455,6 +457,8 @@ describe("filters", () => {
       actorEmail: email,
       deletedActorId: null,
       target: "api_token: asec_abc123",
+      targetName: null,
+      sentence: `${email} revoked an API token`,
       reason: "by_admin",
       ip: "203.0.113.9",
       device: "Chrome 130 on Linux",
