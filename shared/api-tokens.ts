@@ -57,6 +57,43 @@ export type CreateApiTokenRequest = z.output<typeof createApiTokenSchema>;
 
 export const revokeApiTokenSchema = z.object({ tokenId: z.uuid({ error: "Unknown token" }) });
 
+/** How many tokens an admin may revoke in one request (one step-up, one transaction). */
+export const MAX_TOKENS_PER_REVOKE = 100;
+
+export const adminRevokeTokensSchema = z.object({
+  tokenIds: z
+    .array(z.uuid({ error: "Unknown token" }), { error: "Select at least one token" })
+    .min(1, "Select at least one token")
+    .max(MAX_TOKENS_PER_REVOKE, `Select at most ${MAX_TOKENS_PER_REVOKE} tokens at a time`)
+    // Sorted and de-duplicated: the step-up payload is this list, so the same selection always hashes the same.
+    .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))].sort()),
+});
+export type AdminRevokeTokensRequest = z.output<typeof adminRevokeTokensSchema>;
+
+/**
+ * A token nobody has used (or, never used, created) for this long is stale: marked in both token
+ * lists, filterable on /admin/tokens, and what an automatic revocation goes by.
+ */
+export const STALE_AFTER_DAYS = 90;
+export const STALE_LABEL = "Unused for 3 months";
+/** An active token expiring this soon is "expiring" on /admin/tokens. */
+export const EXPIRING_WITHIN_DAYS = 7;
+
+/** Tokens last used (or, never used, created) at or before this moment are stale at `now`. */
+export function staleCutoff(now = new Date()): Date {
+  return new Date(now.getTime() - STALE_AFTER_DAYS * DAY_MS);
+}
+
+/** Whether an active token counts as stale at `now`; the SQL filter applies the same `staleCutoff`. */
+export function isStale(token: { createdAt: Date; lastUsedAt: Date | null }, now = new Date()): boolean {
+  return (token.lastUsedAt ?? token.createdAt) <= staleCutoff(now);
+}
+
+/** Tokens expiring after `now` and at or before this moment are "expiring" at `now`. */
+export function expiringCutoff(now = new Date()): Date {
+  return new Date(now.getTime() + EXPIRING_WITHIN_DAYS * DAY_MS);
+}
+
 /** When a token created now with this choice expires. */
 export function tokenExpiry(request: Pick<CreateApiTokenRequest, "expiry" | "expiresOn">, now = new Date()): Date {
   if (request.expiry === "custom") return new Date(`${request.expiresOn}T23:59:59.999Z`);
@@ -73,6 +110,8 @@ export type ApiTokenDto = {
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   status: "active" | "expired" | "revoked";
+  /** Active and unused for STALE_AFTER_DAYS (`isStale`). */
+  stale: boolean;
 };
 
 export type AdminApiTokenDto = ApiTokenDto & { ownerEmail: string };

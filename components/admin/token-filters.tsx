@@ -1,8 +1,11 @@
 import { EmailFilter, FilterForm, SelectFilter } from "@/components/admin/filter-form";
+import { EXPIRING_WITHIN_DAYS, STALE_LABEL } from "@/shared/api-tokens";
 import type { AdminTokenFilter } from "@/shared/audit";
 
 const STATUS_OPTIONS = [
   ["active", "Active"],
+  ["expiring", `Active, expiring within ${EXPIRING_WITHIN_DAYS} days`],
+  ["stale", `Active, ${STALE_LABEL.toLowerCase()}`],
   ["expired", "Expired"],
   ["revoked", "Revoked"],
 ] as const;

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { OutlineIcon } from "@/components/ui/outline-icon";
-import type { ApiTokenDto } from "@/shared/api-tokens";
+import { STALE_AFTER_DAYS, STALE_LABEL, type ApiTokenDto } from "@/shared/api-tokens";
 import { formatDateTime } from "@/shared/format";
 
 // UTC, like lib/format, so the server render and the browser agree.
@@ -49,13 +49,14 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
               <p title={token.name} className={`truncate font-medium ${token.status === "active" ? "text-slate-900" : "text-slate-500"}`}>
                 {token.name}
               </p>
-              <p className="mt-1 flex items-center gap-2">
+              <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1">
                 <span className="font-mono text-xs text-slate-500">{token.displayPrefix}…</span>
                 <span
                   className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${STATUS_STYLES[token.status]}`}
                 >
                   {token.status}
                 </span>
+                {token.stale && <StaleBadge />}
               </p>
             </Cell>
             <Cell label="Scopes" className="col-span-2">
@@ -98,6 +99,18 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The stale mark, in words (not only colour) so screen readers say it too. */
+export function StaleBadge() {
+  return (
+    <span
+      title={`Not used for ${STALE_AFTER_DAYS} days or more`}
+      className="inline-flex rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-amber-900 ring-1 ring-amber-600/20 ring-inset"
+    >
+      {STALE_LABEL}
+    </span>
   );
 }
 

@@ -1,31 +1,46 @@
 import "server-only";
 import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
 import { markRevoked } from "@/lib/api-tokens/revoke";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/with-step-up";
-import { type AdminApiTokenDto, type ApiTokenDto } from "@/shared/api-tokens";
+import { expiringCutoff, staleCutoff, type AdminApiTokenDto } from "@/shared/api-tokens";
+import type { AdminTokenFilter } from "@/shared/audit";
 import { AppError } from "@/shared/errors";
 
-/** Every user's tokens for the admin overview, newest first; `owner` is an email prefix. */
-export async function listAllApiTokens(
-  filter: { owner?: string; status?: ApiTokenDto["status"] },
-  limit = 200,
-): Promise<AdminApiTokenDto[]> {
+/** Every user's tokens for the admin overview, newest first (expiring ones: soonest first); `owner` is an email prefix. */
+export async function listAllApiTokens(filter: AdminTokenFilter, limit = 200): Promise<AdminApiTokenDto[]> {
   const now = new Date();
   const rows = await db.apiToken.findMany({
     where: {
       ...(filter.owner && { user: { email: { startsWith: filter.owner } } }),
-      ...(filter.status === "revoked" && { revokedAt: { not: null } }),
-      ...(filter.status === "expired" && { revokedAt: null, expiresAt: { lte: now } }),
-      ...(filter.status === "active" && { revokedAt: null, expiresAt: { gt: now } }),
+      ...(filter.status && statusWhere(filter.status, now)),
     },
     select: { ...API_TOKEN_SELECT, user: { select: { email: true } } },
-    orderBy: { createdAt: "desc" },
+    orderBy: filter.status === "expiring" ? [{ expiresAt: "asc" }, { id: "asc" }] : { createdAt: "desc" },
     take: limit,
   });
   return rows.map((row) => ({ ...toApiTokenDto(row, now), ownerEmail: row.user.email }));
+}
+
+function statusWhere(status: NonNullable<AdminTokenFilter["status"]>, now: Date): Prisma.ApiTokenWhereInput {
+  const active = { revokedAt: null, expiresAt: { gt: now } };
+  switch (status) {
+    case "active":
+      return active;
+    case "expiring":
+      return { revokedAt: null, expiresAt: { gt: now, lte: expiringCutoff(now) } };
+    case "stale": {
+      // `isStale` in SQL: COALESCE(last_used_at, created_at) <= cutoff, as two index-friendly branches.
+      const cutoff = staleCutoff(now);
+      return { ...active, OR: [{ lastUsedAt: { lte: cutoff } }, { lastUsedAt: null, createdAt: { lte: cutoff } }] };
+    }
+    case "expired":
+      return { revokedAt: null, expiresAt: { lte: now } };
+    case "revoked":
+      return { revokedAt: { not: null } };
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { ApiTokenDto } from "@/shared/api-tokens";
+import { isStale, type ApiTokenDto } from "@/shared/api-tokens";
 
 export const API_TOKEN_SELECT = {
   id: true,
@@ -36,6 +36,7 @@ export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
 }
 
 export function toApiTokenDto(row: TokenRow, now = new Date()): ApiTokenDto {
+  const status = row.revokedAt ? "revoked" : row.expiresAt <= now ? "expired" : "active";
   return {
     id: row.id,
     name: row.name,
@@ -45,6 +46,7 @@ export function toApiTokenDto(row: TokenRow, now = new Date()): ApiTokenDto {
     expiresAt: row.expiresAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: row.lastUsedIp,
-    status: row.revokedAt ? "revoked" : row.expiresAt <= now ? "expired" : "active",
+    status,
+    stale: status === "active" && isStale(row, now),
   };
 }

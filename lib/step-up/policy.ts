@@ -54,6 +54,8 @@ export type StepUpPayloads = {
   "passkey.add": { credentialId: string; name: string };
   "passkey.remove": { passkeyId: string; name: string };
   "admin.api_token.revoke": { tokenId: string; name: string; owner: string };
+  // The selection as sorted ids (AdminRevokeTokensRequest): the code answers exactly these tokens.
+  "admin.tokens.revoke_selected": { tokenIds: string[] };
   "admin.user.sign_out": AdminUserTarget;
   "admin.user.revoke_tokens": AdminUserTarget;
   "admin.user.clear_locks": AdminUserTarget;
@@ -107,6 +109,13 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     steps: PASSKEY_OR_EMAIL_CODE,
     describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
     details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
+  },
+  "admin.tokens.revoke_selected": {
+    grant: "sudo",
+    window: "admin",
+    steps: PASSKEY_OR_EMAIL_CODE,
+    describe: ({ tokenIds }) => `revoke ${tokenIds.length} API ${tokenIds.length === 1 ? "token" : "tokens"}`,
+    details: ({ tokenIds }) => ({ "API tokens": String(tokenIds.length) }),
   },
   "admin.user.sign_out": adminUserEntry((who) => `sign out ${who} everywhere`),
   "admin.user.revoke_tokens": adminUserEntry((who) => `revoke all of ${who}'s API tokens`),

@@ -132,6 +132,7 @@ describe("creating tokens", () => {
       lastUsedAt: null,
       lastUsedIp: null,
       status: "active",
+      stale: false,
     });
     const days = (Date.parse(created.apiToken.expiresAt) - Date.parse(created.apiToken.createdAt)) / 86_400_000;
     expect(Math.round(days)).toBe(30);

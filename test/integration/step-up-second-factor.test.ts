@@ -50,6 +50,7 @@ function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
     "api_token.create": tokenRequest("second-factor"),
     "api_token.revoke": { tokenId: crypto.randomUUID(), name: "ci-deploy" },
     "admin.api_token.revoke": { tokenId: crypto.randomUUID(), name: "ci-deploy", owner: randomEmail("owner") },
+    "admin.tokens.revoke_selected": { tokenIds: [crypto.randomUUID()] },
     "session.revoke": { sessionId: crypto.randomUUID(), device: "Chrome 130 on Linux" },
     "session.revoke_others": {},
     "two_factor.enable": {},

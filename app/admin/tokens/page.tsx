@@ -16,7 +16,7 @@ export default async function AdminTokensPage({ searchParams }: { searchParams: 
     <AdminShell
       current="/admin/tokens"
       title="API tokens"
-      description="Every user's API tokens. Revoking one needs your own step-up, is recorded, and tells the owner."
+      description="Every user's API tokens. Revoking one, or a selection at once, needs your own step-up, is recorded, and tells each owner."
     >
       <TokenFilters filter={filter} />
       <AdminTokensTable tokens={tokens} />
