@@ -6,6 +6,7 @@ import { signIn, SignInRefused, signOut } from "@/lib/auth/next-auth";
 import { clearPendingSignUpCookie, readPendingSignUpCookie, setPendingSignUpCookie } from "@/lib/auth/pending-sign-up-cookie";
 import { clearSecondFactorCookie, readSecondFactorCookie, setSecondFactorCookie } from "@/lib/auth/second-factor-cookie";
 import { requestSignUp, resendSignUpCode, verifySignUp } from "@/lib/auth/sign-up";
+import { ensureDeviceId } from "@/lib/devices/cookie";
 import { authedAction, publicAction } from "@/lib/http/action";
 import { endSession } from "@/lib/sessions/lifecycle";
 import { emptySchema, signInSchema, signUpSchema, verifyEmailSchema } from "@/shared/auth";
@@ -17,7 +18,7 @@ const signInFormSchema = signInSchema.extend({ next: z.string().max(200).optiona
 
 export const signInAction = publicAction(signInFormSchema, async ({ email, password, next }) => {
   try {
-    await signIn("credentials", { email, password, redirect: false });
+    await signIn("credentials", { email, password, device: await ensureDeviceId(), redirect: false });
   } catch (error) {
     if (error instanceof SignInRefused && error.details.secondFactorToken) {
       await setSecondFactorCookie(error.details.secondFactorToken);
@@ -33,7 +34,7 @@ export const secondFactorSignInAction = publicAction(secondFactorSignInSchema, a
   const token = await readSecondFactorCookie();
   if (!token) throw new AppError("CODE_EXPIRED");
   try {
-    await signIn("second-factor", { token, method, code, redirect: false });
+    await signIn("second-factor", { token, method, code, device: await ensureDeviceId(), redirect: false });
   } catch (error) {
     if (error instanceof SignInRefused && (error.reason === "CODE_EXPIRED" || error.reason === "TOO_MANY_ATTEMPTS"))
       await clearSecondFactorCookie();
@@ -57,7 +58,8 @@ export const signUpAction = publicAction(signUpSchema, async (input, { meta }) =
 export const verifyEmailAction = publicAction(verifyEmailSchema, async ({ code }, { meta }) => {
   const pending = await readPendingSignUpCookie();
   if (!pending) throw new AppError("CODE_INVALID");
-  await verifySignUp({ requestId: pending.id, code }, meta);
+  // The browser that made the account is its first known device: signing in from it is no news.
+  await verifySignUp({ requestId: pending.id, code }, { ...meta, deviceId: await ensureDeviceId() });
   await clearPendingSignUpCookie();
   redirect("/login?verified=1");
 });

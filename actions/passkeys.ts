@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { signIn, SignInRefused } from "@/lib/auth/next-auth";
+import { ensureDeviceId } from "@/lib/devices/cookie";
 import { authedAction, publicAction } from "@/lib/http/action";
 import { removePasskey, renamePasskey } from "@/lib/passkeys/manage";
 import { addPasskey, passkeyRegistrationOptions } from "@/lib/passkeys/registration";
@@ -53,7 +54,7 @@ export const passkeySignInOptionsAction = publicAction(emptySchema, async (_inpu
 /** A user-verified passkey is a complete sign-in: no password, no second step. */
 export const passkeySignInAction = publicAction(passkeySignInSchema, async ({ response, next }) => {
   try {
-    await signIn("passkey", { response, redirect: false });
+    await signIn("passkey", { response, device: await ensureDeviceId(), redirect: false });
   } catch (error) {
     // Every refusal but the rate limit reads the same: nothing tells which check failed.
     if (error instanceof SignInRefused)

@@ -6,6 +6,7 @@ const LINKS = [
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
+  { href: "/admin/jobs", label: "Background jobs" },
 ] as const;
 
 /** Rendered by each admin page after its own admin check, so nothing here shows to anyone else. */

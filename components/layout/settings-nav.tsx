@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/settings", label: "Profile" },
   { href: "/settings/security", label: "Security" },
+  { href: "/settings/activity", label: "Activity" },
 ];
 
 export function SettingsNav() {

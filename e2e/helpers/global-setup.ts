@@ -25,6 +25,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       "/password-reset/report",
       "/step-up/cancel",
       "/email-change/report",
+      "/secure-account",
       "/dev/mailbox",
       "/dev/mailbox/messages?to=nobody@example.com",
     ]) {
@@ -38,7 +39,17 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/settings$/);
-    for (const path of ["/settings/security", "/admin/audit", "/admin/tokens", "/admin/users", `/admin/users/${user.id}`]) {
+    for (const path of [
+      "/settings/security",
+      "/settings/activity",
+      "/settings/activity/report",
+      "/settings/activity/secured",
+      "/admin/audit",
+      "/admin/tokens",
+      "/admin/users",
+      `/admin/users/${user.id}`,
+      "/admin/jobs",
+    ]) {
       await page.goto(path);
     }
     // A download, not a page: fetched with the same cookies.

@@ -3,10 +3,12 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { completeSecondFactorSignIn, type SecondFactorSignInResult } from "@/lib/auth/second-factor-sign-in";
 import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
+import { deviceIdOrNull } from "@/lib/devices/cookie";
 import { getEnv } from "@/lib/env";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
 import { signInWithPasskey, type PasskeySignInResult } from "@/lib/passkeys/sign-in";
+import type { SignInMeta } from "@/lib/sessions/sign-in-session";
 import { signInSchema } from "@/shared/auth";
 import { secondFactorProofSchema } from "@/shared/two-factor";
 
@@ -44,6 +46,11 @@ function refusal(result: Extract<SignInResult | SecondFactorSignInResult | Passk
   });
 }
 
+/** The request's address and browser, and the device id the server action read from this browser's cookie. */
+function signInMeta(request: Request, credentials: Partial<Record<string, unknown>>): SignInMeta {
+  return { ...requestMetaFrom(request.headers), deviceId: deviceIdOrNull(credentials.device) };
+}
+
 // The config is built per request so importing this module (e.g. in `next build`) reads no secrets.
 export const { auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
@@ -56,11 +63,11 @@ export const { auth, signIn, signOut } = NextAuth(() => {
     pages: { signIn: "/login" },
     providers: [
       Credentials({
-        credentials: { email: {}, password: {} },
+        credentials: { email: {}, password: {}, device: {} },
         async authorize(credentials, request) {
           const parsed = signInSchema.safeParse(credentials);
           if (!parsed.success) throw new SignInRefused("INVALID_CREDENTIALS");
-          const result = await signInWithPassword(parsed.data, requestMetaFrom(request.headers));
+          const result = await signInWithPassword(parsed.data, signInMeta(request, credentials));
           if (!result.ok) throw refusal(result);
           return { id: result.user.id, sessionId: result.sessionId };
         },
@@ -68,12 +75,12 @@ export const { auth, signIn, signOut } = NextAuth(() => {
       // Step two when 2FA is on: the token from step one (a cookie) plus an authenticator or recovery code.
       Credentials({
         id: "second-factor",
-        credentials: { token: {}, method: {}, code: {} },
+        credentials: { token: {}, method: {}, code: {}, device: {} },
         async authorize(credentials, request) {
           const token = typeof credentials.token === "string" ? credentials.token : "";
           const proof = secondFactorProofSchema.safeParse(credentials);
           if (!proof.success) throw new SignInRefused("SECOND_FACTOR_INVALID");
-          const result = await completeSecondFactorSignIn(token, proof.data, requestMetaFrom(request.headers));
+          const result = await completeSecondFactorSignIn(token, proof.data, signInMeta(request, credentials));
           if (!result.ok) throw refusal(result);
           return { id: result.user.id, sessionId: result.sessionId };
         },
@@ -81,10 +88,10 @@ export const { auth, signIn, signOut } = NextAuth(() => {
       // A user-verified passkey: a complete sign-in on its own.
       Credentials({
         id: "passkey",
-        credentials: { response: {} },
+        credentials: { response: {}, device: {} },
         async authorize(credentials, request) {
           const response = typeof credentials.response === "string" ? credentials.response : "";
-          const result = await signInWithPasskey(response, requestMetaFrom(request.headers));
+          const result = await signInWithPasskey(response, signInMeta(request, credentials));
           if (!result.ok) throw refusal(result);
           return { id: result.user.id, sessionId: result.sessionId };
         },

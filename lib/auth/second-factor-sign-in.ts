@@ -5,7 +5,8 @@ import { db, type Tx } from "@/lib/db";
 import { linkTokenHash, mintLinkToken } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
-import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
+import type { SessionUser } from "@/lib/sessions/lifecycle";
+import { openSignInSession, type SignInMeta } from "@/lib/sessions/sign-in-session";
 import { countRecoveryCodesLeft, RECOVERY_CODES } from "@/lib/two-factor/recovery-codes";
 import { acceptSecondFactor } from "@/lib/two-factor/second-factor";
 import { maskEmail } from "@/shared/format";
@@ -55,7 +56,7 @@ export async function findSecondFactorSignIn(token: string): Promise<PendingSeco
 export async function completeSecondFactorSignIn(
   token: string,
   proof: SecondFactorProof,
-  meta: RequestMeta,
+  meta: SignInMeta,
 ): Promise<SecondFactorSignInResult> {
   const challenge = await findLiveChallenge(token);
   if (!challenge) return { ok: false, code: "CODE_EXPIRED" };
@@ -96,15 +97,7 @@ export async function completeSecondFactorSignIn(
       });
       if (consumed.count !== 1) return null;
       if (!(await acceptSecondFactor(tx, { user, meta, purpose: "sign in" }, proof))) throw new SecondFactorRefused();
-      const id = await createSession(tx, user.id, meta);
-      await recordAuditEvent(tx, {
-        type: "auth.sign_in",
-        actor: user,
-        target: { type: "session", id },
-        reason: `two_factor:${proof.method}`,
-        meta,
-      });
-      return id;
+      return openSignInSession(tx, user, meta, { reason: `two_factor:${proof.method}` });
     })
     .catch((error: unknown) => {
       if (error instanceof SecondFactorRefused) return undefined;

@@ -1,12 +1,12 @@
 import "server-only";
-import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
+import { recordStandaloneEvent } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
 import { startSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { SIGN_IN_LIMITS, signInAccountKey } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
-import type { RequestMeta } from "@/lib/http/request-meta";
 import { addressLimitKey, forgiveRateLimitHit, hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
-import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
+import type { SessionUser } from "@/lib/sessions/lifecycle";
+import { openSignInSession, type SignInMeta } from "@/lib/sessions/sign-in-session";
 import type { SignInInput } from "@/shared/auth";
 
 export type SignInResult =
@@ -20,7 +20,7 @@ export type SignInResult =
  * Every attempt is counted before the password is checked, so parallel guesses cannot
  * slip past the limit; a successful sign-in clears the account's count.
  */
-export async function signInWithPassword(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
+export async function signInWithPassword(input: SignInInput, meta: SignInMeta): Promise<SignInResult> {
   const accountKey = signInAccountKey(input.email);
   const ipKey = addressLimitKey("sign-in", meta.ip);
   const [account, ip] = await Promise.all([hitRateLimit(accountKey, SIGN_IN_LIMITS.perAccount), hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp)]);
@@ -63,11 +63,7 @@ export async function signInWithPassword(input: SignInInput, meta: RequestMeta):
     const token = await db.$transaction((tx) => startSecondFactorSignIn(tx, sessionUser, meta));
     return { ok: false, code: "SECOND_FACTOR_REQUIRED", token };
   }
-  const sessionId = await db.$transaction(async (tx) => {
-    const id = await createSession(tx, user.id, meta);
-    await recordAuditEvent(tx, { type: "auth.sign_in", actor: sessionUser, target: { type: "session", id }, meta });
-    return id;
-  });
+  const sessionId = await db.$transaction((tx) => openSignInSession(tx, sessionUser, meta));
   await Promise.all([resetRateLimit(accountKey), forgiveRateLimitHit(ipKey, ip)]);
   return { ok: true, user: sessionUser, sessionId };
 }

@@ -3,6 +3,7 @@ import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { db } from "@/lib/db";
+import { rememberDevice } from "@/lib/devices/known-devices";
 import { sendEmail, type OutgoingEmail } from "@/lib/email/send";
 import { signUpAttemptMessage } from "@/lib/email/templates/sign-up-attempt";
 import { verifyEmailMessage } from "@/lib/email/templates/verify-email";
@@ -10,6 +11,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { issueCode, redeemCode, reissueCode } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { addressLimitKey, enforceRateLimits, type RateRule } from "@/lib/rate-limit";
+import type { SignInMeta } from "@/lib/sessions/sign-in-session";
 import type { SignUpInput } from "@/shared/auth";
 import { AppError } from "@/shared/errors";
 import { isUuid } from "@/shared/format";
@@ -87,7 +89,7 @@ export async function resendSignUpCode(requestId: string, meta: RequestMeta): Pr
   return { resendAvailableAt: reissued.resendAvailableAt };
 }
 
-export async function verifySignUp(options: { requestId: string; code: string }, meta: RequestMeta): Promise<{ email: string }> {
+export async function verifySignUp(options: { requestId: string; code: string }, meta: SignInMeta): Promise<{ email: string }> {
   const request = await findRequest(options.requestId);
   if (!request) throw new AppError("CODE_INVALID");
   const redeemed = await redeemCode({ id: request.codeId, purpose: PURPOSE, code: options.code }, async (tx) => {
@@ -100,6 +102,7 @@ export async function verifySignUp(options: { requestId: string; code: string },
     });
     await tx.signUpRequest.deleteMany({ where: { email: request.email } });
     await recordAuditEvent(tx, { type: "auth.email_verified", actor: user, target: { type: "user", id: user.id }, meta });
+    if (meta.deviceId) await rememberDevice(tx, user.id, meta.deviceId, meta);
     return user;
   });
   if (!redeemed.ok) {

@@ -3,7 +3,14 @@ import type { Tx } from "@/lib/db";
 import { enqueueEmail } from "@/lib/email/outbox";
 import type { RequestMeta } from "@/lib/http/request-meta";
 
-export type SecurityNotice = { title: string; summary: string; facts?: Record<string, string>; closing?: string };
+export type SecurityNotice = {
+  title: string;
+  summary: string;
+  facts?: Record<string, string>;
+  closing?: string;
+  /** A button under the closing line, e.g. "Secure my account". */
+  link?: { label: string; href: string };
+};
 
 /** A security notice to `to`, queued in the transaction of the change it announces. */
 export function queueSecurityNotice(tx: Tx, to: string, meta: RequestMeta, notice: SecurityNotice) {
@@ -14,7 +21,9 @@ export function queueSecurityNotice(tx: Tx, to: string, meta: RequestMeta, notic
       summary: notice.summary,
       facts: notice.facts ?? {},
       ...(notice.closing && { closing: notice.closing }),
-      meta,
+      ...(notice.link && { link: notice.link }),
+      // Only what the email shows: a sign-in's meta also carries the browser's device id.
+      meta: { ip: meta.ip, userAgent: meta.userAgent },
     },
   });
 }

@@ -18,6 +18,7 @@ const queuedEmailSchema = z.discriminatedUnion("template", [
       summary: z.string(),
       facts: z.record(z.string(), z.string()),
       closing: z.string().optional(),
+      link: z.object({ label: z.string(), href: z.string() }).optional(),
       meta,
     }),
   }),

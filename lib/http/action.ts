@@ -97,7 +97,12 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     if (result.ok) finish(options);
     return result;
   } catch (error) {
-    unstable_rethrow(error);
+    // A redirect at the end of a handler (signing in, securing the account) is its success: the
+    // common tail runs for it too, so its notices (a new-device alert) go out right after.
+    if (isNavigation(error)) {
+      finish(options);
+      throw error;
+    }
     if (error instanceof AppError) {
       const { fieldErrors, retryAfterSeconds, attemptsLeft, challenge } = error.details;
       return {
@@ -111,6 +116,16 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     const code: ErrorCode = isDatabaseUnavailable(error) ? "UNAVAILABLE" : "INTERNAL";
     log("error", "action.failed", { error: errorName(error), code });
     return failure(code, values);
+  }
+}
+
+/** Next.js's own control flow (redirect, notFound), which must travel on: unstable_rethrow throws exactly those. */
+function isNavigation(error: unknown): boolean {
+  try {
+    unstable_rethrow(error);
+    return false;
+  } catch {
+    return true;
   }
 }
 

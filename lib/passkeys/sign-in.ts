@@ -1,6 +1,6 @@
 import "server-only";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
+import { recordStandaloneEvent } from "@/lib/audit/record";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -8,7 +8,8 @@ import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
 import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
 import { authenticationOptions } from "@/lib/passkeys/relying-party";
 import { addressLimitKey, enforceRateLimits, forgiveRateLimitHit, hitRateLimit } from "@/lib/rate-limit";
-import { createSession, type SessionUser } from "@/lib/sessions/lifecycle";
+import type { SessionUser } from "@/lib/sessions/lifecycle";
+import { openSignInSession, type SignInMeta } from "@/lib/sessions/sign-in-session";
 
 export type PasskeySignInResult =
   | { ok: true; user: SessionUser; sessionId: string }
@@ -30,7 +31,7 @@ export async function passkeySignInOptions(meta: RequestMeta): Promise<PublicKey
  * address's budget before it is checked, a success takes its hit back; failures are audited with
  * their reason and answered with one generic refusal.
  */
-export async function signInWithPasskey(responseText: string, meta: RequestMeta): Promise<PasskeySignInResult> {
+export async function signInWithPasskey(responseText: string, meta: SignInMeta): Promise<PasskeySignInResult> {
   const ipKey = addressLimitKey("passkey-sign-in", meta.ip);
   const ip = await hitRateLimit(ipKey, SIGN_IN_LIMITS.perIp);
   if (!ip.allowed) {
@@ -55,16 +56,7 @@ export async function signInWithPasskey(responseText: string, meta: RequestMeta)
   }
   const sessionId = await db.$transaction(async (tx) => {
     if (!(await spendAssertion(tx, checked))) return null;
-    const id = await createSession(tx, user.id, meta);
-    await recordAuditEvent(tx, {
-      type: "auth.sign_in",
-      actor: user,
-      target: { type: "session", id },
-      reason: "passkey",
-      meta,
-      metadata: { passkey: checked.passkey.id },
-    });
-    return id;
+    return openSignInSession(tx, user, meta, { reason: "passkey", metadata: { passkey: checked.passkey.id } });
   });
   if (!sessionId) {
     await recordStandaloneEvent({ type: "auth.sign_in_failed", outcome: "FAILURE", actor: user, reason: "passkey:replayed", meta });

@@ -53,10 +53,21 @@ export async function resolveSession(sessionId: string): Promise<CurrentSession 
  * proven before may stay usable. Returns how many sessions were live.
  */
 export async function signOutEverywhere(tx: Tx, userId: string): Promise<number> {
-  const signedOut = await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return (await lockDownAccount(tx, userId, null)).sessions;
+}
+
+/** signOutEverywhere, keeping one session (the owner's own, when they secure the account from it); with what it ended. */
+export async function lockDownAccount(
+  tx: Tx,
+  userId: string,
+  keepSessionId: string | null,
+): Promise<{ sessions: number; challenges: number; grants: number }> {
+  const signedOut = await tx.session.updateMany({
+    where: { userId, revokedAt: null, ...(keepSessionId && { id: { not: keepSessionId } }) },
+    data: { revokedAt: new Date() },
+  });
   await tx.signInChallenge.updateMany({ where: { userId, consumedAt: null }, data: { consumedAt: new Date() } });
-  await endStepUpFor(tx, userId);
-  return signedOut.count;
+  return { sessions: signedOut.count, ...(await endStepUpFor(tx, userId)) };
 }
 
 /** Signing out: this session ends now, and the sign-out is recorded. */

@@ -49,14 +49,17 @@ export async function useGrant(tx: Tx, context: RequestContext, action: StepUpAc
  * After a change of who the account's inbox is (email change) nothing proven by the old inbox may
  * stay usable: pending challenges and their codes end, unused grants and sudo windows close.
  */
-export async function endStepUpFor(tx: Tx, userId: string): Promise<void> {
-  await tx.$executeRaw`
+export async function endStepUpFor(tx: Tx, userId: string): Promise<{ challenges: number; grants: number }> {
+  const [ended] = await tx.$queryRaw<{ count: number }[]>`
     WITH ended AS (
       UPDATE step_up_challenges SET cancelled_at = now()
       WHERE user_id = ${userId}::uuid AND cancelled_at IS NULL AND verified_at IS NULL
-      RETURNING code_id)
-    UPDATE one_time_codes SET consumed_at = now() WHERE id IN (SELECT code_id FROM ended) AND consumed_at IS NULL`;
-  await tx.$executeRaw`
+      RETURNING code_id, expires_at > now() AS open),
+    codes AS (
+      UPDATE one_time_codes SET consumed_at = now() WHERE id IN (SELECT code_id FROM ended) AND consumed_at IS NULL)
+    SELECT count(*) FILTER (WHERE open)::int AS count FROM ended`;
+  const grants = await tx.$executeRaw`
     UPDATE step_up_grants SET consumed_at = now()
     WHERE user_id = ${userId}::uuid AND consumed_at IS NULL AND expires_at > now()`;
+  return { challenges: ended?.count ?? 0, grants };
 }

@@ -73,7 +73,7 @@ export default async function SecurityPage() {
       </div>
       {hold && <RecoveryHoldNotice hold={hold} />}
       {SECTIONS.map((section) => (
-        <div key={section.id}>
+        <div key={section.id} id={section.id} className="scroll-mt-6">
           {built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}
         </div>
       ))}

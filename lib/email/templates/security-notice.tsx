@@ -11,6 +11,7 @@ export type SecurityNoticeInput = {
   facts: Record<string, string>;
   /** Instead of "review your security settings", when the account can no longer be signed in to. */
   closing?: string;
+  link?: { label: string; href: string };
   at: Date;
   meta: RequestMeta;
 };
@@ -19,7 +20,9 @@ export type SecurityNoticeInput = {
 export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageContent {
   const { APP_URL } = getEnv();
   const securityUrl = appLink(APP_URL, "/settings/security");
-  const facts: [string, string][] = [...Object.entries(input.facts), ["When", formatDateTime(input.at)], ["From", origin(input.meta)]];
+  const facts: [string, string][] = [...Object.entries(input.facts), ["When", formatDateTime(input.at)]];
+  // Scheduled notices (token expiry) come from no request.
+  if (input.meta.ip || input.meta.userAgent) facts.push(["From", origin(input.meta)]);
   const review = "If this wasn't you, review your security settings now and change your password:";
   const closing = input.closing;
 
@@ -30,7 +33,15 @@ export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageC
         <Paragraph>{input.summary}</Paragraph>
         <Facts facts={facts} />
         {closing ? (
-          <Paragraph>{closing}</Paragraph>
+          <Paragraph>
+            {closing}
+            {input.link && (
+              <>
+                {" "}
+                <EmailLink href={input.link.href}>{input.link.label}</EmailLink>
+              </>
+            )}
+          </Paragraph>
         ) : (
           <Paragraph>
             {review} <EmailLink href={securityUrl}>{securityUrl}</EmailLink>
@@ -41,7 +52,13 @@ export function securityNoticeMessage(input: SecurityNoticeInput): EmailMessageC
     ),
     text: plainText({
       heading: input.title,
-      paragraphs: [input.summary, factsText(facts), closing ?? `${review} ${securityUrl}`],
+      paragraphs: [
+        input.summary,
+        factsText(facts),
+        closing
+          ? [closing, input.link && `${input.link.label}: ${input.link.href}`].filter(Boolean).join("\n")
+          : `${review} ${securityUrl}`,
+      ],
       appUrl: APP_URL,
     }),
   };
