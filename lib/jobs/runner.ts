@@ -1,5 +1,7 @@
 import "server-only";
+import pg from "pg";
 import PgBoss from "pg-boss";
+import { isDatabaseUnavailable } from "@/lib/db";
 import { getEnv, requireDatabaseUrl } from "@/lib/env";
 import { JOB_NAMES, jobDefinitions } from "@/lib/jobs/schedule";
 import { errorName, log } from "@/lib/log";
@@ -23,24 +25,38 @@ export async function startJobRunner(): Promise<JobRunner> {
     // The app's own pool has 10 connections; the workers poll on a few more.
     max: 3,
   });
-  boss.on("error", (error) => log("error", "jobs.error", { error: errorName(error) }));
+  // pg-boss's own polling and maintenance. Postgres going away (a restart, the end of `npm run dev`)
+  // is no bug: pg-boss polls on and resumes by itself.
+  boss.on("error", (error) =>
+    isDatabaseUnavailable(error)
+      ? log("warn", "jobs.database_unavailable", { code: sqlState(error) })
+      : log("error", "jobs.error", { error: errorName(error), code: sqlState(error) }),
+  );
   await boss.start();
 
   const jobs = jobDefinitions(env);
+  // pg-boss's createQueue deadlocks against itself when instances start together: one at a time.
+  await whileHoldingSetupLock(async () => {
+    for (const job of jobs) {
+      const options: PgBoss.Queue = {
+        name: job.name,
+        // At most one run waiting and one running: a slow sweep never piles up behind itself.
+        policy: "stately",
+        retryLimit: 8,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: env.JOB_TIMEOUT_SECONDS,
+      };
+      await boss.createQueue(job.name, options);
+      // createQueue keeps an existing queue as it was; the options of this release win.
+      await boss.updateQueue(job.name, options);
+      await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+    }
+    // A job the operator turned off (e.g. automatic revocation) stops firing.
+    const turnedOff = JOB_NAMES.filter((name) => !jobs.some((job) => job.name === name));
+    for (const name of turnedOff) await boss.unschedule(name);
+  });
   for (const job of jobs) {
-    const options: PgBoss.Queue = {
-      name: job.name,
-      // At most one run waiting and one running: a slow sweep never piles up behind itself.
-      policy: "stately",
-      retryLimit: 8,
-      retryDelay: 5,
-      retryBackoff: true,
-      expireInSeconds: env.JOB_TIMEOUT_SECONDS,
-    };
-    await boss.createQueue(job.name, options);
-    // createQueue keeps an existing queue as it was; the options of this release win.
-    await boss.updateQueue(job.name, options);
-    await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
     await boss.work(job.name, { pollingIntervalSeconds: 2 }, async () => {
       const startedAt = Date.now();
       try {
@@ -53,9 +69,23 @@ export async function startJobRunner(): Promise<JobRunner> {
       }
     });
   }
-  // A job the operator turned off (e.g. automatic revocation) stops firing.
-  const turnedOff = JOB_NAMES.filter((name) => !jobs.some((job) => job.name === name));
-  for (const name of turnedOff) await boss.unschedule(name);
 
   return { boss, stop: () => boss.stop({ graceful: true, timeout: 10_000, wait: true }) };
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Runs `setup` while this process holds a session-level advisory lock (its own connection: ending it releases the lock). */
+async function whileHoldingSetupLock(setup: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: requireDatabaseUrl(), application_name: "account-security-jobs-setup" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('account-security:job-queues'))");
+    await setup();
+  } finally {
+    await client.end();
+  }
 }

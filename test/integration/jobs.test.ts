@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { deliverAllDueEmails } from "@/lib/email/outbox";
 import { JOB_SCHEMA } from "@/lib/jobs/runner";
+import { listJobQueues } from "@/lib/jobs/status";
 import { randomEmail } from "@/test/helpers/fixtures";
 
 // Real worker processes (`npm run worker`'s script) on this file's database; this process plays
@@ -113,6 +114,15 @@ describe("background jobs on pg-boss, in real worker processes", () => {
     expect(auditsPerToken.size).toBe(40);
     expect([...auditsPerToken.values()].every((count) => count === 1)).toBe(true);
     expect(notices).toBe(40);
+    // The admin view (/admin/jobs) reads the same queues.
+    const queues = await listJobQueues();
+    expect(queues?.find((queue) => queue.name === QUEUE)).toMatchObject({
+      schedule: "*/10 * * * *",
+      waiting: 0,
+      active: 0,
+      failed: 0,
+      lastCompletedAt: expect.any(String),
+    });
     await deliverAllDueEmails();
     const delivered = await db.mailboxMessage.count({ where: { to: email, subject: "An API token expires soon" } });
     expect(delivered).toBe(40);
