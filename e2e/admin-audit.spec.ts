@@ -84,7 +84,7 @@ test("an admin filters to one user's failed verifications, pages through, export
   await page.getByRole("link", { name: "Export CSV" }).click();
   const file = await (await download).path();
   const lines = (await readFile(file, "utf8")).split("\r\n").filter(Boolean);
-  expect(lines[0]).toBe("time_utc,actor_email,type,description,outcome,target,target_name,reason,ip,device");
+  expect(lines[0]).toBe("time_utc,actor_email,type,outcome,target,reason,ip,device,description,target_name");
   expect(lines).toHaveLength(61);
   for (const line of lines.slice(1)) expect(line).toContain(`"${target.email}","step_up.verify_failed","FAILURE"`);
 

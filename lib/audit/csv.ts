@@ -5,13 +5,14 @@ const COLUMNS: [header: string, value: (event: AuditEventDto) => string | null][
   ["time_utc", (event) => event.createdAt],
   ["actor_email", actorLabel],
   ["type", (event) => event.type],
-  ["description", (event) => event.sentence],
   ["outcome", (event) => event.outcome],
   ["target", (event) => event.target],
-  ["target_name", (event) => event.targetName],
   ["reason", (event) => event.reason],
   ["ip", (event) => event.ip],
   ["device", (event) => event.device],
+  // Added last, so a parser of the earlier columns by position keeps working.
+  ["description", (event) => event.sentence],
+  ["target_name", (event) => event.targetName],
 ];
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").

@@ -91,7 +91,7 @@ describe("CSV export", () => {
     expect(response.body).toBeInstanceOf(ReadableStream);
     const csv = await response.text();
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe("time_utc,actor_email,type,description,outcome,target,target_name,reason,ip,device");
+    expect(lines[0]).toBe("time_utc,actor_email,type,outcome,target,reason,ip,device,description,target_name");
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.test"",""x"")"`);
     expect(csv).toContain(`"'+1+1"`);
     expect(csv).toContain(`"'-2"`);
