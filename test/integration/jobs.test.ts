@@ -128,6 +128,22 @@ describe("background jobs on pg-boss, in real worker processes", () => {
     expect(delivered).toBe(40);
   }, 90_000);
 
+  it("two worker processes: a schedule fires once per tick, not once per worker", async () => {
+    const startedAt = new Date();
+    await Promise.all([startWorker(), startWorker()]);
+    // email-outbox is scheduled every minute; wait for a tick after both were up, then for stragglers.
+    const ticks = () =>
+      db.$queryRaw<{ minute: Date; jobs: number }[]>`
+        SELECT date_trunc('minute', created_on) AS minute, count(*)::int AS jobs
+        FROM pgboss.job WHERE name = 'email-outbox' AND created_on > ${startedAt}
+        GROUP BY 1 ORDER BY 1`;
+    await until(async () => (await ticks()).length > 0, 100_000, "the first scheduled run");
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const fired = await ticks();
+    expect(fired.length).toBeGreaterThan(0);
+    expect(fired.map((tick) => tick.jobs)).toEqual(fired.map(() => 1));
+  }, 130_000);
+
   it("a worker killed (SIGKILL) mid-run: the job is retried by another worker and each token is reminded once", async () => {
     const total = 300;
     const { userId } = await dueTokens(total);
