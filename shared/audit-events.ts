@@ -1,7 +1,7 @@
 import type { AuditEventType } from "@/shared/audit";
 
 // The one map from audit event type to category and sentence, shared by the activity page
-// (/settings/activity), the admin audit page and the notices. Sentences render only the fields
+// (/settings/activity), the admin audit page and its CSV export. Sentences render only the fields
 // each entry names (never a metadata dump), and user-chosen names quoted and bounded.
 
 export const EVENT_CATEGORIES = {
