@@ -33,17 +33,15 @@ type ClaimedToken = {
  */
 export async function sendTokenExpiryNotices(): Promise<{ reminded: number; expired: number }> {
   const reminded = await inBatches(
-    (tx) => tx.$queryRaw<ClaimedToken[]>`
-      UPDATE api_tokens t SET expiry_reminder_sent_at = now() FROM users u
-      WHERE u.id = t.user_id AND t.id IN (
-        SELECT c.id FROM api_tokens c JOIN users cu ON cu.id = c.user_id
-        WHERE c.revoked_at IS NULL AND c.expiry_reminder_sent_at IS NULL
-          AND c.expires_at > now() AND c.expires_at <= now() + make_interval(days => ${EXPIRY_REMINDER_DAYS})
+    (tx) =>
+      claim(
+        tx,
+        "expiry_reminder_sent_at",
+        Prisma.sql`c.expires_at > now() AND c.expires_at <= now() + make_interval(days => ${EXPIRY_REMINDER_DAYS})
           -- A token made to last a week or less is not news a week before it ends.
-          AND c.expires_at - c.created_at > make_interval(days => ${EXPIRY_REMINDER_DAYS})
-          AND ${ownerReachable()}
-        ORDER BY c.expires_at LIMIT ${BATCH} FOR UPDATE OF c SKIP LOCKED)
-      RETURNING ${CLAIMED}`,
+          AND c.expires_at - c.created_at > make_interval(days => ${EXPIRY_REMINDER_DAYS}) AND ${ownerReachable()}`,
+        Prisma.sql`c.expires_at`,
+      ),
     (tx, token) =>
       announce(tx, token, "api_token.expiring_soon", {
         title: "An API token expires soon",
@@ -51,15 +49,14 @@ export async function sendTokenExpiryNotices(): Promise<{ reminded: number; expi
       }),
   );
   const expired = await inBatches(
-    (tx) => tx.$queryRaw<ClaimedToken[]>`
-      UPDATE api_tokens t SET expired_notice_sent_at = now() FROM users u
-      WHERE u.id = t.user_id AND t.id IN (
-        SELECT c.id FROM api_tokens c JOIN users cu ON cu.id = c.user_id
-        WHERE c.revoked_at IS NULL AND c.expired_notice_sent_at IS NULL
-          AND c.expires_at <= now() AND c.expires_at > now() - make_interval(days => ${EXPIRED_NOTICE_WITHIN_DAYS})
-          AND ${ownerReachable()}
-        ORDER BY c.expires_at LIMIT ${BATCH} FOR UPDATE OF c SKIP LOCKED)
-      RETURNING ${CLAIMED}`,
+    (tx) =>
+      claim(
+        tx,
+        "expired_notice_sent_at",
+        Prisma.sql`c.expires_at <= now() AND c.expires_at > now() - make_interval(days => ${EXPIRED_NOTICE_WITHIN_DAYS})
+          AND ${ownerReachable()}`,
+        Prisma.sql`c.expires_at`,
+      ),
     (tx, token) =>
       announce(tx, token, "api_token.expired", {
         title: "An API token has expired",
@@ -72,14 +69,13 @@ export async function sendTokenExpiryNotices(): Promise<{ reminded: number; expi
 /** Operators' option (TOKEN_AUTO_REVOKE_UNUSED_DAYS): tokens nobody has used for `days` days are revoked. */
 export async function revokeUnusedTokens(days: number): Promise<{ revoked: number }> {
   const revoked = await inBatches(
-    (tx) => tx.$queryRaw<ClaimedToken[]>`
-      UPDATE api_tokens t SET revoked_at = now() FROM users u
-      WHERE u.id = t.user_id AND t.id IN (
-        SELECT c.id FROM api_tokens c
-        WHERE c.revoked_at IS NULL AND c.expires_at > now()
-          AND COALESCE(c.last_used_at, c.created_at) < now() - make_interval(days => ${days})
-        ORDER BY c.created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING ${CLAIMED}`,
+    (tx) =>
+      claim(
+        tx,
+        "revoked_at",
+        Prisma.sql`c.expires_at > now() AND COALESCE(c.last_used_at, c.created_at) < now() - make_interval(days => ${days})`,
+        Prisma.sql`c.created_at`,
+      ),
     (tx, token) =>
       announce(
         tx,
@@ -97,6 +93,21 @@ export async function revokeUnusedTokens(days: number): Promise<{ revoked: numbe
 
 const CLAIMED = Prisma.sql`t.id, t.name, t.display_prefix, t.expires_at, t.user_id, u.email,
   u.disabled_at IS NULL AND u.deleted_at IS NULL AS reachable`;
+
+/**
+ * Claims up to a batch of live tokens that are `due` and not yet `mark`ed (SKIP LOCKED: rows another
+ * sweep holds are left to it), marks them now and returns them with their owner (`cu` in `due`).
+ */
+function claim(tx: Tx, mark: "expiry_reminder_sent_at" | "expired_notice_sent_at" | "revoked_at", due: Prisma.Sql, order: Prisma.Sql) {
+  const column = Prisma.raw(mark);
+  return tx.$queryRaw<ClaimedToken[]>`
+    UPDATE api_tokens t SET ${column} = now() FROM users u
+    WHERE u.id = t.user_id AND t.id IN (
+      SELECT c.id FROM api_tokens c JOIN users cu ON cu.id = c.user_id
+      WHERE c.revoked_at IS NULL AND c.${column} IS NULL AND ${due}
+      ORDER BY ${order} LIMIT ${BATCH} FOR UPDATE OF c SKIP LOCKED)
+    RETURNING ${CLAIMED}`;
+}
 
 /** SQL: the token's owner (`cu`) can still be written to. */
 function ownerReachable(): Prisma.Sql {
