@@ -73,6 +73,16 @@ const baseSchema = z.object({
   TOKEN_AUTO_REVOKE_UNUSED_DAYS: z.coerce.number().int().min(7).max(3650).optional(),
   // Off unless set: delete audit events older than this many days (daily; at least 30).
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(36500).optional(),
+  // The bearer API (/api/v1): requests per minute per token, and per client address (whatever the token, or none).
+  API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(120),
+  API_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(600),
+  // An audit stream destination that has failed for this long is paused and the admins are emailed.
+  AUDIT_STREAM_PAUSE_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(24 * 60),
   // base64 of 32 bytes; encrypts TOTP secrets. Old keys stay readable while listed in the _PREVIOUS variable.
   TOTP_ENCRYPTION_KEY: encryptionKey("TOTP_ENCRYPTION_KEY"),
   TOTP_ENCRYPTION_KEYS_PREVIOUS: z

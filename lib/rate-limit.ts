@@ -3,8 +3,17 @@ import { db, Prisma, type Tx } from "@/lib/db";
 import { AppError } from "@/shared/errors";
 
 export type RateRule = { limit: number; windowSeconds: number };
-/** `windowStart` names the window an allowed hit was counted in, exactly as Postgres holds it (null when refused, and so not counted). */
-export type RateDecision = { allowed: boolean; retryAfterSeconds: number; windowStart: string | null };
+/**
+ * `windowStart` names the window an allowed hit was counted in, exactly as Postgres holds it (null
+ * when refused, and so not counted); `remaining` hits are left in it, which restarts in `resetSeconds`.
+ */
+export type RateDecision = {
+  allowed: boolean;
+  retryAfterSeconds: number;
+  windowStart: string | null;
+  remaining: number;
+  resetSeconds: number;
+};
 
 /**
  * Counts one hit against `key` in a fixed window, atomically in Postgres (one statement), so the
@@ -13,19 +22,29 @@ export type RateDecision = { allowed: boolean; retryAfterSeconds: number; window
  */
 export async function hitRateLimit(key: string, rule: RateRule, client: Tx = db): Promise<RateDecision> {
   const windowPassed = Prisma.sql`rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds})`;
-  const counted = await client.$queryRaw<{ window_start: string }[]>`
+  const counted = await client.$queryRaw<{ window_start: string; count: number; reset: number }[]>`
     INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, now(), 1)
     ON CONFLICT (key) DO UPDATE SET
       window_start = CASE WHEN ${windowPassed} THEN now() ELSE rate_limits.window_start END,
       count = CASE WHEN ${windowPassed} THEN 1 ELSE rate_limits.count + 1 END
     WHERE ${windowPassed} OR rate_limits.count < ${rule.limit}
-    RETURNING window_start::text`;
-  const windowStart = counted[0]?.window_start;
-  if (windowStart) return { allowed: true, retryAfterSeconds: 0, windowStart };
+    RETURNING window_start::text, count,
+      CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS reset`;
+  const hit = counted[0];
+  if (hit) {
+    return {
+      allowed: true,
+      retryAfterSeconds: 0,
+      windowStart: hit.window_start,
+      remaining: Math.max(0, rule.limit - hit.count),
+      resetSeconds: hit.reset,
+    };
+  }
   const rows = await client.$queryRaw<{ retry_after: number }[]>`
     SELECT CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS retry_after
     FROM rate_limits WHERE key = ${key}`;
-  return { allowed: false, retryAfterSeconds: Math.max(1, rows[0]?.retry_after ?? rule.windowSeconds), windowStart: null };
+  const retryAfterSeconds = Math.max(1, rows[0]?.retry_after ?? rule.windowSeconds);
+  return { allowed: false, retryAfterSeconds, windowStart: null, remaining: 0, resetSeconds: retryAfterSeconds };
 }
 
 /**

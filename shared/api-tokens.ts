@@ -1,14 +1,24 @@
 import { z } from "zod";
 
-/** The fixed, documented set of API token scopes. */
+/** The fixed, documented set of API token scopes: each opens one read-only endpoint of /api/v1. */
 export const API_TOKEN_SCOPES = {
   "profile:read": "Read your profile (GET /api/v1/me)",
-  "tokens:read": "List your API tokens",
-  "sessions:read": "List your active sessions",
+  "tokens:read": "List your API tokens (GET /api/v1/tokens)",
+  "sessions:read": "List your active sessions (GET /api/v1/sessions)",
+  "activity:read": "Read your security activity (GET /api/v1/security-events)",
+  "audit:read": "Read every account's audit events (GET /api/v1/audit-events), admins only",
 } as const;
 
 export type ApiTokenScope = keyof typeof API_TOKEN_SCOPES;
 const scopeNames = Object.keys(API_TOKEN_SCOPES) as [ApiTokenScope, ...ApiTokenScope[]];
+
+/** Granted only by an admin to their own token, and honoured only while its owner is still an admin. */
+export const ADMIN_ONLY_SCOPES: readonly ApiTokenScope[] = ["audit:read"];
+
+/** The scopes an account with this role may put on a token. */
+export function grantableScopes(role: "USER" | "ADMIN"): ApiTokenScope[] {
+  return scopeNames.filter((scope) => role === "ADMIN" || !ADMIN_ONLY_SCOPES.includes(scope));
+}
 
 export const EXPIRY_PRESETS = ["7", "30", "90", "365"] as const;
 export const MAX_TOKEN_DAYS = 365;

@@ -15,7 +15,7 @@ export const AUDIT_OUTCOMES = ["SUCCESS", "FAILURE", "BLOCKED"] as const;
 
 // A real calendar day, as Postgres reads it: Date.parse rolls 2026-02-31 over into March (Postgres
 // refuses it), and there is no year 0.
-const day = z
+export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((value) => {
@@ -32,8 +32,8 @@ const auditFilterSchema = z.object({
   account: optionalParam(z.string().trim().toLowerCase().refine(isUuid)),
   group: optionalParam(z.enum(Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]])),
   outcome: optionalParam(z.enum(AUDIT_OUTCOMES)),
-  from: optionalParam(day),
-  to: optionalParam(day),
+  from: optionalParam(calendarDay),
+  to: optionalParam(calendarDay),
   cursor: optionalParam(z.string().max(100)),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;

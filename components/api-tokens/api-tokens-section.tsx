@@ -7,14 +7,16 @@ import { CreateTokenDialog } from "@/components/api-tokens/create-token-dialog";
 import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import { MAX_ACTIVE_TOKENS, type ApiTokenDto } from "@/shared/api-tokens";
+import { MAX_ACTIVE_TOKENS, type ApiTokenDto, type ApiTokenScope } from "@/shared/api-tokens";
 
 type ApiTokensSectionProps = {
   heading: CardHeading;
   tokens: ApiTokenDto[];
+  /** The scopes this account may grant (admin-only ones for admins). */
+  scopes: ApiTokenScope[];
 };
 
-export function ApiTokensSection({ heading, tokens }: ApiTokensSectionProps) {
+export function ApiTokensSection({ heading, tokens, scopes }: ApiTokensSectionProps) {
   const router = useRouter();
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -23,7 +25,7 @@ export function ApiTokensSection({ heading, tokens }: ApiTokensSectionProps) {
   const atLimit = active >= MAX_ACTIVE_TOKENS;
 
   return (
-    <Card {...heading} action={<CreateTokenDialog disabled={atLimit} />}>
+    <Card {...heading} action={<CreateTokenDialog disabled={atLimit} scopes={scopes} />}>
       <CardBody className="space-y-4">
         <p className="text-sm text-slate-600">
           <span className="font-semibold text-slate-900 tabular-nums">{active}</span> of {MAX_ACTIVE_TOKENS} active tokens

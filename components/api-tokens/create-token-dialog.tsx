@@ -32,7 +32,7 @@ const EXPIRY_LABELS: Record<CreateApiTokenInput["expiry"], string> = {
 };
 const EXPIRY_CHOICES = [...EXPIRY_PRESETS, "custom"] as const;
 
-export function CreateTokenDialog({ disabled }: { disabled: boolean }) {
+export function CreateTokenDialog({ disabled, scopes }: { disabled: boolean; scopes: ApiTokenScope[] }) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -45,14 +45,14 @@ export function CreateTokenDialog({ disabled }: { disabled: boolean }) {
         </Button>
       </Dialog.Trigger>
       {/* Mounted only while open, so the plaintext token is dropped the moment the dialog closes. */}
-      {open && <CreateTokenPanel onDone={() => setOpen(false)} />}
+      {open && <CreateTokenPanel scopes={scopes} onDone={() => setOpen(false)} />}
     </Dialog.Root>
   );
 }
 
 type Created = { token: string; name: string };
 
-function CreateTokenPanel({ onDone }: { onDone: () => void }) {
+function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone: () => void }) {
   const [created, setCreated] = useState<Created | null>(null);
   const form = useForm<CreateApiTokenInput>({
     // The schema's output (sorted scopes, cleared date) is itself valid input, so one type serves both.
@@ -101,7 +101,7 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
           autoComplete="off"
           description="Up to 64 characters, so you can tell your tokens apart."
         />
-        <ScopeFields form={form} />
+        <ScopeFields form={form} scopes={scopes} />
         <ExpiryFields form={form} />
         <DialogActions busy={pending} bordered>
           <Button type="submit" pending={pending} pendingText="Creating…">
@@ -115,14 +115,14 @@ function CreateTokenPanel({ onDone }: { onDone: () => void }) {
 
 type FieldsProps = { form: UseFormReturn<CreateApiTokenInput> };
 
-function ScopeFields({ form }: FieldsProps) {
+function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }) {
   const id = useId();
   const error = form.formState.errors.scopes?.message;
   return (
     <fieldset aria-describedby={error ? `${id}-error` : undefined}>
       <legend className="text-sm font-medium text-slate-800">Scopes</legend>
       <div className="mt-2 space-y-2">
-        {(Object.entries(API_TOKEN_SCOPES) as [ApiTokenScope, string][]).map(([scope, description]) => (
+        {scopes.map((scope) => (
           <label
             key={scope}
             className="flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ring-slate-200 transition-colors ring-inset hover:bg-slate-50 has-checked:bg-indigo-50/60 has-checked:ring-indigo-300"
@@ -135,7 +135,7 @@ function ScopeFields({ form }: FieldsProps) {
             />
             <span className="min-w-0">
               <span className="block font-mono text-sm font-medium text-slate-900">{scope}</span>
-              <span className="block text-sm text-slate-600">{description}</span>
+              <span className="block text-sm text-slate-600">{API_TOKEN_SCOPES[scope]}</span>
             </span>
           </label>
         ))}

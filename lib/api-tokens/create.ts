@@ -6,7 +6,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/with-step-up";
-import { MAX_ACTIVE_TOKENS, tokenExpiry, type ApiTokenDto, type CreateApiTokenRequest } from "@/shared/api-tokens";
+import { grantableScopes, MAX_ACTIVE_TOKENS, tokenExpiry, type ApiTokenDto, type CreateApiTokenRequest } from "@/shared/api-tokens";
 import { AppError } from "@/shared/errors";
 
 /** The plaintext token exists only in this return value, shown to the user once. */
@@ -14,6 +14,9 @@ export type CreatedApiToken = { token: string; apiToken: ApiTokenDto };
 
 export async function createApiToken(context: RequestContext, request: CreateApiTokenRequest): Promise<CreatedApiToken> {
   const { session, meta } = context;
+  // Before step-up, so no code is emailed for a token this account may not have.
+  const grantable = grantableScopes(session.user.role);
+  if (!request.scopes.every((scope) => grantable.includes(scope))) throw new AppError("FORBIDDEN");
   return withStepUp(context, "api_token.create", request, async (tx) => {
     // Serialises concurrent creations by one user so the limit cannot be overshot.
     await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${session.user.id}::uuid FOR UPDATE`;

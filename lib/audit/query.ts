@@ -11,11 +11,13 @@ import {
   type EventCategory,
   type Viewpoint,
 } from "@/shared/audit-events";
+import { ECS_CATEGORY, ECS_OUTCOME, type AuditFeedEvent, type FeedCursor } from "@/shared/audit-feed";
 
 const AUDIT_PAGE_SIZE = 50;
 
 type Row = {
   id: bigint;
+  tx_id: bigint;
   created_at: Date;
   type: string;
   outcome: AuditEventDto["outcome"];
@@ -80,6 +82,62 @@ export async function* streamAuditEvents(filter: AuditFilter, batchSize = 1000):
   }
 }
 
+/**
+ * A place in the audit feed: the writing transaction's id, then the row's id. The feed's order is
+ * this pair's, and `readAuditFeed` only ever hands out rows behind every transaction still running,
+ * so nothing can later appear behind a position already handed out.
+ */
+export type FeedPosition = FeedCursor;
+
+/** Before the oldest event still kept. */
+export const FEED_ORIGIN: FeedPosition = { txId: 0n, id: 0n };
+
+/** Behind every event written so far and ahead of every one still being written: "from now on". */
+export async function feedHead(): Promise<FeedPosition> {
+  const [row] = await db.$queryRaw<[{ xmin: bigint }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`;
+  return { txId: row.xmin, id: 0n };
+}
+
+/**
+ * Up to `limit` events after `after`, in feed order, with the position after the last one (or
+ * `after` itself when there are none yet). An event whose transaction is still running, or that
+ * began before one still running, waits for the next read: that is what makes a position final.
+ */
+export async function readAuditFeed(
+  after: FeedPosition,
+  limit: number,
+  filter: AuditFilter = {},
+): Promise<{ events: AuditFeedEvent[]; position: FeedPosition }> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT ${COLUMNS} FROM audit_events
+    WHERE (tx_id, id) > (${after.txId}, ${after.id})
+      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      AND ${whereClause(filter, null)}
+    ORDER BY tx_id, id
+    LIMIT ${limit}`;
+  const last = rows.at(-1);
+  return { events: await toFeedEvents(rows), position: last ? { txId: last.tx_id, id: last.id } : after };
+}
+
+/** How far behind the feed's end a position is: events not yet past it, and the age of the oldest of them. */
+export async function feedLag(after: FeedPosition): Promise<{ events: number; seconds: number }> {
+  const [row] = await db.$queryRaw<[{ events: number; oldest: Date | null }]>`
+    SELECT count(*)::int AS events, min(created_at) AS oldest FROM audit_events
+    WHERE (tx_id, id) > (${after.txId}, ${after.id})`;
+  return { events: row.events, seconds: row.oldest ? Math.max(0, Math.round((Date.now() - row.oldest.getTime()) / 1000)) : 0 };
+}
+
+/** One page of the admin audit page's events (same filters, order and cursor) as feed documents. */
+export async function listAuditFeedPage(
+  filter: AuditFilter,
+  limit: number,
+): Promise<{ events: AuditFeedEvent[]; nextCursor: string | null }> {
+  const rows = await selectPage(filter, decodeCursor(filter.cursor), limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { events: await toFeedEvents(page), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
 /** Events per UTC day over the filter's range (default: the last 30 days), every day present. */
 export async function countEventsPerDay(filter: AuditFilter): Promise<DailyCount[]> {
   const { from, to } = chartRange(filter);
@@ -117,7 +175,7 @@ export async function listAccountsNeedingAttention(limit = 10): Promise<Attentio
 
 type Position = { createdAt: Date; id: bigint };
 
-const COLUMNS = Prisma.sql`id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent, metadata`;
+const COLUMNS = Prisma.sql`id, tx_id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent, metadata`;
 
 async function selectPage(filter: AuditFilter, after: Position | null, limit: number): Promise<Row[]> {
   if (filter.account && filter.group) {
@@ -249,6 +307,12 @@ function decodeCursor(cursor: string | undefined): Position | null {
 
 /** The rows as the admin pages show them; an actor whose account has since been deleted is named by id only. */
 async function toDtos(rows: Row[]): Promise<AuditEventDto[]> {
+  const { deleted, names } = await lookUp(rows);
+  return rows.map((row, index) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id), names[index] ?? null));
+}
+
+/** Which of the rows' actors have since been deleted, and each row's target name. */
+async function lookUp(rows: Row[]): Promise<{ deleted: Set<string>; names: (string | null)[] }> {
   const actorIds = [...new Set(rows.flatMap((row) => (row.actor_id ? [row.actor_id] : [])))];
   const [deleted, names] = await Promise.all([
     actorIds.length
@@ -259,7 +323,40 @@ async function toDtos(rows: Row[]): Promise<AuditEventDto[]> {
       : new Set<string>(),
     targetNamesOf(rows.map(asTarget)),
   ]);
-  return rows.map((row, index) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id), names[index] ?? null));
+  return { deleted, names };
+}
+
+async function toFeedEvents(rows: Row[]): Promise<AuditFeedEvent[]> {
+  const { deleted, names } = await lookUp(rows);
+  return rows.map((row, index): AuditFeedEvent => {
+    const actorDeleted = row.actor_id !== null && deleted.has(row.actor_id);
+    const targetName = names[index] ?? null;
+    const actorEmail = actorDeleted ? null : row.actor_email;
+    const category = eventCategory(row.type);
+    const details = describable(row, targetName, actorEmail);
+    return {
+      "@timestamp": row.created_at.toISOString(),
+      event: {
+        id: row.id.toString(),
+        action: row.type,
+        category: [ECS_CATEGORY[category]],
+        outcome: ECS_OUTCOME[row.outcome],
+        kind: "event",
+        dataset: "stepup.audit",
+        reason: row.reason,
+      },
+      message: describeEvent(details, { kind: "admin" }),
+      user: { id: row.actor_id, email: actorEmail },
+      source: row.ip ? { ip: row.ip } : null,
+      user_agent: row.user_agent ? { original: row.user_agent } : null,
+      stepup: {
+        outcome: row.outcome,
+        category,
+        target: row.target_type ? { type: row.target_type, id: row.target_id, name: targetName } : null,
+        metadata: details.metadata,
+      },
+    };
+  });
 }
 
 function toDto(row: Row, actorDeleted: boolean, targetName: string | null): AuditEventDto {

@@ -15,6 +15,7 @@ import { listPasskeys } from "@/lib/passkeys/manage";
 import { requireSession } from "@/lib/sessions/current";
 import { listActiveSessions } from "@/lib/sessions/other-sessions";
 import { getTwoFactorStatus } from "@/lib/two-factor/manage";
+import { grantableScopes } from "@/shared/api-tokens";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -55,7 +56,7 @@ export default async function SecurityPage() {
     findRecoveryHold(userId),
   ]);
   const built: Record<(typeof SECTIONS)[number]["id"], (heading: CardHeading) => ReactNode> = {
-    "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} />,
+    "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} scopes={grantableScopes(session.user.role)} />,
     "two-step": (heading) => <TwoFactorSection heading={heading} status={twoFactor} accountEmail={session.user.email} />,
     passkeys: (heading) => <PasskeysSection heading={heading} passkeys={passkeys} />,
     email: (heading) => <EmailSection heading={heading} currentEmail={session.user.email} pending={pendingEmailChange} />,
