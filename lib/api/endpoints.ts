@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { API_TOKEN_SCOPES, type ApiTokenScope } from "@/shared/api-tokens";
 import { AUDIT_GROUPS, AUDIT_OUTCOMES, calendarDay, type AuditGroup } from "@/shared/audit";

@@ -1,3 +1,4 @@
+import "server-only";
 import { OpenApiGeneratorV31, OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { ENDPOINTS } from "@/lib/api/endpoints";
