@@ -16,11 +16,9 @@ const rateLimitHeaders = z.object({
   "RateLimit-Policy": z
     .string()
     .meta({ description: 'The limits that apply, e.g. `"ip";q=600;w=60, "token";q=120;w=60` (requests per window of seconds).' }),
-  RateLimit: z
-    .string()
-    .meta({
-      description: 'What is left of each, e.g. `"ip";r=599;t=42, "token";r=119;t=42` (remaining, seconds until the window restarts).',
-    }),
+  RateLimit: z.string().meta({
+    description: 'What is left of each, e.g. `"ip";r=599;t=42, "token";r=119;t=42` (remaining, seconds until the window restarts).',
+  }),
 });
 
 const failure = (description: string, headers: z.ZodObject = rateLimitHeaders) => ({
@@ -62,8 +60,9 @@ export function openApiDocument(appUrl: string) {
           "Too many requests (`rate_limited`); Retry-After says when to try again.",
           rateLimitHeaders.extend({ "Retry-After": z.string() }),
         ),
-        500: failure("Something went wrong on our side (`internal_error`)."),
-        503: failure("The service is briefly unavailable (`unavailable`).", rateLimitHeaders.extend({ "Retry-After": z.string() })),
+        // The database may be what failed, so the limits may not have been counted.
+        500: failure("Something went wrong on our side (`internal_error`).", z.object({})),
+        503: failure("The service is briefly unavailable (`unavailable`).", z.object({ "Retry-After": z.string() })),
       },
     });
   }
