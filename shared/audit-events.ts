@@ -166,6 +166,11 @@ export const STEP_UP_ACTION_PHRASES: Readonly<Record<string, string>> = {
   "admin.user.disable": "disable another account",
   "admin.user.enable": "re-enable another account",
   "admin.user.change_email": "change another account's email address",
+  "admin.stream.add": "add an audit stream destination",
+  "admin.stream.update": "change an audit stream destination",
+  "admin.stream.pause": "pause an audit stream destination",
+  "admin.stream.resume": "resume an audit stream destination",
+  "admin.stream.delete": "delete an audit stream destination",
 };
 
 /**
@@ -595,7 +600,39 @@ const EVENTS = {
       return `${words.who} deleted ${deleted === null ? "audit events" : plural(deleted, "audit event")}${cutoff ? ` from before ${cutoff}` : ""}`;
     },
   },
+  "audit_stream.created": { category: "admin", describe: (words) => `${words.who} added ${streamDestination(words)}${startsWith(words)}` },
+  "audit_stream.updated": { category: "admin", describe: (words) => `${words.who} changed ${streamDestination(words)}` },
+  "audit_stream.paused": { category: "admin", describe: (words) => `${words.who} paused ${streamDestination(words)}` },
+  "audit_stream.resumed": { category: "admin", describe: (words) => `${words.who} resumed ${streamDestination(words)}` },
+  "audit_stream.deleted": { category: "admin", describe: (words) => `${words.who} deleted ${streamDestination(words)}` },
+  "audit_stream.test_sent": {
+    category: "admin",
+    describe: (words) => {
+      const sent = `${words.who} sent a test event to ${streamDestination(words)}`;
+      if (words.event.outcome === "SUCCESS") return `${sent}; it was accepted`;
+      const why = words.event.reason ? clip(words.event.reason, NAME_LIMIT) : null;
+      return `${sent}; it was not accepted${why ? ` (${why})` : ""}`;
+    },
+  },
+  "audit_stream.auto_paused": {
+    category: "admin",
+    describe: (words) => {
+      const minutes = count(words.event, "failingMinutes");
+      return `${words.who} paused ${streamDestination(words)} after it failed${minutes ? ` for ${plural(minutes, "minute")}` : " for too long"}`;
+    },
+  },
 } satisfies Record<AuditEventType, EventEntry>;
+
+/** "the audit stream destination "Splunk"", named as it was when the row was written. */
+function streamDestination(words: Words): string {
+  const name = quoted(text(words.event, "name"));
+  return name ? `the audit stream destination ${name}` : "an audit stream destination";
+}
+
+function startsWith(words: Words): string {
+  const start = text(words.event, "start");
+  return start === "all" ? ", starting with every event kept" : start === "new" ? ", starting with new events" : "";
+}
 
 function passkey(words: Words): string {
   const name = nameOf(words);

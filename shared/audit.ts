@@ -130,6 +130,13 @@ export const AUDIT_EVENT_TYPES = [
   "admin.user_email_changed",
   "admin.token_revoked",
   "audit.pruned",
+  "audit_stream.created",
+  "audit_stream.updated",
+  "audit_stream.paused",
+  "audit_stream.resumed",
+  "audit_stream.deleted",
+  "audit_stream.test_sent",
+  "audit_stream.auto_paused",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -150,6 +150,14 @@ const MIX: MixEntry[] = [
   { type: "admin.token_revoked", outcome: "SUCCESS", weight: 1, target: "user" },
   { type: "admin.access_denied", outcome: "BLOCKED", weight: 1, reason: "audit", anonymous: true },
   { type: "audit.pruned", outcome: "SUCCESS", weight: 1, reason: "older_than_365_days", anonymous: true },
+  { type: "audit_stream.created", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.updated", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.paused", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.resumed", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.deleted", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.test_sent", outcome: "SUCCESS", weight: 1 },
+  { type: "audit_stream.test_sent", outcome: "FAILURE", weight: 1, reason: "HTTP 500" },
+  { type: "audit_stream.auto_paused", outcome: "SUCCESS", weight: 1, reason: "failing", anonymous: true },
 ];
 
 const USER_AGENTS = [

@@ -23,6 +23,7 @@ function createClient() {
       signInChallenge: { tokenHash: true },
       emailChange: { reportTokenHash: true },
       passwordReset: { reportTokenHash: true },
+      auditStreamDestination: { secretSealed: true },
     },
   });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { revokeUnusedTokens, sendTokenExpiryNotices } from "@/lib/api-tokens/expiry";
+import { deliverAuditStreams } from "@/lib/audit-stream/deliver";
 import { pruneAuditEvents } from "@/lib/audit/retention";
 import { deliverAllDueEmails } from "@/lib/email/outbox";
 import type { Env } from "@/lib/env";
@@ -32,6 +33,12 @@ export function jobDefinitions(env: Pick<Env, "TOKEN_AUTO_REVOKE_UNUSED_DAYS" | 
       cron: "*/10 * * * *",
       run: sendTokenExpiryNotices,
     },
+    {
+      name: "audit-stream",
+      description: "Pushes new audit events to every active stream destination, in order (runs for up to 50 s)",
+      cron: "* * * * *",
+      run: () => deliverAuditStreams(),
+    },
   ];
   const unusedDays = env.TOKEN_AUTO_REVOKE_UNUSED_DAYS;
   if (unusedDays)
@@ -53,4 +60,4 @@ export function jobDefinitions(env: Pick<Env, "TOKEN_AUTO_REVOKE_UNUSED_DAYS" | 
 }
 
 /** Every queue the app has ever defined, turned on or not: the admin view lists them all. */
-export const JOB_NAMES = ["email-outbox", "token-expiry-notices", "token-auto-revoke", "audit-retention"] as const;
+export const JOB_NAMES = ["email-outbox", "token-expiry-notices", "audit-stream", "token-auto-revoke", "audit-retention"] as const;

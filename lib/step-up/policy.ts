@@ -1,5 +1,6 @@
 import "server-only";
 import type { CreateApiTokenRequest } from "@/shared/api-tokens";
+import { endpointOf } from "@/shared/audit-stream";
 import { maskEmail } from "@/shared/format";
 import type { ProofKind } from "@/shared/step-up";
 
@@ -63,7 +64,16 @@ export type StepUpPayloads = {
   "admin.user.disable": AdminUserTarget & { reason: string };
   "admin.user.enable": AdminUserTarget;
   "admin.user.change_email": AdminUserTarget & { newEmail: string; reason: string };
+  // Where every audit event goes (lib/audit-stream): redirecting the log is an admin change like any other.
+  "admin.stream.add": { name: string; url: string; batchSize: number; start: "new" | "all" };
+  "admin.stream.update": { destinationId: string; name: string; url: string; batchSize: number };
+  "admin.stream.pause": StreamDestinationTarget;
+  "admin.stream.resume": StreamDestinationTarget;
+  "admin.stream.delete": StreamDestinationTarget;
 };
+
+/** The stream destination an admin acts on. */
+type StreamDestinationTarget = { destinationId: string; name: string };
 
 /** The account an admin acts on. */
 type AdminUserTarget = { userId: string; email: string };
@@ -127,6 +137,28 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     ...adminUserEntry((who) => `change ${who}'s email address`),
     details: ({ email, newEmail }) => ({ Account: maskEmail(email), "New address": maskEmail(newEmail) }),
   },
+  "admin.stream.add": {
+    grant: "sudo",
+    window: "admin",
+    steps: PASSKEY_OR_EMAIL_CODE,
+    describe: ({ name }) => `add the audit stream destination "${name}"`,
+    details: ({ name, url, batchSize, start }) => ({
+      Destination: name,
+      Endpoint: endpointOf(url),
+      "Batch size": String(batchSize),
+      Starts: start === "all" ? "with every event kept" : "with new events",
+    }),
+  },
+  "admin.stream.update": {
+    grant: "sudo",
+    window: "admin",
+    steps: PASSKEY_OR_EMAIL_CODE,
+    describe: ({ name }) => `change the audit stream destination "${name}"`,
+    details: ({ name, url, batchSize }) => ({ Destination: name, Endpoint: endpointOf(url), "Batch size": String(batchSize) }),
+  },
+  "admin.stream.pause": streamDestinationEntry((name) => `pause the audit stream destination "${name}"`),
+  "admin.stream.resume": streamDestinationEntry((name) => `resume the audit stream destination "${name}"`),
+  "admin.stream.delete": streamDestinationEntry((name) => `delete the audit stream destination "${name}"`),
   "two_factor.enable": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
@@ -196,6 +228,16 @@ function adminUserEntry<Payload extends AdminUserTarget>(describe: (who: string)
     steps: PASSKEY_OR_EMAIL_CODE,
     describe: (payload) => describe(maskEmail(payload.email)),
     details: (payload) => ({ Account: maskEmail(payload.email) }),
+  };
+}
+
+function streamDestinationEntry(describe: (name: string) => string): PolicyEntry<StreamDestinationTarget> {
+  return {
+    grant: "sudo",
+    window: "admin",
+    steps: PASSKEY_OR_EMAIL_CODE,
+    describe: ({ name }) => describe(name),
+    details: ({ name }) => ({ Destination: name }),
   };
 }
 

@@ -379,6 +379,13 @@ describe("filters", () => {
       "admin.user_email_changed",
       "admin.token_revoked",
       "audit.pruned",
+      "audit_stream.created",
+      "audit_stream.updated",
+      "audit_stream.paused",
+      "audit_stream.resumed",
+      "audit_stream.deleted",
+      "audit_stream.test_sent",
+      "audit_stream.auto_paused",
     ],
   };
 

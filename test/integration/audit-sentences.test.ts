@@ -370,6 +370,7 @@ function rows(w: Omit<World, "ids">): [label: string, event: AuditEventInput][] 
         metadata: { deleted: 12, cutoff: "2026-01-01T00:00:00.000Z" },
       },
     ],
+    ...streamDestinationRows(admin),
     // Beside them: another account's own events, and an admin action on it.
     ["bystander.sign_in", { type: "auth.sign_in", actor: bystander, target: { type: "user", id: bystander.id }, meta: ownerMeta }],
     [
@@ -379,6 +380,38 @@ function rows(w: Omit<World, "ids">): [label: string, event: AuditEventInput][] 
     [
       "erased.disabled",
       { type: "admin.user_disabled", actor: admin, target: { type: "user", id: erased.id }, meta: adminMeta, metadata: { sessions: 0 } },
+    ],
+  ];
+}
+
+/** An admin managing an audit stream destination, as lib/audit-stream writes it. */
+function streamDestinationRows(admin: TestUser): [label: string, event: AuditEventInput][] {
+  const target = { type: "audit_stream_destination", id: randomUUID() };
+  const named = { name: "Splunk", endpoint: "https://siem.example.test/ingest" };
+  const byAdmin = { actor: admin, meta: adminMeta, target };
+  return [
+    ["audit_stream.created", { type: "audit_stream.created", ...byAdmin, metadata: { ...named, batchSize: 100, start: "new" } }],
+    [
+      "audit_stream.updated",
+      { type: "audit_stream.updated", ...byAdmin, metadata: { ...named, batchSize: 50, previous: { batchSize: 100 } } },
+    ],
+    ["audit_stream.paused", { type: "audit_stream.paused", ...byAdmin, metadata: named }],
+    ["audit_stream.resumed", { type: "audit_stream.resumed", ...byAdmin, metadata: { ...named, wasAutoPaused: true } }],
+    ["audit_stream.deleted", { type: "audit_stream.deleted", ...byAdmin, metadata: { ...named, deliveredEvents: 12 } }],
+    [
+      "audit_stream.test_sent",
+      { type: "audit_stream.test_sent", outcome: "FAILURE", ...byAdmin, reason: "HTTP 500", metadata: { ...named, status: 500 } },
+    ],
+    [
+      "audit_stream.auto_paused",
+      {
+        type: "audit_stream.auto_paused",
+        actor: { email: MAINTENANCE_ACTOR },
+        target,
+        reason: "failing",
+        meta: noMeta,
+        metadata: { ...named, failingSince: "2026-01-01T00:00:00.000Z", failingMinutes: 1440, lastError: "HTTP 500" },
+      },
     ],
   ];
 }
@@ -605,6 +638,12 @@ describe("listAccountActivity", () => {
         "admin.user_enabled",
         "admin.user_email_changed",
         "admin.token_revoked",
+        "audit_stream.created",
+        "audit_stream.updated",
+        "audit_stream.paused",
+        "audit_stream.resumed",
+        "audit_stream.deleted",
+        "audit_stream.test_sent",
         "bystander.disabled",
         "erased.disabled",
       ].sort(),

@@ -68,6 +68,11 @@ function samplePayload<A extends StepUpAction>(action: A): StepUpPayloads[A] {
     "admin.user.disable": { ...adminTarget(), reason: "reported compromised" },
     "admin.user.enable": adminTarget(),
     "admin.user.change_email": { ...adminTarget(), newEmail: randomEmail("moved"), reason: "lost inbox, identity checked" },
+    "admin.stream.add": { name: "SIEM", url: "https://siem.example.com/ingest", batchSize: 100, start: "new" },
+    "admin.stream.update": { destinationId: crypto.randomUUID(), name: "SIEM", url: "https://siem.example.com/ingest", batchSize: 50 },
+    "admin.stream.pause": { destinationId: crypto.randomUUID(), name: "SIEM" },
+    "admin.stream.resume": { destinationId: crypto.randomUUID(), name: "SIEM" },
+    "admin.stream.delete": { destinationId: crypto.randomUUID(), name: "SIEM" },
   };
   if (!(action in payloads)) throw new Error(`no sample payload for ${action}: add one here`);
   return payloads[action] as StepUpPayloads[A];

@@ -316,15 +316,18 @@ describe("job schedule", () => {
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: undefined, AUDIT_RETENTION_DAYS: undefined })).toEqual([
       "email-outbox",
       "token-expiry-notices",
+      "audit-stream",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: undefined })).toEqual([
       "email-outbox",
       "token-expiry-notices",
+      "audit-stream",
       "token-auto-revoke",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: undefined, AUDIT_RETENTION_DAYS: 365 })).toEqual([
       "email-outbox",
       "token-expiry-notices",
+      "audit-stream",
       "audit-retention",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: 365 })).toEqual([...JOB_NAMES]);

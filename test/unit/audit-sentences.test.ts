@@ -148,6 +148,7 @@ const SHAPES: Record<(typeof AUDIT_EVENT_TYPES)[number], Partial<DescribableEven
   "admin.access_denied": { reason: "admin.audit" },
   "admin.users_viewed": { metadata: {} },
   ...adminActions(),
+  ...streamDestinationActions(),
   "audit.pruned": {
     actorId: null,
     actorEmail: MAINTENANCE_ACTOR,
@@ -155,6 +156,30 @@ const SHAPES: Record<(typeof AUDIT_EVENT_TYPES)[number], Partial<DescribableEven
     metadata: { deleted: 1234, cutoff: "2026-01-01T00:00:00.000Z" },
   },
 };
+
+/** An admin managing an audit stream destination (the owner reads them as their own admin history). */
+function streamDestinationActions() {
+  const destination = {
+    targetType: "audit_stream_destination",
+    targetId: "d",
+    metadata: { name: "Splunk", endpoint: "https://siem.example.test/in" },
+  };
+  return {
+    "audit_stream.created": { ...destination, metadata: { ...destination.metadata, batchSize: 100, start: "new" } },
+    "audit_stream.updated": { ...destination, metadata: { ...destination.metadata, batchSize: 50, previous: { batchSize: 100 } } },
+    "audit_stream.paused": destination,
+    "audit_stream.resumed": { ...destination, metadata: { ...destination.metadata, wasAutoPaused: false } },
+    "audit_stream.deleted": { ...destination, metadata: { ...destination.metadata, deliveredEvents: 1234 } },
+    "audit_stream.test_sent": { ...destination, reason: "HTTP 500", metadata: { ...destination.metadata, status: 500 } },
+    "audit_stream.auto_paused": {
+      ...destination,
+      actorId: null,
+      actorEmail: MAINTENANCE_ACTOR,
+      reason: "failing",
+      metadata: { ...destination.metadata, failingMinutes: 1440, failingSince: "2026-01-01T00:00:00.000Z", lastError: "HTTP 500" },
+    },
+  } satisfies Record<string, Partial<DescribableEvent>>;
+}
 
 /** An admin acting on the owner's account: the admin is the actor, the owner the target. */
 function adminActions() {
