@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/jobs", label: "Background jobs" },
+  { href: "/admin/streaming", label: "Audit streaming" },
 ] as const;
 
 /** Rendered by each admin page after its own admin check, so nothing here shows to anyone else. */
@@ -30,7 +31,7 @@ export function AdminShell({
           <p className="mt-1 text-sm text-slate-600">{description}</p>
         </div>
         <nav aria-label="Admin">
-          <ul className="flex gap-1">
+          <ul className="flex flex-wrap gap-1">
             {LINKS.map((link) => (
               <li key={link.href}>
                 <Link

@@ -49,6 +49,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       "/admin/users",
       `/admin/users/${user.id}`,
       "/admin/jobs",
+      "/admin/streaming",
     ]) {
       await page.goto(path);
     }
