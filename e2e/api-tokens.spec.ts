@@ -378,3 +378,27 @@ test('"This wasn\'t me": opening the link only explains; its button cancels and 
     ]);
   });
 });
+
+test("the create form offers the scopes the account may grant: audit:read to admins only", async ({ page, browser }) => {
+  const scopesOffered = async (on: Page): Promise<string[]> => {
+    const dialog = await openCreateDialog(on);
+    return dialog.getByRole("checkbox").evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+  };
+
+  await signedInOnSecurityPage(page, "tokens-scopes");
+  expect(await scopesOffered(page)).toEqual(["profile:read", "tokens:read", "sessions:read", "activity:read"]);
+  await expect(createDialog(page).getByRole("checkbox", { name: /^audit:read\b/ })).toHaveCount(0);
+
+  const adminContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  try {
+    const adminPage = await adminContext.newPage();
+    const admin = await createUser({ email: randomEmail("tokens-scopes-admin"), password: STRONG_PASSWORD });
+    await query("UPDATE users SET role = 'ADMIN' WHERE id = $1", [admin.id]);
+    await signInThroughUi(adminPage, admin);
+    await gotoHydrated(adminPage, "/settings/security");
+    expect(await scopesOffered(adminPage)).toEqual(["profile:read", "tokens:read", "sessions:read", "activity:read", "audit:read"]);
+    await expect(createDialog(adminPage).getByRole("checkbox", { name: /^audit:read\b/ })).toHaveCount(1);
+  } finally {
+    await adminContext.close();
+  }
+});

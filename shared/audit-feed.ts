@@ -69,7 +69,7 @@ export type AuditFeedEvent = z.infer<typeof auditFeedEventSchema>;
  * the two named places (before the oldest event kept; after the last one written).
  */
 export type FeedCursor = { txId: bigint; id: bigint };
-export const FEED_START_NAMES = ["origin", "latest"] as const;
+const FEED_START_NAMES = ["origin", "latest"] as const;
 
 const FEED_CURSOR = /^f1:(\d{1,19}):(\d{1,19})$/;
 const MAX_BIGINT = 2n ** 63n - 1n;

@@ -74,7 +74,7 @@ export const DEFAULT_AUDIT_PAGE = 100;
 
 const groups = Object.keys(AUDIT_GROUPS) as [AuditGroup, ...AuditGroup[]];
 
-export const auditEventsQuerySchema = z
+const auditEventsQuerySchema = z
   .object({
     email: z
       .string()

@@ -402,6 +402,51 @@ describe("two production servers sharing one Postgres, driven alternately", () =
     expect(await auditCount("api_token.revoked", account.id)).toBe(1);
   });
 
+  describe("API rate limits", () => {
+    test("one token alternating between A and B: the successes on both add up to the per-token limit, then both answer 429", async () => {
+      const account = await newAccount("api-limit");
+      const client = await signedIn(account, A);
+      const { state } = await client.withStepUp<{ token: string }>(A, "createApiTokenAction", tokenRequest("limit"), codeFor(account));
+      const authorization = `Bearer ${state.data!.token}`;
+      // Its own client address, so only the token's limit can refuse (the address limit is higher anyway).
+      const api = browser();
+      const me = (on: string) => api.get(on, "/api/v1/me", { authorization });
+
+      const first = await me(A);
+      expect(first.status).toBe(200);
+      const limit = Number(/"token";q=(\d+);w=60/.exec(first.headers.get("ratelimit-policy") ?? "")?.[1]);
+      // The default from lib/env.ts: the instances run without API_RATE_LIMIT_PER_TOKEN set.
+      expect(limit).toBe(120);
+
+      // The rest of the budget and 20 more, all at once, alternately on B and A.
+      const replies = await Promise.all(Array.from({ length: limit + 19 }, (_, index) => me(alternate(index + 1))));
+      const ok = replies.filter((reply) => reply.status === 200).length;
+      expect(1 + ok).toBe(limit);
+      const refused = replies.filter((reply) => reply.status !== 200);
+      expect(refused).toHaveLength(20);
+      for (const reply of refused) {
+        expect(reply.status).toBe(429);
+        expect(JSON.parse(reply.body)).toMatchObject({ error: "rate_limited" });
+        expect(Number(reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(reply.headers.get("ratelimit")).toMatch(/"token";r=0;t=\d+/);
+      }
+      // Both instances got successes, so neither could have counted alone.
+      const okOn = (on: string) => replies.filter((reply, index) => reply.status === 200 && alternate(index + 1) === on).length;
+      expect(okOn(A)).toBeGreaterThan(0);
+      expect(okOn(B)).toBeGreaterThan(0);
+
+      for (const on of [A, B]) {
+        const reply = await me(on);
+        expect(reply.status).toBe(429);
+        expect(Number(reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      }
+      // Once the window has passed (database time), both serve it again.
+      const [token] = await db.apiToken.findMany({ where: { userId: account.id }, select: { id: true } });
+      await ageRateLimits(`api:token:${token!.id}`, 61);
+      for (const on of [B, A]) expect((await me(on)).status).toBe(200);
+    });
+  });
+
   // Last: it restarts instance A.
   test("a password reset asked on A and finished on B holds email changes on both, and across a restart", async () => {
     const account = await newAccount("reset-hold");
