@@ -7,6 +7,8 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    // One project of its own, not the main config's split of the Vitest files.
+    projects: undefined,
     include: ["test/instances/**/*.test.ts"],
     exclude: configDefaults.exclude,
     globalSetup: ["test/instances/build.ts"],
