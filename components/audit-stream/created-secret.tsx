@@ -1,63 +1,22 @@
 "use client";
 
-import { useEffect, useId, useRef } from "react";
-import { Button } from "@/components/ui/button";
-import { CopyButton } from "@/components/ui/copy-button";
+import { OneTimeSecret } from "@/components/ui/one-time-secret";
 
-/** The one and only view of a new destination's signing secret; it lives in this component's props and nowhere else. */
+/** The one and only view of a new destination's signing secret. */
 export function CreatedSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const fieldId = useId();
-  const hintId = useId();
-  const fieldRef = useRef<HTMLInputElement>(null);
-
-  // The submit button that had focus is gone; put the admin on the secret itself.
-  useEffect(() => {
-    fieldRef.current?.focus();
-    fieldRef.current?.select();
-  }, []);
-
   return (
-    <div className="space-y-5">
-      <div className="flex gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="mt-0.5 size-4 shrink-0 text-amber-600" fill="currentColor">
-          <path d="M8.26 2.9a2 2 0 0 1 3.48 0l6.28 11.1A2 2 0 0 1 16.28 17H3.72a2 2 0 0 1-1.74-3L8.26 2.9ZM10 7a1 1 0 0 0-1 1v3a1 1 0 1 0 2 0V8a1 1 0 0 0-1-1Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" />
-        </svg>
-        <p>
-          <strong className="font-semibold">Copy it now — you won&apos;t be able to see it again.</strong> Give it to the receiving end,
-          which checks each request&apos;s <code className="font-mono">webhook-signature</code> with it and drops anything it did not sign.
-        </p>
-      </div>
-      <div className="space-y-1.5">
-        <label htmlFor={fieldId} className="block text-sm font-medium text-slate-800">
-          Signing secret
-        </label>
-        <input
-          ref={fieldRef}
-          id={fieldId}
-          readOnly
-          value={secret}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={hintId}
-          onFocus={(event) => event.currentTarget.select()}
-          className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2.5 font-mono text-sm text-slate-900 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
-        />
-        <p id={hintId} className="text-xs text-slate-600">
-          A Standard Webhooks secret: any Standard Webhooks library verifies the requests with it as it is.
-        </p>
-      </div>
-      <CopyButton
-        text={secret}
-        onCopyFailed={() => {
-          fieldRef.current?.select();
-          return "Couldn't copy automatically. The secret is selected: press Ctrl+C (⌘C on a Mac).";
-        }}
-      >
-        Copy secret
-      </CopyButton>
-      <div className="flex justify-end border-t border-slate-200 pt-5">
-        <Button onClick={onDone}>Done</Button>
-      </div>
-    </div>
+    <OneTimeSecret
+      value={secret}
+      noun="secret"
+      label="Signing secret"
+      advice={
+        <>
+          Give it to the receiving end, which checks each request&apos;s <code className="font-mono">webhook-signature</code> with it and
+          drops anything it did not sign.
+        </>
+      }
+      hint="A Standard Webhooks secret: any Standard Webhooks library verifies the requests with it as it is."
+      onDone={onDone}
+    />
   );
 }
