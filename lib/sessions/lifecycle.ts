@@ -1,5 +1,6 @@
 import "server-only";
 import type { Role } from "@/generated/prisma/enums";
+import { isLocale, type Locale } from "@/i18n/locales";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, Prisma, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -9,7 +10,8 @@ import { endStepUpFor } from "@/lib/step-up/grants";
 import { isUuid } from "@/shared/format";
 
 export type SessionUser = { id: string; email: string; role: Role };
-export type CurrentSession = { id: string; createdAt: Date; user: SessionUser };
+/** `locale` is the account's chosen language, null when it follows the browser. */
+export type CurrentSession = { id: string; createdAt: Date; user: SessionUser; locale: Locale | null };
 
 // Writing last_seen_at on every request would turn each page view into a write.
 const TOUCH_AFTER_SECONDS = 60;
@@ -31,20 +33,25 @@ export function activeSession(): Prisma.Sql {
     AND s.last_seen_at > now() - make_interval(mins => ${getEnv().SESSION_IDLE_TIMEOUT_MINUTES})`;
 }
 
-type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role };
+type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role; locale: string | null };
 
 /** A session is valid while not revoked, not past its absolute lifetime and not idle too long — by database time. */
 export async function resolveSession(sessionId: string): Promise<CurrentSession | null> {
   if (!isUuid(sessionId)) return null;
   const rows = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
-           u.id AS user_id, u.email, u.role
+           u.id AS user_id, u.email, u.role, u.locale
     FROM sessions s JOIN users u ON u.id = s.user_id
     WHERE s.id = ${sessionId}::uuid AND ${activeSession()} AND u.disabled_at IS NULL AND u.deleted_at IS NULL`;
   const row = rows[0];
   if (!row) return null;
   if (row.stale) await db.$executeRaw`UPDATE sessions SET last_seen_at = now() WHERE id = ${row.id}::uuid`;
-  return { id: row.id, createdAt: row.created_at, user: { id: row.user_id, email: row.email, role: row.role } };
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    user: { id: row.user_id, email: row.email, role: row.role },
+    locale: isLocale(row.locale) ? row.locale : null,
+  };
 }
 
 /**
