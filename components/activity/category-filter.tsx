@@ -16,7 +16,7 @@ export function CategoryFilter({ current }: { current: EventCategory | undefined
               <Link
                 href={category ? `/settings/activity?category=${category}` : "/settings/activity"}
                 aria-current={active ? "page" : undefined}
-                className={`block rounded-full px-3 py-1 text-sm font-medium ring-1 ring-inset ${active ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"}`}
+                className={`block rounded-full px-3 py-1 text-sm font-medium ring-1 ring-inset ${active ? "bg-indigo-600 text-white ring-indigo-600" : "bg-surface text-slate-700 ring-slate-300 hover:bg-slate-50"}`}
               >
                 {label}
               </Link>

@@ -17,9 +17,9 @@ export function AdminTable({
   children: ReactNode;
 }) {
   if (empty !== null)
-    return <p className="rounded-xl bg-white px-6 py-8 text-center text-sm text-slate-600 ring-1 ring-slate-200">{empty}</p>;
+    return <p className="rounded-xl bg-surface px-6 py-8 text-center text-sm text-slate-600 ring-1 ring-slate-200">{empty}</p>;
   return (
-    <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+    <div className="overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">

@@ -55,12 +55,12 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
         <div
           role="group"
           aria-label="Selected tokens"
-          className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl bg-white px-4 py-3 text-sm shadow-sm ring-1 ring-slate-200"
+          className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl bg-surface px-4 py-3 text-sm shadow-sm ring-1 ring-slate-200"
         >
           <label className="flex items-center gap-2 font-medium text-slate-800">
             <input
               type="checkbox"
-              className="size-4 rounded border-slate-300 text-indigo-600"
+              className="size-4 rounded border-slate-300 text-indigo-700"
               checked={allSelected}
               ref={(box) => {
                 if (box) box.indeterminate = selected.length > 0 && !allSelected;
@@ -98,7 +98,7 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
               {token.status === "active" && (
                 <input
                   type="checkbox"
-                  className="size-4 rounded border-slate-300 text-indigo-600"
+                  className="size-4 rounded border-slate-300 text-indigo-700"
                   aria-label={`Select ${tokenLabel(token)}`}
                   checked={selectedIds.has(token.id)}
                   onChange={(event) => toggle(token.id, event.target.checked)}

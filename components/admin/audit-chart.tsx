@@ -24,7 +24,7 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
   const description = `${days.length} days from ${first} to ${last}: ${sum("success")} successful, ${sum("failure")} failed and ${sum("blocked")} blocked events. Busiest day: ${max} events.`;
 
   return (
-    <figure className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+    <figure className="rounded-xl bg-surface p-5 shadow-sm ring-1 ring-slate-200">
       <figcaption className="flex flex-wrap items-center justify-between gap-3">
         <span className="text-sm font-semibold text-slate-900">Events per day (UTC)</span>
         <span className="flex gap-4 text-xs text-slate-600" aria-hidden="true">

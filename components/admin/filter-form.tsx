@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 const FIELD =
-  "mt-1.5 block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none";
+  "mt-1.5 block w-full rounded-md border-0 bg-surface px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none";
 
 /**
  * An admin page's filters: a plain GET form, so a filter lives in the URL (views are shareable
@@ -27,7 +27,7 @@ export function FilterForm({
       action={action}
       role="search"
       aria-label={label}
-      className={`grid gap-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 ${className}`}
+      className={`grid gap-4 rounded-xl bg-surface p-5 shadow-sm ring-1 ring-slate-200 ${className}`}
     >
       {children}
       <div className={`flex items-center gap-3 ${actionsClassName}`}>

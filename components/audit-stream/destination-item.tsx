@@ -52,7 +52,7 @@ export function DestinationItem({
   };
 
   return (
-    <section aria-labelledby={headingId} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+    <section aria-labelledby={headingId} className="rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
       <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-200 px-6 py-4">
         <div className="min-w-0">
           <h2 id={headingId} className="text-base font-semibold [overflow-wrap:anywhere] text-slate-900">

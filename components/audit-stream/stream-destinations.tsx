@@ -92,7 +92,7 @@ function EmptyState({ pauseAfterMinutes }: { pauseAfterMinutes: number }) {
   return (
     <section
       aria-labelledby="streaming-empty-heading"
-      className="rounded-xl bg-white px-6 py-8 text-sm text-slate-700 ring-1 ring-slate-200"
+      className="rounded-xl bg-surface px-6 py-8 text-sm text-slate-700 ring-1 ring-slate-200"
     >
       <h2 id="streaming-empty-heading" className="text-base font-semibold text-slate-900">
         No stream destinations yet

@@ -17,7 +17,7 @@ export function AuthCard({
         <h1 className="text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
         {subtitle && <p className="mt-2 text-sm text-slate-600">{subtitle}</p>}
       </div>
-      <div className="rounded-xl bg-white px-6 py-8 shadow-sm ring-1 ring-slate-200 sm:px-8">{children}</div>
+      <div className="rounded-xl bg-surface px-6 py-8 shadow-sm ring-1 ring-slate-200 sm:px-8">{children}</div>
       {footer && <p className="mt-6 text-center text-sm text-slate-600">{footer}</p>}
     </>
   );

@@ -35,7 +35,7 @@ export function TextField<Values extends FieldValues>({
         id={id}
         aria-invalid={message ? true : undefined}
         aria-describedby={describedBy}
-        className={`block w-full rounded-md border-0 bg-white px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:outline-none focus:ring-inset ${message ? "ring-red-400 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600"} ${className}`}
+        className={`block w-full rounded-md border-0 bg-surface px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:outline-none focus:ring-inset ${message ? "ring-red-400 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600"} ${className}`}
         {...input}
         {...registration}
         onChange={(event) => {

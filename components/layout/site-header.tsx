@@ -1,11 +1,14 @@
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { ThemePicker } from "@/components/layout/theme-picker";
 import { OutlineIcon } from "@/components/ui/outline-icon";
 
 /** `user`: who is signed in, if anyone (the root layout reads the session). */
-export function SiteHeader({ user }: { user: { email: string; role: "USER" | "ADMIN" } | null }) {
+export async function SiteHeader({ user }: { user: { email: string; role: "USER" | "ADMIN" } | null }) {
+  const t = await getTranslations("layout");
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-surface">
       <div className="mx-auto flex h-16 max-w-5xl items-center justify-between px-4 sm:px-6">
         <Link href={user ? "/settings" : "/login"} className="flex items-center gap-2 font-semibold text-slate-900">
           <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-indigo-600 text-white">
@@ -14,19 +17,22 @@ export function SiteHeader({ user }: { user: { email: string; role: "USER" | "AD
               <path d="M9 12l2 2 4-4" />
             </OutlineIcon>
           </span>
-          Account Security
+          {t("title")}
         </Link>
-        {user && (
-          <div className="flex items-center gap-4">
-            {user.role === "ADMIN" && (
-              <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
-                Admin
-              </Link>
-            )}
-            <span className="hidden text-sm text-slate-600 sm:inline">{user.email}</span>
-            <SignOutButton />
-          </div>
-        )}
+        <div className="flex items-center gap-4">
+          <ThemePicker />
+          {user && (
+            <>
+              {user.role === "ADMIN" && (
+                <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
+                  {t("admin")}
+                </Link>
+              )}
+              <span className="hidden text-sm text-slate-600 sm:inline">{user.email}</span>
+              <SignOutButton />
+            </>
+          )}
+        </div>
       </div>
     </header>
   );

@@ -110,7 +110,7 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
           <div
             role="img"
             aria-label="QR code that adds this account to an authenticator app"
-            className="mx-auto size-44 rounded-lg bg-white p-2 ring-1 ring-slate-200 [&>svg]:block [&>svg]:size-full"
+            className="mx-auto size-44 rounded-lg bg-surface p-2 ring-1 ring-slate-200 [&>svg]:block [&>svg]:size-full"
             // Generated on our server by the qrcode package from our own otpauth:// URI: no user-supplied markup.
             dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }}
           />

@@ -18,7 +18,7 @@ export function Card({
   children: ReactNode;
 }) {
   return (
-    <section aria-labelledby={headingId} className={`rounded-xl bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>
+    <section aria-labelledby={headingId} className={`rounded-xl bg-surface shadow-sm ring-1 ring-slate-200 ${className}`}>
       <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-5">
         <div>
           <h2 id={headingId} className="text-base font-semibold text-slate-900">

@@ -19,12 +19,12 @@ type ModalProps = {
 export function Modal({ title, description, icon, children, dismissible = true, className = "", ...content }: ModalProps) {
   return (
     <Dialog.Portal>
-      <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50 backdrop-blur-[2px] transition-opacity duration-150 starting:opacity-0" />
+      <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-950/50 backdrop-blur-[2px] transition-opacity duration-150 starting:opacity-0" />
       <Dialog.Content
         {...content}
         onEscapeKeyDown={(event) => (dismissible ? content.onEscapeKeyDown?.(event) : event.preventDefault())}
         onPointerDownOutside={(event) => (dismissible ? content.onPointerDownOutside?.(event) : event.preventDefault())}
-        className={`fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-2xl bg-white p-6 shadow-xl ring-1 ring-slate-900/5 transition duration-150 outline-none! sm:p-8 starting:scale-95 starting:opacity-0 ${className}`}
+        className={`fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-2xl bg-surface p-6 shadow-xl ring-1 ring-slate-900/5 transition duration-150 outline-none! sm:p-8 starting:scale-95 starting:opacity-0 ${className}`}
       >
         {icon && <div className="mb-4">{icon}</div>}
         <Dialog.Title className="text-lg font-semibold [overflow-wrap:anywhere] text-slate-900">{title}</Dialog.Title>
@@ -38,7 +38,7 @@ export function Modal({ title, description, icon, children, dismissible = true, 
 }
 
 export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "red" | "emerald"; children: ReactNode }) {
-  const tones = { indigo: "bg-indigo-50 text-indigo-600", red: "bg-red-50 text-red-600", emerald: "bg-emerald-50 text-emerald-600" };
+  const tones = { indigo: "bg-indigo-50 text-indigo-700", red: "bg-red-50 text-red-700", emerald: "bg-emerald-50 text-emerald-700" };
   return (
     <span aria-hidden="true" className={`grid size-11 place-items-center rounded-full ${tones[tone]}`}>
       <OutlineIcon viewBox="0 0 24 24" strokeWidth={1.8} className="size-6">

@@ -30,7 +30,7 @@ export function OneTimeSecret({ value, noun, label, advice, hint, onDone }: OneT
   return (
     <div className="space-y-5">
       <div className="flex gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="mt-0.5 size-4 shrink-0 text-amber-600" fill="currentColor">
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="mt-0.5 size-4 shrink-0 text-amber-700" fill="currentColor">
           <path d="M8.26 2.9a2 2 0 0 1 3.48 0l6.28 11.1A2 2 0 0 1 16.28 17H3.72a2 2 0 0 1-1.74-3L8.26 2.9ZM10 7a1 1 0 0 0-1 1v3a1 1 0 1 0 2 0V8a1 1 0 0 0-1-1Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" />
         </svg>
         <p>

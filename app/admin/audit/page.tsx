@@ -48,7 +48,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
           <a
             href={`/admin/audit/export${auditFilterQuery(withoutCursor)}`}
             download
-            className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+            className="rounded-md bg-surface px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
           >
             Export CSV
           </a>

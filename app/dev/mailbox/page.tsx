@@ -35,7 +35,10 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
             className="rounded-md border border-slate-300 px-3 py-2 font-normal focus:outline-2 focus:outline-offset-2 focus:outline-blue-600"
           />
         </label>
-        <button type="submit" className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 dark:hover:bg-indigo-500"
+        >
           Filter
         </button>
         {to ? (
@@ -54,7 +57,7 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
           {messages.map((message) => (
             <li key={message.id}>
               <article
-                className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm"
+                className="overflow-hidden rounded-lg border border-slate-200 bg-surface shadow-sm"
                 aria-labelledby={`subject-${message.id}`}
               >
                 <header className="border-b border-slate-200 px-4 py-3">
@@ -73,7 +76,7 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
                     title={`HTML version of “${message.subject}”`}
                     srcDoc={message.html}
                     sandbox=""
-                    className="mt-3 h-[28rem] w-full rounded border border-slate-200 bg-white"
+                    className="mt-3 h-[28rem] w-full rounded border border-slate-200 bg-surface"
                   />
                 </details>
               </article>
