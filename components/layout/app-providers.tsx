@@ -30,6 +30,7 @@ export function AppProviders({ locale, messages, timeZone, now, nonce, children 
       now={now}
       formats={formats}
       getMessageFallback={({ namespace, key }) => missingMessage(namespace, key)}
+      // The server already logged it (i18n/request.ts); here the visible fallback is enough.
       onError={() => {}}
     >
       <ThemeProvider attribute="class" nonce={nonce} disableTransitionOnChange>

@@ -17,9 +17,10 @@ export async function SiteHeader({ user }: { user: { email: string; role: "USER"
               <path d="M9 12l2 2 4-4" />
             </OutlineIcon>
           </span>
-          {t("title")}
+          {/* On a phone the mark alone leaves room for the theme picker and signing out. */}
+          <span className="max-sm:sr-only">{t("title")}</span>
         </Link>
-        <div className="flex items-center gap-4">
+        <div className="flex items-center gap-2 sm:gap-4">
           <ThemePicker />
           {user && (
             <>
