@@ -32,6 +32,14 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      // The visual tour is a project of its own (`npm run test:visual`); `npm test` runs both on one server.
+      testIgnore: "**/e2e/visual/**",
+      use: { ...devices["Desktop Chrome"], launchOptions: { executablePath, args: chromiumArgs } },
+    },
+    {
+      // Every screen and dialog at 1280 and 390 px, light and dark, English and German (e2e/visual/tour.spec.ts).
+      name: "visual",
+      testDir: "e2e/visual",
       use: { ...devices["Desktop Chrome"], launchOptions: { executablePath, args: chromiumArgs } },
     },
   ],

@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import { cancelEmailChange, confirmEmailChange, requestEmailChange } from "@/lib/account/change-email";
 import { changePassword } from "@/lib/account/change-password";
 import { deleteAccount } from "@/lib/account/delete-account";
@@ -21,7 +22,11 @@ export const requestEmailChangeAction = authedAction(
   requestEmailChangeSchema,
   async (input, context) => {
     const pending = await requestEmailChange(context, input);
-    return { ok: true, message: `We sent a code to ${pending.newEmail}. Enter it here within 24 hours to switch.`, data: pending };
+    return {
+      ok: true,
+      message: (await requestTranslator("actions"))("account.emailCodeSent", { email: pending.newEmail }),
+      data: pending,
+    };
   },
   SECURITY_PAGE,
 );
@@ -30,7 +35,7 @@ export const confirmEmailChangeAction = authedAction(
   confirmEmailChangeSchema,
   async (input, context) => {
     const { email } = await confirmEmailChange(context, input);
-    return { ok: true, message: `Your email address is now ${email}.` };
+    return { ok: true, message: (await requestTranslator("actions"))("account.emailChanged", { email }) };
   },
   // The address shows in the settings navigation and on every settings page.
   { revalidate: ["/settings:layout"] },
@@ -49,12 +54,7 @@ export const changePasswordAction = authedAction(
   changePasswordSchema,
   async (input, context) => {
     const { signedOut } = await changePassword(context, input);
-    return {
-      ok: true,
-      message: signedOut
-        ? `Password changed. ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.`
-        : "Password changed.",
-    };
+    return { ok: true, message: (await requestTranslator("actions"))("account.passwordChanged", { signedOut }) };
   },
   SECURITY_PAGE,
 );
@@ -63,7 +63,7 @@ export const changePasswordAction = authedAction(
 export const reportEmailChangeAction = publicAction(reportEmailChangeSchema, async ({ token }, { meta }) => {
   const reported = await reportEmailChange(token, meta);
   if (reported) return { ok: true, data: reported };
-  return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+  return { ok: false, code: "NOT_FOUND", message: (await requestTranslator("actions"))("linkExpired") };
 });
 
 /**
@@ -73,5 +73,5 @@ export const reportEmailChangeAction = publicAction(reportEmailChangeSchema, asy
 export const deleteAccountAction = authedAction(deleteAccountSchema, async (input, context) => {
   await deleteAccount(context, input);
   await signOut({ redirect: false });
-  return { ok: true, message: "Your account was deleted." };
+  return { ok: true, message: (await requestTranslator("actions"))("account.deleted") };
 });

@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { requestTranslator } from "@/i18n/translator";
 import { secureAccount, secureAccountByLink } from "@/lib/account/secure-account";
 import { forgetDevice } from "@/lib/devices/known-devices";
 import { authedAction, publicAction } from "@/lib/http/action";
@@ -15,7 +16,7 @@ export const forgetDeviceAction = authedAction(
   forgetDeviceSchema,
   async ({ deviceId }, context) => {
     await forgetDevice(context, deviceId);
-    return { ok: true, message: "Device forgotten. Its next sign-in will be announced by email." };
+    return { ok: true, message: (await requestTranslator("actions"))("activity.deviceForgotten") };
   },
   { revalidate: ["/settings/activity"] },
 );
@@ -24,5 +25,5 @@ export const forgetDeviceAction = authedAction(
 export const secureAccountByLinkAction = publicAction(secureAccountLinkSchema, async ({ token }, { meta }) => {
   const secured = await secureAccountByLink(token, meta);
   if (secured) return { ok: true, data: { reference: secured.reference } };
-  return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+  return { ok: false, code: "NOT_FOUND", message: (await requestTranslator("actions"))("linkExpired") };
 });

@@ -1,5 +1,7 @@
 "use server";
 
+import type { Translate } from "@/i18n/translate";
+import { requestTranslator } from "@/i18n/translator";
 import { changeUserEmail } from "@/lib/admin-users/change-email";
 import { clearUserLocks } from "@/lib/admin-users/clear-locks";
 import { disableUser, enableUser } from "@/lib/admin-users/disable";
@@ -7,23 +9,26 @@ import { resetUserTwoFactor } from "@/lib/admin-users/reset-two-factor";
 import { revokeAllUserTokens } from "@/lib/admin-users/revoke-tokens";
 import { signOutUserEverywhere } from "@/lib/admin-users/sign-out";
 import { adminAction } from "@/lib/http/action";
+import type { ActionState } from "@/shared/action-state";
 import { adminChangeUserEmailSchema, adminUserSchema, adminUserWithReasonSchema } from "@/shared/admin-users";
 
 // The list and every account page below it show what these change.
 const USER_PAGES = { revalidate: ["/admin/users:layout"] };
 
 /** What this admin's action did, or that there was nothing left to do (e.g. another admin was first): both succeed. */
-const said = (message: string) => ({ ok: true, message });
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+async function said(...message: Parameters<Translate<"actions">>): Promise<ActionState> {
+  const t = await requestTranslator("actions");
+  return { ok: true, message: t(...message) };
+}
 
 export const adminSignOutUserAction = adminAction(
   "admin.users.sign_out",
   adminUserSchema,
   async ({ userId }, context) => {
     const outcome = await signOutUserEverywhere(context, userId);
-    if (!outcome.changed) return said("There were no sessions to sign out.");
-    const pending = outcome.pendingSignIns ? ` and ended ${plural(outcome.pendingSignIns, "sign-in")} waiting for a second factor` : "";
-    return said(`Signed out ${plural(outcome.sessions, "session")}${pending}. The owner was told.`);
+    if (!outcome.changed) return said("adminUsers.noSessions");
+    if (!outcome.pendingSignIns) return said("adminUsers.signedOut", { sessions: outcome.sessions });
+    return said("adminUsers.signedOutWithPending", { sessions: outcome.sessions, pending: outcome.pendingSignIns });
   },
   USER_PAGES,
 );
@@ -33,11 +38,7 @@ export const adminRevokeUserTokensAction = adminAction(
   adminUserSchema,
   async ({ userId }, context) => {
     const outcome = await revokeAllUserTokens(context, userId);
-    return said(
-      outcome.changed
-        ? `${plural(outcome.tokens, "token")} revoked. They stopped working immediately, and the owner was told.`
-        : "There were no active tokens to revoke.",
-    );
+    return outcome.changed ? said("adminUsers.tokensRevoked", { count: outcome.tokens }) : said("adminUsers.noTokens");
   },
   USER_PAGES,
 );
@@ -47,7 +48,7 @@ export const adminClearUserLocksAction = adminAction(
   adminUserSchema,
   async ({ userId }, context) => {
     const outcome = await clearUserLocks(context, userId);
-    return said(outcome.changed ? "Locks cleared. The owner was told." : "There were no locks or failed attempts to clear.");
+    return said(outcome.changed ? "adminUsers.locksCleared" : "adminUsers.noLocks");
   },
   USER_PAGES,
 );
@@ -57,11 +58,7 @@ export const adminResetUserTwoFactorAction = adminAction(
   adminUserWithReasonSchema,
   async ({ userId, reason }, context) => {
     const outcome = await resetUserTwoFactor(context, userId, reason);
-    return said(
-      outcome.changed
-        ? "Two-step verification was reset. The owner was told to set it up again."
-        : "Two-step verification was already off, with nothing left to remove.",
-    );
+    return said(outcome.changed ? "adminUsers.twoFactorReset" : "adminUsers.twoFactorAlreadyOff");
   },
   USER_PAGES,
 );
@@ -71,7 +68,7 @@ export const adminDisableUserAction = adminAction(
   adminUserWithReasonSchema,
   async ({ userId, reason }, context) => {
     const outcome = await disableUser(context, userId, reason);
-    return said(outcome.changed ? "Account disabled and signed out everywhere. The owner was told." : "The account was already disabled.");
+    return said(outcome.changed ? "adminUsers.disabled" : "adminUsers.alreadyDisabled");
   },
   USER_PAGES,
 );
@@ -81,7 +78,7 @@ export const adminEnableUserAction = adminAction(
   adminUserSchema,
   async ({ userId }, context) => {
     const outcome = await enableUser(context, userId);
-    return said(outcome.changed ? "Account re-enabled. The owner was told." : "The account was already enabled.");
+    return said(outcome.changed ? "adminUsers.enabled" : "adminUsers.alreadyEnabled");
   },
   USER_PAGES,
 );
@@ -91,11 +88,7 @@ export const adminChangeUserEmailAction = adminAction(
   adminChangeUserEmailSchema,
   async (input, context) => {
     const outcome = await changeUserEmail(context, input);
-    return said(
-      outcome.changed
-        ? `The account's address is now ${outcome.email}. It was signed out everywhere, and both addresses were told.`
-        : "Another administrator changed this account's address first; nothing was changed.",
-    );
+    return outcome.changed ? said("adminUsers.emailChanged", { email: outcome.email }) : said("adminUsers.emailChangedFirst");
   },
   USER_PAGES,
 );

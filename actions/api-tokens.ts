@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import { revokeApiTokenAsAdmin } from "@/lib/api-tokens/admin";
 import { createApiToken, type CreatedApiToken } from "@/lib/api-tokens/create";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
@@ -18,7 +19,7 @@ export const revokeApiTokenAction = authedAction(
   revokeApiTokenSchema,
   async ({ tokenId }, context) => {
     await revokeApiToken(context, tokenId);
-    return { ok: true, message: "Token revoked. It stopped working immediately." };
+    return { ok: true, message: (await requestTranslator("actions"))("tokens.revoked") };
   },
   SECURITY_PAGE,
 );
@@ -28,7 +29,7 @@ export const adminRevokeApiTokenAction = adminAction(
   revokeApiTokenSchema,
   async ({ tokenId }, context) => {
     await revokeApiTokenAsAdmin(context, tokenId);
-    return { ok: true, message: "Token revoked. It stopped working immediately, and its owner was told." };
+    return { ok: true, message: (await requestTranslator("actions"))("tokens.revokedOwnerTold") };
   },
   { revalidate: ["/admin/tokens"] },
 );

@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import {
   addStreamDestination,
   deleteStreamDestination,
@@ -32,7 +33,7 @@ export const addStreamDestinationAction = adminAction(
     const { destination, secret } = await addStreamDestination(context, input);
     return {
       ok: true,
-      message: `Destination "${destination.name}" added.`,
+      message: (await requestTranslator("actions"))("streaming.added", { name: destination.name }),
       data: { destination, secret } satisfies AddedStreamDestination,
     };
   },
@@ -44,7 +45,7 @@ export const updateStreamDestinationAction = adminAction(
   updateStreamDestinationSchema,
   async (input, context) => {
     const destination = await updateStreamDestination(context, input);
-    return { ok: true, message: `Destination "${destination.name}" saved.` };
+    return { ok: true, message: (await requestTranslator("actions"))("streaming.saved", { name: destination.name }) };
   },
   STREAMING_PAGE,
 );
@@ -54,10 +55,7 @@ export const pauseStreamDestinationAction = adminAction(
   streamDestinationIdSchema,
   async (input, context) => {
     const destination = await pauseStreamDestination(context, input);
-    return {
-      ok: true,
-      message: `"${destination.name}" is paused. New events wait in the audit log and are sent, in order, once it is resumed.`,
-    };
+    return { ok: true, message: (await requestTranslator("actions"))("streaming.paused", { name: destination.name }) };
   },
   STREAMING_PAGE,
 );
@@ -67,7 +65,7 @@ export const resumeStreamDestinationAction = adminAction(
   streamDestinationIdSchema,
   async (input, context) => {
     const destination = await resumeStreamDestination(context, input);
-    return { ok: true, message: `"${destination.name}" is resumed. Delivery picks up with the oldest event it has not yet accepted.` };
+    return { ok: true, message: (await requestTranslator("actions"))("streaming.resumed", { name: destination.name }) };
   },
   STREAMING_PAGE,
 );
@@ -77,7 +75,7 @@ export const deleteStreamDestinationAction = adminAction(
   streamDestinationIdSchema,
   async (input, context) => {
     await deleteStreamDestination(context, input);
-    return { ok: true, message: "Destination deleted. Nothing more is sent to it, and its secret no longer signs anything." };
+    return { ok: true, message: (await requestTranslator("actions"))("streaming.deleted") };
   },
   STREAMING_PAGE,
 );
@@ -89,13 +87,15 @@ export const sendStreamTestEventAction = adminAction(
   async (input, context) => {
     const result = await sendStreamTestEvent(context, input);
     const data: StreamTestResult = { delivered: result.ok, status: result.status ?? null, error: result.error ?? null };
-    return {
-      ok: true,
-      message: data.delivered
-        ? `Test event delivered: the receiver answered HTTP ${data.status}.`
-        : `The test event was not delivered: ${data.error ?? (data.status ? `the receiver answered HTTP ${data.status}` : "no answer")}.`,
-      data,
-    };
+    const t = await requestTranslator("actions");
+    const message = data.delivered
+      ? t("streaming.testDelivered", { status: String(data.status) })
+      : data.error
+        ? t("streaming.testFailed", { error: data.error })
+        : data.status
+          ? t("streaming.testRefused", { status: String(data.status) })
+          : t("streaming.testNoAnswer");
+    return { ok: true, message, data };
   },
   STREAMING_PAGE,
 );

@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { requestTranslator } from "@/i18n/translator";
 import { signIn, SignInRefused, signOut } from "@/lib/auth/next-auth";
 import { clearPendingSignUpCookie, readPendingSignUpCookie, setPendingSignUpCookie } from "@/lib/auth/pending-sign-up-cookie";
 import { clearSecondFactorCookie, readSecondFactorCookie, setSecondFactorCookie } from "@/lib/auth/second-factor-cookie";
@@ -71,7 +72,7 @@ export const resendVerificationCodeAction = publicAction(emptySchema, async (_in
   await setPendingSignUpCookie({ ...pending, resendAvailableAt: resendAvailableAt.toISOString() });
   return {
     ok: true,
-    message: "We sent a new code. The previous one no longer works.",
+    message: (await requestTranslator("actions"))("codeResent"),
     data: { resendAvailableAt: resendAvailableAt.toISOString() },
   };
 });

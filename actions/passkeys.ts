@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { requestTranslator } from "@/i18n/translator";
 import { signIn, SignInRefused } from "@/lib/auth/next-auth";
 import { ensureDeviceId } from "@/lib/devices/cookie";
 import { authedAction, publicAction } from "@/lib/http/action";
@@ -23,7 +24,10 @@ export const passkeyRegistrationOptionsAction = authedAction(emptySchema, async 
 /** Step 2: the authenticator's answer, stored behind high-risk step-up (the code modal opens). */
 export const addPasskeyAction = authedAction(
   addPasskeySchema,
-  async ({ response }, context) => ({ ok: true, message: "Passkey added.", data: { passkey: await addPasskey(context, response) } }),
+  async ({ response }, context) => {
+    const passkey = await addPasskey(context, response);
+    return { ok: true, message: (await requestTranslator("actions"))("passkeys.added"), data: { passkey } };
+  },
   SECURITY_PAGE,
 );
 
@@ -31,7 +35,7 @@ export const renamePasskeyAction = authedAction(
   renamePasskeySchema,
   async ({ passkeyId, name }, context) => {
     await renamePasskey(context, passkeyId, name);
-    return { ok: true, message: "Passkey renamed." };
+    return { ok: true, message: (await requestTranslator("actions"))("passkeys.renamed") };
   },
   SECURITY_PAGE,
 );
@@ -40,7 +44,7 @@ export const removePasskeyAction = authedAction(
   removePasskeySchema,
   async ({ passkeyId }, context) => {
     await removePasskey(context, passkeyId);
-    return { ok: true, message: "Passkey removed." };
+    return { ok: true, message: (await requestTranslator("actions"))("passkeys.removed") };
   },
   SECURITY_PAGE,
 );

@@ -1,13 +1,14 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { publicAction } from "@/lib/http/action";
+import { requestTranslator } from "@/i18n/translator";
+import { failure, publicAction } from "@/lib/http/action";
 import { resetPassword } from "@/lib/password-reset/complete";
 import { pendingResetCookie } from "@/lib/password-reset/cookie";
 import { reportPasswordReset } from "@/lib/password-reset/report";
 import { requestPasswordReset, resendPasswordReset } from "@/lib/password-reset/request";
 import { emptySchema } from "@/shared/auth";
-import { AppError, errorMessage } from "@/shared/errors";
+import { AppError } from "@/shared/errors";
 import { forgotPasswordSchema, reportPasswordResetSchema, resetPasswordSchema } from "@/shared/password-reset";
 
 export const forgotPasswordAction = publicAction(forgotPasswordSchema, async ({ email }, { meta }) => {
@@ -23,7 +24,7 @@ export const resendPasswordResetAction = publicAction(emptySchema, async (_input
   await pendingResetCookie.set({ ...pending, resendAvailableAt: resendAvailableAt.toISOString() });
   return {
     ok: true,
-    message: "We sent a new code and link. The previous ones no longer work.",
+    message: (await requestTranslator("actions"))("passwordReset.resent"),
     data: { resendAvailableAt: resendAvailableAt.toISOString() },
   };
 });
@@ -34,7 +35,7 @@ export const resetPasswordAction = publicAction(resetPasswordSchema, async (inpu
   } catch (error) {
     // The page may offer the account's passkeys as the second proof.
     if (error instanceof AppError && error.code === "SECOND_FACTOR_REQUIRED" && error.details.passkeyOptions)
-      return { ok: false, code: error.code, message: errorMessage(error.code), data: { passkeyOptions: error.details.passkeyOptions } };
+      return { ...(await failure(new AppError(error.code))), data: { passkeyOptions: error.details.passkeyOptions } };
     throw error;
   }
   await pendingResetCookie.clear();
@@ -44,5 +45,5 @@ export const resetPasswordAction = publicAction(resetPasswordSchema, async (inpu
 export const reportPasswordResetAction = publicAction(reportPasswordResetSchema, async ({ token }, { meta }) => {
   const reported = await reportPasswordReset(token, meta);
   if (reported) return { ok: true, data: reported };
-  return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+  return { ok: false, code: "NOT_FOUND", message: (await requestTranslator("actions"))("linkExpired") };
 });

@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import { authedAction } from "@/lib/http/action";
 import { revokeOtherSession, signOutOtherSessions } from "@/lib/sessions/other-sessions";
 import { emptySchema } from "@/shared/auth";
@@ -11,7 +12,7 @@ export const revokeSessionAction = authedAction(
   revokeSessionSchema,
   async ({ sessionId }, context) => {
     await revokeOtherSession(context, sessionId);
-    return { ok: true, message: "Signed out. That browser must sign in again." };
+    return { ok: true, message: (await requestTranslator("actions"))("sessions.revoked") };
   },
   SECURITY_PAGE,
 );
@@ -20,10 +21,7 @@ export const signOutOtherSessionsAction = authedAction(
   emptySchema,
   async (_input, context) => {
     const count = await signOutOtherSessions(context);
-    return {
-      ok: true,
-      message: count ? `Signed out ${count} other ${count === 1 ? "session" : "sessions"}.` : "No other sessions were signed in.",
-    };
+    return { ok: true, message: (await requestTranslator("actions"))("sessions.othersSignedOut", { count }) };
   },
   SECURITY_PAGE,
 );

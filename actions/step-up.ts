@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import { authedAction, publicAction } from "@/lib/http/action";
 import { cancelChallenge, resendChallenge } from "@/lib/step-up/challenges";
 import { reportChallenge } from "@/lib/step-up/report";
@@ -8,7 +9,7 @@ import { challengeRefSchema, reportChallengeSchema, type StepUpChallengeDto } fr
 /** The code modal's own actions; the code itself is sent with the change it was asked for (withStepUp). */
 export const resendStepUpCodeAction = authedAction(challengeRefSchema, async ({ challengeId }, context) => {
   const challenge: StepUpChallengeDto = await resendChallenge(context, challengeId);
-  return { ok: true, message: "We sent a new code. The previous one no longer works.", challenge };
+  return { ok: true, message: (await requestTranslator("actions"))("codeResent"), challenge };
 });
 
 export const cancelStepUpAction = authedAction(challengeRefSchema, async ({ challengeId }, context) => {
@@ -19,5 +20,5 @@ export const cancelStepUpAction = authedAction(challengeRefSchema, async ({ chal
 /** "This wasn't me": the emailed link's token is the only proof needed, so signed-out visitors can use it. */
 export const reportStepUpAction = publicAction(reportChallengeSchema, async ({ token }, { meta }) => {
   if (await reportChallenge(token, meta)) return { ok: true };
-  return { ok: false, code: "NOT_FOUND", message: "This link has expired or was already used." };
+  return { ok: false, code: "NOT_FOUND", message: (await requestTranslator("actions"))("linkExpired") };
 });

@@ -1,5 +1,6 @@
 "use server";
 
+import { requestTranslator } from "@/i18n/translator";
 import { authedAction } from "@/lib/http/action";
 import { confirmTwoFactorEnrolment, startTwoFactorEnrolment } from "@/lib/two-factor/enrolment";
 import { disableTwoFactor, regenerateRecoveryCodes } from "@/lib/two-factor/manage";
@@ -17,7 +18,7 @@ export const confirmTwoFactorEnrolmentAction = authedAction(
   confirmEnrolmentSchema,
   async (input, context) => {
     const { recoveryCodes } = await confirmTwoFactorEnrolment(context, input);
-    return { ok: true, message: "Two-step verification is on.", data: { recoveryCodes } };
+    return { ok: true, message: (await requestTranslator("actions"))("twoFactor.on"), data: { recoveryCodes } };
   },
   SECURITY_PAGE,
 );
@@ -26,7 +27,7 @@ export const disableTwoFactorAction = authedAction(
   emptySchema,
   async (_input, context) => {
     await disableTwoFactor(context);
-    return { ok: true, message: "Two-step verification is off." };
+    return { ok: true, message: (await requestTranslator("actions"))("twoFactor.off") };
   },
   SECURITY_PAGE,
 );
@@ -35,7 +36,7 @@ export const regenerateRecoveryCodesAction = authedAction(
   emptySchema,
   async (_input, context) => {
     const { recoveryCodes } = await regenerateRecoveryCodes(context);
-    return { ok: true, message: "New recovery codes created. The old ones no longer work.", data: { recoveryCodes } };
+    return { ok: true, message: (await requestTranslator("actions"))("twoFactor.recoveryCodesCreated"), data: { recoveryCodes } };
   },
   SECURITY_PAGE,
 );

@@ -1,3 +1,4 @@
+import deActions from "@/messages/de/actions.json";
 import deActivity from "@/messages/de/activity.json";
 import deAdmin from "@/messages/de/admin.json";
 import deAuditEvents from "@/messages/de/auditEvents.json";
@@ -13,6 +14,7 @@ import deSettings from "@/messages/de/settings.json";
 import deStepUp from "@/messages/de/stepUp.json";
 import deStepUpActions from "@/messages/de/stepUpActions.json";
 import deValidation from "@/messages/de/validation.json";
+import enActions from "@/messages/en/actions.json";
 import enActivity from "@/messages/en/activity.json";
 import enAdmin from "@/messages/en/admin.json";
 import enAuditEvents from "@/messages/en/auditEvents.json";
@@ -36,6 +38,7 @@ import type { Locale } from "./locales";
  * catalog test holds every other language to exactly its keys.
  */
 const en = {
+  actions: enActions,
   activity: enActivity,
   admin: enAdmin,
   auditEvents: enAuditEvents,
@@ -58,6 +61,7 @@ export type Messages = typeof en;
 export const CATALOGS: Record<Locale, Messages> = {
   en,
   de: {
+    actions: deActions,
     activity: deActivity,
     admin: deAdmin,
     auditEvents: deAuditEvents,

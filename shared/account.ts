@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 import { codeSchema, emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH } from "@/shared/auth";
 
 export const changePasswordSchema = z.object({
   currentPassword: z
-    .string({ error: "Enter your current password" })
-    .min(1, "Enter your current password")
-    .max(PASSWORD_MAX_LENGTH, "Your current password is incorrect"),
+    .string({ error: issue("currentPasswordRequired") })
+    .min(1, issue("currentPasswordRequired"))
+    .max(PASSWORD_MAX_LENGTH, issue("currentPasswordIncorrect")),
   newPassword: newPasswordSchema,
   // Checkbox: present ("on"/true) when ticked; the form ticks it by default.
   signOutOtherSessions: z
@@ -32,14 +33,14 @@ export type ReportableEmailChange = { maskedNewEmail: string; changedAt: string;
 /** The cooling-off period after a recovery, shown on the security page. */
 export type RecoveryHold = { until: string; reason: "password_reset" | "email_change" };
 
-export const DELETE_CONFIRMATION_MISMATCH = "That is not your account's email address";
+export const DELETE_CONFIRMATION_MISMATCH = issue("deleteConfirmMismatch");
 
 /** "Delete my account": the account's address typed again, as the last deliberate step before the code. */
 export const deleteAccountSchema = z.object({
   confirmEmail: z
-    .string({ error: "Type your email address to confirm" })
+    .string({ error: issue("deleteConfirmRequired") })
     .trim()
-    .min(1, "Type your email address to confirm")
+    .min(1, issue("deleteConfirmRequired"))
     .max(254, DELETE_CONFIRMATION_MISMATCH),
 });
 export type DeleteAccountInput = z.infer<typeof deleteAccountSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 import type { RecoveryHold } from "@/shared/account";
 import { optionalParam } from "@/shared/audit";
 import { emailSchema } from "@/shared/auth";
@@ -23,12 +24,12 @@ export function adminUserFilterQuery(filter: Partial<AdminUserFilter>): string {
   return query ? `?${query}` : "";
 }
 
-const userId = z.uuid({ error: "Unknown account" });
+const userId = z.uuid({ error: issue("unknownAccount") });
 const reason = z
-  .string({ error: "Say why, for the audit log" })
+  .string({ error: issue("reasonRequired") })
   .trim()
-  .min(1, "Say why, for the audit log")
-  .max(500, "Keep the reason under 500 characters");
+  .min(1, issue("reasonRequired"))
+  .max(500, issue("reasonTooLong", { max: 500 }));
 
 /** Sign out everywhere, revoke all tokens, clear locks, re-enable. */
 export const adminUserSchema = z.object({ userId });

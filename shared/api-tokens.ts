@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 
 /** The fixed, documented set of API token scopes: each opens one read-only endpoint of /api/v1. */
 export const API_TOKEN_SCOPES = {
@@ -27,32 +28,35 @@ export const MAX_ACTIVE_TOKENS = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const tokenNameSchema = z
-  .string({ error: "Give the token a name" })
+  .string({ error: issue("tokenName") })
   .trim()
-  .min(1, "Give the token a name")
-  .max(64, "Use at most 64 characters")
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Use letters, digits, spaces and punctuation only");
+  .min(1, issue("tokenName"))
+  .max(64, issue("tooLong", { max: 64 }))
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), issue("plainCharacters"));
 
 export const createApiTokenSchema = z
   .object({
     name: tokenNameSchema,
     scopes: z
-      .array(z.enum(scopeNames, { error: "Unknown scope" }), { error: "Choose at least one scope" })
-      .min(1, "Choose at least one scope")
+      .array(z.enum(scopeNames, { error: issue("unknownScope") }), { error: issue("chooseScope") })
+      .min(1, issue("chooseScope"))
       .max(scopeNames.length),
-    expiry: z.enum([...EXPIRY_PRESETS, "custom"], { error: "Choose when the token expires" }),
-    expiresOn: z.iso.date({ error: "Pick a date" }).optional().or(z.literal("")),
+    expiry: z.enum([...EXPIRY_PRESETS, "custom"], { error: issue("chooseExpiry") }),
+    expiresOn: z.iso
+      .date({ error: issue("pickDate") })
+      .optional()
+      .or(z.literal("")),
   })
   .superRefine((input, context) => {
     if (input.expiry !== "custom") return;
     if (!input.expiresOn) {
-      context.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date" });
+      context.addIssue({ code: "custom", path: ["expiresOn"], message: issue("pickDate") });
       return;
     }
     const days = (Date.parse(`${input.expiresOn}T23:59:59Z`) - Date.now()) / DAY_MS;
-    if (days < 0) context.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date in the future" });
+    if (days < 0) context.addIssue({ code: "custom", path: ["expiresOn"], message: issue("pickFutureDate") });
     else if (days > MAX_TOKEN_DAYS)
-      context.addIssue({ code: "custom", path: ["expiresOn"], message: `Tokens last at most ${MAX_TOKEN_DAYS} days` });
+      context.addIssue({ code: "custom", path: ["expiresOn"], message: issue("tokenMaxDays", { max: MAX_TOKEN_DAYS }) });
   })
   .transform(({ name, scopes, expiry, expiresOn }) => ({
     name,
@@ -65,16 +69,16 @@ export const createApiTokenSchema = z
 export type CreateApiTokenInput = z.input<typeof createApiTokenSchema>;
 export type CreateApiTokenRequest = z.output<typeof createApiTokenSchema>;
 
-export const revokeApiTokenSchema = z.object({ tokenId: z.uuid({ error: "Unknown token" }) });
+export const revokeApiTokenSchema = z.object({ tokenId: z.uuid({ error: issue("unknownToken") }) });
 
 /** How many tokens an admin may revoke in one request (one step-up, one transaction). */
 export const MAX_TOKENS_PER_REVOKE = 100;
 
 export const adminRevokeTokensSchema = z.object({
   tokenIds: z
-    .array(z.uuid({ error: "Unknown token" }), { error: "Select at least one token" })
-    .min(1, "Select at least one token")
-    .max(MAX_TOKENS_PER_REVOKE, `Select at most ${MAX_TOKENS_PER_REVOKE} tokens at a time`)
+    .array(z.uuid({ error: issue("unknownToken") }), { error: issue("selectToken") })
+    .min(1, issue("selectToken"))
+    .max(MAX_TOKENS_PER_REVOKE, issue("selectAtMostTokens", { max: MAX_TOKENS_PER_REVOKE }))
     // Sorted and de-duplicated: the step-up payload is this list, so the same selection always hashes the same.
     .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))].sort()),
 });

@@ -1,20 +1,38 @@
+import { decodePhrase } from "@/i18n/phrase";
+import type { Translate } from "@/i18n/translate";
 import type { AuditEventType } from "@/shared/audit";
 
 // The one map from audit event type to category and sentence, shared by the activity page
-// (/settings/activity), the admin audit page and its CSV export. Sentences render only the fields
-// each entry names (never a metadata dump), and user-chosen names quoted and bounded.
+// (/settings/activity), the admin audit page, its CSV export and the audit feed. Sentences render
+// only the fields each entry names (never a metadata dump), and user-chosen names quoted and
+// bounded. The words are the `auditEvents` catalog's: one ICU message per event and variant, whose
+// `actor` and `target` selects choose the subject ("You", "An administrator", an address…) and
+// whose account it is ("your", "their", "bob@example.com's"…), so each language words them its way.
 
+/** Each category and the catalog key of its label (`auditEvents`): `t(EVENT_CATEGORIES[category])`. */
 export const EVENT_CATEGORIES = {
-  sign_in: "Sign-ins",
-  step_up: "Step-up",
-  tokens: "API tokens",
-  two_step: "Two-step verification",
-  passkeys: "Passkeys",
-  account: "Email, password & account",
-  sessions: "Sessions & devices",
-  admin: "Admin actions",
+  sign_in: "categories.signIn",
+  step_up: "categories.stepUp",
+  tokens: "categories.tokens",
+  two_step: "categories.twoStep",
+  passkeys: "categories.passkeys",
+  account: "categories.account",
+  sessions: "categories.sessions",
+  admin: "categories.admin",
 } as const;
 export type EventCategory = keyof typeof EVENT_CATEGORIES;
+
+/** A category's label in t's language, e.g. "API tokens". */
+export function categoryLabel(t: Translate<"auditEvents">, category: EventCategory): string {
+  return t(EVENT_CATEGORIES[category]);
+}
+
+/** Every category's label in t's language, for a component that cannot read the server-only catalog. */
+export function categoryLabels(t: Translate<"auditEvents">): Record<EventCategory, string> {
+  return Object.fromEntries(
+    (Object.keys(EVENT_CATEGORIES) as EventCategory[]).map((category) => [category, categoryLabel(t, category)]),
+  ) as Record<EventCategory, string>;
+}
 
 /** What a sentence is written from: an audit row, with its target's current name resolved when there is one. */
 export type DescribableEvent = {
@@ -36,6 +54,17 @@ export type DescribableEvent = {
  */
 export type Viewpoint = { kind: "account"; accountId: string } | { kind: "admin" };
 
+/** How a sentence reads what a row stored as a phrase (i18n/phrase.ts). */
+export type DescribeOptions = {
+  /**
+   * Puts a stored phrase into t's language: a step-up challenge's description (a
+   * `step_up_challenge` row's target name) or the purpose a recovery code was spent on
+   * (lib/step-up/describe.ts). Without it a phrase reads as its action's generic words. Text
+   * stored before phrases is plain English, and shows as it was written.
+   */
+  phrase?: (text: string) => string;
+};
+
 /** One row of the account's own activity page: nothing in it names another account. */
 export type AccountActivityDto = {
   id: string;
@@ -54,40 +83,77 @@ export const MAINTENANCE_ACTOR = "maintenance";
 /** How a target account that has since been deleted is named. */
 export const DELETED_ACCOUNT_NAME = "deleted account";
 
-/** What an entry writes its sentence with: the row, and the words for the reader. */
+/** Who did it: the `actor` select of every sentence ("other" is the actor's address, `actorEmail`). */
+type Actor = "you" | "someone" | "admin" | "we" | "maintenance" | "deleted" | "other";
+/**
+ * Whose account it is: the `target` select. The owner reads `your` ("your", "you") or, about
+ * another account, `another`; the admin `their` (the actor's own), `deleted`, `unknown` ("the
+ * account") or `other`, the account's address (`targetEmail`).
+ */
+type Target = "your" | "another" | "their" | "deleted" | "unknown" | "other";
+
+/** The arguments every sentence is given: who did it, to whose account, read by whom. */
+type Arguments = {
+  actor: Actor;
+  actorEmail: string;
+  target: Target;
+  targetEmail: string;
+  /** "Someone tried to sign in as alice@…": the admin is told the address an attempt used. */
+  asActor: "yes" | "no";
+  viewer: "owner" | "admin";
+  /** The address an attempt was made with: `owner` (the reader's: "your password"), `known` (`actorAddress`) or `unknown`. */
+  address: "owner" | "known" | "unknown";
+  actorAddress: string;
+};
+
+/** What an entry writes its sentence with: the row, the reader, and the words. */
 type Words = {
   event: DescribableEvent;
   /** The owner reads it ("You…", "your…"); otherwise an admin, in the third person. */
   account: boolean;
-  /** Who did it: "You", "Someone", "An administrator", "We"; or the actor's email, "Someone", "Automatic maintenance". */
-  who: string;
-  /** The account the event is about, possessive: "your"; "their", "bob@example.com's" or "the account's". */
-  your: string;
-  /** …and as an object: "you"; "them", "bob@example.com" or "the account". */
-  you: string;
-  /** The actor's address for the admin ("as alice@example.com"), empty for the owner, who knows it. */
-  as: string;
   /** The owner reads about another account (an admin's own actions): no names, addresses or details of it. */
   private: boolean;
   /** The event is about the actor's own account (not an admin acting on someone else's). */
   ownAccount: boolean;
   /** The owner reads what their own account did, whatever the outcome. */
   self: boolean;
+  args: Arguments;
+  t: Translate<"auditEvents">;
+  phrase: DescribeOptions["phrase"];
 };
 
 type EventEntry = { category: EventCategory; describe: (words: Words) => string };
 
+type SentenceKey = Parameters<Translate<"auditEvents">>[0];
+type Values = Record<string, string | number | Date>;
+
+/** A day inside a sentence ("expires on May 1, 2026"): in t's language, and in UTC like the rest of the audit log. */
+const FORMATS = { dateTime: { utcDay: { dateStyle: "medium", timeZone: "UTC" } } } as const;
+
+function say(words: Words, key: SentenceKey, values: Values = {}): string {
+  return words.t(key, { ...words.args, ...values }, FORMATS);
+}
+
 const NAME_LIMIT = 60;
 const PHRASE_LIMIT = 140;
 
-/** A user-chosen name as a sentence shows it: one line, bounded, quoted. */
-function quoted(value: unknown): string | null {
-  return typeof value === "string" && value.trim() ? `"${clip(value, NAME_LIMIT)}"` : null;
+/** A user-chosen name as a sentence shows it (the catalog quotes it): one line, bounded; null when blank. */
+function named(value: unknown): string | null {
+  return typeof value === "string" && value.trim() ? clip(value, NAME_LIMIT) : null;
 }
 
-/** A table's word for a key from a row: only its own entries (a reason of "constructor" finds nothing). */
-function lookup(table: Readonly<Record<string, string>>, key: string | null | undefined): string | null {
-  return key && Object.hasOwn(table, key) ? (table[key] ?? null) : null;
+/** The `named` select and `name` argument of a sentence that may name a token, passkey or destination. */
+function nameValues(name: string | null): Values {
+  return { named: yes(name !== null), name: name ?? "" };
+}
+
+function yes(value: boolean): "yes" | "no" {
+  return value ? "yes" : "no";
+}
+
+/** A table's entry for a key from a row: only its own entries (a reason of "constructor" finds nothing). */
+function lookup<Table extends Readonly<Record<string, string>>>(table: Table, key: string | null | undefined): Table[keyof Table] | null {
+  return key && Object.hasOwn(table, key) ? (table[key] as Table[keyof Table]) : null;
 }
 
 function clip(value: string, limit: number): string {
@@ -110,15 +176,21 @@ function texts(event: DescribableEvent, key: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}`;
+/** A moment the row recorded as text, for a `{…, date, utcDay}` argument; null when unreadable. */
+function moment(value: string | null): number | null {
+  const time = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? null : time;
 }
 
-const DAY_FORMAT = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+/** The `has…` select and the moment, for a sentence with an optional day. */
+function dayValues(flag: string, argument: string, value: string | null): Values {
+  const time = moment(value);
+  return { [flag]: yes(time !== null), [argument]: time ?? 0 };
+}
 
-function day(value: string | null): string | null {
-  const time = value ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? null : DAY_FORMAT.format(time);
+/** Items joined the catalog's way: "a and b", "a, b". */
+function list(words: Words, key: "lists.and" | "lists.comma", items: string[]): string {
+  return items.reduce((first, second) => say(words, key, { first, second }));
 }
 
 /**
@@ -128,7 +200,7 @@ function day(value: string | null): string | null {
 function nameOf(words: Words): string | null {
   const { event } = words;
   const targetName = event.targetType === "user" ? null : event.targetName;
-  return words.private ? null : quoted(text(event, "name") ?? targetName);
+  return words.private ? null : named(text(event, "name") ?? targetName);
 }
 
 /** The session or device a row is about, e.g. "Chrome 130 on macOS". */
@@ -138,518 +210,496 @@ function deviceOf(words: Words): string | null {
   return device && !words.private ? clip(device, NAME_LIMIT) : null;
 }
 
-/** A phrase written for the owner ("change your email address") reworded for an admin; quoted names stay as they are. */
-function reworded(words: Words, phrase: string): string {
-  return words.account ? phrase : phrase.replace(/"[^"]*"|\byour\b/g, (match) => (match === "your" ? "their" : match));
+function deviceValues(words: Words): Values {
+  const device = deviceOf(words);
+  return { hasDevice: yes(device !== null), device: device ?? "" };
 }
 
-/** What each step-up action confirms, without its payload: for rows whose challenge is gone. Complete for lib/step-up/policy.ts (tested). */
-export const STEP_UP_ACTION_PHRASES: Readonly<Record<string, string>> = {
-  "api_token.create": "create an API token",
-  "api_token.revoke": "revoke an API token",
-  "session.revoke": "sign out one of your sessions",
-  "session.revoke_others": "sign out all your other sessions",
-  "two_factor.enable": "turn on two-step verification",
-  "two_factor.disable": "turn off two-step verification",
-  "recovery_codes.regenerate": "create new recovery codes",
-  "email.change": "change your email address",
-  "password.change": "change your password",
-  "account.delete": "delete your account",
-  "passkey.add": "add a passkey",
-  "passkey.remove": "remove a passkey",
-  "admin.api_token.revoke": "revoke another account's API token",
-  "admin.tokens.revoke_selected": "revoke other accounts' API tokens",
-  "admin.user.sign_out": "sign out another account everywhere",
-  "admin.user.revoke_tokens": "revoke all of another account's API tokens",
-  "admin.user.clear_locks": "clear another account's sign-in and step-up locks",
-  "admin.user.reset_two_factor": "reset another account's two-step verification",
-  "admin.user.disable": "disable another account",
-  "admin.user.enable": "re-enable another account",
-  "admin.user.change_email": "change another account's email address",
-  "admin.stream.add": "add an audit stream destination",
-  "admin.stream.update": "change an audit stream destination",
-  "admin.stream.pause": "pause an audit stream destination",
-  "admin.stream.resume": "resume an audit stream destination",
-  "admin.stream.delete": "delete an audit stream destination",
-};
+/** Words written for the owner ("change your email address") reworded for an admin; quoted names stay as they are. */
+function reworded(words: Words, phrase: string): string {
+  return words.account ? phrase : phrase.replace(/"[^"]*"|„[^“]*“|\byour\b/g, (match) => (match === "your" ? "their" : match));
+}
 
 /**
- * What a step-up row was confirming: the challenge's own description when it is known (it names
- * the token, the passkey…), except for an admin's action read by the admin as an account owner
- * (it names the other account); otherwise the action's phrase.
+ * Words a row stored: a phrase, put into the reader's language by the caller; or, in rows written
+ * before phrases, plain English shown as written. Null for a phrase nobody here can put into words.
+ */
+function stored(words: Words, value: string): string | null {
+  if (!decodePhrase(value)) return reworded(words, clip(value, PHRASE_LIMIT));
+  return words.phrase ? reworded(words, clip(words.phrase(value), PHRASE_LIMIT)) : null;
+}
+
+/** The catalog key (`auditEvents.actions.*`) of what each step-up action confirms, without its payload: for rows whose challenge is gone. Complete for lib/step-up/policy.ts (tested). */
+export const STEP_UP_ACTION_KEYS = {
+  "api_token.create": "actions.apiTokenCreate",
+  "api_token.revoke": "actions.apiTokenRevoke",
+  "session.revoke": "actions.sessionRevoke",
+  "session.revoke_others": "actions.sessionRevokeOthers",
+  "two_factor.enable": "actions.twoFactorEnable",
+  "two_factor.disable": "actions.twoFactorDisable",
+  "recovery_codes.regenerate": "actions.recoveryCodesRegenerate",
+  "email.change": "actions.emailChange",
+  "password.change": "actions.passwordChange",
+  "account.delete": "actions.accountDelete",
+  "passkey.add": "actions.passkeyAdd",
+  "passkey.remove": "actions.passkeyRemove",
+  "admin.api_token.revoke": "actions.adminApiTokenRevoke",
+  "admin.tokens.revoke_selected": "actions.adminTokensRevokeSelected",
+  "admin.user.sign_out": "actions.adminUserSignOut",
+  "admin.user.revoke_tokens": "actions.adminUserRevokeTokens",
+  "admin.user.clear_locks": "actions.adminUserClearLocks",
+  "admin.user.reset_two_factor": "actions.adminUserResetTwoFactor",
+  "admin.user.disable": "actions.adminUserDisable",
+  "admin.user.enable": "actions.adminUserEnable",
+  "admin.user.change_email": "actions.adminUserChangeEmail",
+  "admin.stream.add": "actions.adminStreamAdd",
+  "admin.stream.update": "actions.adminStreamUpdate",
+  "admin.stream.pause": "actions.adminStreamPause",
+  "admin.stream.resume": "actions.adminStreamResume",
+  "admin.stream.delete": "actions.adminStreamDelete",
+} as const satisfies Record<string, SentenceKey>;
+
+/**
+ * What a step-up row was confirming (the `doing` argument: "create an API token"; in German a
+ * zu-infinitive, "ein API-Token zu erstellen"): the challenge's own description when it is known
+ * (it names the token, the passkey…), except for an admin's action read by the admin as an account
+ * owner (it names the other account); otherwise the action's words.
  */
 function confirming(words: Words, action: string | null): string {
   const { event } = words;
   const description = event.targetType === "step_up_challenge" ? event.targetName : null;
   const ownAction = !action?.startsWith("admin.") || !words.account;
-  if (description && ownAction) return reworded(words, clip(description, PHRASE_LIMIT));
-  return reworded(words, lookup(STEP_UP_ACTION_PHRASES, action) ?? "make a security change");
+  const described = description && ownAction ? stored(words, description) : null;
+  return described ?? say(words, lookup(STEP_UP_ACTION_KEYS, action) ?? "actions.fallback");
 }
 
-const PROOF_WORDS: Record<string, string> = {
-  email_code: "the emailed code",
-  passkey: "a passkey",
-  authenticator: "an authenticator code",
-  recovery_code: "a recovery code",
-};
+const PROOF_KEYS = {
+  email_code: "proofs.emailCode",
+  passkey: "proofs.passkey",
+  authenticator: "proofs.authenticator",
+  recovery_code: "proofs.recoveryCode",
+} as const satisfies Record<string, SentenceKey>;
 
-const SECOND_FACTOR_WORDS: Record<string, string> = {
-  totp: "an authenticator code",
-  recovery_code: "a recovery code",
-  passkey: "a passkey",
-};
+const SECOND_FACTORS = { totp: "totp", recovery_code: "recovery", passkey: "passkey" } as const;
 
-/** "two_factor:totp" → "an authenticator code". */
-function secondFactor(reason: string | null): string | null {
-  return reason?.startsWith("two_factor:") ? lookup(SECOND_FACTOR_WORDS, reason.slice("two_factor:".length)) : null;
+/** "two_factor:totp" → the `second` select's "totp". */
+function secondFactor(reason: string | null): string {
+  return (reason?.startsWith("two_factor:") ? lookup(SECOND_FACTORS, reason.slice("two_factor:".length)) : null) ?? "none";
 }
 
-/** What went wrong with an emailed code, as a verb phrase. */
+/** What went wrong with an emailed code: the `trouble` select. */
 function codeTrouble(reason: string | null): string {
-  if (reason === "code_expired") return "entered a code that had expired";
-  if (reason === "too_many_attempts") return "ran out of tries for the code";
-  return "entered a wrong code";
-}
-
-function signedOut(n: number | null, noun = "session"): string {
-  return n ? `; ${plural(n, noun)} ${n === 1 ? "was" : "were"} signed out` : "";
-}
-
-/** The account a sign-in or reset was tried on, for the admin; the owner needs no address. */
-function passwordOf(words: Words): string {
-  return words.account ? "your password" : `the password of ${words.event.actorEmail ?? "an unknown address"}`;
+  if (reason === "code_expired") return "expired";
+  if (reason === "too_many_attempts") return "exhausted";
+  return "wrong";
 }
 
 function signInFailed(words: Words): string {
   const { event } = words;
   const reason = event.reason ?? "";
-  const tried = `Someone tried to sign in${words.as}`;
-  const passkey = event.targetType === "passkey" && event.targetName ? `passkey ${quoted(event.targetName)}` : "a passkey";
-  if (reason === "wrong_password") return `${tried} with a wrong password`;
-  if (reason === "unknown_email") return `${tried}, an address with no account`;
-  if (reason === "account_disabled") return `Someone entered ${passwordOf(words)} correctly but was refused: the account is disabled`;
-  if (reason === "rate_limited" && event.targetType === "sign_in_challenge")
-    return `Someone entered ${passwordOf(words)} correctly but tried too many two-step codes and was held back for a while`;
-  if (reason === "rate_limited") return `${tried} too many times and was held back for a while`;
-  if (reason === "too_many_attempts") return `Someone entered ${passwordOf(words)} correctly but ran out of tries for the two-step code`;
-  if (reason === "wrong_second_factor") return `Someone entered ${passwordOf(words)} correctly but a wrong two-step code`;
-  if (reason === "passkey:rate_limited") return "Someone tried to sign in with passkeys too many times and was held back for a while";
-  if (reason === "passkey:replayed") return `${tried} by replaying a passkey response and was refused`;
-  if (reason === "passkey:counter_regressed") return `${tried} with ${passkey} and was refused: the passkey may have been copied`;
-  if (reason === "passkey:account_unavailable") return `${tried} with ${passkey} and was refused: the account is disabled or deleted`;
-  if (reason.startsWith("passkey:")) return `${tried} with ${passkey} and was refused`;
-  return `${tried} and was refused`;
+  const passkey = nameValues(event.targetType === "passkey" ? named(event.targetName) : null);
+  if (reason === "wrong_password") return say(words, "signInFailed.wrongPassword");
+  if (reason === "unknown_email") return say(words, "signInFailed.unknownEmail");
+  if (reason === "account_disabled") return say(words, "signInFailed.accountDisabled");
+  if (reason === "rate_limited" && event.targetType === "sign_in_challenge") return say(words, "signInFailed.twoStepRateLimited");
+  if (reason === "rate_limited") return say(words, "signInFailed.rateLimited");
+  if (reason === "too_many_attempts") return say(words, "signInFailed.tooManyAttempts");
+  if (reason === "wrong_second_factor") return say(words, "signInFailed.wrongSecondFactor");
+  if (reason === "passkey:rate_limited") return say(words, "signInFailed.passkeyRateLimited");
+  if (reason === "passkey:replayed") return say(words, "signInFailed.passkeyReplayed");
+  if (reason === "passkey:counter_regressed") return say(words, "signInFailed.passkeyCopied", passkey);
+  if (reason === "passkey:account_unavailable") return say(words, "signInFailed.passkeyUnavailable", passkey);
+  if (reason.startsWith("passkey:")) return say(words, "signInFailed.passkeyRefused", passkey);
+  return say(words, "signInFailed.refused");
 }
 
 function signedIn(words: Words): string {
-  const { event, who, your } = words;
-  const newDevice = event.metadata?.newDevice === true ? " from a new device" : "";
-  const second = secondFactor(event.reason);
-  const method = event.reason === "passkey" ? "a passkey" : second ? `${your} password and ${second}` : `${your} password`;
-  return `${who} signed in${newDevice} with ${method}`;
+  const { event } = words;
+  return say(words, "signIn", {
+    newDevice: yes(event.metadata?.newDevice === true),
+    method: event.reason === "passkey" ? "passkey" : "password",
+    second: secondFactor(event.reason),
+  });
 }
 
 function stepUpFailed(words: Words): string {
-  const { who } = words;
   const doing = confirming(words, text(words.event, "action"));
   switch (words.event.reason) {
     case "too_many_attempts":
-      return `${who} ran out of tries for the code to ${doing}`;
+      return say(words, "stepUp.tooManyAttempts", { doing });
     case "second_factor_invalid":
-      return `${who} entered a wrong two-step code while trying to ${doing}`;
+      return say(words, "stepUp.secondFactorInvalid", { doing });
     case "passkey_refused":
-      return `${who} used a passkey that was refused while trying to ${doing}`;
+      return say(words, "stepUp.passkeyRefused", { doing });
     case "locked":
-      return `${who} tried to ${doing} while step-up was locked after too many wrong codes`;
+      return say(words, "stepUp.whileLocked", { doing });
     default:
-      return `${who} entered a wrong code while trying to ${doing}`;
+      return say(words, "stepUp.wrongCode", { doing });
   }
 }
 
 function stepUpVerified(words: Words): string {
-  const proofs = texts(words.event, "proofs").flatMap((kind) => lookup(PROOF_WORDS, kind) ?? []);
-  const using = proofs.length ? ` with ${proofs.join(" and ")}` : "";
-  return `${words.who} confirmed the request to ${confirming(words, text(words.event, "action"))}${using}`;
+  const proofs = texts(words.event, "proofs").flatMap((kind) => {
+    const key = lookup(PROOF_KEYS, kind);
+    return key ? [say(words, key)] : [];
+  });
+  return say(words, "stepUp.verified", {
+    doing: confirming(words, text(words.event, "action")),
+    hasProofs: yes(proofs.length > 0),
+    proofs: proofs.length ? list(words, "lists.and", proofs) : "",
+  });
 }
 
 function tokenRevoked(words: Words): string {
   const { event } = words;
-  const name = nameOf(words);
-  const token = name ? `API token ${name}` : "an API token";
+  const name = nameValues(nameOf(words));
   const ownerId = text(event, "ownerId");
   const ownerEmail = text(event, "ownerEmail");
   if (words.account) {
-    if (words.private) return `${words.who} revoked another account's API token`;
-    if (ownerId && ownerId !== event.actorId) return `${words.who} revoked your ${name ? `API token ${name}` : "API token"}`;
-    return `${words.who} revoked ${token}`;
+    if (words.private) return say(words, "tokens.revokedOther");
+    if (ownerId && ownerId !== event.actorId) return say(words, "tokens.revokedYours", name);
+    return say(words, "tokens.revoked", name);
   }
-  if (ownerEmail && ownerId !== event.actorId) return `${words.who} revoked ${ownerEmail}'s ${name ? `API token ${name}` : "API token"}`;
-  return `${words.who} revoked ${token}`;
+  if (ownerEmail && ownerId !== event.actorId) return say(words, "tokens.revokedOwners", { ...name, ownerEmail });
+  return say(words, "tokens.revoked", name);
 }
+
+// The purposes lib/ spends a recovery code on in its own words; a step-up's is the challenge's description.
+const RECOVERY_PURPOSES = { "sign in": "signIn", "reset your password": "reset" } as const;
 
 function recoveryCodeUsed(words: Words): string {
-  const purpose = words.event.reason ? ` to ${reworded(words, clip(words.event.reason, PHRASE_LIMIT))}` : "";
+  const { reason } = words.event;
+  const known = lookup(RECOVERY_PURPOSES, reason);
+  const purposeText = reason && !known ? stored(words, reason) : null;
   const left = count(words.event, "left");
-  return `${words.who} used a recovery code${purpose}${left === null ? "" : `; ${left === 0 ? "none" : left} left`}`;
+  return say(words, "twoStep.codeUsed", {
+    purpose: known ?? (purposeText === null ? "none" : "text"),
+    purposeText: purposeText ?? "",
+    hasLeft: yes(left !== null),
+    left: left ?? 0,
+  });
 }
 
-const HOLD_CAUSES: Record<string, string> = { password_reset: "password reset", email_change: "email address change" };
+const HOLD_CAUSES = { password_reset: "passwordReset", email_change: "emailChange" } as const;
 
 function recoveryHoldBlocked(words: Words): string {
-  const cause = lookup(HOLD_CAUSES, text(words.event, "after")) ?? "recovery";
-  const until = day(text(words.event, "until"));
-  return `${words.who} tried to ${confirming(words, words.event.reason)} during the hold after a recent ${cause}; it was refused${until ? ` until ${until}` : ""}`;
+  return say(words, "account.holdBlocked", {
+    doing: confirming(words, words.event.reason),
+    cause: lookup(HOLD_CAUSES, text(words.event, "after")) ?? "recovery",
+    ...dayValues("hasUntil", "until", text(words.event, "until")),
+  });
 }
 
-const SECURED_FROM: Record<string, string> = { activity_report: "the activity page", new_device_email: "the new-device email" };
+const SECURED_FROM = { activity_report: "activity", new_device_email: "email" } as const;
 
 function accountSecured(words: Words): string {
   const { event } = words;
-  const source = lookup(SECURED_FROM, event.reason);
-  const from = source ? ` from ${source}` : "";
   const sessions = count(event, "sessionsSignedOut") ?? 0;
   const challenges = count(event, "challengesEnded") ?? 0;
   const grants = count(event, "grantsEnded") ?? 0;
   const effects = [
-    sessions ? `${plural(sessions, "session")} signed out` : null,
-    challenges ? `${plural(challenges, "pending confirmation")} cancelled` : null,
-    grants ? `${plural(grants, "recent confirmation")} ended` : null,
-  ].filter(Boolean);
-  const done = effects.length ? `: ${effects.join(", ")}` : "";
+    sessions ? say(words, "account.securedSessions", { count: sessions }) : null,
+    challenges ? say(words, "account.securedChallenges", { count: challenges }) : null,
+    grants ? say(words, "account.securedGrants", { count: grants }) : null,
+  ].filter((effect) => effect !== null);
+  const values = {
+    from: lookup(SECURED_FROM, event.reason) ?? "none",
+    hasEffects: yes(effects.length > 0),
+    effects: effects.length ? list(words, "lists.comma", effects) : "",
+  };
   // Through the emailed link there is no signed-in actor, only the inbox that received it.
-  if (event.actorId === null && words.account) return `Your account was secured${from}${done}`;
-  return `${words.who} secured ${words.your} account${from}${done}`;
+  if (event.actorId === null && words.account) return say(words, "account.securedByLink", values);
+  return say(words, "account.secured", values);
 }
 
 function emailChangeReported(words: Words): string {
-  const reported = words.account
-    ? "Your email address change was reported as not yours from your previous address"
-    : `${words.who} reported ${words.ownAccount ? "an email address change" : `the email address change of ${words.you}`} as not theirs`;
-  return `${reported}${signedOut(count(words.event, "signedOutSessions"))}`;
+  const signedOut = count(words.event, "signedOutSessions") ?? 0;
+  return say(words, words.account ? "email.changeReportedOwner" : "email.changeReported", { signedOut });
 }
 
 function passwordResetRequested(words: Words): string {
   const { reason } = words.event;
-  if (reason === "no_account") return `Someone asked to reset ${passwordOf(words)}; no account has this address, so nothing was sent`;
-  if (reason === "disabled") return `Someone asked to reset ${passwordOf(words)}; the account is disabled, so nothing was sent`;
-  return `Someone asked to reset ${passwordOf(words)}; a code was emailed${words.account ? " to you" : ""}`;
+  if (reason === "no_account") return say(words, "password.resetRequestedNoAccount");
+  if (reason === "disabled") return say(words, "password.resetRequestedDisabled");
+  return say(words, "password.resetRequested");
 }
 
 function passwordResetFailed(words: Words): string {
   const { reason } = words.event;
-  const doing = `while trying to reset ${passwordOf(words)}`;
-  if (reason === "no_account") return `Someone tried to reset the password of an address with no account`;
-  if (reason === "wrong_second_factor") return `Someone entered the emailed code but a wrong two-step code ${doing}`;
-  return `Someone ${codeTrouble(reason)} ${doing}`;
+  if (reason === "no_account") return say(words, "password.resetFailedNoAccount");
+  if (reason === "wrong_second_factor") return say(words, "password.resetFailedSecondFactor");
+  return say(words, "password.resetFailed", { trouble: codeTrouble(reason) });
 }
 
 function passwordReset(words: Words): string {
-  const second = secondFactor(words.event.reason);
-  const using = `the emailed code${second ? ` and ${second}` : ""}`;
-  return `${words.who} reset ${words.your} password with ${using}${signedOut(count(words.event, "signedOutSessions"))}`;
+  return say(words, "password.reset", {
+    second: secondFactor(words.event.reason),
+    signedOut: count(words.event, "signedOutSessions") ?? 0,
+  });
 }
 
 function passwordResetReported(words: Words): string {
-  const reported = words.account
-    ? "A password reset was reported as not yours from the link in the email"
-    : `${words.who} reported ${words.ownAccount ? "a password reset" : `the password reset of ${words.you}`} as not theirs`;
-  return `${reported}${signedOut(count(words.event, "signedOutSessions"))}`;
+  const signedOut = count(words.event, "signedOutSessions") ?? 0;
+  return say(words, words.account ? "password.resetReportedOwner" : "password.resetReported", { signedOut });
 }
 
-function addressChange(words: Words): string {
+/** "from ow•••@… to ne•••@…" of an address change, unless the owner reads about another account. */
+function addressChange(words: Words): Values {
   const from = text(words.event, "from");
   const to = text(words.event, "to");
-  return !words.private && from && to ? ` from ${clip(from, 100)} to ${clip(to, 100)}` : "";
+  const shown = !words.private && from !== null && to !== null;
+  return { hasChange: yes(shown), from: shown ? clip(from, 100) : "", to: shown ? clip(to, 100) : "" };
 }
+
+/** An audit stream destination, named as it was when the row was written. */
+function destination(words: Words): Values {
+  return nameValues(named(text(words.event, "name")));
+}
+
+const STREAM_STARTS = { all: "all", new: "new" } as const;
 
 const EVENTS = {
   "auth.sign_up": {
     category: "sign_in",
     describe: (words) => {
       const taken = words.event.reason === "address_taken";
-      if (words.account)
-        return taken ? "Someone tried to sign up with your email address" : "Someone started signing up with your email address";
-      const address = words.event.actorEmail ?? "an unknown address";
-      return taken ? `Someone tried to sign up as ${address}, which already has an account` : `Someone started signing up as ${address}`;
+      if (words.account) return say(words, taken ? "signUp.ownerTaken" : "signUp.ownerStarted");
+      return say(words, taken ? "signUp.taken" : "signUp.started");
     },
   },
   "auth.email_verified": {
     category: "sign_in",
     describe: (words) =>
       words.event.outcome === "SUCCESS"
-        ? `${words.who} verified ${words.your} email address and created ${words.your} account`
-        : `Someone ${codeTrouble(words.event.reason)} while signing up${words.as}`,
+        ? say(words, "emailVerified.done")
+        : say(words, "emailVerified.failed", { trouble: codeTrouble(words.event.reason) }),
   },
   "auth.sign_in": { category: "sign_in", describe: signedIn },
   "auth.sign_in_failed": { category: "sign_in", describe: signInFailed },
-  "auth.sign_out": { category: "sign_in", describe: (words) => `${words.who} signed out` },
+  "auth.sign_out": { category: "sign_in", describe: (words) => say(words, "signOut") },
   "auth.second_factor_required": {
     category: "sign_in",
     // The password alone proves little: whoever typed it may not be the owner.
-    describe: (words) =>
-      `${words.account ? "Your password" : `The password of ${words.event.actorEmail ?? "an unknown address"}`} was entered correctly and a two-step code was asked for`,
+    describe: (words) => say(words, "secondFactorRequired"),
   },
   "step_up.challenge_sent": {
     category: "step_up",
-    describe: (words) => `${words.who} started a confirmation to ${confirming(words, words.event.reason)}`,
+    describe: (words) => say(words, "stepUp.challengeSent", { doing: confirming(words, words.event.reason) }),
   },
   "step_up.challenge_resent": {
     category: "step_up",
-    describe: (words) => `${words.who} asked for a new code to ${confirming(words, words.event.reason)}`,
+    describe: (words) => say(words, "stepUp.challengeResent", { doing: confirming(words, words.event.reason) }),
   },
   "step_up.verify_failed": { category: "step_up", describe: stepUpFailed },
   "step_up.expired": {
     category: "step_up",
-    describe: (words) => `${words.who} entered a code that had expired while trying to ${confirming(words, text(words.event, "action"))}`,
+    describe: (words) => say(words, "stepUp.expired", { doing: confirming(words, text(words.event, "action")) }),
   },
   "step_up.locked": {
     category: "step_up",
     describe: (words) => {
       const failures = /^(\d+)_failures$/.exec(words.event.reason ?? "")?.[1];
-      const after = failures ? `${failures} wrong answers in a row` : "too many wrong answers in a row";
-      return `Step-up on ${words.account ? "your account" : (words.event.actorEmail ?? "the account")} was locked for a while after ${after}`;
+      return say(words, "stepUp.locked", { hasFailures: yes(failures !== undefined), failures: Number(failures ?? 0) });
     },
   },
   "step_up.rate_limited": {
     category: "step_up",
-    describe: (words) =>
-      `${words.who} asked for too many codes in an hour while trying to ${confirming(words, words.event.reason)}; no code was sent`,
+    describe: (words) => say(words, "stepUp.rateLimited", { doing: confirming(words, words.event.reason) }),
   },
   "step_up.verified": { category: "step_up", describe: stepUpVerified },
   "step_up.grant_used": {
     category: "step_up",
-    describe: (words) => `${words.who} used a recent confirmation to ${confirming(words, words.event.reason)}`,
+    describe: (words) => say(words, "stepUp.grantUsed", { doing: confirming(words, words.event.reason) }),
   },
   "step_up.cancelled": {
     category: "step_up",
-    describe: (words) => `${words.who} cancelled the request to ${confirming(words, null)}`,
+    describe: (words) => say(words, "stepUp.cancelled", { doing: confirming(words, null) }),
   },
   "step_up.reported": {
     category: "step_up",
     // Reported through the emailed link: whoever clicked it holds the account's inbox.
-    describe: (words) => {
-      const device = deviceOf(words);
-      const session = device ? `the session on ${device} that asked` : "the session that asked";
-      const asked = confirming(words, words.event.reason);
-      return words.self
-        ? `You reported that you didn't ask to ${asked}; ${session} was signed out`
-        : `${words.who} reported not asking to ${asked}; ${session} was signed out`;
-    },
+    describe: (words) =>
+      say(words, words.self ? "stepUp.reportedSelf" : "stepUp.reported", {
+        doing: confirming(words, words.event.reason),
+        ...deviceValues(words),
+      }),
   },
   "api_token.created": {
     category: "tokens",
     describe: (words) => {
-      const name = nameOf(words);
-      const scopes = texts(words.event, "scopes").slice(0, 10);
-      const scope = scopes.length ? ` with ${scopes.length === 1 ? "scope" : "scopes"} ${scopes.map((s) => clip(s, 40)).join(", ")}` : "";
-      return `${words.who} created ${name ? `API token ${name}` : "an API token"}${scope}`;
+      const scopes = texts(words.event, "scopes")
+        .slice(0, 10)
+        .map((scope) => clip(scope, 40));
+      return say(words, "tokens.created", {
+        ...nameValues(nameOf(words)),
+        scopeCount: scopes.length,
+        scopes: scopes.length ? list(words, "lists.comma", scopes) : "",
+      });
     },
   },
   "api_token.revoked": { category: "tokens", describe: tokenRevoked },
   "api_token.expiring_soon": {
     category: "tokens",
-    describe: (words) => {
-      const expires = day(text(words.event, "expiresAt"));
-      return `${words.who} emailed ${words.you} a reminder that ${theirToken(words)} ${expires ? `expires on ${expires}` : "expires soon"}`;
-    },
+    describe: (words) =>
+      say(words, "tokens.expiringSoon", {
+        ...nameValues(nameOf(words)),
+        ...dayValues("hasDate", "expiresAt", text(words.event, "expiresAt")),
+      }),
   },
   "api_token.expired": {
     category: "tokens",
-    describe: (words) => `${words.who} emailed ${words.you} that ${theirToken(words)} has expired`,
+    describe: (words) => say(words, "tokens.expired", nameValues(nameOf(words))),
   },
   "api_token.auto_revoked": {
     category: "tokens",
     describe: (words) => {
       const days = count(words.event, "unusedDays");
-      return `${words.who} revoked ${yourToken(words)} after it went unused for ${days === null ? "a long time" : plural(days, "day")}`;
+      return say(words, "tokens.autoRevoked", { ...nameValues(nameOf(words)), hasDays: yes(days !== null), days: days ?? 0 });
     },
   },
   "session.revoked": {
     category: "sessions",
-    describe: (words) => {
-      const device = deviceOf(words);
-      return `${words.who} signed out ${device ? `${words.your} session on ${device}` : `one of ${words.your} sessions`}`;
-    },
+    describe: (words) => say(words, "sessions.revoked", deviceValues(words)),
   },
   "device.forgotten": {
     category: "sessions",
-    describe: (words) => `${words.who} removed ${deviceOf(words) ?? "a device"} from ${words.your} known devices`,
+    describe: (words) => say(words, "sessions.deviceForgotten", deviceValues(words)),
   },
   "two_factor.enrolment_started": {
     category: "two_step",
-    describe: (words) => `${words.who} started setting up two-step verification`,
+    describe: (words) => say(words, "twoStep.enrolmentStarted"),
   },
   "two_factor.enrolment_failed": {
     category: "two_step",
-    describe: (words) => `${words.who} entered a wrong authenticator code while setting up two-step verification`,
+    describe: (words) => say(words, "twoStep.enrolmentFailed"),
   },
-  "two_factor.enabled": { category: "two_step", describe: (words) => `${words.who} turned on two-step verification` },
-  "two_factor.disabled": { category: "two_step", describe: (words) => `${words.who} turned off two-step verification` },
+  "two_factor.enabled": { category: "two_step", describe: (words) => say(words, "twoStep.enabled") },
+  "two_factor.disabled": { category: "two_step", describe: (words) => say(words, "twoStep.disabled") },
   "recovery_codes.regenerated": {
     category: "two_step",
-    describe: (words) => `${words.who} created new recovery codes; the previous ones stopped working`,
+    describe: (words) => say(words, "twoStep.codesRegenerated"),
   },
   "recovery_code.used": { category: "two_step", describe: recoveryCodeUsed },
-  "passkey.added": { category: "passkeys", describe: (words) => `${words.who} added ${passkey(words)}` },
+  "passkey.added": { category: "passkeys", describe: (words) => say(words, "passkeys.added", nameValues(nameOf(words))) },
   "passkey.renamed": {
     category: "passkeys",
-    describe: (words) => {
-      const name = quoted(text(words.event, "name"));
-      return `${words.who} renamed a passkey${name ? ` to ${name}` : ""}`;
-    },
+    describe: (words) => say(words, "passkeys.renamed", nameValues(named(text(words.event, "name")))),
   },
-  "passkey.removed": { category: "passkeys", describe: (words) => `${words.who} removed ${passkey(words)}` },
+  "passkey.removed": { category: "passkeys", describe: (words) => say(words, "passkeys.removed", nameValues(nameOf(words))) },
   "passkey.assertion_refused": {
     category: "passkeys",
-    describe: (words) => {
-      const copied = words.event.reason === "counter_regressed" ? ": it may have been copied" : "";
-      return `${words.who} tried to confirm a change with ${passkey(words)} and it was refused${copied}`;
-    },
+    describe: (words) =>
+      say(words, words.event.reason === "counter_regressed" ? "passkeys.refusedCopied" : "passkeys.refused", nameValues(nameOf(words))),
   },
   "email.change_requested": {
     category: "account",
     describe: (words) => {
       const to = text(words.event, "newEmail");
-      // The owner is never told the address is taken (docs/account.md): only the admin is.
-      const taken = !words.account && words.event.reason === "address_taken" ? "; it already has an account, so nothing was sent" : "";
-      return `${words.who} asked to change ${words.your} email address${to ? ` to ${clip(to, 100)}` : ""}${taken}`;
+      return say(words, "email.changeRequested", {
+        hasTo: yes(to !== null),
+        to: to === null ? "" : clip(to, 100),
+        // The owner is never told the address is taken (docs/account.md): only the admin is.
+        taken: yes(!words.account && words.event.reason === "address_taken"),
+      });
     },
   },
   "email.change_failed": {
     category: "account",
-    describe: (words) => `${words.who} ${codeTrouble(words.event.reason)} while confirming ${words.your} new email address`,
+    describe: (words) => {
+      const trouble = codeTrouble(words.event.reason);
+      if (trouble === "expired") return say(words, "email.changeCodeExpired");
+      if (trouble === "exhausted") return say(words, "email.changeTriesExhausted");
+      return say(words, "email.changeWrongCode");
+    },
   },
   "email.change_cancelled": {
     category: "account",
-    describe: (words) => `${words.who} cancelled ${words.your} email address change`,
+    describe: (words) => say(words, "email.changeCancelled"),
   },
   "email.changed": {
     category: "account",
-    describe: (words) => `${words.who} changed ${words.your} email address${addressChange(words)}`,
+    describe: (words) => say(words, "email.changed", addressChange(words)),
   },
   "email.change_reported": { category: "account", describe: emailChangeReported },
   "password.change_failed": {
     category: "account",
-    describe: (words) =>
-      words.event.reason === "rate_limited"
-        ? `${words.who} tried to change ${words.your} password too many times; further tries were held back for a while`
-        : `${words.who} entered a wrong current password while trying to change ${words.your} password`,
+    describe: (words) => say(words, words.event.reason === "rate_limited" ? "password.changeRateLimited" : "password.changeWrongPassword"),
   },
   "password.changed": {
     category: "account",
-    describe: (words) => {
-      const others = count(words.event, "signedOutSessions");
-      return `${words.who} changed ${words.your} password${others ? ` and signed out ${plural(others, "other session")}` : ""}`;
-    },
+    describe: (words) => say(words, "password.changed", { others: count(words.event, "signedOutSessions") ?? 0 }),
   },
   "password.reset_requested": { category: "account", describe: passwordResetRequested },
   "password.reset_failed": { category: "account", describe: passwordResetFailed },
   "password.reset": { category: "account", describe: passwordReset },
   "password.reset_reported": { category: "account", describe: passwordResetReported },
   "account.recovery_hold_blocked": { category: "account", describe: recoveryHoldBlocked },
-  "account.deleted": { category: "account", describe: (words) => `${words.who} deleted ${words.your} account` },
+  "account.deleted": { category: "account", describe: (words) => say(words, "account.deleted") },
   "account.delete_failed": {
     category: "account",
-    describe: (words) =>
-      words.event.reason === "last_admin"
-        ? `${words.who} tried to delete ${words.your} account, which was refused: it is the last active administrator`
-        : `${words.who} tried to delete ${words.your} account but typed the wrong email address`,
+    describe: (words) => say(words, words.event.reason === "last_admin" ? "account.deleteLastAdmin" : "account.deleteWrongEmail"),
   },
   "account.secured": { category: "account", describe: accountSecured },
-  "admin.audit_viewed": { category: "admin", describe: (words) => `${words.who} viewed the audit log` },
-  "admin.audit_exported": { category: "admin", describe: (words) => `${words.who} exported the audit log` },
-  "admin.access_denied": { category: "admin", describe: (words) => `${words.who} tried to open an admin page; access was refused` },
-  "admin.users_viewed": { category: "admin", describe: (words) => `${words.who} viewed the list of accounts` },
+  "admin.audit_viewed": { category: "admin", describe: (words) => say(words, "admin.auditViewed") },
+  "admin.audit_exported": { category: "admin", describe: (words) => say(words, "admin.auditExported") },
+  "admin.access_denied": { category: "admin", describe: (words) => say(words, "admin.accessDenied") },
+  "admin.users_viewed": { category: "admin", describe: (words) => say(words, "admin.usersViewed") },
   "admin.user_signed_out": {
     category: "admin",
-    describe: (words) => {
-      const sessions = count(words.event, "sessions");
-      return `${words.who} signed ${words.you} out everywhere${sessions && !words.private ? ` (${plural(sessions, "session")})` : ""}`;
-    },
+    describe: (words) => say(words, "admin.userSignedOut", { sessions: words.private ? 0 : (count(words.event, "sessions") ?? 0) }),
   },
   "admin.user_tokens_revoked": {
     category: "admin",
-    describe: (words) => {
-      const tokens = count(words.event, "tokens");
-      return `${words.who} revoked all of ${words.your} API tokens${tokens && !words.private ? ` (${tokens})` : ""}`;
-    },
+    describe: (words) => say(words, "admin.userTokensRevoked", { tokens: words.private ? 0 : (count(words.event, "tokens") ?? 0) }),
   },
   "admin.user_locks_cleared": {
     category: "admin",
-    describe: (words) => `${words.who} cleared ${words.your} sign-in and step-up locks`,
+    describe: (words) => say(words, "admin.userLocksCleared"),
   },
   "admin.user_two_factor_reset": {
     category: "admin",
-    describe: (words) => {
-      const passkeys = count(words.event, "passkeys");
-      return `${words.who} reset ${words.your} two-step verification${passkeys && !words.private ? ` and removed ${plural(passkeys, "passkey")}` : ""}`;
-    },
+    describe: (words) => say(words, "admin.userTwoFactorReset", { passkeys: words.private ? 0 : (count(words.event, "passkeys") ?? 0) }),
   },
-  "admin.user_disabled": { category: "admin", describe: (words) => `${words.who} disabled ${words.your} account` },
-  "admin.user_enabled": { category: "admin", describe: (words) => `${words.who} re-enabled ${words.your} account` },
+  "admin.user_disabled": { category: "admin", describe: (words) => say(words, "admin.userDisabled") },
+  "admin.user_enabled": { category: "admin", describe: (words) => say(words, "admin.userEnabled") },
   "admin.user_email_changed": {
     category: "admin",
-    describe: (words) => `${words.who} changed ${words.your} email address${addressChange(words)}`,
+    describe: (words) => say(words, "admin.userEmailChanged", addressChange(words)),
   },
-  "admin.token_revoked": { category: "admin", describe: (words) => `${words.who} revoked ${yourToken(words)}` },
+  "admin.token_revoked": { category: "admin", describe: (words) => say(words, "admin.tokenRevoked", nameValues(nameOf(words))) },
   "audit.pruned": {
     category: "admin",
     describe: (words) => {
       const deleted = count(words.event, "deleted");
-      const cutoff = day(text(words.event, "cutoff"));
-      return `${words.who} deleted ${deleted === null ? "audit events" : plural(deleted, "audit event")}${cutoff ? ` from before ${cutoff}` : ""}`;
+      return say(words, "auditPruned", {
+        hasCount: yes(deleted !== null),
+        deleted: deleted ?? 0,
+        ...dayValues("hasCutoff", "cutoff", text(words.event, "cutoff")),
+      });
     },
   },
-  "audit_stream.created": { category: "admin", describe: (words) => `${words.who} added ${streamDestination(words)}${startsWith(words)}` },
-  "audit_stream.updated": { category: "admin", describe: (words) => `${words.who} changed ${streamDestination(words)}` },
-  "audit_stream.paused": { category: "admin", describe: (words) => `${words.who} paused ${streamDestination(words)}` },
-  "audit_stream.resumed": { category: "admin", describe: (words) => `${words.who} resumed ${streamDestination(words)}` },
-  "audit_stream.deleted": { category: "admin", describe: (words) => `${words.who} deleted ${streamDestination(words)}` },
+  "audit_stream.created": {
+    category: "admin",
+    describe: (words) =>
+      say(words, "streams.created", { ...destination(words), start: lookup(STREAM_STARTS, text(words.event, "start")) ?? "none" }),
+  },
+  "audit_stream.updated": { category: "admin", describe: (words) => say(words, "streams.updated", destination(words)) },
+  "audit_stream.paused": { category: "admin", describe: (words) => say(words, "streams.paused", destination(words)) },
+  "audit_stream.resumed": { category: "admin", describe: (words) => say(words, "streams.resumed", destination(words)) },
+  "audit_stream.deleted": { category: "admin", describe: (words) => say(words, "streams.deleted", destination(words)) },
   "audit_stream.test_sent": {
     category: "admin",
     describe: (words) => {
-      const sent = `${words.who} sent a test event to ${streamDestination(words)}`;
-      if (words.event.outcome === "SUCCESS") return `${sent}; it was accepted`;
+      if (words.event.outcome === "SUCCESS") return say(words, "streams.testAccepted", destination(words));
       const why = words.event.reason ? clip(words.event.reason, NAME_LIMIT) : null;
-      return `${sent}; it was not accepted${why ? ` (${why})` : ""}`;
+      return say(words, "streams.testRefused", { ...destination(words), hasWhy: yes(why !== null), why: why ?? "" });
     },
   },
   "audit_stream.auto_paused": {
     category: "admin",
-    describe: (words) => {
-      const minutes = count(words.event, "failingMinutes");
-      return `${words.who} paused ${streamDestination(words)} after it failed${minutes ? ` for ${plural(minutes, "minute")}` : " for too long"}`;
-    },
+    describe: (words) => say(words, "streams.autoPaused", { ...destination(words), minutes: count(words.event, "failingMinutes") ?? 0 }),
   },
 } satisfies Record<AuditEventType, EventEntry>;
-
-/** "the audit stream destination "Splunk"", named as it was when the row was written. */
-function streamDestination(words: Words): string {
-  const name = quoted(text(words.event, "name"));
-  return name ? `the audit stream destination ${name}` : "an audit stream destination";
-}
-
-function startsWith(words: Words): string {
-  const start = text(words.event, "start");
-  return start === "all" ? ", starting with every event kept" : start === "new" ? ", starting with new events" : "";
-}
-
-function passkey(words: Words): string {
-  const name = nameOf(words);
-  return name ? `passkey ${name}` : "a passkey";
-}
-
-/** "your API token "ci-deploy"", for rows whose target is the token's owner. */
-function yourToken(words: Words): string {
-  const name = nameOf(words);
-  return `${words.your} API token${name ? ` ${name}` : ""}`;
-}
-
-/** The same, after the account was already named in the sentence ("emailed bob@example.com that their API token…"). */
-function theirToken(words: Words): string {
-  const name = nameOf(words);
-  return `${words.account ? words.your : "their"} API token${name ? ` ${name}` : ""}`;
-}
 
 const ENTRIES: Readonly<Record<string, EventEntry>> = EVENTS;
 
@@ -666,12 +716,15 @@ export function eventCategory(type: string): EventCategory {
   return sibling ? eventCategory(sibling) : "admin";
 }
 
-export function describeEvent(event: DescribableEvent, viewpoint: Viewpoint): string {
-  const words = wordsFor(event, viewpoint);
-  if (!isDescribedType(event.type)) {
-    const outcome = event.outcome === "SUCCESS" ? "" : ` (${event.outcome.toLowerCase()})`;
-    return `${words.who}: security event ${clip(event.type, NAME_LIMIT)}${outcome}`;
-  }
+/** What happened, in one sentence in t's language, for the reader the viewpoint names. */
+export function describeEvent(
+  event: DescribableEvent,
+  viewpoint: Viewpoint,
+  t: Translate<"auditEvents">,
+  options: DescribeOptions = {},
+): string {
+  const words = wordsFor(event, viewpoint, t, options.phrase);
+  if (!isDescribedType(event.type)) return say(words, "unknown", { type: clip(event.type, NAME_LIMIT), outcome: event.outcome });
   return EVENTS[event.type].describe(words);
 }
 
@@ -679,7 +732,7 @@ export function typesInCategory(category: EventCategory): AuditEventType[] {
   return (Object.keys(EVENTS) as AuditEventType[]).filter((type) => EVENTS[type].category === category);
 }
 
-function wordsFor(event: DescribableEvent, viewpoint: Viewpoint): Words {
+function wordsFor(event: DescribableEvent, viewpoint: Viewpoint, t: Translate<"auditEvents">, phrase: DescribeOptions["phrase"]): Words {
   const maintenance = event.actorId === null && event.actorEmail === MAINTENANCE_ACTOR;
   if (viewpoint.kind === "account") {
     const reader = viewpoint.accountId;
@@ -688,38 +741,46 @@ function wordsFor(event: DescribableEvent, viewpoint: Viewpoint): Words {
     return {
       event,
       account: true,
-      who: ownerReads(event, reader, maintenance),
-      your: aboutOther ? "another account's" : "your",
-      you: aboutOther ? "another account" : "you",
-      as: "",
       private: aboutOther,
       ownAccount: !aboutOther,
       self: event.actorId === reader,
+      args: {
+        actor: ownerReads(event, reader, maintenance),
+        actorEmail: "",
+        target: aboutOther ? "another" : "your",
+        targetEmail: "",
+        asActor: "no",
+        viewer: "owner",
+        address: "owner",
+        actorAddress: "",
+      },
+      t,
+      phrase,
     };
   }
-  const who = maintenance
-    ? "Automatic maintenance"
-    : event.actorEmail
-      ? clip(event.actorEmail, 100)
-      : event.actorId
-        ? "A deleted account"
-        : "Someone";
   const targetAccount = event.targetType === "user" ? event.targetName : null;
   const ownAccount =
     event.targetType !== "user" ||
     (event.actorId !== null && event.targetId === event.actorId) ||
     (targetAccount !== null && targetAccount === event.actorEmail);
-  const named = targetAccount === DELETED_ACCOUNT_NAME ? "a deleted account" : targetAccount ? clip(targetAccount, 100) : "the account";
   return {
     event,
     account: false,
-    who,
-    your: ownAccount ? "their" : `${named}'s`,
-    you: ownAccount ? "them" : named,
-    as: event.actorEmail && !maintenance ? ` as ${clip(event.actorEmail, 100)}` : "",
     private: false,
     ownAccount,
     self: false,
+    args: {
+      actor: maintenance ? "maintenance" : event.actorEmail ? "other" : event.actorId ? "deleted" : "someone",
+      actorEmail: event.actorEmail ? clip(event.actorEmail, 100) : "",
+      target: ownAccount ? "their" : targetAccount === DELETED_ACCOUNT_NAME ? "deleted" : targetAccount ? "other" : "unknown",
+      targetEmail: targetAccount ? clip(targetAccount, 100) : "",
+      asActor: yes(Boolean(event.actorEmail) && !maintenance),
+      viewer: "admin",
+      address: event.actorEmail === null ? "unknown" : "known",
+      actorAddress: event.actorEmail ?? "",
+    },
+    t,
+    phrase,
   };
 }
 
@@ -728,8 +789,8 @@ function wordsFor(event: DescribableEvent, viewpoint: Viewpoint): Words {
  * owner's name (a wrong password could be anyone's); another account acting on this one can only
  * be an administrator, who stays unnamed.
  */
-function ownerReads(event: DescribableEvent, reader: string, maintenance: boolean): string {
-  if (maintenance) return "We";
-  if (event.actorId === reader) return event.outcome === "SUCCESS" ? "You" : "Someone";
-  return event.actorId === null ? "Someone" : "An administrator";
+function ownerReads(event: DescribableEvent, reader: string, maintenance: boolean): Actor {
+  if (maintenance) return "we";
+  if (event.actorId === reader) return event.outcome === "SUCCESS" ? "you" : "someone";
+  return event.actorId === null ? "someone" : "admin";
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 
 /**
  * Audit stream destinations (docs/streaming.md): where every audit event is pushed, signed, in
@@ -12,19 +13,19 @@ const STREAM_URL_MAX_LENGTH = 2048;
 /** Hosts a plain-http destination may name outside production: a receiver running on this machine. */
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-/** Why `value` is not a destination URL, or null when it is one. */
+/** Why `value` is not a destination URL (a validation key), or null when it is one. */
 export function streamUrlProblem(value: string, options: { allowLoopbackHttp: boolean }): string | null {
-  if (value.length > STREAM_URL_MAX_LENGTH) return `Use at most ${STREAM_URL_MAX_LENGTH} characters`;
+  if (value.length > STREAM_URL_MAX_LENGTH) return issue("tooLong", { max: STREAM_URL_MAX_LENGTH });
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return "Enter a full URL, e.g. https://siem.example.com/ingest/audit";
+    return issue("urlFull");
   }
-  if (url.username || url.password) return "Leave credentials out of the URL";
-  if (url.protocol === "https:") return url.hostname ? null : "Enter a full URL, e.g. https://siem.example.com/ingest/audit";
+  if (url.username || url.password) return issue("urlCredentials");
+  if (url.protocol === "https:") return url.hostname ? null : issue("urlFull");
   if (url.protocol === "http:" && options.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) return null;
-  return options.allowLoopbackHttp ? "Use https:// (http:// only to localhost or 127.0.0.1)" : "Use https://";
+  return options.allowLoopbackHttp ? issue("urlHttpsOrLoopback") : issue("urlHttps");
 }
 
 /** A destination's URL as audit rows, code emails and notices name it: scheme, host and path (a query string may carry a receiver's key). */
@@ -40,9 +41,9 @@ export function endpointOf(url: string): string {
 /** The URL rule; the forms' copy allows loopback http (they cannot know the deployment), the server decides. */
 function streamUrlSchema(options: { allowLoopbackHttp: boolean }) {
   return z
-    .string({ error: "Enter the endpoint URL" })
+    .string({ error: issue("urlRequired") })
     .trim()
-    .min(1, "Enter the endpoint URL")
+    .min(1, issue("urlRequired"))
     .superRefine((value, context) => {
       const problem = streamUrlProblem(value, options);
       if (problem) context.addIssue({ code: "custom", message: problem });
@@ -50,21 +51,21 @@ function streamUrlSchema(options: { allowLoopbackHttp: boolean }) {
 }
 
 const nameSchema = z
-  .string({ error: "Give the destination a name" })
+  .string({ error: issue("destinationName") })
   .trim()
-  .min(1, "Give the destination a name")
-  .max(64, "Use at most 64 characters")
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Use letters, digits, spaces and punctuation only");
+  .min(1, issue("destinationName"))
+  .max(64, issue("tooLong", { max: 64 }))
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), issue("plainCharacters"));
 
 // A form posts text; the dialogs turn the field into a number first.
 const batchSizeSchema = z.coerce
-  .number({ error: "Enter a whole number" })
-  .int("Enter a whole number")
-  .min(STREAM_BATCH_SIZE.min, `At least ${STREAM_BATCH_SIZE.min}`)
-  .max(STREAM_BATCH_SIZE.max, `At most ${STREAM_BATCH_SIZE.max}`)
+  .number({ error: issue("wholeNumber") })
+  .int(issue("wholeNumber"))
+  .min(STREAM_BATCH_SIZE.min, issue("atLeast", { min: STREAM_BATCH_SIZE.min }))
+  .max(STREAM_BATCH_SIZE.max, issue("atMost", { max: STREAM_BATCH_SIZE.max }))
   .default(STREAM_BATCH_SIZE.default);
 
-const destinationIdSchema = z.uuid({ error: "Unknown destination" }).transform((id) => id.toLowerCase());
+const destinationIdSchema = z.uuid({ error: issue("unknownDestination") }).transform((id) => id.toLowerCase());
 
 /** Where a new destination starts: events from now on, or every event still kept. */
 const STREAM_STARTS = ["new", "all"] as const;
@@ -75,7 +76,7 @@ function destinationFields(options: { allowLoopbackHttp: boolean }) {
 
 /** The add form's schema under the deployment's URL rule (the server uses `allowLoopbackHttp: !isProduction`). */
 export function addStreamDestinationSchemaFor(options: { allowLoopbackHttp: boolean }) {
-  return z.object({ ...destinationFields(options), start: z.enum(STREAM_STARTS, { error: "Choose where to start" }).default("new") });
+  return z.object({ ...destinationFields(options), start: z.enum(STREAM_STARTS, { error: issue("chooseStart") }).default("new") });
 }
 
 export function updateStreamDestinationSchemaFor(options: { allowLoopbackHttp: boolean }) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 
 /** Shared by the forms (client) and the server actions, which parse again. */
 
@@ -6,20 +7,20 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 export const emailSchema = z
-  .string({ error: "Enter your email address" })
+  .string({ error: issue("emailRequired") })
   .trim()
-  .min(1, "Enter your email address")
-  .max(254, "Email addresses are at most 254 characters")
-  .refine((value) => !/[\r\n,;<>"\s]/.test(value), "Enter a plain email address like name@example.com")
-  .pipe(z.email({ error: "Enter a valid email address like name@example.com" }))
+  .min(1, issue("emailRequired"))
+  .max(254, issue("emailTooLong", { max: 254 }))
+  .refine((value) => !/[\r\n,;<>"\s]/.test(value), issue("emailPlain"))
+  .pipe(z.email({ error: issue("emailInvalid") }))
   .transform((value) => value.toLowerCase());
 
 export const newPasswordSchema = z
-  .string({ error: "Choose a password" })
-  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`);
+  .string({ error: issue("passwordChoose") })
+  .min(PASSWORD_MIN_LENGTH, issue("tooShort", { min: PASSWORD_MIN_LENGTH }))
+  .max(PASSWORD_MAX_LENGTH, issue("tooLong", { max: PASSWORD_MAX_LENGTH }));
 
-export const codeSchema = z.string({ error: "Enter the 6-digit code" }).regex(/^[0-9]{6}$/, "Enter the 6-digit code from the email");
+export const codeSchema = z.string({ error: issue("codeRequired") }).regex(/^[0-9]{6}$/, issue("codeFromEmail"));
 
 export const signUpSchema = z.object({ email: emailSchema, password: newPasswordSchema });
 export type SignUpInput = z.infer<typeof signUpSchema>;
@@ -27,9 +28,9 @@ export type SignUpInput = z.infer<typeof signUpSchema>;
 export const signInSchema = z.object({
   email: emailSchema,
   password: z
-    .string({ error: "Enter your password" })
-    .min(1, "Enter your password")
-    .max(PASSWORD_MAX_LENGTH, "Incorrect email or password"),
+    .string({ error: issue("passwordRequired") })
+    .min(1, issue("passwordRequired"))
+    .max(PASSWORD_MAX_LENGTH, issue("credentialsIncorrect")),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 

@@ -1,4 +1,5 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+import type { Translate } from "@/i18n/translate";
 import type { StepUpChallengeDto } from "@/shared/step-up";
 
 /** Typed error codes, and the one place that turns them into words for people. */
@@ -54,75 +55,29 @@ export class AppError extends Error {
   }
 }
 
-export function errorMessage(code: ErrorCode, details: ErrorDetails = {}): string {
+/** The words for an error, in the language of `t` (useTranslations / translatorFor with "errors"). */
+export function errorMessage(t: Translate<"errors">, code: ErrorCode, details: ErrorDetails = {}): string {
   switch (code) {
-    case "VALIDATION_FAILED":
-      return "Check the highlighted fields.";
-    case "INVALID_CREDENTIALS":
-      return "Incorrect email or password.";
     case "RATE_LIMITED":
-      return `Too many attempts. Try again in ${waitText(details.retryAfterSeconds)}.`;
-    case "CODE_INVALID":
-      return details.attemptsLeft
-        ? `That code is incorrect. ${details.attemptsLeft} ${details.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
-        : "That code is invalid or has expired. Request a new one.";
-    case "CODE_EXPIRED":
-      return "That code has expired. Request a new one.";
-    case "TOO_MANY_ATTEMPTS":
-      return "Too many incorrect codes. Request a new code.";
     case "RESEND_TOO_SOON":
-      return `You can request a new code in ${waitText(details.retryAfterSeconds)}.`;
-    case "STEP_UP_REQUIRED":
-      return "Enter the code we emailed you to confirm this change.";
     case "STEP_UP_LOCKED":
-      return `Too many incorrect codes. For your security, changes are locked. Try again in ${waitText(details.retryAfterSeconds)}.`;
-    case "SECOND_FACTOR_REQUIRED":
-      return "Enter the code from your authenticator app, or one of your recovery codes.";
+      return t(code, waitValues(details.retryAfterSeconds));
+    case "CODE_INVALID":
+      return details.attemptsLeft ? t("CODE_INVALID_ATTEMPTS", { attemptsLeft: details.attemptsLeft }) : t(code);
     case "SECOND_FACTOR_INVALID":
-      return details.attemptsLeft
-        ? `That authenticator or recovery code is incorrect. ${details.attemptsLeft} ${details.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
-        : "That authenticator or recovery code is incorrect.";
-    case "WRONG_PASSWORD":
-      return "Your current password is incorrect.";
-    case "TWO_FACTOR_ALREADY_ON":
-      return "Two-step verification is already on.";
-    case "TWO_FACTOR_OFF":
-      return "Two-step verification is off.";
-    case "EMAIL_UNCHANGED":
-      return "That is already your email address.";
+      return details.attemptsLeft ? t("SECOND_FACTOR_INVALID_ATTEMPTS", { attemptsLeft: details.attemptsLeft }) : t(code);
     case "LIMIT_REACHED":
-      return `You have reached the limit of ${details.limit ?? "allowed"} items. Remove one first.`;
-    case "NOT_FOUND":
-      return "That item no longer exists.";
-    case "UNAUTHENTICATED":
-      return "Your session has ended. Sign in again.";
-    case "FORBIDDEN":
-      return "This request was blocked. Reload the page and try again.";
-    case "EMAIL_SEND_FAILED":
-      return "We couldn't send the email. Try again in a moment.";
-    case "RECOVERY_HOLD":
-      return `For your protection this change is on hold after the recent account recovery. It becomes possible on ${details.until ? formatHoldEnd(details.until) : "the day after the recovery"}.`;
-    case "ACCOUNT_DISABLED":
-      return "This account is disabled. Contact your administrator.";
-    case "PASSKEY_REFUSED":
-      return "That passkey could not be used. Try again, or use another way to continue.";
-    case "LAST_ADMIN":
-      return "This is the last active administrator account: another administrator has to exist first.";
-    case "OWN_ACCOUNT":
-      return "This is your own account. Manage it from your settings, not the admin console.";
-    case "UNAVAILABLE":
-      return "The service is temporarily unavailable. Try again in a moment.";
-    case "INTERNAL":
-      return "Something went wrong. Try again.";
+      return details.limit === undefined ? t("LIMIT_REACHED_UNKNOWN") : t(code, { limit: details.limit });
+    case "RECOVERY_HOLD": {
+      const until = details.until ? new Date(details.until) : null;
+      return until && !Number.isNaN(until.getTime()) ? t(code, { until }) : t("RECOVERY_HOLD_UNKNOWN");
+    }
+    default:
+      return t(code);
   }
 }
 
-function formatHoldEnd(iso: string): string {
-  return `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
-}
-
-function waitText(seconds = 60): string {
-  if (seconds < 60) return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+/** A wait under a minute in seconds, else in whole minutes rounded up ("in 2 minutes"). */
+function waitValues(seconds = 60): { unit: "seconds" | "minutes"; count: number } {
+  return seconds < 60 ? { unit: "seconds", count: seconds } : { unit: "minutes", count: Math.ceil(seconds / 60) };
 }

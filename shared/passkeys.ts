@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 
 /**
  * Passkeys travel as the JSON that @simplewebauthn/browser produces (`startRegistration` /
@@ -7,9 +8,9 @@ import { z } from "zod";
  */
 export const PASSKEY_RESPONSE_MAX_LENGTH = 16_000;
 const passkeyResponseTextSchema = z
-  .string({ error: "The passkey's answer is missing. Try again." })
-  .min(2)
-  .max(PASSKEY_RESPONSE_MAX_LENGTH, "The passkey's answer is too large.");
+  .string({ error: issue("passkeyMissing") })
+  .min(2, issue("passkeyMissing"))
+  .max(PASSKEY_RESPONSE_MAX_LENGTH, issue("passkeyTooLarge"));
 
 const base64url = z
   .string()
@@ -56,14 +57,14 @@ export const passkeyAssertionTextSchema = passkeyResponseTextSchema.refine((text
   } catch {
     return false;
   }
-}, "The passkey's answer is not valid. Try again.");
+}, issue("passkeyInvalid"));
 
 export const PASSKEY_NAME_MAX_LENGTH = 64;
 const passkeyName = z
-  .string({ error: "Enter a name" })
+  .string({ error: issue("nameRequired") })
   .trim()
-  .min(1, "Enter a name")
-  .max(PASSKEY_NAME_MAX_LENGTH, `Use at most ${PASSKEY_NAME_MAX_LENGTH} characters`);
+  .min(1, issue("nameRequired"))
+  .max(PASSKEY_NAME_MAX_LENGTH, issue("tooLong", { max: PASSKEY_NAME_MAX_LENGTH }));
 
 export const addPasskeySchema = z.object({ response: passkeyResponseTextSchema });
 export const renamePasskeySchema = z.object({ passkeyId: z.uuid(), name: passkeyName });

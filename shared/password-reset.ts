@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 import { codeSchema, emailSchema, newPasswordSchema } from "@/shared/auth";
 import { passkeyAssertionTextSchema } from "@/shared/passkeys";
 import { recoveryCodeSchema, totpCodeSchema, type SecondFactorProof } from "@/shared/two-factor";
@@ -11,7 +12,7 @@ export const forgotPasswordSchema = z.object({ email: emailSchema });
  */
 export const resetPasswordSchema = z
   .object({
-    resetId: z.uuid({ error: "Start again from “Forgot password”" }),
+    resetId: z.uuid({ error: issue("resetRestart") }),
     code: codeSchema,
     newPassword: newPasswordSchema,
     secondFactorMethod: z.enum(["totp", "recovery_code", "passkey"]).optional(),
@@ -22,12 +23,13 @@ export const resetPasswordSchema = z
   .superRefine((input, context) => {
     if (!input.secondFactorMethod) return;
     if (input.secondFactorMethod === "passkey") {
-      if (!input.passkeyAssertion) context.addIssue({ code: "custom", path: ["passkeyAssertion"], message: "Use your passkey again." });
+      if (!input.passkeyAssertion) context.addIssue({ code: "custom", path: ["passkeyAssertion"], message: issue("passkeyAgain") });
       return;
     }
     const schema = input.secondFactorMethod === "totp" ? totpCodeSchema : recoveryCodeSchema;
     const parsed = schema.safeParse(input.secondFactorCode ?? "");
-    if (!parsed.success) context.addIssue({ code: "custom", path: ["secondFactorCode"], message: parsed.error.issues[0]?.message ?? "" });
+    if (!parsed.success)
+      context.addIssue({ code: "custom", path: ["secondFactorCode"], message: parsed.error.issues[0]?.message ?? issue("invalid") });
   });
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
 

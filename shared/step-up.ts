@@ -1,10 +1,11 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 import { codeSchema } from "@/shared/auth";
 import { passkeyAssertionTextSchema } from "@/shared/passkeys";
 import { recoveryCodeSchema, totpCodeSchema } from "@/shared/two-factor";
 
-const challengeIdSchema = z.uuid({ error: "That code is invalid or has expired. Request a new one." });
+const challengeIdSchema = z.uuid({ error: issue("codeInvalidOrExpired") });
 
 /**
  * The kinds of proof a step-up challenge can take, and how each travels from the modal. Which an
@@ -30,7 +31,7 @@ export const stepUpProofSchema = z.object({
       recovery_code: PROOF_VALUE_SCHEMAS.recovery_code.optional(),
       passkey: PROOF_VALUE_SCHEMAS.passkey.optional(),
     })
-    .refine((sent) => Object.values(sent).some((value) => value !== undefined), "Enter the code from the email"),
+    .refine((sent) => Object.values(sent).some((value) => value !== undefined), issue("codeFromEmailRequired")),
 });
 export type StepUpProof = z.infer<typeof stepUpProofSchema>;
 export type ProofValues = StepUpProof["proofs"];
@@ -44,6 +45,11 @@ export const reportChallengeSchema = z.object({ token: z.string().min(1).max(200
 export type StepUpChallengeDto = {
   id: string;
   action: string;
+  /**
+   * What the change is, as a clause in the request's language, put into words by the server from
+   * the challenge's stored phrase (lib/step-up/describe.ts): `create API token "ci"`, or in German
+   * `das API-Token „ci“ zu erstellen` (a zu-infinitive, as the modal's "Um …, …" sentences need).
+   */
   description: string;
   maskedEmail: string;
   expiresAt: string;

@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { issue } from "@/i18n/issues";
 
-export const totpCodeSchema = z
-  .string({ error: "Enter the 6-digit code from your authenticator app" })
-  .regex(/^[0-9]{6}$/, "Enter the 6-digit code from your authenticator app");
+export const totpCodeSchema = z.string({ error: issue("totpCode") }).regex(/^[0-9]{6}$/, issue("totpCode"));
 
 export const recoveryCodeSchema = z
-  .string({ error: "Enter one of your recovery codes" })
-  .regex(/^[a-z0-9]{5}-?[a-z0-9]{5}$/i, "Enter a recovery code like abcde-23456");
+  .string({ error: issue("recoveryCodeRequired") })
+  .regex(/^[a-z0-9]{5}-?[a-z0-9]{5}$/i, issue("recoveryCodeFormat"));
 
 export const secondFactorProofSchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("totp"), code: totpCodeSchema }),
@@ -14,7 +13,7 @@ export const secondFactorProofSchema = z.discriminatedUnion("method", [
 ]);
 export type SecondFactorProof = z.infer<typeof secondFactorProofSchema>;
 
-export const confirmEnrolmentSchema = z.object({ enrolmentId: z.uuid({ error: "Start the set-up again" }), code: totpCodeSchema });
+export const confirmEnrolmentSchema = z.object({ enrolmentId: z.uuid({ error: issue("enrolmentRestart") }), code: totpCodeSchema });
 export type ConfirmEnrolmentInput = z.infer<typeof confirmEnrolmentSchema>;
 
 /** The second page of signing in with 2FA on. */

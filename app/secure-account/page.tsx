@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
-import { Fragment } from "react";
+import type { ReactNode } from "react";
 import { secureAccountByLinkAction } from "@/actions/activity";
 import { ReportForm } from "@/components/account/report-form";
 import { AuthCard } from "@/components/auth/auth-card";
+import { LocalTime } from "@/components/ui/local-time";
 import { findSecurableDevice } from "@/lib/account/secure-account";
-import { formatDateTime } from "@/shared/format";
 
-export const metadata: Metadata = { title: "Secure your account", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("secureAccount.metaTitle"), robots: { index: false, follow: false } };
+}
 
 type SecureAccountPageProps = { searchParams: Promise<{ token?: string | string[] }> };
 
@@ -17,52 +21,45 @@ const linkClass = "font-semibold text-indigo-700 hover:underline";
 export default async function SecureAccountPage({ searchParams }: SecureAccountPageProps) {
   const { token } = await searchParams;
   const device = typeof token === "string" ? await findSecurableDevice(token) : null;
+  const t = await getTranslations("auth");
+  const resetPasswordLink = (chunks: ReactNode) => (
+    <Link href="/forgot-password" className={linkClass}>
+      {chunks}
+    </Link>
+  );
   return (
     <div className="mx-auto flex w-full max-w-md flex-col px-4 py-12 sm:py-20">
       {device && typeof token === "string" ? (
         <AuthCard
-          title="Didn't sign in?"
-          subtitle={
-            <>
-              Your account was signed in to from <span className="font-semibold text-slate-900">{device.device}</span> on{" "}
-              <time dateTime={device.signedInAt} className="font-semibold text-slate-900">
-                {formatDateTime(new Date(device.signedInAt))}
-              </time>
-              .
-            </>
-          }
-          footer={<>If it was you, you can close this page: nothing happens unless you press the button.</>}
+          title={t("secureAccount.title")}
+          subtitle={t.rich("secureAccount.subtitle", {
+            // Words from the server (describeUserAgent), e.g. "Chrome 130 on Linux".
+            device: device.device,
+            highlight: (chunks) => <span className="font-semibold text-slate-900">{chunks}</span>,
+            when: () => (
+              <span className="font-semibold text-slate-900">
+                <LocalTime iso={device.signedInAt} />
+              </span>
+            ),
+          })}
+          footer={t("secureAccount.footer")}
         >
           <div className="space-y-5">
-            <p className="text-sm text-slate-700">
-              If it wasn&apos;t you, someone knows your password. Secure the account: every session is signed out at once, yours included,
-              and pending security changes stop.
-            </p>
+            <p className="text-sm text-slate-700">{t("secureAccount.body")}</p>
             <ReportForm
               token={token}
               action={secureAccountByLinkAction}
               steps={[
-                <Fragment key="reset">
-                  <Link href="/forgot-password" className={linkClass}>
-                    Reset your password
-                  </Link>{" "}
-                  now: whoever signed in knows the current one.
-                </Fragment>,
-                "Then, signed in again, review your API tokens and passkeys on the security page, and your devices on the activity page.",
-                "Turn on two-step verification if it is off: a password alone will then not be enough.",
+                t.rich("secureAccount.steps.reset", { link: resetPasswordLink }),
+                t("secureAccount.steps.review"),
+                t("secureAccount.steps.twoFactor"),
               ]}
             />
           </div>
         </AuthCard>
       ) : (
-        <AuthCard title="This link has expired or was already used" subtitle="There is nothing left to do from this email.">
-          <p className="text-center text-sm text-slate-700">
-            If you&apos;re worried about your account,{" "}
-            <Link href="/forgot-password" className={linkClass}>
-              reset your password
-            </Link>{" "}
-            or contact your administrator.
-          </p>
+        <AuthCard title={t("report.expiredTitle")} subtitle={t("secureAccount.expiredSubtitle")}>
+          <p className="text-center text-sm text-slate-700">{t.rich("secureAccount.expiredBody", { link: resetPasswordLink })}</p>
         </AuthCard>
       )}
     </div>

@@ -1,16 +1,18 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { deleteAccountAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
+import { issueText } from "@/i18n/issues";
 import {
   ACCOUNT_DELETED_PATH,
   confirmsAccountEmail,
@@ -29,6 +31,8 @@ type DeleteAccountSectionProps = {
 
 /** The danger zone: what deleting removes, then the address typed again, then step-up with every proof the account has. */
 export function DeleteAccountSection({ heading, email, lastAdmin }: DeleteAccountSectionProps) {
+  const t = useTranslations("settings");
+  const te = useTranslations("errors");
   const [open, setOpen] = useState(false);
   const [closedCount, setClosedCount] = useState(0);
   const openRef = useRef<HTMLButtonElement>(null);
@@ -41,26 +45,28 @@ export function DeleteAccountSection({ heading, email, lastAdmin }: DeleteAccoun
   return (
     <Card {...heading}>
       <CardBody className="space-y-4 text-sm text-slate-700">
-        <p>Deleting your account signs you out on every device and removes, for good:</p>
+        <p>{t("deleteAccount.intro")}</p>
         <ul className="list-disc space-y-1 pl-5">
-          <li>your password, so nobody can sign in to the account again;</li>
-          <li>every API token: scripts and CI jobs that use them stop working;</li>
-          <li>two-step verification and your recovery codes;</li>
-          <li>any pending email change, password reset or code.</li>
+          <li>{t("deleteAccount.removes.password")}</li>
+          <li>{t("deleteAccount.removes.tokens")}</li>
+          <li>{t("deleteAccount.removes.twoStep")}</li>
+          <li>{t("deleteAccount.removes.pending")}</li>
         </ul>
         <p>
-          Afterwards <span className="font-medium [overflow-wrap:anywhere] text-slate-900">{email}</span> is free: it can sign up again, as
-          a new, empty account. The security log keeps its record of what happened on your account.
+          {t.rich("deleteAccount.afterwards", {
+            email,
+            strong: (chunks) => <span className="font-medium [overflow-wrap:anywhere] text-slate-900">{chunks}</span>,
+          })}
         </p>
         {lastAdmin ? (
-          <Notice tone="warning">{errorMessage("LAST_ADMIN")}</Notice>
+          <Notice tone="warning">{errorMessage(te, "LAST_ADMIN")}</Notice>
         ) : (
           <>
             <Notice tone="warning">
-              <strong className="font-semibold">This cannot be undone.</strong>
+              <strong className="font-semibold">{t("deleteAccount.irreversible")}</strong>
             </Notice>
             <Button ref={openRef} variant="danger" onClick={() => setOpen(true)}>
-              Delete account…
+              {t("deleteAccount.open")}
             </Button>
           </>
         )}
@@ -79,8 +85,10 @@ export function DeleteAccountSection({ heading, email, lastAdmin }: DeleteAccoun
 }
 
 function DeleteAccountDialog({ email, onClose }: { email: string; onClose: () => void }) {
+  const t = useTranslations("settings");
+  const tv = useTranslations("validation");
   const form = useForm<DeleteAccountInput>({
-    resolver: zodResolver(deleteAccountSchema) as unknown as Resolver<DeleteAccountInput>,
+    resolver: useZodResolver<DeleteAccountInput>(deleteAccountSchema),
     defaultValues: { confirmEmail: "" },
   });
   const { run, pending, outcome } = useProtectedAction(deleteAccountAction, form);
@@ -90,7 +98,7 @@ function DeleteAccountDialog({ email, onClose }: { email: string; onClose: () =>
 
   const submit = form.handleSubmit(async ({ confirmEmail }) => {
     if (!confirmsAccountEmail(confirmEmail, email))
-      return form.setError("confirmEmail", { type: "client", message: DELETE_CONFIRMATION_MISMATCH }, { shouldFocus: true });
+      return form.setError("confirmEmail", { type: "client", message: issueText(tv, DELETE_CONFIRMATION_MISMATCH) }, { shouldFocus: true });
     const result = await run({ confirmEmail });
     if (!result.ok) return;
     setDeleted(true);
@@ -101,9 +109,14 @@ function DeleteAccountDialog({ email, onClose }: { email: string; onClose: () =>
   return (
     <Dialog.Root open onOpenChange={(isOpen) => !isOpen && !busy && onClose()}>
       <ConfirmModal
-        title="Delete your account?"
-        description="Your account, its API tokens, two-step verification and sessions are removed for good. To confirm, type your email address; then we'll ask for a code from your email (and from your authenticator app, if two-step verification is on)."
-        confirm={{ label: "Delete my account", pendingText: "Deleting…", onClick: submit, variant: "danger" }}
+        title={t("deleteAccount.dialog.title")}
+        description={t("deleteAccount.dialog.description")}
+        confirm={{
+          label: t("deleteAccount.dialog.confirm"),
+          pendingText: t("deleteAccount.dialog.pending"),
+          onClick: submit,
+          variant: "danger",
+        }}
         pending={busy}
         error={outcome?.ok ? null : outcome?.message}
         onOpenAutoFocus={(event) => {
@@ -121,7 +134,7 @@ function DeleteAccountDialog({ email, onClose }: { email: string; onClose: () =>
           <TextField
             form={form}
             name="confirmEmail"
-            label={`Type ${email} to confirm`}
+            label={t("deleteAccount.dialog.typeToConfirm", { email })}
             type="email"
             inputMode="email"
             autoComplete="off"

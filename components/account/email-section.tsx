@@ -1,15 +1,17 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAction } from "@/actions/account";
 import { CodeField } from "@/components/forms/code-field";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { LiveMessage, Notice } from "@/components/ui/notice";
 import {
   confirmEmailChangeSchema,
@@ -19,7 +21,6 @@ import {
   type RequestEmailChangeInput,
 } from "@/shared/account";
 import { errorMessage } from "@/shared/errors";
-import { formatDateTime } from "@/shared/format";
 
 type EmailSectionProps = {
   heading: CardHeading;
@@ -34,6 +35,7 @@ type Result = { ok: boolean; message: string };
  * address, entered here. The account keeps its address until that code is entered.
  */
 export function EmailSection({ heading, currentEmail, pending: initialPending }: EmailSectionProps) {
+  const t = useTranslations("settings");
   const [pending, setPending] = useState(initialPending);
   const [result, setResult] = useState<Result | null>(null);
   // After a step, focus goes where the user continues: set only by their actions, never on page load.
@@ -48,7 +50,7 @@ export function EmailSection({ heading, currentEmail, pending: initialPending }:
     <Card {...heading}>
       <CardBody className="space-y-5">
         <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
-          <dt className="font-medium text-slate-600">Current address</dt>
+          <dt className="font-medium text-slate-600">{t("email.current")}</dt>
           <dd className="font-medium [overflow-wrap:anywhere] text-slate-900">{currentEmail}</dd>
         </dl>
         <div ref={noticeRef} tabIndex={-1} className="outline-none!">
@@ -94,8 +96,10 @@ type RequestFormProps = {
 };
 
 function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: RequestFormProps) {
+  const t = useTranslations("settings");
+  const tv = useTranslations("validation");
   const form = useForm<RequestEmailChangeInput>({
-    resolver: zodResolver(requestEmailChangeSchema) as unknown as Resolver<RequestEmailChangeInput>,
+    resolver: useZodResolver<RequestEmailChangeInput>(requestEmailChangeSchema),
     defaultValues: { newEmail: "" },
   });
   const { run, pending: submitting } = useProtectedAction(requestEmailChangeAction, form);
@@ -107,7 +111,7 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
   const submit = form.handleSubmit(async ({ newEmail }) => {
     onResult(null);
     if (newEmail === currentEmail)
-      return form.setError("newEmail", { type: "client", message: "That is already your email address" }, { shouldFocus: true });
+      return form.setError("newEmail", { type: "client", message: tv("emailSameAsCurrent") }, { shouldFocus: true });
     const result = await run({ newEmail });
     if (result.ok && result.data) return onRequested(result.data);
     onResult(outcomeOf(result));
@@ -118,16 +122,16 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
       <TextField
         form={form}
         name="newEmail"
-        label="New email address"
+        label={t("email.newEmail")}
         type="email"
         autoComplete="email"
         inputMode="email"
         spellCheck={false}
-        description="We'll ask for a code from your current inbox first, then send a code to the new address."
+        description={t("email.newEmailHint")}
         className="sm:max-w-sm"
       />
-      <Button type="submit" pending={submitting} pendingText="Sending…">
-        Change email address
+      <Button type="submit" pending={submitting} pendingText={t("email.sending")}>
+        {t("email.change")}
       </Button>
     </form>
   );
@@ -142,8 +146,13 @@ type ConfirmFormProps = {
 };
 
 function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmFormProps) {
+  const t = useTranslations("settings");
+  const te = useTranslations("errors");
   const [busy, setBusy] = useState<"confirm" | "cancel" | null>(null);
-  const form = useForm<ConfirmEmailChangeInput>({ resolver: zodResolver(confirmEmailChangeSchema), defaultValues: { code: "" } });
+  const form = useForm<ConfirmEmailChangeInput>({
+    resolver: useZodResolver<ConfirmEmailChangeInput>(confirmEmailChangeSchema),
+    defaultValues: { code: "" },
+  });
   const focus = useFocusField(form);
 
   // The request form's button is gone; the code field is what the user needs next.
@@ -156,16 +165,13 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
     setBusy("confirm");
     const result = await confirmEmailChangeAction({ ok: false }, { code }).catch(() => null);
     setBusy(null);
-    if (result?.ok) return onResult({ ok: true, message: result.message ?? "Your email address was changed." }, "ended");
+    if (result?.ok) return onResult({ ok: true, message: result.message ?? t("email.changed") }, "ended");
     form.reset({ code: "" });
     if (result?.code === "CODE_EXPIRED" || result?.code === "TOO_MANY_ATTEMPTS") {
-      const why = result.code === "CODE_EXPIRED" ? "That code has expired." : "Too many incorrect codes.";
-      return onResult(
-        { ok: false, message: `${why} Your address was not changed. Enter the new address again to get a new code.` },
-        "ended",
-      );
+      const message = result.code === "CODE_EXPIRED" ? t("email.codeExpired") : t("email.tooManyAttempts");
+      return onResult({ ok: false, message }, "ended");
     }
-    onResult({ ok: false, message: result?.message ?? errorMessage("UNAVAILABLE") }, "pending");
+    onResult({ ok: false, message: result?.message ?? errorMessage(te, "UNAVAILABLE") }, "pending");
     focus("code");
   });
 
@@ -174,23 +180,27 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
     setBusy("cancel");
     const result = await cancelEmailChangeAction({ ok: false }, {}).catch(() => null);
     setBusy(null);
-    if (result?.ok) return onResult({ ok: true, message: `Cancelled. The code sent to ${pending.newEmail} no longer works.` }, "cancelled");
-    onResult({ ok: false, message: result?.message ?? errorMessage("UNAVAILABLE") }, "pending");
+    if (result?.ok) return onResult({ ok: true, message: t("email.cancelled", { email: pending.newEmail }) }, "cancelled");
+    onResult({ ok: false, message: result?.message ?? errorMessage(te, "UNAVAILABLE") }, "pending");
   };
 
   return (
     <form onSubmit={confirm} noValidate className="space-y-4">
       <Notice tone="info">
-        We sent a code to <strong className="font-semibold [overflow-wrap:anywhere]">{pending.newEmail}</strong>. Enter it here by{" "}
-        {formatDateTime(new Date(pending.expiresAt))} to switch. Until then, {currentEmail} stays your address.
+        {t.rich("email.sent", {
+          email: pending.newEmail,
+          currentEmail,
+          strong: (chunks) => <strong className="font-semibold [overflow-wrap:anywhere]">{chunks}</strong>,
+          time: () => <LocalTime iso={pending.expiresAt} />,
+        })}
       </Notice>
-      <CodeField form={form} name="code" label={`Code sent to ${pending.newEmail}`} className="sm:max-w-[14rem]" />
+      <CodeField form={form} name="code" label={t("email.codeLabel", { email: pending.newEmail })} className="sm:max-w-[14rem]" />
       <div className="flex flex-wrap gap-3">
-        <Button type="submit" pending={busy === "confirm"} pendingText="Confirming…" disabled={busy !== null}>
-          Confirm new address
+        <Button type="submit" pending={busy === "confirm"} pendingText={t("email.confirming")} disabled={busy !== null}>
+          {t("email.confirm")}
         </Button>
         <Button variant="secondary" onClick={cancel} pending={busy === "cancel"} disabled={busy !== null}>
-          Use a different address
+          {t("email.useDifferent")}
         </Button>
       </div>
     </form>

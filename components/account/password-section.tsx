@@ -1,10 +1,11 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { changePasswordAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
@@ -18,10 +19,11 @@ type PasswordSectionProps = { heading: CardHeading };
 
 /** Current password + new password, then step-up; "sign out my other sessions" is ticked by default. */
 export function PasswordSection({ heading }: PasswordSectionProps) {
+  const t = useTranslations("settings");
   const { headingId } = heading;
   const noticeRef = useRef<HTMLDivElement>(null);
   const form = useForm<PasswordForm>({
-    resolver: zodResolver(changePasswordSchema) as unknown as Resolver<PasswordForm>,
+    resolver: useZodResolver<PasswordForm>(changePasswordSchema),
     defaultValues: { currentPassword: "", newPassword: "", signOutOtherSessions: true },
   });
   const { run, pending, outcome } = useProtectedAction(changePasswordAction, form);
@@ -43,14 +45,14 @@ export function PasswordSection({ heading }: PasswordSectionProps) {
             <LiveMessage tone={outcome?.ok ? "success" : "error"} message={outcome?.message} />
           </div>
           <div className="space-y-4 sm:max-w-sm">
-            <TextField form={form} name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
+            <TextField form={form} name="currentPassword" label={t("password.current")} type="password" autoComplete="current-password" />
             <TextField
               form={form}
               name="newPassword"
-              label="New password"
+              label={t("password.new")}
               type="password"
               autoComplete="new-password"
-              description={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.`}
+              description={t("password.newHint", { min: PASSWORD_MIN_LENGTH })}
             />
           </div>
           <div className="flex items-start gap-3 text-sm">
@@ -63,15 +65,15 @@ export function PasswordSection({ heading }: PasswordSectionProps) {
             />
             <div>
               <label htmlFor={`${headingId}-sign-out`} className="block font-medium text-slate-800">
-                Sign out my other sessions
+                {t("password.signOutOthers")}
               </label>
               <p id={`${headingId}-sign-out-hint`} className="text-slate-600">
-                Every other browser and device signed in to your account must sign in again with the new password.
+                {t("password.signOutOthersHint")}
               </p>
             </div>
           </div>
-          <Button type="submit" pending={pending} pendingText="Changing…">
-            Change password
+          <Button type="submit" pending={pending} pendingText={t("password.changing")}>
+            {t("password.change")}
           </Button>
         </form>
       </CardBody>

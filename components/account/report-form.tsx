@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
@@ -18,6 +19,7 @@ export function ReportForm<Data extends Reported>({
   action: ReportAction<Data>;
   steps: ReactNode[];
 }) {
+  const t = useTranslations("auth");
   const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<Data>);
   const doneRef = useRef<HTMLHeadingElement>(null);
   const reported = state.ok ? state.data : undefined;
@@ -30,9 +32,9 @@ export function ReportForm<Data extends Reported>({
   if (reported) {
     return (
       <div className="space-y-4 text-sm text-slate-700">
-        <LiveMessage tone="success" message="Reported. Every session on the account was signed out." />
+        <LiveMessage tone="success" message={t("report.form.reported")} />
         <h2 ref={doneRef} tabIndex={-1} className="text-base font-semibold text-slate-900 outline-none!">
-          What happens next
+          {t("report.form.nextTitle")}
         </h2>
         <ol className="list-decimal space-y-2 pl-5">
           {steps.map((step, index) => (
@@ -40,9 +42,10 @@ export function ReportForm<Data extends Reported>({
           ))}
         </ol>
         <p>
-          If you contact your administrator, quote this reference:{" "}
-          <strong className="font-mono text-base font-semibold text-slate-900">{reported.reference}</strong>. Your report is in their audit
-          log.
+          {t.rich("report.form.reference", {
+            reference: reported.reference,
+            strong: (chunks) => <strong className="font-mono text-base font-semibold text-slate-900">{chunks}</strong>,
+          })}
         </p>
       </div>
     );
@@ -53,8 +56,8 @@ export function ReportForm<Data extends Reported>({
       <LiveMessage tone="error" message={state.ok ? null : state.message} />
       <form action={dispatch}>
         <input type="hidden" name="token" value={token} />
-        <Button type="submit" variant="danger" pending={pending} pendingText="Reporting…" className="w-full">
-          Report and sign out every session
+        <Button type="submit" variant="danger" pending={pending} pendingText={t("report.form.submitting")} className="w-full">
+          {t("report.form.submit")}
         </Button>
       </form>
     </div>

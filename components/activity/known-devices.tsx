@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { forgetDeviceAction } from "@/actions/activity";
 import { Button } from "@/components/ui/button";
@@ -8,8 +9,17 @@ import { LiveMessage } from "@/components/ui/notice";
 import { initialActionState } from "@/shared/action-state";
 import type { KnownDeviceDto } from "@/shared/devices";
 
+/** The two moments of a device's line, as rich-text tags of its message. */
+function seen(device: KnownDeviceDto) {
+  return {
+    lastUsed: () => <LocalTime iso={device.lastSeenAt} />,
+    firstSeen: () => <LocalTime iso={device.firstSeenAt} />,
+  };
+}
+
 /** The browsers this account has signed in from; a forgotten one is announced again on its next sign-in. */
 export function KnownDevices({ devices }: { devices: KnownDeviceDto[] }) {
+  const t = useTranslations("activity");
   const [state, dispatch, pending] = useActionState(forgetDeviceAction, initialActionState);
   return (
     <div>
@@ -17,7 +27,7 @@ export function KnownDevices({ devices }: { devices: KnownDeviceDto[] }) {
         <LiveMessage tone={state.ok ? "success" : "error"} message={state.message} />
       </div>
       {devices.length === 0 ? (
-        <p className="px-6 py-6 text-sm text-slate-600">No devices yet: each browser you sign in from is remembered here.</p>
+        <p className="px-6 py-6 text-sm text-slate-600">{t("devices.empty")}</p>
       ) : (
         <ul className="divide-y divide-slate-200">
           {devices.map((device) => (
@@ -26,20 +36,26 @@ export function KnownDevices({ devices }: { devices: KnownDeviceDto[] }) {
                 <p className="font-medium text-slate-900">
                   {device.device}
                   {device.current && (
-                    <span className="ml-2 rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700 ring-1 ring-indigo-200 ring-inset">
-                      This browser
+                    <span className="ml-2 inline-block rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-indigo-700 ring-1 ring-indigo-200 ring-inset">
+                      {t("devices.thisBrowser")}
                     </span>
                   )}
                 </p>
                 <p className="text-xs text-slate-600">
-                  Last used <LocalTime iso={device.lastSeenAt} />
-                  {device.lastIp && <> · IP {device.lastIp}</>} · first seen <LocalTime iso={device.firstSeenAt} />
+                  {device.lastIp
+                    ? t.rich("devices.seenWithIp", { ...seen(device), ip: device.lastIp })
+                    : t.rich("devices.seen", seen(device))}
                 </p>
               </div>
               <form action={dispatch}>
                 <input type="hidden" name="deviceId" value={device.id} />
-                <Button type="submit" variant="secondary" pending={pending} aria-label={`Forget ${device.device}`}>
-                  Forget this device
+                <Button
+                  type="submit"
+                  variant="secondary"
+                  pending={pending}
+                  aria-label={t("devices.forgetLabel", { device: device.device })}
+                >
+                  {t("devices.forget")}
                 </Button>
               </form>
             </li>

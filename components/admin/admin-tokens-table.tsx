@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type RefObject } from "react";
 import { adminRevokeSelectedTokensAction } from "@/actions/admin-tokens";
@@ -11,14 +12,15 @@ import { RevokeTokenDialog } from "@/components/api-tokens/revoke-token-dialog";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
+import { LocalTime } from "@/components/ui/local-time";
 import { LiveMessage } from "@/components/ui/notice";
 import { MAX_TOKENS_PER_REVOKE, type AdminApiTokenDto } from "@/shared/api-tokens";
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
-const day = (iso: string | null) => (iso ? dateFormat.format(new Date(iso)) : "Never");
-const tokenLabel = (token: AdminApiTokenDto) => `${token.ownerEmail}'s token ${token.name}`;
-
 export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
+  const t = useTranslations("admin");
+  const tc = useTranslations("common");
+  // Days in the viewer's own zone.
+  const day = (iso: string | null) => (iso ? <LocalTime iso={iso} style="date" /> : tc("never"));
   const router = useRouter();
   const [revoking, setRevoking] = useState<AdminApiTokenDto | null>(null);
   const [revokingSelected, setRevokingSelected] = useState(false);
@@ -54,7 +56,7 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
       {selectable.length > 0 && (
         <div
           role="group"
-          aria-label="Selected tokens"
+          aria-label={t("tokens.selection.label")}
           className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl bg-surface px-4 py-3 text-sm shadow-sm ring-1 ring-slate-200"
         >
           <label className="flex items-center gap-2 font-medium text-slate-800">
@@ -67,10 +69,10 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
               }}
               onChange={(event) => setSelectedIds(new Set(event.target.checked ? selectable.map((token) => token.id) : []))}
             />
-            Select all on this page
+            {t("tokens.selection.all")}
           </label>
           <span className="text-slate-600 tabular-nums" aria-live="polite">
-            {selected.length} selected
+            {t("tokens.selection.count", { count: selected.length })}
           </span>
           <Button
             variant="danger"
@@ -81,16 +83,26 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
               setRevokingSelected(true);
             }}
           >
-            Revoke selected
+            {t("tokens.selection.revoke")}
           </Button>
-          {tooMany && <span className="text-red-700">Select at most {MAX_TOKENS_PER_REVOKE} tokens at a time.</span>}
+          {tooMany && <span className="text-red-700">{t("tokens.selection.tooMany", { max: MAX_TOKENS_PER_REVOKE })}</span>}
         </div>
       )}
       <AdminTable
-        caption="API tokens of every user"
-        headings={["Select", "Owner", "Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Status"]}
+        caption={t("tokens.table.caption")}
+        headings={[
+          t("tokens.table.headings.select"),
+          t("tokens.table.headings.owner"),
+          t("tokens.table.headings.name"),
+          t("tokens.table.headings.prefix"),
+          t("tokens.table.headings.scopes"),
+          t("tokens.table.headings.created"),
+          t("tokens.table.headings.expires"),
+          t("tokens.table.headings.lastUsed"),
+          t("tokens.table.headings.status"),
+        ]}
         actionsColumn
-        empty={tokens.length === 0 ? "No tokens match these filters." : null}
+        empty={tokens.length === 0 ? t("tokens.table.empty") : null}
       >
         {tokens.map((token) => (
           <tr key={token.id} className={selectedIds.has(token.id) && token.status === "active" ? "bg-indigo-50/60" : undefined}>
@@ -99,7 +111,7 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
                 <input
                   type="checkbox"
                   className="size-4 rounded border-slate-300 text-indigo-700"
-                  aria-label={`Select ${tokenLabel(token)}`}
+                  aria-label={t("tokens.table.selectToken", { owner: token.ownerEmail, name: token.name })}
                   checked={selectedIds.has(token.id)}
                   onChange={(event) => toggle(token.id, event.target.checked)}
                 />
@@ -116,14 +128,18 @@ export function AdminTokensTable({ tokens }: { tokens: AdminApiTokenDto[] }) {
             <td className="px-3 py-2 whitespace-nowrap">{day(token.lastUsedAt)}</td>
             <td className="px-3 py-2">
               <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                <span className="capitalize">{token.status}</span>
+                <span className="capitalize">{t(`tokens.status.${token.status}`)}</span>
                 {token.stale && <StaleBadge />}
               </span>
             </td>
             <td className="px-3 py-2 text-right">
               {token.status === "active" && (
-                <Button variant="ghost" aria-label={`Revoke ${tokenLabel(token)}`} onClick={() => setRevoking(token)}>
-                  Revoke
+                <Button
+                  variant="ghost"
+                  aria-label={t("tokens.table.revokeToken", { owner: token.ownerEmail, name: token.name })}
+                  onClick={() => setRevoking(token)}
+                >
+                  {t("tokens.table.revoke")}
                 </Button>
               )}
             </td>
@@ -169,22 +185,28 @@ function RevokeSelectedDialog({
 }) {
   const { run, pending, outcome } = useProtectedAction(adminRevokeSelectedTokensAction);
   const done = useRef(false);
-  const count = `${tokens.length} API ${tokens.length === 1 ? "token" : "tokens"}`;
+  const t = useTranslations("admin");
+  const count = tokens.length;
 
   const revoke = async () => {
     const result = await run({ tokenIds: tokens.map((token) => token.id) });
     if (!result.ok) return;
     done.current = true;
-    onRevoked(result.message ?? `${count} revoked.`);
+    onRevoked(result.message ?? t("tokens.revokeSelected.done", { count }));
   };
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <ConfirmModal
         className="sm:max-w-lg"
-        title={`Revoke ${count}?`}
-        description="Apps using them stop working immediately, and each owner is told. This can't be undone."
-        confirm={{ label: `Revoke ${count}`, pendingText: "Revoking…", onClick: revoke, variant: "danger" }}
+        title={t("tokens.revokeSelected.title", { count })}
+        description={t("tokens.revokeSelected.description")}
+        confirm={{
+          label: t("tokens.revokeSelected.confirm", { count }),
+          pendingText: t("tokens.revokeSelected.pending"),
+          onClick: revoke,
+          variant: "danger",
+        }}
         pending={pending}
         error={outcome?.ok ? null : outcome?.message}
         onCloseAutoFocus={(event) => {
@@ -202,8 +224,13 @@ function RevokeSelectedDialog({
         <ul className="max-h-48 divide-y divide-slate-100 overflow-y-auto rounded-md bg-slate-50 text-sm ring-1 ring-slate-200 ring-inset">
           {tokens.map((token) => (
             <li key={token.id} className="px-3 py-2 [overflow-wrap:anywhere] text-slate-700">
-              <span className="font-medium text-slate-900">{token.name}</span>{" "}
-              <span className="font-mono text-xs text-slate-500">{token.displayPrefix}…</span> of {token.ownerEmail}
+              {t.rich("tokens.revokeSelected.item", {
+                name: token.name,
+                prefix: token.displayPrefix,
+                owner: token.ownerEmail,
+                token: (chunks) => <span className="font-medium text-slate-900">{chunks}</span>,
+                code: (chunks) => <span className="font-mono text-xs text-slate-500">{chunks}</span>,
+              })}
             </li>
           ))}
         </ul>

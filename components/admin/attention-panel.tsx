@@ -1,17 +1,15 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { Card, CardBody } from "@/components/ui/card";
 import { auditFilterQuery, type AttentionAccount } from "@/shared/audit";
 
 export function AttentionPanel({ accounts }: { accounts: AttentionAccount[] }) {
+  const t = useTranslations("admin");
   return (
-    <Card
-      headingId="attention-heading"
-      title="Needs attention"
-      description="Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours."
-    >
+    <Card headingId="attention-heading" title={t("attention.title")} description={t("attention.description")}>
       <CardBody>
         {accounts.length === 0 ? (
-          <p className="text-sm text-slate-600">No failed or blocked events in the last 24 hours.</p>
+          <p className="text-sm text-slate-600">{t("attention.empty")}</p>
         ) : (
           <ul className="divide-y divide-slate-100">
             {accounts.map((account) => (
@@ -23,11 +21,9 @@ export function AttentionPanel({ accounts }: { accounts: AttentionAccount[] }) {
                   {account.email}
                 </Link>
                 <span className="flex gap-3 text-xs text-slate-700">
-                  <span>{account.failedVerifications} failed</span>
-                  <span>
-                    {account.lockouts} {account.lockouts === 1 ? "lockout" : "lockouts"}
-                  </span>
-                  <span>{account.rateLimited} blocked</span>
+                  <span>{t("attention.failed", { count: account.failedVerifications })}</span>
+                  <span>{t("attention.lockouts", { count: account.lockouts })}</span>
+                  <span>{t("attention.blocked", { count: account.rateLimited })}</span>
                 </span>
               </li>
             ))}

@@ -1,16 +1,23 @@
+import { useFormatter, useTranslations } from "next-intl";
 import { type DailyCount } from "@/shared/audit";
 
 const WIDTH = 720;
 const HEIGHT = 180;
 const PAD = { top: 10, right: 8, bottom: 24, left: 40 };
 const SERIES = [
-  { key: "success", label: "Success", className: "fill-indigo-300" },
-  { key: "failure", label: "Failure", className: "fill-amber-500" },
-  { key: "blocked", label: "Blocked", className: "fill-red-600" },
+  { key: "success", className: "fill-indigo-300" },
+  { key: "failure", className: "fill-amber-500" },
+  { key: "blocked", className: "fill-red-600" },
 ] as const;
+
+/** A calendar day of the chart ("2026-03-14"), which is a UTC day. */
+const utcDay = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /** Events per day as stacked bars, failures and blocks on top in warm colours; a table for screen readers and print. */
 export function AuditChart({ days }: { days: DailyCount[] }) {
+  const t = useTranslations("admin");
+  const format = useFormatter();
+  const dayLabel = (day: string) => format.dateTime(utcDay(day), { dateStyle: "medium", timeZone: "UTC" });
   const totals = days.map((day) => day.success + day.failure + day.blocked);
   const max = Math.max(1, ...totals);
   const plotWidth = WIDTH - PAD.left - PAD.right;
@@ -19,21 +26,29 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
   const barWidth = Math.max(1, slot * 0.7);
   const y = (value: number) => (value / max) * plotHeight;
   const sum = (key: (typeof SERIES)[number]["key"]) => days.reduce((total, day) => total + day[key], 0);
-  const first = days[0]?.day ?? "";
-  const last = days.at(-1)?.day ?? "";
-  const description = `${days.length} days from ${first} to ${last}: ${sum("success")} successful, ${sum("failure")} failed and ${sum("blocked")} blocked events. Busiest day: ${max} events.`;
+  const first = days[0]?.day;
+  const last = days.at(-1)?.day;
+  const description = t("chart.description", {
+    days: days.length,
+    first: first ? dayLabel(first) : "",
+    last: last ? dayLabel(last) : "",
+    success: sum("success"),
+    failure: sum("failure"),
+    blocked: sum("blocked"),
+    max,
+  });
 
   return (
     <figure className="rounded-xl bg-surface p-5 shadow-sm ring-1 ring-slate-200">
       <figcaption className="flex flex-wrap items-center justify-between gap-3">
-        <span className="text-sm font-semibold text-slate-900">Events per day (UTC)</span>
+        <span className="text-sm font-semibold text-slate-900">{t("chart.heading")}</span>
         <span className="flex gap-4 text-xs text-slate-600" aria-hidden="true">
           {SERIES.map((series) => (
             <span key={series.key} className="flex items-center gap-1.5">
               <svg viewBox="0 0 10 10" className="size-2.5">
                 <rect width="10" height="10" className={series.className} />
               </svg>
-              {series.label}
+              {t(`chart.series.${series.key}`)}
             </span>
           ))}
         </span>
@@ -44,7 +59,7 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
         aria-labelledby="audit-chart-title audit-chart-desc"
         className="mt-3 h-auto w-full"
       >
-        <title id="audit-chart-title">Audit events per day</title>
+        <title id="audit-chart-title">{t("chart.title")}</title>
         <desc id="audit-chart-desc">{description}</desc>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={HEIGHT - PAD.bottom} y2={HEIGHT - PAD.bottom} className="stroke-slate-300" />
         <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" className="fill-slate-500 text-[10px]">
@@ -67,7 +82,7 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
               })}
               {(index === 0 || index === days.length - 1 || index % Math.ceil(days.length / 6) === 0) && (
                 <text x={x + barWidth / 2} y={HEIGHT - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">
-                  {day.day.slice(5)}
+                  {format.dateTime(utcDay(day.day), { month: "2-digit", day: "2-digit", timeZone: "UTC" })}
                 </text>
               )}
             </g>
@@ -75,18 +90,18 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
         })}
       </svg>
       <details className="mt-3 text-sm">
-        <summary className="cursor-pointer font-medium text-indigo-700">Show as a table</summary>
+        <summary className="cursor-pointer font-medium text-indigo-700">{t("chart.showTable")}</summary>
         <div className="mt-2 max-h-64 overflow-auto">
           <table className="w-full text-left text-xs">
-            <caption className="sr-only">Audit events per day</caption>
+            <caption className="sr-only">{t("chart.title")}</caption>
             <thead>
               <tr className="text-slate-600">
                 <th scope="col" className="py-1 pr-4 font-medium">
-                  Day
+                  {t("chart.day")}
                 </th>
                 {SERIES.map((series) => (
                   <th key={series.key} scope="col" className="py-1 pr-4 font-medium">
-                    {series.label}
+                    {t(`chart.series.${series.key}`)}
                   </th>
                 ))}
               </tr>
@@ -94,8 +109,8 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
             <tbody>
               {days.map((day) => (
                 <tr key={day.day} className="border-t border-slate-100">
-                  <th scope="row" className="py-1 pr-4 font-normal">
-                    {day.day}
+                  <th scope="row" className="py-1 pr-4 font-normal whitespace-nowrap">
+                    <time dateTime={day.day}>{dayLabel(day.day)}</time>
                   </th>
                   {SERIES.map((series) => (
                     <td key={series.key} className="py-1 pr-4 tabular-nums">

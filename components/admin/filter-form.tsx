@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
@@ -21,6 +22,7 @@ export function FilterForm({
   actionsClassName: string;
   children: ReactNode;
 }) {
+  const t = useTranslations("admin");
   return (
     <form
       method="get"
@@ -35,10 +37,10 @@ export function FilterForm({
           type="submit"
           className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
         >
-          Apply filters
+          {t("filters.apply")}
         </button>
         <Link href={action} className="text-sm font-medium text-slate-700 hover:underline">
-          Clear
+          {t("filters.clear")}
         </Link>
       </div>
     </form>

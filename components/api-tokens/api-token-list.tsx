@@ -1,12 +1,8 @@
+import { useFormatter, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { OutlineIcon } from "@/components/ui/outline-icon";
-import { STALE_AFTER_DAYS, STALE_LABEL, type ApiTokenDto } from "@/shared/api-tokens";
-import { formatDateTime } from "@/shared/format";
-
-// UTC, like lib/format, so the server render and the browser agree.
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
-const timeFormat = new Intl.DateTimeFormat("en", { timeStyle: "short", timeZone: "UTC" });
+import { STALE_AFTER_DAYS, type ApiTokenDto } from "@/shared/api-tokens";
 
 const STATUS_STYLES: Record<ApiTokenDto["status"], string> = {
   active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
@@ -16,26 +12,35 @@ const STATUS_STYLES: Record<ApiTokenDto["status"], string> = {
 
 /** One table; below `md` each row becomes a stacked card with inline labels. */
 export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRevoke: (token: ApiTokenDto) => void }) {
+  const t = useTranslations("security");
+  const tc = useTranslations("common");
   if (tokens.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-slate-300 px-6 py-10 text-center">
         <KeyIcon />
-        <p className="mt-3 text-sm font-semibold text-slate-900">No API tokens yet</p>
-        <p className="mt-1 text-sm text-slate-600">Create one to let a script or CI job call the API as you.</p>
+        <p className="mt-3 text-sm font-semibold text-slate-900">{t("tokens.empty.title")}</p>
+        <p className="mt-1 text-sm text-slate-600">{t("tokens.empty.body")}</p>
       </div>
     );
   }
+  const columns = {
+    token: t("tokens.columns.token"),
+    scopes: t("tokens.columns.scopes"),
+    created: t("tokens.columns.created"),
+    expires: t("tokens.columns.expires"),
+    lastUsed: t("tokens.columns.lastUsed"),
+  };
   return (
     <table className="block w-full text-left text-sm md:table">
       <thead className="hidden border-b border-slate-200 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
         <tr>
-          {["Token", "Scopes", "Created", "Expires", "Last used"].map((heading) => (
-            <th key={heading} scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">
+          {Object.entries(columns).map(([key, heading]) => (
+            <th key={key} scope="col" className="py-2 pr-3 font-medium whitespace-nowrap">
               {heading}
             </th>
           ))}
           <th scope="col" className="py-2 font-medium">
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t("tokens.columns.actions")}</span>
           </th>
         </tr>
       </thead>
@@ -45,7 +50,7 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
             key={token.id}
             className={`grid grid-cols-2 gap-x-4 gap-y-3 py-4 md:table-row ${token.status === "active" ? "" : "text-slate-500"}`}
           >
-            <Cell label="Token" className="col-span-2 md:max-w-[12rem]">
+            <Cell label={columns.token} className="col-span-2 md:max-w-[12rem]">
               <p title={token.name} className={`truncate font-medium ${token.status === "active" ? "text-slate-900" : "text-slate-500"}`}>
                 {token.name}
               </p>
@@ -54,12 +59,12 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
                 <span
                   className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${STATUS_STYLES[token.status]}`}
                 >
-                  {token.status}
+                  {t(`tokens.status.${token.status}`)}
                 </span>
                 {token.stale && <StaleBadge />}
               </p>
             </Cell>
-            <Cell label="Scopes" className="col-span-2">
+            <Cell label={columns.scopes} className="col-span-2">
               <ul className="flex flex-wrap gap-1 md:flex-col md:items-start">
                 {token.scopes.map((scope) => (
                   <li key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
@@ -68,13 +73,13 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
                 ))}
               </ul>
             </Cell>
-            <Cell label="Created">
+            <Cell label={columns.created}>
               <DateText iso={token.createdAt} />
             </Cell>
-            <Cell label="Expires">
+            <Cell label={columns.expires}>
               <DateText iso={token.expiresAt} />
             </Cell>
-            <Cell label="Last used">
+            <Cell label={columns.lastUsed}>
               {token.lastUsedAt ? (
                 <>
                   <DateText iso={token.lastUsedAt} withTime />
@@ -85,13 +90,13 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
                   )}
                 </>
               ) : (
-                <span className="text-slate-500">Never</span>
+                <span className="text-slate-500">{tc("never")}</span>
               )}
             </Cell>
             <td className="col-span-2 md:py-3 md:text-right">
               {token.status === "active" && (
                 <Button variant="secondary" className="w-full px-3 py-1.5 md:w-auto" onClick={() => onRevoke(token)}>
-                  Revoke<span className="sr-only"> token {token.name}</span>
+                  {t.rich("tokens.revoke", { name: token.name, hidden: (chunks) => <span className="sr-only">{chunks}</span> })}
                 </Button>
               )}
             </td>
@@ -104,12 +109,13 @@ export function ApiTokenList({ tokens, onRevoke }: { tokens: ApiTokenDto[]; onRe
 
 /** The stale mark, in words (not only colour) so screen readers say it too. */
 export function StaleBadge() {
+  const t = useTranslations("security");
   return (
     <span
-      title={`Not used for ${STALE_AFTER_DAYS} days or more`}
+      title={t("tokens.stale.title", { days: STALE_AFTER_DAYS })}
       className="inline-flex rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-amber-900 ring-1 ring-amber-600/20 ring-inset"
     >
-      {STALE_LABEL}
+      {t("tokens.stale.label")}
     </span>
   );
 }
@@ -123,12 +129,16 @@ function Cell({ label, className = "", children }: { label: string; className?: 
   );
 }
 
+/** The day (and time) in the viewer's zone; UTC on hover, as LocalTime does. */
 function DateText({ iso, withTime = false }: { iso: string; withTime?: boolean }) {
+  const format = useFormatter();
+  const tc = useTranslations("common");
   const date = new Date(iso);
+  const utc = tc("utc", { time: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
   return (
-    <time dateTime={iso} title={formatDateTime(date)} className="block whitespace-nowrap">
-      {dateFormat.format(date)}
-      {withTime && <span className="block text-xs text-slate-500">{timeFormat.format(date)} UTC</span>}
+    <time dateTime={iso} title={utc} className="block whitespace-nowrap">
+      {format.dateTime(date, "date")}
+      {withTime && <span className="block text-xs text-slate-500">{format.dateTime(date, "time")}</span>}
     </time>
   );
 }

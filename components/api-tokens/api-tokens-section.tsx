@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { ApiTokenList } from "@/components/api-tokens/api-token-list";
@@ -17,6 +18,7 @@ type ApiTokensSectionProps = {
 };
 
 export function ApiTokensSection({ heading, tokens, scopes }: ApiTokensSectionProps) {
+  const t = useTranslations("security");
   const router = useRouter();
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -28,8 +30,11 @@ export function ApiTokensSection({ heading, tokens, scopes }: ApiTokensSectionPr
     <Card {...heading} action={<CreateTokenDialog disabled={atLimit} scopes={scopes} />}>
       <CardBody className="space-y-4">
         <p className="text-sm text-slate-600">
-          <span className="font-semibold text-slate-900 tabular-nums">{active}</span> of {MAX_ACTIVE_TOKENS} active tokens
-          {atLimit && " — the maximum. Revoke one to create another."}
+          {t.rich(atLimit ? "tokens.summaryAtLimit" : "tokens.summary", {
+            active,
+            max: MAX_ACTIVE_TOKENS,
+            strong: (chunks) => <span className="font-semibold text-slate-900 tabular-nums">{chunks}</span>,
+          })}
         </p>
         {/* Focus lands here after a revoke: the row's button the dialog would return to is gone. */}
         <div ref={noticeRef} tabIndex={-1} className="outline-none!">

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { useForm, type Resolver, type UseFormReturn } from "react-hook-form";
 import { createApiTokenAction } from "@/actions/api-tokens";
@@ -11,8 +12,8 @@ import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
+import { issueText } from "@/i18n/issues";
 import {
-  API_TOKEN_SCOPES,
   createApiTokenSchema,
   EXPIRY_PRESETS,
   MAX_TOKEN_DAYS,
@@ -20,19 +21,12 @@ import {
   type ApiTokenScope,
   type CreateApiTokenInput,
 } from "@/shared/api-tokens";
-import { formatDateTime } from "@/shared/format";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EXPIRY_LABELS: Record<CreateApiTokenInput["expiry"], string> = {
-  "7": "7 days",
-  "30": "30 days",
-  "90": "90 days",
-  "365": "1 year",
-  custom: "Custom",
-};
 const EXPIRY_CHOICES = [...EXPIRY_PRESETS, "custom"] as const;
 
 export function CreateTokenDialog({ disabled, scopes }: { disabled: boolean; scopes: ApiTokenScope[] }) {
+  const t = useTranslations("security");
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -41,7 +35,7 @@ export function CreateTokenDialog({ disabled, scopes }: { disabled: boolean; sco
           <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="currentColor">
             <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
           </svg>
-          Create token
+          {t("tokens.create.submit")}
         </Button>
       </Dialog.Trigger>
       {/* Mounted only while open, so the plaintext token is dropped the moment the dialog closes. */}
@@ -53,6 +47,7 @@ export function CreateTokenDialog({ disabled, scopes }: { disabled: boolean; sco
 type Created = { token: string; name: string };
 
 function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone: () => void }) {
+  const t = useTranslations("security");
   const [created, setCreated] = useState<Created | null>(null);
   const form = useForm<CreateApiTokenInput>({
     // The schema's output (sorted scopes, cleared date) is itself valid input, so one type serves both.
@@ -72,7 +67,7 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
     return (
       <Modal
         className="sm:max-w-lg"
-        title={`Token "${created.name}" created`}
+        title={t("tokens.created.title", { name: created.name })}
         icon={
           <ModalIcon tone="emerald">
             <path d="m5 12.5 4.5 4.5L19 7.5" />
@@ -85,27 +80,22 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
   }
 
   return (
-    <Modal
-      className="sm:max-w-lg"
-      title="Create an API token"
-      description="Scripts and CI jobs send it as a Bearer token. Give it only the scopes it needs."
-      dismissible={!pending}
-    >
+    <Modal className="sm:max-w-lg" title={t("tokens.create.title")} description={t("tokens.create.description")} dismissible={!pending}>
       <form onSubmit={submit} noValidate className="space-y-6">
         <LiveMessage tone="error" message={outcome?.message} />
         <TextField
           form={form}
           name="name"
-          label="Name"
-          placeholder="e.g. CI deploy"
+          label={t("tokens.create.nameLabel")}
+          placeholder={t("tokens.create.namePlaceholder")}
           autoComplete="off"
-          description="Up to 64 characters, so you can tell your tokens apart."
+          description={t("tokens.create.nameHint")}
         />
         <ScopeFields form={form} scopes={scopes} />
         <ExpiryFields form={form} />
         <DialogActions busy={pending} bordered>
-          <Button type="submit" pending={pending} pendingText="Creating…">
-            Create token
+          <Button type="submit" pending={pending} pendingText={t("tokens.create.pending")}>
+            {t("tokens.create.submit")}
           </Button>
         </DialogActions>
       </form>
@@ -116,11 +106,14 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
 type FieldsProps = { form: UseFormReturn<CreateApiTokenInput> };
 
 function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }) {
+  const t = useTranslations("security");
+  const tv = useTranslations("validation");
   const id = useId();
-  const error = form.formState.errors.scopes?.message;
+  const message = form.formState.errors.scopes?.message;
+  const error = message ? issueText(tv, message) : undefined;
   return (
     <fieldset aria-describedby={error ? `${id}-error` : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Scopes</legend>
+      <legend className="text-sm font-medium text-slate-800">{t("tokens.create.scopesLegend")}</legend>
       <div className="mt-2 space-y-2">
         {scopes.map((scope) => (
           <label
@@ -135,7 +128,7 @@ function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }
             />
             <span className="min-w-0">
               <span className="block font-mono text-sm font-medium text-slate-900">{scope}</span>
-              <span className="block text-sm text-slate-600">{API_TOKEN_SCOPES[scope]}</span>
+              <span className="block text-sm text-slate-600">{t(`tokens.scopes.${scope}`)}</span>
             </span>
           </label>
         ))}
@@ -150,16 +143,22 @@ function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }
 }
 
 function ExpiryFields({ form }: FieldsProps) {
+  const t = useTranslations("security");
+  const tv = useTranslations("validation");
+  const format = useFormatter();
   const id = useId();
   const [expiry, expiresOn] = form.watch(["expiry", "expiresOn"]);
-  const expiryError = form.formState.errors.expiry?.message;
+  const expiryMessage = form.formState.errors.expiry?.message;
+  const expiryError = expiryMessage ? issueText(tv, expiryMessage) : undefined;
   const dateError = form.formState.errors.expiresOn?.message;
   const { today, latest } = customDateBounds();
   const preview =
-    expiry !== "custom" || (expiresOn && !dateError) ? formatDateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" })) : null;
+    expiry !== "custom" || (expiresOn && !dateError)
+      ? format.dateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" }), "medium")
+      : null;
   return (
     <fieldset aria-describedby={`${id}-preview${expiryError ? ` ${id}-error` : ""}`}>
-      <legend className="text-sm font-medium text-slate-800">Expires after</legend>
+      <legend className="text-sm font-medium text-slate-800">{t("tokens.create.expiryLegend")}</legend>
       <div className="mt-2 grid grid-cols-3 gap-2 sm:grid-cols-5">
         {EXPIRY_CHOICES.map((choice) => (
           <label
@@ -167,7 +166,7 @@ function ExpiryFields({ form }: FieldsProps) {
             className="flex cursor-pointer items-center justify-center rounded-lg px-3 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 transition-colors ring-inset hover:bg-slate-50 has-checked:bg-indigo-600 has-checked:text-white has-checked:ring-indigo-600 has-focus-visible:outline-2 has-focus-visible:outline-offset-2 has-focus-visible:outline-indigo-600"
           >
             <input type="radio" value={choice} {...form.register("expiry")} className="sr-only" />
-            {EXPIRY_LABELS[choice]}
+            {t(`tokens.create.expiryChoices.${choice}`)}
           </label>
         ))}
       </div>
@@ -181,7 +180,7 @@ function ExpiryFields({ form }: FieldsProps) {
           <TextField
             form={form}
             name="expiresOn"
-            label="Expiry date (UTC)"
+            label={t("tokens.create.customDateLabel")}
             type="date"
             min={today}
             max={latest}
@@ -190,7 +189,7 @@ function ExpiryFields({ form }: FieldsProps) {
         </div>
       )}
       <p id={`${id}-preview`} className="mt-2 text-xs text-slate-600">
-        {preview ? `This token will stop working on ${preview}.` : `Pick a date up to ${MAX_TOKEN_DAYS} days from today.`}
+        {preview ? t("tokens.create.expiryPreview", { date: preview }) : t("tokens.create.expiryPick", { max: MAX_TOKEN_DAYS })}
       </p>
     </fieldset>
   );

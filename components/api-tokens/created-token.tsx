@@ -1,16 +1,10 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
 
 /** The one and only view of a new token's plaintext. */
 export function CreatedToken({ token, onDone }: { token: string; onDone: () => void }) {
-  return (
-    <OneTimeSecret
-      value={token}
-      noun="token"
-      label="Your new token"
-      advice={<>Store it in a password manager or your CI&apos;s secret settings.</>}
-      onDone={onDone}
-    />
-  );
+  const t = useTranslations("security");
+  return <OneTimeSecret value={token} noun="token" label={t("tokens.created.label")} advice={t("tokens.created.advice")} onDone={onDone} />;
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useFormatter, useTranslations } from "next-intl";
 import { useRef, type RefObject } from "react";
 import { revokeApiTokenAction } from "@/actions/api-tokens";
 import type { ProtectedAction } from "@/components/step-up/step-up-provider";
@@ -25,6 +26,8 @@ export function RevokeTokenDialog({
   focusAfterRevoke,
   revokeAction = revokeApiTokenAction,
 }: RevokeTokenDialogProps) {
+  const t = useTranslations("security");
+  const format = useFormatter();
   const { run, pending, outcome } = useProtectedAction(revokeAction);
   const revoked = useRef(false);
 
@@ -32,15 +35,20 @@ export function RevokeTokenDialog({
     const result = await run({ tokenId: token.id });
     if (!result.ok) return;
     revoked.current = true;
-    onRevoked(result.message ?? `Token "${token.name}" was revoked.`);
+    onRevoked(result.message ?? t("tokens.revokeDialog.done", { name: token.name }));
   };
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <ConfirmModal
-        title={`Revoke token "${token.name}"?`}
-        description="Apps using it stop working immediately. This can't be undone."
-        confirm={{ label: "Revoke token", pendingText: "Revoking…", onClick: revoke, variant: "danger" }}
+        title={t("tokens.revokeDialog.title", { name: token.name })}
+        description={t("tokens.revokeDialog.description")}
+        confirm={{
+          label: t("tokens.revokeDialog.confirm"),
+          pendingText: t("tokens.revokeDialog.pending"),
+          onClick: revoke,
+          variant: "danger",
+        }}
         pending={pending}
         error={outcome?.message}
         onCloseAutoFocus={(event) => {
@@ -56,7 +64,11 @@ export function RevokeTokenDialog({
         }
       >
         <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
-          Token <span className="font-mono text-slate-900">{token.displayPrefix}…</span> with {token.scopes.join(", ")}
+          {t.rich("tokens.revokeDialog.summary", {
+            prefix: token.displayPrefix,
+            scopes: format.list(token.scopes, { type: "unit" }),
+            mono: (chunks) => <span className="font-mono text-slate-900">{chunks}</span>,
+          })}
         </p>
       </ConfirmModal>
     </Dialog.Root>

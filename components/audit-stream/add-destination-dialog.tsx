@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { useForm, type UseFormReturn } from "react-hook-form";
 import { addStreamDestinationAction, type AddedStreamDestination } from "@/actions/audit-stream";
@@ -12,12 +13,8 @@ import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
 import { addStreamDestinationSchemaFor, STREAM_BATCH_SIZE } from "@/shared/audit-stream";
 
-const START_CHOICES = [
-  { value: "new", label: "New events only", description: "Events recorded from now on." },
-  { value: "all", label: "All retained events", description: "The whole audit log still kept, oldest first, then every new event." },
-] as const;
-
 export function AddDestinationDialog({ allowLoopbackHttp, onAdded }: { allowLoopbackHttp: boolean; onAdded: (message: string) => void }) {
+  const t = useTranslations("admin");
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -26,7 +23,7 @@ export function AddDestinationDialog({ allowLoopbackHttp, onAdded }: { allowLoop
           <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="currentColor">
             <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
           </svg>
-          Add destination
+          {t("streaming.add.button")}
         </Button>
       </Dialog.Trigger>
       {/* Mounted only while open, so the plaintext secret is dropped the moment the dialog closes. */}
@@ -44,10 +41,12 @@ function AddDestinationPanel({
   onAdded: (message: string) => void;
   onDone: () => void;
 }) {
+  const t = useTranslations("admin");
+  const tv = useTranslations("validation");
   const [added, setAdded] = useState<AddedStreamDestination | null>(null);
   const form = useForm<DestinationFormValues>({
     // The deployment's own URL rule, so a URL the server would refuse is caught here already.
-    resolver: destinationResolver(addStreamDestinationSchemaFor({ allowLoopbackHttp })),
+    resolver: destinationResolver(addStreamDestinationSchemaFor({ allowLoopbackHttp }), tv),
     defaultValues: { destinationId: "", name: "", url: "", batchSize: String(STREAM_BATCH_SIZE.default), start: "new" },
     // Errors appear on submit, not on blur: one appearing as focus leaves a field would move the button being clicked.
     mode: "onSubmit",
@@ -58,15 +57,15 @@ function AddDestinationPanel({
     const result = await run({ name, url, batchSize, start });
     if (!result.ok || !result.data) return;
     setAdded(result.data);
-    onAdded(result.message ?? `Destination "${result.data.destination.name}" added.`);
+    onAdded(result.message ?? t("streaming.add.done", { name: result.data.destination.name }));
   });
 
   if (added) {
     return (
       <Modal
         className="sm:max-w-lg"
-        title={`Destination "${added.destination.name}" added`}
-        description="Every audit event is now pushed to it in signed batches. This is its signing secret."
+        title={t("streaming.add.addedTitle", { name: added.destination.name })}
+        description={t("streaming.add.addedDescription")}
         icon={
           <ModalIcon tone="emerald">
             <path d="m5 12.5 4.5 4.5L19 7.5" />
@@ -79,19 +78,14 @@ function AddDestinationPanel({
   }
 
   return (
-    <Modal
-      className="sm:max-w-lg"
-      title="Add a stream destination"
-      description="Every audit event is POSTed to this endpoint, in order, in batches signed with a secret you get next."
-      dismissible={!pending}
-    >
+    <Modal className="sm:max-w-lg" title={t("streaming.add.title")} description={t("streaming.add.description")} dismissible={!pending}>
       <form onSubmit={submit} noValidate className="space-y-6">
         <LiveMessage tone="error" message={outcome?.ok ? null : outcome?.message} />
         <DestinationFields form={form} allowLoopbackHttp={allowLoopbackHttp} />
         <StartFields form={form} />
         <DialogActions busy={pending} bordered>
-          <Button type="submit" pending={pending} pendingText="Adding…">
-            Add destination
+          <Button type="submit" pending={pending} pendingText={t("streaming.add.pending")}>
+            {t("streaming.add.button")}
           </Button>
         </DialogActions>
       </form>
@@ -100,13 +94,18 @@ function AddDestinationPanel({
 }
 
 function StartFields({ form }: { form: UseFormReturn<DestinationFormValues> }) {
+  const t = useTranslations("admin");
   const id = useId();
+  const choices = [
+    { value: "new", label: t("streaming.add.startNew"), description: t("streaming.add.startNewDescription") },
+    { value: "all", label: t("streaming.add.startAll"), description: t("streaming.add.startAllDescription") },
+  ] as const;
   const error = form.formState.errors.start?.message;
   return (
     <fieldset aria-describedby={error ? `${id}-error` : undefined}>
-      <legend className="text-sm font-medium text-slate-800">Start from</legend>
+      <legend className="text-sm font-medium text-slate-800">{t("streaming.add.startFrom")}</legend>
       <div className="mt-2 space-y-2">
-        {START_CHOICES.map((choice) => (
+        {choices.map((choice) => (
           <label
             key={choice.value}
             className="flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ring-slate-200 transition-colors ring-inset hover:bg-slate-50 has-checked:bg-indigo-50/60 has-checked:ring-indigo-300"

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import type { RefObject } from "react";
 import { deleteStreamDestinationAction } from "@/actions/audit-stream";
 import { useFocusAfter } from "@/components/audit-stream/use-focus-after";
@@ -17,6 +18,7 @@ type DeleteDestinationDialogProps = {
 };
 
 export function DeleteDestinationDialog({ destination, onClose, onDeleted, focusAfterDelete }: DeleteDestinationDialogProps) {
+  const t = useTranslations("admin");
   const { run, pending, outcome } = useProtectedAction(deleteStreamDestinationAction);
   const { done, onCloseAutoFocus } = useFocusAfter(focusAfterDelete);
 
@@ -24,15 +26,15 @@ export function DeleteDestinationDialog({ destination, onClose, onDeleted, focus
     const result = await run({ destinationId: destination.id });
     if (!result.ok) return;
     done();
-    onDeleted(result.message ?? `Destination "${destination.name}" deleted.`);
+    onDeleted(result.message ?? t("streaming.delete.done", { name: destination.name }));
   };
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <ConfirmModal
-        title={`Delete "${destination.name}"?`}
-        description="Nothing more is sent to it, and its signing secret is thrown away. Adding it again starts a new position with a new secret."
-        confirm={{ label: "Delete destination", pendingText: "Deleting…", onClick: confirm, variant: "danger" }}
+        title={t("streaming.delete.title", { name: destination.name })}
+        description={t("streaming.delete.description")}
+        confirm={{ label: t("streaming.delete.confirm"), pendingText: t("streaming.delete.pending"), onClick: confirm, variant: "danger" }}
         pending={pending}
         error={outcome?.ok ? null : outcome?.message}
         onCloseAutoFocus={onCloseAutoFocus}

@@ -1,9 +1,12 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import type { FieldValues, Resolver, UseFormReturn } from "react-hook-form";
+import { useTranslations } from "next-intl";
+import type { FieldErrors, FieldValues, Resolver, UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { TextField } from "@/components/forms/text-field";
+import { issueText } from "@/i18n/issues";
+import type { Translate } from "@/i18n/translate";
 import { STREAM_BATCH_SIZE } from "@/shared/audit-stream";
 
 /**
@@ -11,6 +14,7 @@ import { STREAM_BATCH_SIZE } from "@/shared/audit-stream";
  * The batch size is the field's text, turned into a number before the schema reads it.
  */
 export type DestinationFormValues = { destinationId: string; name: string; url: string; batchSize: string; start: "new" | "all" };
+const FIELDS = ["destinationId", "name", "url", "batchSize", "start"] as const satisfies readonly (keyof DestinationFormValues)[];
 
 /** Name, URL and batch size: the same fields, with the same words, when adding and when editing. */
 export function DestinationFields({
@@ -21,42 +25,39 @@ export function DestinationFields({
   /** Development only: http:// to this machine is accepted, for a receiver running beside the app. */
   allowLoopbackHttp: boolean;
 }) {
+  const t = useTranslations("admin");
   return (
     <>
       <TextField
         form={form}
         name="name"
-        label="Name"
-        placeholder="e.g. Splunk production"
+        label={t("streaming.fields.name")}
+        placeholder={t("streaming.fields.namePlaceholder")}
         autoComplete="off"
-        description="So you can tell destinations apart, e.g. in the emails sent when one stops accepting events."
+        description={t("streaming.fields.nameDescription")}
       />
       <TextField
         form={form}
         name="url"
-        label="Endpoint URL"
+        label={t("streaming.fields.url")}
         type="url"
         inputMode="url"
         placeholder="https://siem.example.com/ingest/audit"
         autoComplete="off"
         spellCheck={false}
-        description={
-          allowLoopbackHttp
-            ? "Must be https://. In development, http:// to 127.0.0.1 or localhost is accepted too."
-            : "Must be https://. Each batch is POSTed here as JSON lines, signed with the destination's secret."
-        }
+        description={allowLoopbackHttp ? t("streaming.fields.urlDescriptionDevelopment") : t("streaming.fields.urlDescription")}
       />
       <TextField
         form={form}
         name="batchSize"
-        label="Batch size"
+        label={t("streaming.fields.batchSize")}
         type="number"
         inputMode="numeric"
         min={STREAM_BATCH_SIZE.min}
         max={STREAM_BATCH_SIZE.max}
         step={1}
         className="sm:max-w-[10rem]"
-        description={`At most this many events per request, ${STREAM_BATCH_SIZE.min} to ${STREAM_BATCH_SIZE.max}.`}
+        description={t("streaming.fields.batchSizeDescription", { min: STREAM_BATCH_SIZE.min, max: STREAM_BATCH_SIZE.max })}
       />
     </>
   );
@@ -68,9 +69,23 @@ function toBatchSize(value: string | number): number {
   return value.trim() === "" ? Number.NaN : Number(value);
 }
 
-/** The shared schema, reading the batch size field as a number first (the field itself holds text). */
-export function destinationResolver(schema: z.ZodType): Resolver<DestinationFormValues> {
+/**
+ * The shared schema, reading the batch size field as a number first (the field itself holds text).
+ * Its messages are validation keys (i18n/issues.ts), put into the reader's words before a field shows them.
+ */
+export function destinationResolver(schema: z.ZodType, tv: Translate<"validation">): Resolver<DestinationFormValues> {
   const resolve = zodResolver(schema as z.ZodType<FieldValues, FieldValues>) as unknown as Resolver<DestinationFormValues>;
-  return (values, context, options) =>
-    resolve({ ...values, batchSize: toBatchSize(values.batchSize) } as unknown as DestinationFormValues, context, options);
+  return async (values, context, options) => {
+    const result = await resolve(
+      { ...values, batchSize: toBatchSize(values.batchSize) } as unknown as DestinationFormValues,
+      context,
+      options,
+    );
+    const errors: FieldErrors<DestinationFormValues> = {};
+    for (const name of FIELDS) {
+      const error = result.errors[name];
+      if (error) errors[name] = { ...error, message: typeof error.message === "string" ? issueText(tv, error.message) : undefined };
+    }
+    return Object.keys(errors).length ? { values: {}, errors } : result;
+  };
 }

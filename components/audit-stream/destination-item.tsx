@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { pauseStreamDestinationAction, resumeStreamDestinationAction, sendStreamTestEventAction } from "@/actions/audit-stream";
@@ -7,16 +8,14 @@ import { useProtectedAction, type Outcome } from "@/components/step-up/use-prote
 import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/ui/local-time";
 import { LiveMessage } from "@/components/ui/notice";
+import type { Translate } from "@/i18n/translate";
 import type { StreamDestinationDto } from "@/shared/audit-stream";
 
-const STATES: Record<StreamDestinationDto["state"], { label: string; tone: string }> = {
-  active: { label: "Active", tone: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
-  paused: { label: "Paused by an admin", tone: "bg-slate-100 text-slate-800 ring-slate-300" },
-  auto_paused: { label: "Paused after failing", tone: "bg-red-50 text-red-800 ring-red-200" },
+const STATE_TONES: Record<StreamDestinationDto["state"], string> = {
+  active: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  paused: "bg-slate-100 text-slate-800 ring-slate-300",
+  auto_paused: "bg-red-50 text-red-800 ring-red-200",
 };
-
-const count = new Intl.NumberFormat("en");
-const plural = (value: number, noun: string) => `${count.format(value)} ${noun}${value === 1 ? "" : "s"}`;
 
 /** One destination: where it sends, how far behind it is, how it has been failing, and its buttons. */
 export function DestinationItem({
@@ -28,6 +27,8 @@ export function DestinationItem({
   onEdit: () => void;
   onDelete: () => void;
 }) {
+  const t = useTranslations("admin");
+  const tc = useTranslations("common");
   const headingId = useId();
   const router = useRouter();
   const [result, setResult] = useState<Outcome | null>(null);
@@ -36,19 +37,27 @@ export function DestinationItem({
   const test = useProtectedAction(sendStreamTestEventAction);
   const busy = pause.pending || resume.pending || test.pending;
   const paused = destination.state !== "active";
-  const state = STATES[destination.state];
+  const state = { label: t(`streaming.destination.states.${destination.state}`), tone: STATE_TONES[destination.state] };
+  /** A rich message's `<time></time>`: the moment in the viewer's zone. */
+  const time = (iso: string) =>
+    function Moment() {
+      return <LocalTime iso={iso} />;
+    };
 
   const toggle = async () => {
     setResult(null);
     const outcome = await (paused ? resume : pause).run({ destinationId: destination.id });
-    setResult({ ok: outcome.ok, message: outcome.message ?? (outcome.ok ? (paused ? "Resumed." : "Paused.") : "Nothing was changed.") });
+    const fallback = outcome.ok
+      ? t(paused ? "streaming.destination.resumed" : "streaming.destination.paused")
+      : t("streaming.destination.unchanged");
+    setResult({ ok: outcome.ok, message: outcome.message ?? fallback });
     if (outcome.ok) router.refresh();
   };
 
   const sendTest = async () => {
     setResult(null);
     const outcome = await test.run({ destinationId: destination.id });
-    setResult({ ok: outcome.ok && outcome.data?.delivered === true, message: outcome.message ?? "The test event could not be sent." });
+    setResult({ ok: outcome.ok && outcome.data?.delivered === true, message: outcome.message ?? t("streaming.destination.testFailed") });
   };
 
   return (
@@ -67,40 +76,48 @@ export function DestinationItem({
       <div className="space-y-4 px-6 py-4">
         {destination.state === "auto_paused" && (
           <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200 ring-inset">
-            It kept failing, so it was paused and the admins were emailed. Fix the receiver, send a test event, then resume: it catches up
-            from where it stopped.
+            {t("streaming.destination.autoPaused")}
           </p>
         )}
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-3">
-          <Fact term="State">
+          <Fact term={t("streaming.destination.state")}>
             {state.label}
             {destination.state === "paused" && destination.pausedAt && (
               <span className="block text-xs text-slate-600">
-                since <LocalTime iso={destination.pausedAt} />
+                {t.rich("streaming.destination.pausedSince", { time: time(destination.pausedAt) })}
               </span>
             )}
           </Fact>
-          <Fact term="Batch size">{plural(destination.batchSize, "event")} per request</Fact>
-          <Fact term="Last success">{destination.lastSuccessAt ? <LocalTime iso={destination.lastSuccessAt} /> : "Never"}</Fact>
-          <Fact term="Lag">
+          <Fact term={t("streaming.destination.batchSize")}>{t("streaming.destination.perRequest", { count: destination.batchSize })}</Fact>
+          <Fact term={t("streaming.destination.lastSuccess")}>
+            {destination.lastSuccessAt ? <LocalTime iso={destination.lastSuccessAt} /> : tc("never")}
+          </Fact>
+          <Fact term={t("streaming.destination.lag")}>
             {destination.lagEvents === 0 ? (
-              "Up to date"
+              t("streaming.destination.upToDate")
             ) : (
               <>
-                {plural(destination.lagEvents, "event")} behind
-                <span className="block text-xs text-slate-600">{formatSeconds(destination.lagSeconds)} behind</span>
+                {t("streaming.destination.eventsBehind", { count: destination.lagEvents })}
+                <span className="block text-xs text-slate-600">
+                  {t("streaming.destination.timeBehind", { duration: formatSeconds(destination.lagSeconds, t) })}
+                </span>
               </>
             )}
           </Fact>
-          <Fact term="Delivered">{plural(destination.deliveredEvents, "event")}</Fact>
-          <Fact term="Failures">
-            <span className={destination.consecutiveFailures > 0 ? "font-semibold text-red-700" : undefined}>
-              {count.format(destination.consecutiveFailures)} in a row
-            </span>
-            , {count.format(destination.totalFailures)} in all
+          <Fact term={t("streaming.destination.delivered")}>
+            {t("streaming.destination.events", { count: destination.deliveredEvents })}
+          </Fact>
+          <Fact term={t("streaming.destination.failures")}>
+            {t.rich("streaming.destination.failureCounts", {
+              consecutive: destination.consecutiveFailures,
+              total: destination.totalFailures,
+              inARow: (chunks) => (
+                <span className={destination.consecutiveFailures > 0 ? "font-semibold text-red-700" : undefined}>{chunks}</span>
+              ),
+            })}
             {destination.failingSince && (
               <span className="block text-xs text-slate-600">
-                failing since <LocalTime iso={destination.failingSince} />
+                {t.rich("streaming.destination.failingSince", { time: time(destination.failingSince) })}
               </span>
             )}
           </Fact>
@@ -108,7 +125,7 @@ export function DestinationItem({
         {destination.lastError && (
           <div className="rounded-md bg-slate-50 px-3 py-2 text-sm ring-1 ring-slate-200 ring-inset">
             <p className="font-medium text-slate-800">
-              Last error
+              {t("streaming.destination.lastError")}
               {destination.lastFailureAt && (
                 <span className="font-normal text-slate-600">
                   {" "}
@@ -122,24 +139,34 @@ export function DestinationItem({
         {/* Both always rendered, so a result that appears later is announced: errors assertively. */}
         <LiveMessage tone="success" message={result?.ok ? result.message : null} />
         <LiveMessage tone="error" message={result && !result.ok ? result.message : null} />
-        <div role="group" aria-label={`Actions for ${destination.name}`} className="flex flex-wrap gap-2 border-t border-slate-100 pt-4">
-          <Button variant="secondary" onClick={sendTest} pending={test.pending} pendingText="Sending…" disabled={busy}>
-            Send test event
+        <div
+          role="group"
+          aria-label={t("streaming.destination.actionsLabel", { name: destination.name })}
+          className="flex flex-wrap gap-2 border-t border-slate-100 pt-4"
+        >
+          <Button
+            variant="secondary"
+            onClick={sendTest}
+            pending={test.pending}
+            pendingText={t("streaming.destination.sending")}
+            disabled={busy}
+          >
+            {t("streaming.destination.sendTest")}
           </Button>
           <Button
             variant="secondary"
             onClick={toggle}
             pending={pause.pending || resume.pending}
-            pendingText={paused ? "Resuming…" : "Pausing…"}
+            pendingText={t(paused ? "streaming.destination.resuming" : "streaming.destination.pausing")}
             disabled={busy}
           >
-            {paused ? "Resume" : "Pause"}
+            {t(paused ? "streaming.destination.resume" : "streaming.destination.pause")}
           </Button>
           <Button variant="secondary" onClick={onEdit} disabled={busy}>
-            Edit
+            {t("streaming.destination.edit")}
           </Button>
           <Button variant="secondary" onClick={onDelete} disabled={busy}>
-            Delete
+            {t("streaming.destination.delete")}
           </Button>
         </div>
       </div>
@@ -157,14 +184,14 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
 }
 
 /** "45 seconds", "12 minutes", "3 hours 5 minutes", "2 days 4 hours". */
-function formatSeconds(total: number): string {
+function formatSeconds(total: number, t: Translate<"admin">): string {
   const seconds = Math.max(0, Math.round(total));
-  const unit = (value: number, noun: string) => `${value} ${noun}${value === 1 ? "" : "s"}`;
-  if (seconds < 60) return unit(seconds, "second");
+  if (seconds < 60) return t("streaming.duration.seconds", { seconds });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return unit(minutes, "minute");
+  if (minutes < 60) return t("streaming.duration.minutes", { minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${unit(hours, "hour")} ${unit(minutes % 60, "minute")}` : unit(hours, "hour");
+  if (hours < 24)
+    return minutes % 60 ? t("streaming.duration.hoursMinutes", { hours, minutes: minutes % 60 }) : t("streaming.duration.hours", { hours });
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${unit(days, "day")} ${unit(hours % 24, "hour")}` : unit(days, "day");
+  return hours % 24 ? t("streaming.duration.daysHours", { days, hours: hours % 24 }) : t("streaming.duration.days", { days });
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import type { RefObject } from "react";
 import { useForm } from "react-hook-form";
 import { updateStreamDestinationAction } from "@/actions/audit-stream";
@@ -22,8 +23,11 @@ type EditDestinationDialogProps = {
 };
 
 export function EditDestinationDialog({ destination, allowLoopbackHttp, onClose, onSaved, focusAfterSave }: EditDestinationDialogProps) {
+  const t = useTranslations("admin");
+  const tc = useTranslations("common");
+  const tv = useTranslations("validation");
   const form = useForm<DestinationFormValues>({
-    resolver: destinationResolver(updateStreamDestinationSchemaFor({ allowLoopbackHttp })),
+    resolver: destinationResolver(updateStreamDestinationSchemaFor({ allowLoopbackHttp }), tv),
     defaultValues: {
       destinationId: destination.id,
       name: destination.name,
@@ -41,15 +45,15 @@ export function EditDestinationDialog({ destination, allowLoopbackHttp, onClose,
     const result = await run({ destinationId, name, url, batchSize });
     if (!result.ok) return;
     done();
-    onSaved(result.message ?? `Destination "${name}" saved.`);
+    onSaved(result.message ?? t("streaming.edit.done", { name }));
   });
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <Modal
         className="sm:max-w-lg"
-        title={`Edit "${destination.name}"`}
-        description="Changes apply from the next batch. The signing secret and the position in the audit log stay as they are."
+        title={t("streaming.edit.title", { name: destination.name })}
+        description={t("streaming.edit.description")}
         dismissible={!pending}
         onCloseAutoFocus={onCloseAutoFocus}
       >
@@ -57,8 +61,8 @@ export function EditDestinationDialog({ destination, allowLoopbackHttp, onClose,
           <LiveMessage tone="error" message={outcome?.ok ? null : outcome?.message} />
           <DestinationFields form={form} allowLoopbackHttp={allowLoopbackHttp} />
           <DialogActions busy={pending} bordered>
-            <Button type="submit" pending={pending} pendingText="Saving…">
-              Save changes
+            <Button type="submit" pending={pending} pendingText={tc("saving")}>
+              {t("streaming.edit.submit")}
             </Button>
           </DialogActions>
         </form>

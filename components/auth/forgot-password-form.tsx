@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { forgotPasswordAction } from "@/actions/password-reset";
 import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
@@ -8,6 +9,7 @@ import { LiveMessage } from "@/components/ui/notice";
 import { forgotPasswordSchema } from "@/shared/password-reset";
 
 export function ForgotPasswordForm() {
+  const t = useTranslations("auth");
   const { form, state, pending, formProps } = useServerForm(forgotPasswordSchema, forgotPasswordAction, { email: "" });
   return (
     <form {...formProps} className="space-y-5">
@@ -15,15 +17,15 @@ export function ForgotPasswordForm() {
       <TextField
         form={form}
         name="email"
-        label="Email address"
+        label={t("fields.email")}
         type="email"
         autoComplete="username"
         inputMode="email"
-        description="The address you sign in with. We email it a code and a link."
+        description={t("forgotPassword.form.emailHint")}
         required
       />
-      <Button type="submit" pending={pending} pendingText="Sending…" className="w-full">
-        Send reset code
+      <Button type="submit" pending={pending} pendingText={t("forgotPassword.form.submitting")} className="w-full">
+        {t("forgotPassword.form.submit")}
       </Button>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useCallback, useState, type FormEvent } from "react";
 import { signInAction } from "@/actions/auth";
@@ -12,6 +13,7 @@ import { LiveMessage } from "@/components/ui/notice";
 import { signInSchema } from "@/shared/auth";
 
 export function LoginForm({ next }: { next?: string }) {
+  const t = useTranslations("auth");
   const { form, state, pending, formProps } = useServerForm(signInSchema, signInAction, { email: "", password: "" });
   // One announcement region for both ways in: it shows the outcome of whichever was tried last.
   const [latest, setLatest] = useState<"password" | "passkey">("password");
@@ -32,44 +34,46 @@ export function LoginForm({ next }: { next?: string }) {
       <TextField
         form={form}
         name="email"
-        label="Email address"
+        label={t("fields.email")}
         type="email"
         // "webauthn": the browser may suggest this site's passkeys here, as well as saved addresses.
         autoComplete="username webauthn"
         inputMode="email"
         required
       />
-      <TextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
+      <TextField form={form} name="password" label={t("fields.password")} type="password" autoComplete="current-password" required />
       <p className="-mt-3 text-right text-sm">
         <Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline">
-          Forgot password?
+          {t("login.form.forgotPassword")}
         </Link>
       </p>
-      <Button type="submit" pending={pending} pendingText="Signing in…" className="w-full" disabled={passkey.pending}>
-        Sign in
+      <Button type="submit" pending={pending} pendingText={t("login.form.submitting")} className="w-full" disabled={passkey.pending}>
+        {t("login.form.submit")}
       </Button>
       <div className="flex items-center gap-3 text-xs font-medium text-slate-500" aria-hidden="true">
         <span className="h-px flex-1 bg-slate-200" />
-        or
+        {t("login.form.or")}
         <span className="h-px flex-1 bg-slate-200" />
       </div>
       <Button
         variant="secondary"
         onClick={passkey.signIn}
         pending={passkey.pending}
-        pendingText={passkey.waiting ? "Waiting for your passkey…" : "Signing in…"}
+        pendingText={passkey.waiting ? t("login.form.waitingForPasskey") : t("login.form.submitting")}
         disabled={pending}
         className="w-full"
       >
         <PasskeyIcon />
-        Continue with a passkey
+        {t("login.form.passkey")}
       </Button>
       <p className="text-center text-xs text-slate-500">
-        Just signed up?{" "}
-        <Link href="/verify-email" className="font-medium text-indigo-700 hover:underline">
-          Finish verifying your email
-        </Link>{" "}
-        first.
+        {t.rich("login.form.justSignedUp", {
+          link: (chunks) => (
+            <Link href="/verify-email" className="font-medium text-indigo-700 hover:underline">
+              {chunks}
+            </Link>
+          ),
+        })}
       </p>
     </form>
   );

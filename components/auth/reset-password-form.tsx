@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { resendPasswordResetAction, resetPasswordAction } from "@/actions/password-reset";
 import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
@@ -19,6 +20,7 @@ type Method = "totp" | "recovery_code" | "passkey";
  * a server), is put into the field here, and the fragment is dropped from the address bar.
  */
 export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: string; resendAvailableAt?: string }) {
+  const t = useTranslations("auth");
   const { form, state, pending, formProps } = useServerForm(resetPasswordSchema, resetPasswordAction, {
     resetId,
     code: "",
@@ -52,8 +54,8 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
       if (assertion.reason !== "aborted")
         setPasskeyProblem(
           assertion.reason === "cancelled"
-            ? "The passkey prompt was closed. Try again, or use a code."
-            : ceremonyFailureMessage(assertion.reason === "known" ? "failed" : assertion.reason),
+            ? t("resetPassword.form.passkeyCancelled")
+            : ceremonyFailureMessage(t, assertion.reason === "known" ? "failed" : assertion.reason),
         );
       return;
     }
@@ -77,42 +79,42 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
         <CodeField
           form={form}
           name="code"
-          label="Code from the email"
+          label={t("resetPassword.form.codeLabel")}
           required
-          description="The 6-digit code from the email (the email's link fills it in). You can paste it."
+          description={t("resetPassword.form.codeDescription")}
         />
         <TextField
           form={form}
           name="newPassword"
-          label="New password"
+          label={t("resetPassword.form.newPasswordLabel")}
           type="password"
           autoComplete="new-password"
-          description={`At least ${PASSWORD_MIN_LENGTH} characters. Avoid passwords you use elsewhere.`}
+          description={t("resetPassword.form.newPasswordHint", { min: PASSWORD_MIN_LENGTH })}
           required
         />
         {askSecondFactor && (
           <fieldset className="space-y-3">
-            <legend className="sr-only">Two-step verification</legend>
-            <Notice tone="info">Two-step verification is on for this account: the emailed code alone cannot reset its password.</Notice>
+            <legend className="sr-only">{t("resetPassword.form.secondFactorLegend")}</legend>
+            <Notice tone="info">{t("resetPassword.form.secondFactorNotice")}</Notice>
             <input type="hidden" {...form.register("secondFactorMethod")} value={method} />
             <input type="hidden" {...form.register("passkeyAssertion")} />
             {passkeyOptions && (
               <div className="space-y-2">
                 <Button type="button" variant="secondary" className="w-full" onClick={() => void answerWithPasskey()}>
-                  Use your passkey
+                  {t("resetPassword.form.usePasskey")}
                 </Button>
                 <LiveMessage tone="error" message={passkeyProblem} />
               </div>
             )}
             {method !== "recovery_code" ? (
-              <CodeField key="totp" form={form} name="secondFactorCode" label="Code from your authenticator app" required />
+              <CodeField key="totp" form={form} name="secondFactorCode" label={t("secondFactor.totpLabel")} required />
             ) : (
               <RecoveryCodeField
                 key="recovery_code"
                 form={form}
                 name="secondFactorCode"
-                label="Recovery code"
-                description="One of the codes you saved, like abcde-23456. Each works once."
+                label={t("secondFactor.recoveryLabel")}
+                description={t("resetPassword.form.recoveryDescription")}
                 required
               />
             )}
@@ -121,12 +123,12 @@ export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: str
               onClick={switchMethod}
               className="text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
             >
-              {method !== "recovery_code" ? "Use a recovery code instead" : "Use your authenticator app instead"}
+              {method !== "recovery_code" ? t("secondFactor.useRecovery") : t("secondFactor.useTotp")}
             </button>
           </fieldset>
         )}
-        <Button type="submit" pending={pending} pendingText="Resetting…" className="w-full">
-          Reset password
+        <Button type="submit" pending={pending} pendingText={t("resetPassword.form.submitting")} className="w-full">
+          {t("resetPassword.form.submit")}
         </Button>
       </form>
       {resendAvailableAt && <ResendCode action={resendPasswordResetAction} initialAvailableAt={resendAvailableAt} />}

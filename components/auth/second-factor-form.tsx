@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { secondFactorSignInAction } from "@/actions/auth";
 import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
@@ -11,6 +12,7 @@ import { secondFactorSignInSchema } from "@/shared/two-factor";
 type Method = "totp" | "recovery_code";
 
 export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: string; recoveryCodesLeft: number; warnAt: number }) {
+  const t = useTranslations("auth");
   const [method, setMethod] = useState<Method>("totp");
   const { form, state, pending, formProps } = useServerForm(secondFactorSignInSchema, secondFactorSignInAction, {
     method: "totp",
@@ -37,16 +39,15 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
             key="recovery_code"
             form={form}
             name="code"
-            label="Recovery code"
-            description="One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once."
+            label={t("secondFactor.recoveryLabel")}
+            description={t("twoFactor.form.recoveryDescription")}
             autoFocus
             required
           />
           <Notice tone={recoveryCodesLeft <= warnAt ? "warning" : "info"}>
-            {recoveryCodesLeft === 0
-              ? "You have no recovery codes left."
-              : `You have ${recoveryCodesLeft} recovery ${recoveryCodesLeft === 1 ? "code" : "codes"} left.`}
-            {recoveryCodesLeft <= warnAt && " After signing in, create new ones on the security page."}
+            {recoveryCodesLeft <= warnAt
+              ? t("twoFactor.form.codesLeftLow", { count: recoveryCodesLeft })
+              : t("twoFactor.form.codesLeft", { count: recoveryCodesLeft })}
           </Notice>
         </>
       ) : (
@@ -54,21 +55,21 @@ export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: s
           key="totp"
           form={form}
           name="code"
-          label="Code from your authenticator app"
-          description="Open your authenticator app and enter the 6-digit code for this account."
+          label={t("secondFactor.totpLabel")}
+          description={t("twoFactor.form.totpDescription")}
           autoFocus
           required
         />
       )}
-      <Button type="submit" pending={pending} pendingText="Checking…" className="w-full">
-        Verify and sign in
+      <Button type="submit" pending={pending} pendingText={t("twoFactor.form.submitting")} className="w-full">
+        {t("twoFactor.form.submit")}
       </Button>
       <button
         type="button"
         onClick={switchMethod}
         className="w-full text-center text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
-        {useRecovery ? "Use your authenticator app instead" : "Use a recovery code instead"}
+        {useRecovery ? t("secondFactor.useTotp") : t("secondFactor.useRecovery")}
       </button>
     </form>
   );

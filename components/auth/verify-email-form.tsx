@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { resendVerificationCodeAction, verifyEmailAction } from "@/actions/auth";
 import { CodeField } from "@/components/forms/code-field";
 import { ResendCode } from "@/components/forms/resend-code";
@@ -9,6 +10,7 @@ import { LiveMessage } from "@/components/ui/notice";
 import { verifyEmailSchema } from "@/shared/auth";
 
 export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: string }) {
+  const t = useTranslations("auth");
   const { form, state, pending, formProps } = useServerForm(verifyEmailSchema, verifyEmailAction, { code: "" });
   return (
     <div className="space-y-6">
@@ -17,12 +19,12 @@ export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: stri
         <CodeField
           form={form}
           name="code"
-          label="Verification code"
+          label={t("verifyEmail.form.codeLabel")}
           required
-          description="Enter the 6-digit code from the email. You can paste it."
+          description={t("verifyEmail.form.codeDescription")}
         />
-        <Button type="submit" pending={pending} pendingText="Verifying…" className="w-full">
-          Verify email
+        <Button type="submit" pending={pending} pendingText={t("verifyEmail.form.submitting")} className="w-full">
+          {t("verifyEmail.form.submit")}
         </Button>
       </form>
       <ResendCode action={resendVerificationCodeAction} initialAvailableAt={resendAvailableAt} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
@@ -13,14 +14,15 @@ type ResendAction = (
 
 /** "Send a new code", counting down the cooldown the server set (it refuses earlier sends anyway). */
 export function ResendCode({ action, initialAvailableAt }: { action: ResendAction; initialAvailableAt: string }) {
+  const t = useTranslations("auth");
   const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<{ resendAvailableAt: string }>);
   const secondsLeft = secondsUntil(state.data?.resendAvailableAt ?? initialAvailableAt, useNow());
   return (
     <form action={dispatch} className="space-y-3 border-t border-slate-200 pt-5 text-center">
       <LiveMessage tone={state.ok ? "success" : "error"} message={state.message} />
-      <p className="text-sm text-slate-600">Didn&apos;t get it? Check your spam folder, or</p>
+      <p className="text-sm text-slate-600">{t("resendCode.prompt")}</p>
       <Button type="submit" variant="secondary" pending={pending} disabled={secondsLeft > 0}>
-        {secondsLeft > 0 ? `Send a new code in ${secondsLeft}s` : "Send a new code"}
+        {secondsLeft > 0 ? t("resendCode.sendIn", { seconds: secondsLeft }) : t("resendCode.send")}
       </Button>
     </form>
   );

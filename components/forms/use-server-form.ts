@@ -1,9 +1,9 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { startTransition, useActionState, useEffect, type FormEvent } from "react";
-import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
+import { useForm, type DefaultValues, type FieldValues, type Path } from "react-hook-form";
 import type { z } from "zod";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 
 type FormAction<Data> = (previous: ActionState<Data>, input: FormData) => Promise<ActionState<Data>>;
@@ -19,7 +19,7 @@ export function useServerForm<Schema extends z.ZodType<FieldValues, FieldValues>
 ) {
   const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<Data>);
   const form = useForm<z.input<Schema>>({
-    resolver: zodResolver(schema) as unknown as Resolver<z.input<Schema>>,
+    resolver: useZodResolver<z.input<Schema>>(schema as unknown as z.ZodType<FieldValues, FieldValues>),
     defaultValues,
     mode: "onSubmit",
     reValidateMode: "onChange",

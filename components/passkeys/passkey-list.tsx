@@ -1,6 +1,7 @@
+import { useFormatter, useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
 import { Button } from "@/components/ui/button";
-import { formatDateTime } from "@/shared/format";
 import type { PasskeyDto } from "@/shared/passkeys";
 
 type PasskeyListProps = {
@@ -11,14 +12,20 @@ type PasskeyListProps = {
 };
 
 export function PasskeyList({ passkeys, onRename, onRemove }: PasskeyListProps) {
+  const t = useTranslations("security");
+  const format = useFormatter();
+  const hidden = (chunks: ReactNode) => <span className="sr-only">{chunks}</span>;
+  // A moment as words and as a <time> element around them.
+  const moment = (iso: string) => ({
+    date: format.dateTime(new Date(iso), "medium"),
+    time: (chunks: ReactNode) => <time dateTime={iso}>{chunks}</time>,
+  });
   if (passkeys.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-slate-300 px-6 py-10 text-center">
         <PasskeyIcon strokeWidth={1.5} className="mx-auto size-10 text-slate-400" />
-        <p className="mt-3 text-sm font-semibold text-slate-900">No passkeys yet</p>
-        <p className="mt-1 text-sm text-slate-600">
-          Add one to sign in with your fingerprint, face or screen lock instead of your password.
-        </p>
+        <p className="mt-3 text-sm font-semibold text-slate-900">{t("passkeys.empty.title")}</p>
+        <p className="mt-1 text-sm text-slate-600">{t("passkeys.empty.body")}</p>
       </div>
     );
   }
@@ -33,25 +40,19 @@ export function PasskeyList({ passkeys, onRename, onRemove }: PasskeyListProps) 
               </span>
               {passkey.synced ? (
                 <span className="rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800 ring-1 ring-sky-600/20 ring-inset">
-                  Synced
+                  {t("passkeys.synced")}
                 </span>
               ) : (
                 <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-500/20 ring-inset">
-                  This device only
+                  {t("passkeys.deviceOnly")}
                 </span>
               )}
             </p>
             <p className="mt-1 text-sm text-slate-600">
-              Added <DateText iso={passkey.createdAt} />
+              {t.rich("passkeys.addedOn", moment(passkey.createdAt))}
               <span aria-hidden="true"> · </span>
               <span className="sr-only">, </span>
-              {passkey.lastUsedAt ? (
-                <>
-                  Last used <DateText iso={passkey.lastUsedAt} />
-                </>
-              ) : (
-                "Never used"
-              )}
+              {passkey.lastUsedAt ? t.rich("passkeys.lastUsed", moment(passkey.lastUsedAt)) : t("passkeys.neverUsed")}
             </p>
           </div>
           <div className="flex shrink-0 gap-2">
@@ -60,22 +61,18 @@ export function PasskeyList({ passkeys, onRename, onRemove }: PasskeyListProps) 
               className="flex-1 px-3 py-1.5 sm:flex-none"
               onClick={(event) => onRename(passkey, event.currentTarget)}
             >
-              Rename<span className="sr-only"> passkey {passkey.name}</span>
+              {t.rich("passkeys.rename", { name: passkey.name, hidden })}
             </Button>
             <Button
               variant="secondary"
               className="flex-1 px-3 py-1.5 text-red-700 sm:flex-none"
               onClick={(event) => onRemove(passkey, event.currentTarget)}
             >
-              Remove<span className="sr-only"> passkey {passkey.name}</span>
+              {t.rich("passkeys.remove", { name: passkey.name, hidden })}
             </Button>
           </div>
         </li>
       ))}
     </ul>
   );
-}
-
-function DateText({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{formatDateTime(new Date(iso))}</time>;
 }

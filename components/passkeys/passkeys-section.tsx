@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { addPasskeyAction, passkeyRegistrationOptionsAction } from "@/actions/passkeys";
 import { PasskeyList } from "@/components/passkeys/passkey-list";
@@ -23,6 +24,9 @@ type Message = { tone: Tone; message: string };
 type OpenDialog = { kind: "rename" | "remove"; passkey: PasskeyDto } | null;
 
 export function PasskeysSection({ heading, passkeys }: PasskeysSectionProps) {
+  const t = useTranslations("security");
+  const te = useTranslations("errors");
+  const ta = useTranslations("auth");
   const add = useProtectedAction(addPasskeyAction);
   // Before the step-up: fetching the options, then the browser's own prompt.
   const [preparing, setPreparing] = useState<"options" | "prompt" | null>(null);
@@ -49,7 +53,7 @@ export function PasskeysSection({ heading, passkeys }: PasskeysSectionProps) {
     const started = await callAction(passkeyRegistrationOptionsAction, {});
     if (!started.ok || !started.data) {
       setPreparing(null);
-      return announce({ tone: "error", message: started.message ?? errorMessage("INTERNAL") });
+      return announce({ tone: "error", message: started.message ?? errorMessage(te, "INTERNAL") });
     }
     const { options } = started.data;
     setPreparing("prompt");
@@ -59,18 +63,18 @@ export function PasskeysSection({ heading, passkeys }: PasskeysSectionProps) {
       if (created.reason === "aborted") return focusLater(addRef);
       return announce(
         created.reason === "cancelled"
-          ? { tone: "info", message: "No passkey was added: the browser's prompt was closed. You can try again at any time." }
-          : { tone: "error", message: ceremonyFailureMessage(created.reason) },
+          ? { tone: "info", message: t("passkeys.promptClosed") }
+          : { tone: "error", message: ceremonyFailureMessage(ta, created.reason) },
       );
     }
     const saved = await add.run({ response: created.response });
     // Nothing was stored, but the authenticator keeps what it made unless told otherwise.
     if (!saved.ok && saved.code !== "UNAVAILABLE") forgetPasskey(options, created.id);
-    if (saved.ok) return announce({ tone: "success", message: saved.message ?? "Passkey added." });
+    if (saved.ok) return announce({ tone: "success", message: saved.message ?? t("passkeys.added") });
     announce(
       saved.code === "CANCELLED"
-        ? { tone: "info", message: "Cancelled. No passkey was added." }
-        : { tone: "error", message: saved.message ?? errorMessage("INTERNAL") },
+        ? { tone: "info", message: t("passkeys.cancelled") }
+        : { tone: "error", message: saved.message ?? errorMessage(te, "INTERNAL") },
     );
   };
 
@@ -97,21 +101,19 @@ export function PasskeysSection({ heading, passkeys }: PasskeysSectionProps) {
           className="shrink-0"
           onClick={addPasskey}
           pending={preparing !== null || add.pending}
-          pendingText={preparing === "prompt" ? "Waiting for your passkey…" : preparing === "options" ? "Starting…" : "Adding…"}
+          pendingText={
+            preparing === "prompt" ? t("passkeys.waiting") : preparing === "options" ? t("passkeys.starting") : t("passkeys.adding")
+          }
         >
           <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="currentColor">
             <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
           </svg>
-          Add a passkey
+          {t("passkeys.add")}
         </Button>
       }
     >
       <CardBody className="space-y-4">
-        <p className="text-sm text-slate-600">
-          A passkey is a key your device keeps for this site, unlocked with your fingerprint, face or screen lock, or a security key. It
-          signs you in without a password and confirms most changes without an emailed code. It works only on this site, so a fake one
-          can&apos;t trick you into giving it away.
-        </p>
+        <p className="text-sm text-slate-600">{t("passkeys.intro")}</p>
         {/* Focus lands here after an outcome, and after a removal: the row's button is gone. */}
         <div ref={noticeRef} tabIndex={-1} className="outline-none!">
           <LiveMessage tone="error" message={message?.tone === "error" ? message.message : null} />

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { removePasskeyAction } from "@/actions/passkeys";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
@@ -15,19 +16,25 @@ type RemovePasskeyDialogProps = {
 };
 
 export function RemovePasskeyDialog({ passkey, onClose, onRemoved, returnFocus }: RemovePasskeyDialogProps) {
+  const t = useTranslations("security");
   const { run, pending, outcome } = useProtectedAction(removePasskeyAction);
 
   const remove = async () => {
     const result = await run({ passkeyId: passkey.id });
-    if (result.ok) onRemoved(result.message ?? "Passkey removed.");
+    if (result.ok) onRemoved(result.message ?? t("passkeys.removeDialog.done"));
   };
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <ConfirmModal
-        title={`Remove passkey "${passkey.name}"?`}
-        description="It stops working for signing in and confirming changes at once. Your password and emailed codes still work."
-        confirm={{ label: "Remove passkey", pendingText: "Removing…", onClick: remove, variant: "danger" }}
+        title={t("passkeys.removeDialog.title", { name: passkey.name })}
+        description={t("passkeys.removeDialog.description")}
+        confirm={{
+          label: t("passkeys.removeDialog.confirm"),
+          pendingText: t("passkeys.removeDialog.pending"),
+          onClick: remove,
+          variant: "danger",
+        }}
         pending={pending}
         error={outcome?.ok ? null : outcome?.message}
         onCloseAutoFocus={(event) => {
@@ -42,7 +49,7 @@ export function RemovePasskeyDialog({ passkey, onClose, onRemoved, returnFocus }
         }
       >
         <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600 ring-1 ring-slate-200 ring-inset">
-          Your device or password manager may keep a copy: delete it there too, so it is no longer offered.
+          {t("passkeys.removeDialog.note")}
         </p>
       </ConfirmModal>
     </Dialog.Root>

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useForm, type Resolver } from "react-hook-form";
 import { renamePasskeyAction } from "@/actions/passkeys";
 import { TextField } from "@/components/forms/text-field";
@@ -24,6 +25,8 @@ type RenamePasskeyDialogProps = {
 
 /** Renaming needs no step-up: the name is only a label for the owner. */
 export function RenamePasskeyDialog({ passkey, onClose, onRenamed, returnFocus }: RenamePasskeyDialogProps) {
+  const t = useTranslations("security");
+  const tc = useTranslations("common");
   const form = useForm<NameForm>({
     resolver: zodResolver(nameSchema) as unknown as Resolver<NameForm>,
     defaultValues: { name: passkey.name },
@@ -33,14 +36,14 @@ export function RenamePasskeyDialog({ passkey, onClose, onRenamed, returnFocus }
 
   const submit = form.handleSubmit(async ({ name }) => {
     const result = await run({ passkeyId: passkey.id, name });
-    if (result.ok) onRenamed(result.message ?? "Passkey renamed.");
+    if (result.ok) onRenamed(result.message ?? t("passkeys.renameDialog.done"));
   });
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose()}>
       <Modal
-        title="Rename passkey"
-        description="A name that tells you where this passkey lives, like “Work laptop” or “Phone”."
+        title={t("passkeys.renameDialog.title")}
+        description={t("passkeys.renameDialog.description")}
         dismissible={!pending}
         // The current name, selected, so typing replaces it.
         onOpenAutoFocus={(event) => {
@@ -57,14 +60,14 @@ export function RenamePasskeyDialog({ passkey, onClose, onRenamed, returnFocus }
           <TextField
             form={form}
             name="name"
-            label="Name"
+            label={t("passkeys.renameDialog.nameLabel")}
             autoComplete="off"
             maxLength={PASSKEY_NAME_MAX_LENGTH}
-            description={`Up to ${PASSKEY_NAME_MAX_LENGTH} characters.`}
+            description={t("passkeys.renameDialog.nameHint", { max: PASSKEY_NAME_MAX_LENGTH })}
           />
           <DialogActions busy={pending}>
-            <Button type="submit" pending={pending} pendingText="Saving…">
-              Save name
+            <Button type="submit" pending={pending} pendingText={tc("saving")}>
+              {t("passkeys.renameDialog.save")}
             </Button>
           </DialogActions>
         </form>

@@ -1,11 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { passkeySignInAction, passkeySignInOptionsAction } from "@/actions/passkeys";
 import { abortCeremony, ceremonyFailureMessage, getPasskeyAssertion, loadWebAuthn } from "@/components/passkeys/webauthn";
 import { callAction } from "@/components/step-up/call-action";
 import { initialActionState } from "@/shared/action-state";
-import { errorMessage } from "@/shared/errors";
 
 type Message = { tone: "error" | "info"; text: string };
 
@@ -16,6 +16,8 @@ type Message = { tone: "error" | "info"; text: string };
  * either starts, so the form knows whose message is current.
  */
 export function usePasskeySignIn({ next, onAttempt }: { next?: string; onAttempt: () => void }) {
+  const t = useTranslations("auth");
+  const tErrors = useTranslations("errors");
   // A form action, not a plain call: the redirect it ends with is the router's to follow.
   const [state, dispatch, sending] = useActionState(passkeySignInAction, initialActionState);
   const [step, setStep] = useState<"idle" | "options" | "prompt" | "sent">("idle");
@@ -69,7 +71,7 @@ export function usePasskeySignIn({ next, onAttempt }: { next?: string; onAttempt
     const options = await callAction(passkeySignInOptionsAction, {});
     if (!options.ok || !options.data) {
       setStep("idle");
-      return setMessage({ tone: "error", text: options.message ?? errorMessage("INTERNAL") });
+      return setMessage({ tone: "error", text: options.message ?? tErrors("INTERNAL") });
     }
     setStep("prompt");
     ceremony.current = "button";
@@ -81,8 +83,8 @@ export function usePasskeySignIn({ next, onAttempt }: { next?: string; onAttempt
     if (assertion.reason === "aborted") return;
     setMessage(
       assertion.reason === "cancelled"
-        ? { tone: "info", text: "Passkey sign-in was cancelled. Try again, or sign in with your email and password." }
-        : { tone: "error", text: ceremonyFailureMessage(assertion.reason === "known" ? "failed" : assertion.reason) },
+        ? { tone: "info", text: t("passkey.signInCancelled") }
+        : { tone: "error", text: ceremonyFailureMessage(t, assertion.reason === "known" ? "failed" : assertion.reason) },
     );
   };
 

@@ -4,6 +4,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/browser";
+import type { Translate } from "@/i18n/translate";
 
 /**
  * The browser side of passkeys. @simplewebauthn/browser is loaded on first use (a click, or the
@@ -76,15 +77,18 @@ export function forgetPasskey(options: PublicKeyCredentialCreationOptionsJSON, c
     .catch(() => undefined);
 }
 
-/** What to tell the person, for the reasons that need words; `cancelled` is the caller's, in its own terms. */
-export function ceremonyFailureMessage(reason: Exclude<CeremonyFailure, "aborted" | "cancelled">): string {
+/**
+ * What to tell the person, for the reasons that need words; `cancelled` is the caller's, in its own
+ * terms. `t` is the auth catalog's translator (`useTranslations("auth")`), in the reader's language.
+ */
+export function ceremonyFailureMessage(t: Translate<"auth">, reason: Exclude<CeremonyFailure, "aborted" | "cancelled">): string {
   switch (reason) {
     case "known":
-      return "This device or security key already has a passkey for your account.";
+      return t("passkey.failure.known");
     case "unsupported":
-      return "This browser can't use passkeys. Try another browser, or a device with a screen lock.";
+      return t("passkey.failure.unsupported");
     case "failed":
-      return "Your browser couldn't use a passkey just now. Try again, or use another device or security key.";
+      return t("passkey.failure.failed");
   }
 }
 

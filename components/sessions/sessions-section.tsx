@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { revokeSessionAction, signOutOtherSessionsAction } from "@/actions/sessions";
@@ -7,12 +8,13 @@ import { outcomeOf, useProtectedAction, type Outcome } from "@/components/step-u
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import { formatDateTime } from "@/shared/format";
 import { type SessionDto } from "@/shared/sessions";
 
 type SessionsSectionProps = { heading: CardHeading; sessions: SessionDto[] };
 
 export function SessionsSection({ heading, sessions }: SessionsSectionProps) {
+  const t = useTranslations("security");
+  const format = useFormatter();
   const router = useRouter();
   const signOutOthers = useProtectedAction(signOutOtherSessionsAction);
   const revokeOne = useProtectedAction(revokeSessionAction);
@@ -40,7 +42,7 @@ export function SessionsSection({ heading, sessions }: SessionsSectionProps) {
           pending={busy === "others"}
           onClick={() => perform("others", () => signOutOthers.run({}))}
         >
-          Sign out all other sessions
+          {t("sessions.signOutOthers")}
         </Button>
       }
     >
@@ -54,23 +56,26 @@ export function SessionsSection({ heading, sessions }: SessionsSectionProps) {
                   <span className="truncate">{session.device}</span>
                   {session.current && (
                     <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
-                      This device
+                      {t("sessions.thisDevice")}
                     </span>
                   )}
                 </p>
                 <p className="text-xs text-slate-600">
-                  {session.ip ?? "Unknown IP"} · signed in {formatDateTime(new Date(session.createdAt))} · last active{" "}
-                  {formatDateTime(new Date(session.lastSeenAt))}
+                  {t("sessions.details", {
+                    ip: session.ip ?? t("sessions.unknownIp"),
+                    signedIn: format.dateTime(new Date(session.createdAt), "medium"),
+                    lastActive: format.dateTime(new Date(session.lastSeenAt), "medium"),
+                  })}
                 </p>
               </div>
               {!session.current && (
                 <Button
                   variant="ghost"
-                  aria-label={`Sign out the session on ${session.device}`}
+                  aria-label={t("sessions.signOutLabel", { device: session.device })}
                   pending={busy === session.id}
                   onClick={() => perform(session.id, () => revokeOne.run({ sessionId: session.id }))}
                 >
-                  Sign out
+                  {t("sessions.signOut")}
                 </Button>
               )}
             </li>

@@ -2,8 +2,9 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm, type FieldErrors, type Resolver } from "react-hook-form";
 import { z } from "zod";
 import { resendStepUpCodeAction } from "@/actions/step-up";
 import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
@@ -11,10 +12,12 @@ import { useFocusField } from "@/components/forms/use-focus-field";
 import { PasskeyGlyph } from "@/components/passkeys/passkey-icon";
 import { abortCeremony, ceremonyFailureMessage, getPasskeyAssertion, webAuthnSupported } from "@/components/passkeys/webauthn";
 import { Button } from "@/components/ui/button";
-import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
+import { DialogActions, Modal, ModalHeading, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage, type Tone } from "@/components/ui/notice";
 import { OutlineIcon } from "@/components/ui/outline-icon";
 import { secondsUntil, useNow } from "@/components/ui/use-now";
+import { issueText } from "@/i18n/issues";
+import type { Translate } from "@/i18n/translate";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
 import { PROOF_VALUE_SCHEMAS, type ProofKind, type StepUpChallengeDto, type StepUpProof } from "@/shared/step-up";
@@ -26,29 +29,43 @@ type CodeForm = { code: string; secondCode: string };
 /** What the dialog asks for right now: each step is answered by a code typed in, or by the passkey. */
 type Asks = { email: boolean; second: Method | null; passkey: boolean };
 
-const SECOND_FIELD: Record<Method, { Field: typeof CodeField; label: string; description: string; switchTo: string }> = {
-  authenticator: {
-    Field: CodeField,
-    label: "Code from your authenticator app",
-    description: "The 6-digit code your app shows for this account right now.",
-    switchTo: "Use your authenticator app instead",
-  },
-  recovery_code: {
-    Field: RecoveryCodeField,
-    label: "Recovery code",
-    description: "One of the codes you saved when you turned on two-step verification, like abcde-23456. Each works once.",
-    switchTo: "Use a recovery code instead",
-  },
-};
+type SecondFieldText = { label: string; labelNumbered: string; hint: string; switchTo: string };
+const SECOND_FIELD: Record<Method, typeof CodeField> = { authenticator: CodeField, recovery_code: RecoveryCodeField };
 const OTHER_METHOD: Record<Method, Method> = { authenticator: "recovery_code", recovery_code: "authenticator" };
 
-/** Every field shown is checked at once, so all their errors show together. */
-function resolverFor(email: boolean, second: Method | null): Resolver<CodeForm> {
+function secondFieldText(t: Translate<"stepUp">, method: Method): SecondFieldText {
+  return method === "authenticator"
+    ? {
+        label: t("second.authenticator.label"),
+        labelNumbered: t("second.authenticator.labelNumbered"),
+        hint: t("second.authenticator.hint"),
+        switchTo: t("second.authenticator.switchTo"),
+      }
+    : {
+        label: t("second.recoveryCode.label"),
+        labelNumbered: t("second.recoveryCode.labelNumbered"),
+        hint: t("second.recoveryCode.hint"),
+        switchTo: t("second.recoveryCode.switchTo"),
+      };
+}
+
+/** Every field shown is checked at once, so all their errors show together, in the reader's words. */
+function resolverFor(email: boolean, second: Method | null, tValidation: Translate<"validation">): Resolver<CodeForm> {
   const schema = z.object({
     ...(email && { code: PROOF_VALUE_SCHEMAS.email_code }),
     ...(second && { secondCode: PROOF_VALUE_SCHEMAS[second] }),
   });
-  return zodResolver(schema) as unknown as Resolver<CodeForm>;
+  const resolve = zodResolver(schema) as unknown as Resolver<CodeForm>;
+  return async (...args) => {
+    const result = await resolve(...args);
+    const errors: FieldErrors<CodeForm> = {};
+    for (const name of ["code", "secondCode"] as const) {
+      const error = result.errors[name];
+      if (error)
+        errors[name] = { ...error, message: typeof error.message === "string" ? issueText(tValidation, error.message) : undefined };
+    }
+    return Object.keys(errors).length ? { values: {}, errors } : result;
+  };
 }
 
 type StepUpDialogProps = {
@@ -57,6 +74,12 @@ type StepUpDialogProps = {
   submit: (proof: StepUpProof) => Promise<ActionState>;
   onDone: (result: ActionState) => void;
   onCancel: () => void;
+  /**
+   * "dialog": a dialog of its own. "hosted": inside the open dialog that asked for it, in that
+   * dialog's place (components/ui/dialog.tsx), which sends its Esc here through `escapeRef`.
+   */
+  placement: "dialog" | "hosted";
+  escapeRef: RefObject<(() => void) | null>;
 };
 
 /** Refusals of the proof, and failures that changed nothing, keep the modal open; anything else is the change's own result. */
@@ -78,8 +101,8 @@ type Failure = { message: string; lockedUntil?: number; exhausted?: boolean };
 type Notice = { tone: Extract<Tone, "success" | "info">; message: string };
 
 /** A closed or refused browser prompt: nothing was sent, so nothing counts; the way back is one click away. */
-function passkeyCancelled(alternative: "email" | "second"): string {
-  return `The passkey prompt closed before it finished. Nothing was sent: try again, or ${alternative === "email" ? "email yourself a code" : "use your authenticator app or a recovery code"} instead.`;
+function passkeyCancelled(t: Translate<"stepUp">, alternative: "email" | "second"): string {
+  return alternative === "email" ? t("passkey.cancelledTryEmail") : t("passkey.cancelledTrySecond");
 }
 
 /**
@@ -88,7 +111,12 @@ function passkeyCancelled(alternative: "email" | "second"): string {
  * change with 2FA on also an authenticator or recovery code. Stays open (and keeps the challenge)
  * until the change is made, refused for a reason other than the proof, or cancelled.
  */
-export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCancel }: StepUpDialogProps) {
+export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCancel, placement, escapeRef }: StepUpDialogProps) {
+  const t = useTranslations("stepUp");
+  const tErrors = useTranslations("errors");
+  const tAuth = useTranslations("auth");
+  const tValidation = useTranslations("validation");
+  const format = useFormatter();
   const [challenge, setChallenge] = useState(initialChallenge);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -111,7 +139,10 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     passkey: withPasskey,
   };
   // react-hook-form reads its options on every render, so the rules follow the fields shown.
-  const form = useForm<CodeForm>({ resolver: resolverFor(asks.email, asks.second), defaultValues: { code: "", secondCode: "" } });
+  const form = useForm<CodeForm>({
+    resolver: resolverFor(asks.email, asks.second, tValidation),
+    defaultValues: { code: "", secondCode: "" },
+  });
   const focusField = useFocusField(form);
   const submitRef = useRef<HTMLButtonElement>(null);
   const sendRef = useRef<HTMLButtonElement>(null);
@@ -135,7 +166,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       if (!current) return;
       if (supported) return;
       setWebAuthnUsable(false);
-      setNotice({ tone: "info", message: "This browser can't use passkeys, so confirm with a code by email." });
+      setNotice({ tone: "info", message: t("passkey.unsupported") });
       // The passkey button that had focus is gone.
       if (initialChallenge.codeSent) focusField("code");
       else focusButton(sendRef);
@@ -143,7 +174,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     return () => {
       current = false;
     };
-  }, [initialChallenge.passkeyOptions, initialChallenge.codeSent, focusField, focusButton]);
+  }, [initialChallenge.passkeyOptions, initialChallenge.codeSent, focusField, focusButton, t]);
 
   useEffect(
     () => () => {
@@ -151,6 +182,29 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     },
     [],
   );
+
+  // Shown in another dialog's place, Esc there is this Cancel (not while a check or the passkey prompt runs).
+  useEffect(() => {
+    escapeRef.current = busy ? () => undefined : onCancel;
+    return () => {
+      escapeRef.current = null;
+    };
+  }, [escapeRef, busy, onCancel]);
+
+  /** Where the cursor starts: the code to type, or the button that goes on. */
+  const focusOpening = () => {
+    if (asks.email && !awaitingCode) form.setFocus("code");
+    else if (awaitingCode) sendRef.current?.focus();
+    else if (asks.second) form.setFocus("secondCode");
+    else submitRef.current?.focus();
+  };
+  // Its own dialog focuses on opening (onOpenAutoFocus below); in another dialog's place, on mounting.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (placement !== "hosted" || opened.current) return;
+    opened.current = true;
+    focusOpening();
+  });
 
   /** Puts the cursor where the user goes on: the first field to type, or the button that goes on. */
   const focusEntry = () => {
@@ -195,8 +249,8 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       if (!assertion.ok) {
         if (assertion.reason === "aborted") return;
         if (assertion.reason === "cancelled")
-          setNotice({ tone: "info", message: passkeyCancelled(steps.email?.includes("passkey") ? "email" : "second") });
-        else setFailure({ message: ceremonyFailureMessage(assertion.reason === "known" ? "failed" : assertion.reason) });
+          setNotice({ tone: "info", message: passkeyCancelled(t, steps.email?.includes("passkey") ? "email" : "second") });
+        else setFailure({ message: ceremonyFailureMessage(tAuth, assertion.reason === "known" ? "failed" : assertion.reason) });
         return focusButton(submitRef);
       }
       passkey = assertion.response;
@@ -212,7 +266,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     });
     setVerifying(false);
     if (result.ok || !PROOF_REFUSALS.has(result.code)) return onDone(result);
-    const message = result.message ?? errorMessage("INTERNAL");
+    const message = result.message ?? errorMessage(tErrors, result.code ?? "INTERNAL");
     // Nothing was compared or changed: what was typed stays for another try.
     if (result.code === "UNAVAILABLE" || result.code === "INTERNAL") {
       setFailure({ message });
@@ -226,12 +280,9 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       form.resetField("code");
       form.resetField("secondCode");
     }
-    if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(result.retryAfterSeconds));
+    if (result.code === "STEP_UP_LOCKED") return setFailure(lockedFailure(t, format, result.retryAfterSeconds));
     if (result.code === "TOO_MANY_ATTEMPTS" || (result.code === "SECOND_FACTOR_INVALID" && result.attemptsLeft === 0)) {
-      return setFailure({
-        message: "Too many incorrect tries for this request. Cancel, then try the change again to get a new code.",
-        exhausted: true,
-      });
+      return setFailure({ message: t("dialog.exhausted"), exhausted: true });
     }
     if (result.attemptsLeft !== undefined)
       setChallenge((current) => ({ ...current, attemptsLeft: result.attemptsLeft ?? current.attemptsLeft }));
@@ -256,7 +307,7 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       return focusButton(submitRef);
     }
     const several = asks.second !== null || asks.passkey;
-    setFailure({ message: several && result.code === "CODE_INVALID" ? emailCodeFailure(result.attemptsLeft) : message });
+    setFailure({ message: several && result.code === "CODE_INVALID" ? emailCodeFailure(t, tErrors, result.attemptsLeft) : message });
     restartEntry("code");
   };
 
@@ -272,18 +323,18 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
       setFailure(null);
       setNotice({
         tone: "success",
-        message: first ? `We emailed a code to ${result.challenge.maskedEmail}.` : (result.message ?? "We sent a new code."),
+        message: first ? t("email.sent", { email: result.challenge.maskedEmail }) : (result.message ?? t("email.resent")),
       });
       return true;
     }
-    if (!result) setFailure({ message: errorMessage("UNAVAILABLE") });
-    else if (result.code === "STEP_UP_LOCKED") setFailure(lockedFailure(result.retryAfterSeconds));
+    if (!result) setFailure({ message: errorMessage(tErrors, "UNAVAILABLE") });
+    else if (result.code === "STEP_UP_LOCKED") setFailure(lockedFailure(t, format, result.retryAfterSeconds));
     else {
       if (result.code === "RESEND_TOO_SOON") {
         const retryAt = new Date(Date.now() + (result.retryAfterSeconds ?? 0) * 1000).toISOString();
         setChallenge((current) => ({ ...current, resendAvailableAt: retryAt }));
       }
-      setFailure({ message: result.message ?? errorMessage("INTERNAL") });
+      setFailure({ message: result.message ?? errorMessage(tErrors, result.code ?? "INTERNAL") });
     }
     return false;
   };
@@ -311,16 +362,16 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     steps.passkeyOffered && steps.email?.includes("passkey") ? (
       asks.email ? (
         <LinkButton onClick={switchToPasskey} disabled={!usable || busy}>
-          Use your passkey instead
+          {t("passkey.useInstead")}
         </LinkButton>
       ) : (
         <LinkButton
           onClick={switchToEmailCode}
           pending={sending}
-          pendingText="Sending a code…"
+          pendingText={t("email.sendingCode")}
           disabled={locked || failure?.exhausted || busy}
         >
-          Email me a code instead
+          {t("email.sendInstead")}
         </LinkButton>
       )
     ) : null;
@@ -329,215 +380,198 @@ export function StepUpDialog({ challenge: initialChallenge, submit, onDone, onCa
     ? [OTHER_METHOD[asks.second], ...(secondTakesPasskey ? (["passkey"] as const) : [])]
     : ["authenticator", "recovery_code"];
 
+  const title = t("dialog.title");
+  const icon = (
+    <ModalIcon>
+      {passkeyOnly ? (
+        <PasskeyGlyph />
+      ) : (
+        <>
+          <rect x="3" y="5" width="18" height="14" rx="2" />
+          <path d="m3 7 9 6 9-6" />
+        </>
+      )}
+    </ModalIcon>
+  );
+  const description = <Description challenge={challenge} asks={asks} />;
+  const second = asks.second ? secondFieldText(t, asks.second) : null;
+
+  const body = (
+    <>
+      <form onSubmit={(event) => void form.handleSubmit(verify)(event)} noValidate className="space-y-4">
+        <LiveMessage tone="error" message={failure?.message} />
+        <LiveMessage tone={notice?.tone ?? "info"} message={notice?.message} />
+        {steps.email && (
+          <div className="space-y-2">
+            {asks.email && awaitingCode && (
+              <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
+                <p className="text-sm text-slate-700">
+                  {t.rich(numbered ? "email.promptNumbered" : "email.prompt", {
+                    email: challenge.maskedEmail,
+                    strong: (chunks) => <strong className="font-semibold">{chunks}</strong>,
+                  })}
+                </p>
+                <Button
+                  ref={sendRef}
+                  variant="secondary"
+                  onClick={resend}
+                  pending={sending}
+                  pendingText={t("email.sending")}
+                  disabled={locked || busy}
+                >
+                  {t("email.send")}
+                </Button>
+              </div>
+            )}
+            {asks.email && !awaitingCode && (
+              <CodeField
+                form={form}
+                name="code"
+                label={numbered ? t("email.labelNumbered", { email: challenge.maskedEmail }) : t("email.label")}
+                disabled={!usable}
+                description={usable ? t("email.hint", { attemptsLeft: challenge.attemptsLeft }) : undefined}
+              />
+            )}
+            {!asks.email && numbered && <PasskeyStep label={t("passkey.stepFirst")} />}
+            {emailStepSwitch}
+          </div>
+        )}
+        {/* A passkey answering every step is the dialog's one button; here it answers the second step only. */}
+        {steps.second && (asks.second || asks.email) && (
+          <div className="space-y-2">
+            {asks.second && second ? (
+              <SecondField
+                method={asks.second}
+                form={form}
+                label={numbered ? second.labelNumbered : second.label}
+                usable={usable}
+                description={usable ? second.hint : undefined}
+              />
+            ) : (
+              <PasskeyStep label={numbered ? t("passkey.stepSecond") : t("passkey.step")} />
+            )}
+            <div className="flex flex-wrap gap-x-4 gap-y-1">
+              {secondChoices.map((choice) => (
+                <LinkButton key={choice} onClick={() => chooseSecond(choice)} disabled={!usable || busy}>
+                  {choice === "passkey" ? t("passkey.useInstead") : secondFieldText(t, choice).switchTo}
+                </LinkButton>
+              ))}
+            </div>
+          </div>
+        )}
+        <div className="flex items-center gap-2 text-sm">
+          <ClockIcon />
+          {expiresIn > 0 && (
+            <p className="text-slate-600">
+              {t.rich(asks.email ? "dialog.expiry.code" : "dialog.expiry.request", {
+                clock: formatClock(expiresIn),
+                timer: (chunks) => <span className="font-medium text-slate-900 tabular-nums">{chunks}</span>,
+              })}
+            </p>
+          )}
+          <div role="status" className="font-medium text-amber-700">
+            {expiresIn > 0 ? null : asks.email ? t("dialog.expiry.codeExpired") : t("dialog.expiry.requestExpired")}
+          </div>
+        </div>
+        <DialogActions busy={busy} onCancel={onCancel}>
+          <Button
+            ref={submitRef}
+            type="submit"
+            pending={busy}
+            pendingText={prompting ? t("passkey.waiting") : t("dialog.verifying")}
+            disabled={!usable || awaitingCode}
+          >
+            {asks.passkey ? t("passkey.use") : t("dialog.verify")}
+          </Button>
+        </DialogActions>
+      </form>
+      {asks.email && !awaitingCode && (
+        <div className="mt-6 flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-5 text-sm text-slate-600">
+          <span>{t("email.notReceived")}</span>
+          <Button
+            variant="ghost"
+            className="px-2 text-indigo-700"
+            onClick={resend}
+            pending={sending}
+            pendingText={t("email.sending")}
+            disabled={resendIn > 0 || locked || failure?.exhausted || busy}
+          >
+            {resendIn > 0 ? t("email.resendIn", { seconds: resendIn }) : t("email.resend")}
+          </Button>
+        </div>
+      )}
+    </>
+  );
+
+  if (placement === "hosted") {
+    return (
+      <>
+        <ModalHeading title={title} icon={icon} description={description} />
+        <div className="mt-6">{body}</div>
+      </>
+    );
+  }
   return (
     <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <Modal
-        title="Confirm it's you"
+        title={title}
         dismissible={!busy}
-        icon={
-          <ModalIcon>
-            {passkeyOnly ? (
-              <PasskeyGlyph />
-            ) : (
-              <>
-                <rect x="3" y="5" width="18" height="14" rx="2" />
-                <path d="m3 7 9 6 9-6" />
-              </>
-            )}
-          </ModalIcon>
-        }
-        description={<Description challenge={challenge} asks={asks} />}
+        icon={icon}
+        description={description}
         // Radix would focus the first focusable element; the field or button that goes on is what the user needs.
         onOpenAutoFocus={(event) => {
           event.preventDefault();
-          if (asks.email && !awaitingCode) form.setFocus("code");
-          else if (awaitingCode) sendRef.current?.focus();
-          else if (asks.second) form.setFocus("secondCode");
-          else submitRef.current?.focus();
+          focusOpening();
         }}
         // A stray click outside must not throw away the pending change.
         onPointerDownOutside={(event) => event.preventDefault()}
       >
-        <form onSubmit={(event) => void form.handleSubmit(verify)(event)} noValidate className="space-y-4">
-          <LiveMessage tone="error" message={failure?.message} />
-          <LiveMessage tone={notice?.tone ?? "info"} message={notice?.message} />
-          {steps.email && (
-            <div className="space-y-2">
-              {asks.email && awaitingCode && (
-                <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
-                  <p className="text-sm text-slate-700">
-                    {numbered && "1. "}We&apos;ll email a 6-digit code to <strong className="font-semibold">{challenge.maskedEmail}</strong>
-                    .
-                  </p>
-                  <Button
-                    ref={sendRef}
-                    variant="secondary"
-                    onClick={resend}
-                    pending={sending}
-                    pendingText="Sending…"
-                    disabled={locked || busy}
-                  >
-                    Email me a code
-                  </Button>
-                </div>
-              )}
-              {asks.email && !awaitingCode && (
-                <CodeField
-                  form={form}
-                  name="code"
-                  label={numbered ? `1. Code we emailed to ${challenge.maskedEmail}` : "6-digit code"}
-                  disabled={!usable}
-                  description={
-                    usable
-                      ? `You can paste it. ${challenge.attemptsLeft} ${challenge.attemptsLeft === 1 ? "attempt" : "attempts"} left.`
-                      : undefined
-                  }
-                />
-              )}
-              {!asks.email && numbered && <PasskeyStep label="1. Your passkey" />}
-              {emailStepSwitch}
-            </div>
-          )}
-          {/* A passkey answering every step is the dialog's one button; here it answers the second step only. */}
-          {steps.second && (asks.second || asks.email) && (
-            <div className="space-y-2">
-              {asks.second ? (
-                <SecondField
-                  method={asks.second}
-                  form={form}
-                  numbered={numbered}
-                  usable={usable}
-                  description={usable ? SECOND_FIELD[asks.second].description : undefined}
-                />
-              ) : (
-                <PasskeyStep label={numbered ? "2. Your passkey" : "Your passkey"} />
-              )}
-              <div className="flex flex-wrap gap-x-4 gap-y-1">
-                {secondChoices.map((choice) => (
-                  <LinkButton key={choice} onClick={() => chooseSecond(choice)} disabled={!usable || busy}>
-                    {choice === "passkey" ? "Use your passkey instead" : SECOND_FIELD[choice].switchTo}
-                  </LinkButton>
-                ))}
-              </div>
-            </div>
-          )}
-          <div className="flex items-center gap-2 text-sm">
-            <ClockIcon />
-            {expiresIn > 0 && (
-              <p className="text-slate-600">
-                {asks.email ? "Code expires in" : "This request expires in"}{" "}
-                <span className="font-medium text-slate-900 tabular-nums">{formatClock(expiresIn)}</span>
-              </p>
-            )}
-            <div role="status" className="font-medium text-amber-700">
-              {expiresIn > 0
-                ? null
-                : asks.email
-                  ? "This code has expired — send a new one"
-                  : "This request has expired — email yourself a code to go on"}
-            </div>
-          </div>
-          <DialogActions busy={busy}>
-            <Button
-              ref={submitRef}
-              type="submit"
-              pending={busy}
-              pendingText={prompting ? "Waiting for your passkey…" : "Verifying…"}
-              disabled={!usable || awaitingCode}
-            >
-              {asks.passkey ? "Use your passkey" : "Verify"}
-            </Button>
-          </DialogActions>
-        </form>
-        {asks.email && !awaitingCode && (
-          <div className="mt-6 flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-5 text-sm text-slate-600">
-            <span>Didn&apos;t get it? Check spam, or</span>
-            <Button
-              variant="ghost"
-              className="px-2 text-indigo-700"
-              onClick={resend}
-              pending={sending}
-              pendingText="Sending…"
-              disabled={resendIn > 0 || locked || failure?.exhausted || busy}
-            >
-              {resendIn > 0 ? `Send a new code in ${resendIn}s` : "Send a new code"}
-            </Button>
-          </div>
-        )}
+        {body}
       </Modal>
     </Dialog.Root>
   );
 }
 
 function Description({ challenge, asks }: { challenge: StepUpChallengeDto; asks: Asks }) {
-  const action = <strong className="font-semibold text-slate-900">{challenge.description}</strong>;
-  const email = <strong className="font-semibold text-slate-900">{challenge.maskedEmail}</strong>;
-  const emailed = challenge.codeSent ? <>the code we just emailed to {email}</> : <>a code we email to {email}</>;
-  if (asks.passkey && !asks.email && !asks.second) {
-    return <>To {action}, use your passkey: your browser asks for your fingerprint, face or screen lock, or for your security key.</>;
-  }
+  const t = useTranslations("stepUp");
+  const values = {
+    action: challenge.description,
+    email: challenge.maskedEmail,
+    strong: (chunks: ReactNode) => <strong className="font-semibold text-slate-900">{chunks}</strong>,
+  };
+  if (asks.passkey && !asks.email && !asks.second) return t.rich("dialog.description.passkeyOnly", values);
   if (asks.passkey) {
-    return asks.email ? (
-      <>
-        To {action}, enter {emailed}, then use your passkey.
-      </>
-    ) : (
-      <>To {action}, use your passkey, then enter a code from your authenticator app or a recovery code.</>
-    );
+    if (!asks.email) return t.rich("dialog.description.passkeyThenSecond", values);
+    return t.rich(challenge.codeSent ? "dialog.description.sentCodeThenPasskey" : "dialog.description.codeThenPasskey", values);
   }
-  if (asks.second) {
-    return (
-      <>
-        To {action}, enter two codes: {challenge.codeSent ? <>the one we just emailed to {email}</> : <>one we email to {email}</>}, then
-        one from your authenticator app or a recovery code.
-      </>
-    );
-  }
-  return challenge.codeSent ? (
-    <>
-      To {action}, enter the 6-digit code we just emailed to {email}.
-    </>
-  ) : (
-    <>
-      To {action}, enter {emailed}.
-    </>
-  );
+  if (asks.second) return t.rich(challenge.codeSent ? "dialog.description.twoCodesSent" : "dialog.description.twoCodes", values);
+  return t.rich(challenge.codeSent ? "dialog.description.codeSent" : "dialog.description.code", values);
 }
 
 function SecondField({
   method,
   form,
-  numbered,
+  label,
   usable,
   description,
 }: {
   method: Method;
   form: ReturnType<typeof useForm<CodeForm>>;
-  numbered: boolean;
+  label: string;
   usable: boolean;
   description?: string;
 }) {
-  const { Field, label } = SECOND_FIELD[method];
-  return (
-    <Field
-      key={method}
-      form={form}
-      name="secondCode"
-      label={numbered ? `2. ${label}` : label}
-      description={description}
-      disabled={!usable}
-    />
-  );
+  const Field = SECOND_FIELD[method];
+  return <Field key={method} form={form} name="secondCode" label={label} description={description} disabled={!usable} />;
 }
 
 /** Where a passkey answers a step that also has codes to type: what will happen when the button is pressed. */
 function PasskeyStep({ label }: { label: string }) {
+  const t = useTranslations("stepUp");
   return (
     <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-slate-200 ring-inset">
       <p className="text-sm font-medium text-slate-800">{label}</p>
-      <p className="mt-1 text-sm text-slate-600">
-        Press Use your passkey and your browser asks for it: fingerprint, face, screen lock or security key.
-      </p>
+      <p className="mt-1 text-sm text-slate-600">{t("passkey.stepHint")}</p>
     </div>
   );
 }
@@ -606,9 +640,9 @@ function isMethod(kind: ProofKind): kind is Method {
 }
 
 /** With more than one proof in the dialog, say which one was wrong. */
-function emailCodeFailure(attemptsLeft?: number): string {
-  if (!attemptsLeft) return errorMessage("CODE_INVALID");
-  return `The code from the email is incorrect. ${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
+function emailCodeFailure(t: Translate<"stepUp">, tErrors: Translate<"errors">, attemptsLeft?: number): string {
+  if (!attemptsLeft) return errorMessage(tErrors, "CODE_INVALID");
+  return t("email.incorrect", { attemptsLeft });
 }
 
 /** The second step's code to ask for first, when the challenge has a second step. */
@@ -616,12 +650,16 @@ function secondStepMethod(challenge: StepUpChallengeDto): Method | undefined {
   return challenge.steps.find((step) => step.some(isMethod))?.find(isMethod);
 }
 
-function lockedFailure(retryAfterSeconds = 60): Failure {
-  const lockedUntil = Date.now() + retryAfterSeconds * 1000;
+function lockedFailure(t: Translate<"stepUp">, format: ReturnType<typeof useFormatter>, retryAfterSeconds = 60): Failure {
+  const now = Date.now();
+  const lockedUntil = now + retryAfterSeconds * 1000;
   const minutes = Math.max(1, Math.round(retryAfterSeconds / 60));
-  const time = new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(lockedUntil);
   return {
-    message: `Too many incorrect codes. For your security, changes are locked until ${time} (in ${minutes} ${minutes === 1 ? "minute" : "minutes"}).`,
+    message: t("dialog.locked", {
+      time: format.dateTime(lockedUntil, "time"),
+      // "in 15 minutes", "in 15 Minuten": never less than a minute.
+      relative: format.relativeTime(now + minutes * 60_000, { now, unit: "minute" }),
+    }),
     lockedUntil,
   };
 }

@@ -1,17 +1,22 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useCallback, useState } from "react";
 import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 import { useFocusField } from "@/components/forms/use-focus-field";
 import { useStepUp, type ProtectedAction, type StepUpResult } from "@/components/step-up/step-up-provider";
+import type { Translate } from "@/i18n/translate";
 import { errorMessage } from "@/shared/errors";
 
 export type Outcome = { ok: boolean; message: string };
 
-/** What to announce after a protected action: its success message, if any, or why it failed. */
-export function outcomeOf(result: StepUpResult<unknown>): Outcome | null {
+/**
+ * What to announce after a protected action: its success message, if any, or why it failed. A
+ * refusal from useStepUp().run always has its words; `tErrors` words one that has none.
+ */
+export function outcomeOf(result: StepUpResult<unknown>, tErrors?: Translate<"errors">): Outcome | null {
   if (result.ok) return result.message ? { ok: true, message: result.message } : null;
-  return { ok: false, message: result.message ?? errorMessage("INTERNAL") };
+  return { ok: false, message: result.message ?? (tErrors ? errorMessage(tErrors, "INTERNAL") : "") };
 }
 
 /**
@@ -30,6 +35,7 @@ export function useProtectedAction<Data, Values extends FieldValues = FieldValue
   setOutcome: (outcome: Outcome | null) => void;
 } {
   const stepUp = useStepUp();
+  const tErrors = useTranslations("errors");
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const focus = useFocusField(form);
@@ -40,7 +46,7 @@ export function useProtectedAction<Data, Values extends FieldValues = FieldValue
       setPending(true);
       const result = await stepUp.run(action, input);
       setPending(false);
-      setOutcome(outcomeOf(result));
+      setOutcome(outcomeOf(result, tErrors));
       if (result.ok) return result;
       // "scopes.0" is a problem with the scopes field as a whole.
       const fields = Object.entries(result.fieldErrors ?? {}).map(
@@ -50,7 +56,7 @@ export function useProtectedAction<Data, Values extends FieldValues = FieldValue
       if (fields[0]) focus(fields[0][0]);
       return result;
     },
-    [action, form, focus, stepUp],
+    [action, form, focus, stepUp, tErrors],
   );
 
   return { run, pending, outcome, setOutcome };

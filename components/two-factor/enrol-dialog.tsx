@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { confirmTwoFactorEnrolmentAction } from "@/actions/two-factor";
@@ -31,6 +32,7 @@ type EnrolDialogProps = {
  * secret with one code, then save the recovery codes shown once.
  */
 export function EnrolDialog({ enrolment, accountEmail, onClose }: EnrolDialogProps) {
+  const t = useTranslations("security");
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const enabled = recoveryCodes !== null;
   return (
@@ -38,8 +40,8 @@ export function EnrolDialog({ enrolment, accountEmail, onClose }: EnrolDialogPro
     <Dialog.Root open onOpenChange={(open) => !open && !enabled && onClose(false)}>
       {recoveryCodes ? (
         <RecoveryCodesModal
-          title="Save your recovery codes"
-          description="Two-step verification is on. These 10 codes are your way in if you lose your phone."
+          title={t("twoFactor.enrol.codesTitle")}
+          description={t("twoFactor.enrol.codesDescription")}
           codes={recoveryCodes}
           accountEmail={accountEmail}
           onDone={() => onClose(true)}
@@ -54,6 +56,8 @@ export function EnrolDialog({ enrolment, accountEmail, onClose }: EnrolDialogPro
 type Failure = { message: string; final?: boolean };
 
 function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabled: (codes: string[]) => void }) {
+  const t = useTranslations("security");
+  const te = useTranslations("errors");
   const keyId = useId();
   const keyRef = useRef<HTMLElement>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -71,17 +75,13 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
     setPending(false);
     if (result?.ok && result.data) return onEnabled(result.data.recoveryCodes);
     form.reset({ code: "" });
-    if (!result) return setFailure({ message: errorMessage("UNAVAILABLE") });
-    if (result.code === "CODE_EXPIRED")
-      return setFailure({ message: "This set-up has expired. Close this window and turn on two-step verification again.", final: true });
-    if (result.code === "TOO_MANY_ATTEMPTS")
-      return setFailure({ message: "Too many incorrect codes. Close this window and turn on two-step verification again.", final: true });
+    if (!result) return setFailure({ message: errorMessage(te, "UNAVAILABLE") });
+    if (result.code === "CODE_EXPIRED") return setFailure({ message: t("twoFactor.enrol.expired"), final: true });
+    if (result.code === "TOO_MANY_ATTEMPTS") return setFailure({ message: t("twoFactor.enrol.tooManyAttempts"), final: true });
     if (result.code === "CODE_INVALID" && result.attemptsLeft) {
-      setFailure({
-        message: `That code doesn't match. Check the app shows this account and try the current code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.`,
-      });
+      setFailure({ message: t("twoFactor.enrol.mismatch", { attemptsLeft: result.attemptsLeft }) });
     } else {
-      setFailure({ message: result.message ?? errorMessage("INTERNAL") });
+      setFailure({ message: result.message ?? errorMessage(te, "INTERNAL") });
     }
     focus("code");
   });
@@ -89,8 +89,8 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
   return (
     <Modal
       className="sm:max-w-lg"
-      title="Set up your authenticator app"
-      description="Add this account to an authenticator app (such as 1Password, Google Authenticator or Aegis), then enter the code it shows."
+      title={t("twoFactor.enrol.title")}
+      description={t("twoFactor.enrol.description")}
       dismissible={!pending}
       onPointerDownOutside={(event) => event.preventDefault()}
       // The section decides where focus goes: the dialog's content is swapped for the codes on success.
@@ -105,11 +105,11 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
       <div className="space-y-6">
         <section aria-labelledby={`${keyId}-scan`} className="space-y-3">
           <h3 id={`${keyId}-scan`} className="text-sm font-semibold text-slate-900">
-            1. Scan this QR code with the app
+            {t("twoFactor.enrol.scanHeading")}
           </h3>
           <div
             role="img"
-            aria-label="QR code that adds this account to an authenticator app"
+            aria-label={t("twoFactor.enrol.qrLabel")}
             className="mx-auto size-44 rounded-lg bg-surface p-2 ring-1 ring-slate-200 [&>svg]:block [&>svg]:size-full"
             // Generated on our server by the qrcode package from our own otpauth:// URI: no user-supplied markup.
             dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }}
@@ -117,11 +117,11 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
         </section>
         <section aria-labelledby={`${keyId}-manual`} className="space-y-2">
           <h3 id={`${keyId}-manual`} className="text-sm font-semibold text-slate-900">
-            Or enter the key by hand
+            {t("twoFactor.enrol.manualHeading")}
           </h3>
           <figure aria-labelledby={keyId} className="space-y-1.5">
             <figcaption id={keyId} className="text-sm text-slate-700">
-              Setup key
+              {t("twoFactor.enrol.keyCaption")}
             </figcaption>
             {/* Wraps between groups on narrow screens; one tap selects the whole key. */}
             <code
@@ -130,30 +130,25 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
             >
               {enrolment.manualKey}
             </code>
-            <p className="text-xs text-slate-600">Choose a time-based key. Spaces don&apos;t matter.</p>
+            <p className="text-xs text-slate-600">{t("twoFactor.enrol.keyHint")}</p>
           </figure>
           <CopyButton
             text={enrolment.manualKey.replace(/\s/g, "")}
             onCopyFailed={() => {
               selectContents(keyRef.current);
-              return "Couldn't copy automatically. The key is selected: press Ctrl+C (⌘C on a Mac).";
+              return t("twoFactor.enrol.copyKeyFailed");
             }}
           >
-            Copy key
+            {t("twoFactor.enrol.copyKey")}
           </CopyButton>
         </section>
         <form onSubmit={confirm} noValidate className="space-y-4 border-t border-slate-200 pt-5">
-          <h3 className="text-sm font-semibold text-slate-900">2. Enter the code from the app</h3>
-          <LiveMessage
-            tone="error"
-            message={
-              failure?.message ?? (expired ? "This set-up has expired. Close this window and turn on two-step verification again." : null)
-            }
-          />
-          <CodeField form={form} name="code" label="6-digit code from the app" disabled={!usable} />
+          <h3 className="text-sm font-semibold text-slate-900">{t("twoFactor.enrol.codeHeading")}</h3>
+          <LiveMessage tone="error" message={failure?.message ?? (expired ? t("twoFactor.enrol.expired") : null)} />
+          <CodeField form={form} name="code" label={t("twoFactor.enrol.codeLabel")} disabled={!usable} />
           <DialogActions busy={pending}>
-            <Button type="submit" pending={pending} pendingText="Checking…" disabled={!usable}>
-              Turn on
+            <Button type="submit" pending={pending} pendingText={t("twoFactor.enrol.checking")} disabled={!usable}>
+              {t("twoFactor.turnOn")}
             </Button>
           </DialogActions>
         </form>

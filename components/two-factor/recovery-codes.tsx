@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton, selectContents } from "@/components/ui/copy-button";
 import { Modal, ModalIcon } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 import { OutlineIcon } from "@/components/ui/outline-icon";
+import type { Translate } from "@/i18n/translate";
 
 const RECOVERY_CODES_FILE_NAME = "account-security-recovery-codes.txt";
 
@@ -42,13 +44,14 @@ export function RecoveryCodesModal({ title, description, ...codes }: RecoveryCod
  * explicit "I have saved these codes" before the dialog may close.
  */
 function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
+  const t = useTranslations("security");
   const listId = useId();
   const checkboxId = useId();
   const listRef = useRef<HTMLOListElement>(null);
   const checkboxRef = useRef<HTMLInputElement>(null);
   const [saved, setSaved] = useState(false);
   const [unsavedError, setUnsavedError] = useState(false);
-  const text = recoveryCodesText(codes, accountEmail);
+  const text = recoveryCodesText(t, codes, accountEmail);
 
   // The button that had focus is gone; start the user at the codes.
   useEffect(() => {
@@ -76,15 +79,14 @@ function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
   return (
     <div className="space-y-5">
       <Notice tone="warning">
-        <strong className="font-semibold">Save these codes now — you won&apos;t be able to see them again.</strong> If you lose your phone,
-        each code signs you in once instead of a code from your authenticator app.
+        {t.rich("twoFactor.recoveryCodes.warning", { strong: (chunks) => <strong className="font-semibold">{chunks}</strong> })}
       </Notice>
       <div data-print-area className="rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200 ring-inset">
         <p className="hidden pb-3 text-sm text-slate-900 print:block">
-          Account Security recovery codes for {accountEmail}. Each code works once. Keep this page somewhere safe.
+          {t("twoFactor.recoveryCodes.printHeading", { email: accountEmail })}
         </p>
         <p id={listId} className="sr-only">
-          Recovery codes
+          {t("twoFactor.recoveryCodes.listLabel")}
         </p>
         <ol
           ref={listRef}
@@ -104,22 +106,22 @@ function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
           text={codes.join("\n")}
           onCopyFailed={() => {
             selectContents(listRef.current);
-            return "Couldn't copy automatically. The codes are selected: press Ctrl+C (⌘C on a Mac).";
+            return t("twoFactor.recoveryCodes.copyFailed");
           }}
         >
-          Copy codes
+          {t("twoFactor.recoveryCodes.copy")}
         </CopyButton>
         <Button variant="secondary" onClick={download}>
           <OutlineIcon>
             <path d="M10 3v10m0 0-4-4m4 4 4-4M4 16h12" />
           </OutlineIcon>
-          Download .txt
+          {t("twoFactor.recoveryCodes.download")}
         </Button>
         <Button variant="secondary" onClick={() => window.print()}>
           <OutlineIcon>
             <path d="M6 7V3h8v4M6 14H4V8h12v6h-2M6 11h8v6H6z" />
           </OutlineIcon>
-          Print
+          {t("twoFactor.recoveryCodes.print")}
         </Button>
       </div>
       <div className="space-y-1.5 border-t border-slate-200 pt-5">
@@ -139,29 +141,29 @@ function RecoveryCodes({ codes, accountEmail, onDone }: RecoveryCodesProps) {
             className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600"
           />
           <label htmlFor={checkboxId} className="text-sm font-medium text-slate-800">
-            I have saved these codes
+            {t("twoFactor.recoveryCodes.savedConfirm")}
           </label>
         </div>
         {unsavedError && !saved && (
           <p id={`${checkboxId}-error`} role="alert" className="text-sm text-red-700">
-            Save the codes, then tick the box. They can&apos;t be shown again.
+            {t("twoFactor.recoveryCodes.unsaved")}
           </p>
         )}
       </div>
       <div className="flex justify-end">
-        <Button onClick={done}>Done</Button>
+        <Button onClick={done}>{t("ui.done")}</Button>
       </div>
     </div>
   );
 }
 
-function recoveryCodesText(codes: string[], accountEmail: string): string {
+function recoveryCodesText(t: Translate<"security">, codes: string[], accountEmail: string): string {
   return [
-    "Account Security recovery codes",
-    `Account: ${accountEmail}`,
+    t("twoFactor.recoveryCodes.fileTitle"),
+    t("twoFactor.recoveryCodes.fileAccount", { email: accountEmail }),
     "",
-    "Each code works once, instead of a code from your authenticator app.",
-    "Keep them somewhere safe, like a password manager.",
+    t("twoFactor.recoveryCodes.fileUsage"),
+    t("twoFactor.recoveryCodes.fileKeep"),
     "",
     ...codes,
     "",

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { regenerateRecoveryCodesAction } from "@/actions/two-factor";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
@@ -15,6 +16,7 @@ type RegenerateCodesDialogProps = {
 
 /** "Create new recovery codes": a confirmation, step-up, then the new set shown once. */
 export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodesDialogProps) {
+  const t = useTranslations("security");
   const { run, pending, outcome } = useProtectedAction(regenerateRecoveryCodesAction);
   const [codes, setCodes] = useState<string[] | null>(null);
 
@@ -27,17 +29,21 @@ export function RegenerateCodesDialog({ accountEmail, onClose }: RegenerateCodes
     <Dialog.Root open onOpenChange={(open) => !open && !pending && !codes && onClose(false)}>
       {codes ? (
         <RecoveryCodesModal
-          title="Save your new recovery codes"
-          description="Your previous recovery codes no longer work. These 10 replace them."
+          title={t("twoFactor.regenerateDialog.codesTitle")}
+          description={t("twoFactor.regenerateDialog.codesDescription")}
           codes={codes}
           accountEmail={accountEmail}
           onDone={() => onClose(true)}
         />
       ) : (
         <ConfirmModal
-          title="Create new recovery codes?"
-          description="You'll get 10 new codes. Your current recovery codes stop working as soon as the new ones are created."
-          confirm={{ label: "Create new codes", pendingText: "Creating…", onClick: create }}
+          title={t("twoFactor.regenerateDialog.title")}
+          description={t("twoFactor.regenerateDialog.description")}
+          confirm={{
+            label: t("twoFactor.regenerateDialog.confirm"),
+            pendingText: t("twoFactor.regenerateDialog.pending"),
+            onClick: create,
+          }}
           pending={pending}
           error={outcome?.ok ? null : outcome?.message}
           onCloseAutoFocus={(event) => event.preventDefault()}

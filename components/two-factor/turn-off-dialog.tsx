@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { disableTwoFactorAction } from "@/actions/two-factor";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { ConfirmModal, ModalIcon } from "@/components/ui/dialog";
@@ -12,19 +13,25 @@ type TurnOffDialogProps = {
 
 /** A confirmation, then step-up with both proofs (the emailed code and an authenticator or recovery code). */
 export function TurnOffDialog({ onClose }: TurnOffDialogProps) {
+  const t = useTranslations("security");
   const { run, pending, outcome } = useProtectedAction(disableTwoFactorAction);
 
   const turnOff = async () => {
     const result = await run({});
-    if (result.ok) onClose(result.message ?? "Two-step verification is off.");
+    if (result.ok) onClose(result.message ?? t("twoFactor.turnedOff"));
   };
 
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !pending && onClose(null)}>
       <ConfirmModal
-        title="Turn off two-step verification?"
-        description="Your password alone will sign in to your account, and your recovery codes will stop working. To confirm, we'll ask for a code from your email and one from your authenticator app (or a recovery code)."
-        confirm={{ label: "Turn off", pendingText: "Turning off…", onClick: turnOff, variant: "danger" }}
+        title={t("twoFactor.turnOffDialog.title")}
+        description={t("twoFactor.turnOffDialog.description")}
+        confirm={{
+          label: t("twoFactor.turnOffDialog.confirm"),
+          pendingText: t("twoFactor.turnOffDialog.pending"),
+          onClick: turnOff,
+          variant: "danger",
+        }}
         pending={pending}
         error={outcome?.message}
         onCloseAutoFocus={(event) => event.preventDefault()}

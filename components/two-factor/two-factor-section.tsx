@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { startTwoFactorEnrolmentAction } from "@/actions/two-factor";
 import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
@@ -9,7 +10,6 @@ import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { formatDateTime } from "@/shared/format";
 import { type EnrolmentDto, type TwoFactorStatus } from "@/shared/two-factor";
 
 type TwoFactorSectionProps = {
@@ -22,6 +22,8 @@ type OpenDialog = { kind: "enrol"; enrolment: EnrolmentDto } | { kind: "regenera
 type Result = { ok: boolean; message: string };
 
 export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSectionProps) {
+  const t = useTranslations("security");
+  const format = useFormatter();
   const start = useProtectedAction(startTwoFactorEnrolmentAction);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -62,10 +64,10 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
       action={
         status.enabled ? (
           <span className="shrink-0 rounded-full bg-emerald-50 px-2.5 py-1 text-xs font-medium text-emerald-700 ring-1 ring-emerald-200">
-            On
+            {t("twoFactor.on")}
           </span>
         ) : (
-          <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">Off</span>
+          <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">{t("twoFactor.off")}</span>
         )
       }
     >
@@ -77,39 +79,35 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
         {status.enabled ? (
           <>
             <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
-              <dt className="font-medium text-slate-600">Status</dt>
-              <dd className="text-slate-900">{status.enabledAt ? `On since ${formatDateTime(new Date(status.enabledAt))}` : "On"}</dd>
-              <dt className="font-medium text-slate-600">Recovery codes</dt>
+              <dt className="font-medium text-slate-600">{t("twoFactor.statusLabel")}</dt>
               <dd className="text-slate-900">
-                <span className="font-semibold tabular-nums">{status.recoveryCodesLeft}</span>{" "}
-                {status.recoveryCodesLeft === 1 ? "code" : "codes"} left
+                {status.enabledAt
+                  ? t("twoFactor.onSince", { date: format.dateTime(new Date(status.enabledAt), "medium") })
+                  : t("twoFactor.on")}
+              </dd>
+              <dt className="font-medium text-slate-600">{t("twoFactor.recoveryCodesLabel")}</dt>
+              <dd className="text-slate-900">
+                {t.rich("twoFactor.codesLeft", {
+                  count: status.recoveryCodesLeft,
+                  strong: (chunks) => <span className="font-semibold tabular-nums">{chunks}</span>,
+                })}
               </dd>
             </dl>
-            {low && (
-              <Notice tone="warning">
-                {status.recoveryCodesLeft === 0
-                  ? "You have no recovery codes left. "
-                  : `Only ${status.recoveryCodesLeft} recovery ${status.recoveryCodesLeft === 1 ? "code is" : "codes are"} left. `}
-                Create new ones so you can still sign in if you lose your phone.
-              </Notice>
-            )}
+            {low && <Notice tone="warning">{t("twoFactor.lowCodes", { count: status.recoveryCodesLeft })}</Notice>}
             <div className="flex flex-wrap gap-3">
               <Button ref={regenerateRef} variant="secondary" onClick={() => open({ kind: "regenerate" })}>
-                Create new recovery codes
+                {t("twoFactor.regenerate")}
               </Button>
               <Button ref={turnOffRef} variant="secondary" className="text-red-700" onClick={() => open({ kind: "turn-off" })}>
-                Turn off
+                {t("twoFactor.turnOff")}
               </Button>
             </div>
           </>
         ) : (
           <>
-            <p className="text-sm text-slate-600">
-              Two-step verification is off. Turn it on to be asked for a code from an authenticator app when you sign in and before
-              high-risk changes, so a stolen password and inbox are not enough.
-            </p>
-            <Button ref={turnOnRef} onClick={turnOn} pending={start.pending} pendingText="Starting…">
-              Turn on
+            <p className="text-sm text-slate-600">{t("twoFactor.offText")}</p>
+            <Button ref={turnOnRef} onClick={turnOn} pending={start.pending} pendingText={t("twoFactor.starting")}>
+              {t("twoFactor.turnOn")}
             </Button>
           </>
         )}
@@ -118,22 +116,13 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
         <EnrolDialog
           enrolment={dialog.enrolment}
           accountEmail={accountEmail}
-          onClose={(enabled) =>
-            finish(
-              enabled
-                ? { ok: true, message: "Two-step verification is on. Signing in now asks for a code from your authenticator app." }
-                : null,
-              turnOnRef,
-            )
-          }
+          onClose={(enabled) => finish(enabled ? { ok: true, message: t("twoFactor.enabled") } : null, turnOnRef)}
         />
       )}
       {dialog?.kind === "regenerate" && (
         <RegenerateCodesDialog
           accountEmail={accountEmail}
-          onClose={(created) =>
-            finish(created ? { ok: true, message: "New recovery codes created. The old ones no longer work." } : null, regenerateRef)
-          }
+          onClose={(created) => finish(created ? { ok: true, message: t("twoFactor.regenerated") } : null, regenerateRef)}
         />
       )}
       {dialog?.kind === "turn-off" && <TurnOffDialog onClose={(message) => finish(message ? { ok: true, message } : null, turnOffRef)} />}

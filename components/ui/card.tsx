@@ -19,8 +19,9 @@ export function Card({
 }) {
   return (
     <section aria-labelledby={headingId} className={`rounded-xl bg-surface shadow-sm ring-1 ring-slate-200 ${className}`}>
-      <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-5">
-        <div>
+      {/* The action moves under the heading when both do not fit side by side (a phone, a longer language). */}
+      <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-3 border-b border-slate-200 px-6 py-5">
+        <div className="min-w-0 flex-1 basis-56">
           <h2 id={headingId} className="text-base font-semibold text-slate-900">
             {title}
           </h2>

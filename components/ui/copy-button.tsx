@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { OutlineIcon } from "@/components/ui/outline-icon";
@@ -13,15 +14,17 @@ type CopyButtonProps = {
 
 /** A copy button and the status line that announces the outcome. */
 export function CopyButton({ text, children, onCopyFailed }: CopyButtonProps) {
-  const [copied, setCopied] = useState<string | null>(null);
+  const t = useTranslations("common");
+  // What the status line says: copied, or how to copy by hand.
+  const [outcome, setOutcome] = useState<{ copied: true } | { copied: false; advice: string } | null>(null);
 
   const copy = async () => {
-    setCopied(null);
+    setOutcome(null);
     try {
       await navigator.clipboard.writeText(text);
-      setCopied("Copied");
+      setOutcome({ copied: true });
     } catch {
-      setCopied(onCopyFailed());
+      setOutcome({ copied: false, advice: onCopyFailed() });
     }
   };
 
@@ -34,12 +37,8 @@ export function CopyButton({ text, children, onCopyFailed }: CopyButtonProps) {
         </OutlineIcon>
         {children}
       </Button>
-      <div
-        role="status"
-        aria-atomic="true"
-        className={`text-sm font-medium ${copied === "Copied" ? "text-emerald-700" : "text-slate-700"}`}
-      >
-        {copied}
+      <div role="status" aria-atomic="true" className={`text-sm font-medium ${outcome?.copied ? "text-emerald-700" : "text-slate-700"}`}>
+        {outcome && (outcome.copied ? t("copied") : outcome.advice)}
       </div>
     </div>
   );

@@ -1,7 +1,9 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import type { ComponentProps, ReactNode } from "react";
+import { useTranslations } from "next-intl";
+import { useContext, useEffect, useId, type ComponentProps, type ReactNode } from "react";
+import { StepUpHostContext, type StepUpHost } from "@/components/step-up/step-up-host";
 import { Button, type ButtonProps } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
 import { OutlineIcon } from "@/components/ui/outline-icon";
@@ -15,26 +17,63 @@ type ModalProps = {
   dismissible?: boolean;
 } & Omit<ComponentProps<typeof Dialog.Content>, "title">;
 
-/** The shared modal panel (overlay, card, title, description) for every dialog in the app. */
+/**
+ * The shared modal panel (overlay, card, title, description) for every dialog in the app.
+ *
+ * When a protected action run from inside it needs a code, the code step takes this dialog's
+ * place (components/step-up/step-up-host.ts): the same dialog element shows the code step's
+ * title, description and form, and this dialog's own content stays mounted but hidden, so what was
+ * typed is still there when the code step is cancelled. A screen reader meets one dialog at a time.
+ */
 export function Modal({ title, description, icon, children, dismissible = true, className = "", ...content }: ModalProps) {
+  const id = useId();
+  const host = useContext(StepUpHostContext);
+  const stepUp = host?.hosted?.host === id ? host.hosted : null;
   return (
     <Dialog.Portal>
       <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-950/50 backdrop-blur-[2px] transition-opacity duration-150 starting:opacity-0" />
       <Dialog.Content
         {...content}
-        onEscapeKeyDown={(event) => (dismissible ? content.onEscapeKeyDown?.(event) : event.preventDefault())}
-        onPointerDownOutside={(event) => (dismissible ? content.onPointerDownOutside?.(event) : event.preventDefault())}
+        onEscapeKeyDown={(event) => {
+          // Esc steps back from the code step to this dialog's own content, never past it.
+          if (stepUp) {
+            event.preventDefault();
+            return stepUp.escape();
+          }
+          return dismissible ? content.onEscapeKeyDown?.(event) : event.preventDefault();
+        }}
+        onPointerDownOutside={(event) => (dismissible && !stepUp ? content.onPointerDownOutside?.(event) : event.preventDefault())}
         className={`fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-2xl bg-surface p-6 shadow-xl ring-1 ring-slate-900/5 transition duration-150 outline-none! sm:p-8 starting:scale-95 starting:opacity-0 ${className}`}
       >
-        {icon && <div className="mb-4">{icon}</div>}
-        <Dialog.Title className="text-lg font-semibold [overflow-wrap:anywhere] text-slate-900">{title}</Dialog.Title>
-        {description ? (
-          <Dialog.Description className="mt-2 text-sm [overflow-wrap:anywhere] text-slate-600">{description}</Dialog.Description>
-        ) : null}
-        <div className="mt-6">{children}</div>
+        {host && <HostRegistration register={host.register} id={id} />}
+        {stepUp?.content}
+        {!stepUp && <ModalHeading title={title} description={description} icon={icon} />}
+        {/* Kept mounted under the code step (same place in the tree), so its state and typed values survive. */}
+        <div className="mt-6" hidden={stepUp !== null}>
+          {children}
+        </div>
       </Dialog.Content>
     </Dialog.Portal>
   );
+}
+
+/** A dialog's icon, title and description: the dialog's accessible name and description. */
+export function ModalHeading({ title, description, icon }: { title: ReactNode; description?: ReactNode; icon?: ReactNode }) {
+  return (
+    <>
+      {icon && <div className="mb-4">{icon}</div>}
+      <Dialog.Title className="text-lg font-semibold [overflow-wrap:anywhere] text-slate-900">{title}</Dialog.Title>
+      {description ? (
+        <Dialog.Description className="mt-2 text-sm [overflow-wrap:anywhere] text-slate-600">{description}</Dialog.Description>
+      ) : null}
+    </>
+  );
+}
+
+/** Mounted only while the dialog is open (inside its content): the open dialog can host a code step. */
+function HostRegistration({ register, id }: { register: StepUpHost["register"]; id: string }) {
+  useEffect(() => register(id), [register, id]);
+  return null;
 }
 
 export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "red" | "emerald"; children: ReactNode }) {
@@ -48,15 +87,30 @@ export function ModalIcon({ tone = "indigo", children }: { tone?: "indigo" | "re
   );
 }
 
-/** Cancel on the left (closes the dialog), the dialog's own action on the right; stacked on phones. */
-export function DialogActions({ busy, bordered = false, children }: { busy: boolean; bordered?: boolean; children: ReactNode }) {
+/**
+ * Cancel on the left, the dialog's own action on the right; stacked on phones. Cancel closes the
+ * dialog, or, given `onCancel`, does that instead (a code step shown inside another dialog).
+ */
+export function DialogActions({
+  busy,
+  bordered = false,
+  onCancel,
+  children,
+}: {
+  busy: boolean;
+  bordered?: boolean;
+  onCancel?: () => void;
+  children: ReactNode;
+}) {
+  const t = useTranslations("common");
+  const cancel = (
+    <Button variant="secondary" disabled={busy} onClick={onCancel}>
+      {t("cancel")}
+    </Button>
+  );
   return (
     <div className={`flex flex-col-reverse gap-3 sm:flex-row sm:justify-end ${bordered ? "border-t border-slate-200 pt-5" : "pt-2"}`}>
-      <Dialog.Close asChild>
-        <Button variant="secondary" disabled={busy}>
-          Cancel
-        </Button>
-      </Dialog.Close>
+      {onCancel ? cancel : <Dialog.Close asChild>{cancel}</Dialog.Close>}
       {children}
     </div>
   );

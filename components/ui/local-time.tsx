@@ -1,26 +1,20 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
-import { formatDateTime } from "@/shared/format";
-
-const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const noSubscription = () => () => {};
+import { useFormatter, useTranslations } from "next-intl";
 
 /**
- * A moment in the viewer's own time zone, UTC on hover. The server (which cannot know the zone)
- * renders UTC; the browser switches to local time once hydrated.
+ * A moment in the viewer's language and time zone (the zone the browser reported, see
+ * components/layout/time-zone-cookie.tsx), with the UTC time on hover. Server and browser render
+ * the same text, so nothing changes on hydration.
  */
-export function LocalTime({ iso }: { iso: string }) {
+export function LocalTime({ iso, style = "medium" }: { iso: string; style?: "medium" | "date" }) {
+  const format = useFormatter();
+  const t = useTranslations("common");
   const date = new Date(iso);
-  const utc = formatDateTime(date);
-  const text = useSyncExternalStore(
-    noSubscription,
-    () => local.format(date),
-    () => utc,
-  );
+  const utc = t("utc", { time: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
   return (
     <time dateTime={iso} title={utc} className="whitespace-nowrap">
-      {text}
+      {format.dateTime(date, style)}
     </time>
   );
 }

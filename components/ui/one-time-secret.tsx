@@ -1,13 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 
 type OneTimeSecretProps = {
   value: string;
-  /** What it is, in a word ("token", "secret"): the copy button and the fallback message name it. */
-  noun: string;
+  /** What it is: the copy button and the fallback message name it (in the catalog, per noun). */
+  noun: "token" | "secret";
   label: string;
   /** Where to keep it, after "Copy it now — you won't be able to see it again." */
   advice: ReactNode;
@@ -17,6 +18,7 @@ type OneTimeSecretProps = {
 
 /** The one and only view of a secret the server just made (a token, a signing secret); it lives in these props and nowhere else. */
 export function OneTimeSecret({ value, noun, label, advice, hint, onDone }: OneTimeSecretProps) {
+  const t = useTranslations("security");
   const fieldId = useId();
   const hintId = useId();
   const fieldRef = useRef<HTMLInputElement>(null);
@@ -34,7 +36,7 @@ export function OneTimeSecret({ value, noun, label, advice, hint, onDone }: OneT
           <path d="M8.26 2.9a2 2 0 0 1 3.48 0l6.28 11.1A2 2 0 0 1 16.28 17H3.72a2 2 0 0 1-1.74-3L8.26 2.9ZM10 7a1 1 0 0 0-1 1v3a1 1 0 1 0 2 0V8a1 1 0 0 0-1-1Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" />
         </svg>
         <p>
-          <strong className="font-semibold">Copy it now — you won&apos;t be able to see it again.</strong> {advice}
+          <strong className="font-semibold">{t("ui.oneTimeSecret.warning")}</strong> {advice}
         </p>
       </div>
       <div className="space-y-1.5">
@@ -62,13 +64,13 @@ export function OneTimeSecret({ value, noun, label, advice, hint, onDone }: OneT
         text={value}
         onCopyFailed={() => {
           fieldRef.current?.select();
-          return `Couldn't copy automatically. The ${noun} is selected: press Ctrl+C (⌘C on a Mac).`;
+          return t("ui.oneTimeSecret.copyFailed", { noun });
         }}
       >
-        Copy {noun}
+        {t("ui.oneTimeSecret.copy", { noun })}
       </CopyButton>
       <div className="flex justify-end border-t border-slate-200 pt-5">
-        <Button onClick={onDone}>Done</Button>
+        <Button onClick={onDone}>{t("ui.done")}</Button>
       </div>
     </div>
   );

@@ -1,4 +1,6 @@
 import "server-only";
+import { issue } from "@/i18n/issues";
+import { DEFAULT_LOCALE } from "@/i18n/locales";
 import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
@@ -38,8 +40,7 @@ export async function getPendingEmailChange(userId: string): Promise<PendingEmai
 export async function requestEmailChange(context: RequestContext, { newEmail }: RequestEmailChangeInput): Promise<PendingEmailChange> {
   const { session, meta } = context;
   const userId = session.user.id;
-  if (newEmail === session.user.email)
-    throw new AppError("EMAIL_UNCHANGED", { fieldErrors: { newEmail: ["That is already your email address"] } });
+  if (newEmail === session.user.email) throw new AppError("EMAIL_UNCHANGED", { fieldErrors: { newEmail: [issue("emailSameAsCurrent")] } });
 
   const requested = await withStepUp(context, "email.change", { newEmail }, async (tx) => {
     // One pending change at a time: a new request voids the previous code.
@@ -65,7 +66,8 @@ export async function requestEmailChange(context: RequestContext, { newEmail }: 
   if (requested.taken) return pending;
   const sent = await sendEmail({
     to: newEmail,
-    ...confirmNewEmailMessage({ code: requested.issued.code, expiresInHours: EXPIRES_IN_HOURS }),
+    // The new address is not the account's yet: the email is in the account's language.
+    ...confirmNewEmailMessage({ locale: session.locale ?? DEFAULT_LOCALE, code: requested.issued.code, expiresInHours: EXPIRES_IN_HOURS }),
     idempotencyKey: requested.issued.id,
   });
   if (!sent.ok) {
@@ -107,15 +109,14 @@ export async function confirmEmailChange(context: RequestContext, { code }: Conf
       meta,
       metadata: { from: maskEmail(pending.oldEmail), to: maskEmail(pending.newEmail), holdUntil: holdUntil?.toISOString() ?? null },
     });
-    await enqueueEmail(tx, pending.oldEmail, {
-      template: "emailChanged",
-      data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken: reportToken.token, meta },
-    });
-    await notifyAccountChange(tx, context, {
-      to: pending.newEmail,
-      title: "Your email address was changed",
-      summary: "This address now signs in to your account and receives its security emails.",
-    });
+    // Both addresses are the account's owner's: in the language the session already read.
+    await enqueueEmail(
+      tx,
+      pending.oldEmail,
+      { template: "emailChanged", data: { maskedNewEmail: maskEmail(pending.newEmail), reportToken: reportToken.token, meta } },
+      { locale: session.locale },
+    );
+    await notifyAccountChange(tx, context, { to: pending.newEmail, recipient: { locale: session.locale }, notice: "emailChanged" });
   });
   if (!result.ok) {
     await recordStandaloneEvent({

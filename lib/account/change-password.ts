@@ -1,4 +1,5 @@
 import "server-only";
+import { issue } from "@/i18n/issues";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
@@ -23,7 +24,7 @@ export async function changePassword(context: RequestContext, input: ChangePassw
   const problem = passwordProblem(input.newPassword, session.user.email);
   if (problem) throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: [problem] } });
   if (input.newPassword === input.currentPassword) {
-    throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: ["Choose a password different from your current one"] } });
+    throw new AppError("VALIDATION_FAILED", { fieldErrors: { newPassword: [issue("passwordSameAsCurrent")] } });
   }
 
   const limitKey = signInAccountKey(session.user.email);
@@ -41,7 +42,7 @@ export async function changePassword(context: RequestContext, input: ChangePassw
       reason: "wrong_password",
       meta,
     });
-    throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: ["Your current password is incorrect"] } });
+    throw new AppError("WRONG_PASSWORD", { fieldErrors: { currentPassword: [issue("currentPasswordIncorrect")] } });
   }
   await forgiveRateLimitHit(limitKey, limit);
 
@@ -59,12 +60,7 @@ export async function changePassword(context: RequestContext, input: ChangePassw
       meta,
       metadata: { signedOutSessions: signedOut },
     });
-    await notifyAccountChange(tx, context, {
-      title: "Your password was changed",
-      summary: signedOut
-        ? `Your password was changed and ${signedOut} other ${signedOut === 1 ? "session was" : "sessions were"} signed out.`
-        : "Your password was changed.",
-    });
+    await notifyAccountChange(tx, context, { notice: "passwordChanged", values: { signedOut } });
     return { signedOut };
   });
 }

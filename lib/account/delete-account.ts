@@ -89,12 +89,8 @@ async function eraseAccount(tx: Tx, context: RequestContext): Promise<void> {
     meta,
     metadata: { signedOutSessions: signedOut, deletedApiTokens: tokens.count },
   });
-  await queueSecurityNotice(tx, email, meta, {
-    title: "Your account was deleted",
-    summary:
-      "Your account and everything in it were deleted: its password, API tokens, two-step verification and sessions no longer work, and this address is free to sign up again.",
-    closing: "If this wasn't you, contact your administrator right away.",
-  });
+  // The address is no longer the account's: the language is the one the session already read.
+  await queueSecurityNotice(tx, email, meta, { notice: "accountDeleted", closing: "contactAdminNow" }, { locale: session.locale });
 }
 
 function recordFailure(context: RequestContext, outcome: "FAILURE" | "BLOCKED", reason: "email_mismatch" | "last_admin") {

@@ -77,15 +77,18 @@ async function recordSecured(
       ...audit.reported,
     },
   });
-  await queueSecurityNotice(tx, account.email, meta, {
-    title: "Your account was secured",
-    summary:
-      audit.reason === "new_device_email"
-        ? "Every session of your account was signed out from the link in the new sign-in email, and pending security confirmations were stopped."
-        : "Every other session of your account was signed out and pending security confirmations were stopped, after a report from your activity page.",
-    facts: { "Sessions signed out": String(ended.sessions) },
-    closing: `Next, change your password and review your API tokens and passkeys: ${getEnv().APP_URL}/settings/security`,
-  });
+  await queueSecurityNotice(
+    tx,
+    account.email,
+    meta,
+    {
+      notice: "accountSecured",
+      values: { via: audit.reason === "new_device_email" ? "link" : "activity", url: `${getEnv().APP_URL}/settings/security` },
+      facts: { sessionsSignedOut: ended.sessions },
+      closing: "secureNext",
+    },
+    { userId: account.userId },
+  );
   return { sessionsSignedOut: ended.sessions, challengesEnded: ended.challenges, grantsEnded: ended.grants };
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { issue } from "@/i18n/issues";
 import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { actOnUser, findTarget, recordUserEvent, UNCHANGED, type AdminUserOutcome } from "@/lib/admin-users/act";
 import { db, Prisma, type Tx } from "@/lib/db";
@@ -8,7 +9,7 @@ import { voidPasswordResetsFor } from "@/lib/password-reset/void";
 import { signOutEverywhere } from "@/lib/sessions/lifecycle";
 import type { AdminChangeUserEmailInput } from "@/shared/admin-users";
 import { AppError } from "@/shared/errors";
-import { formatDateTime, maskEmail } from "@/shared/format";
+import { maskEmail } from "@/shared/format";
 
 /**
  * For an owner who lost their inbox, after the out-of-band identity checks the reason records:
@@ -22,7 +23,7 @@ export async function changeUserEmail(
   { userId, newEmail, reason }: AdminChangeUserEmailInput,
 ): Promise<AdminUserOutcome<{ email: string }>> {
   const target = await findTarget(context, userId);
-  if (newEmail === target.email) throw fieldError("That is already this account's address");
+  if (newEmail === target.email) throw fieldError(issue("emailSameAsTarget"));
   if (await addressTaken(db, newEmail)) throw fieldError(TAKEN);
   return actOnUser(
     context,
@@ -48,28 +49,27 @@ export async function changeUserEmail(
         reason,
         metadata: { from: maskEmail(user.email), to: maskEmail(newEmail), sessions, holdUntil: holdUntil?.toISOString() ?? null },
       });
+      // Both addresses are the account's owner's (the old one no longer finds the account).
       await notifyAccountChange(tx, context, {
         to: user.email,
-        title: "Your account's email address was changed",
-        summary: `An administrator moved your account to another address. This address no longer signs in to it or receives its security emails. If you didn't ask for this, contact your administrator right away.`,
-        facts: { "New address": maskEmail(newEmail) },
+        recipient: { userId: user.id },
+        notice: "addressMovedAway",
+        facts: { newAddress: maskEmail(newEmail) },
       });
       await notifyAccountChange(tx, context, {
         to: newEmail,
-        title: "This address now signs in to your account",
-        summary: `An administrator moved your account to this address. Sign in with it from now on: every session was signed out.${
-          holdUntil
-            ? ` For your protection, turning two-step verification on or off and other high-risk changes wait until ${formatDateTime(holdUntil)}.`
-            : ""
-        }`,
-        facts: { "Previous address": maskEmail(user.email) },
+        recipient: { userId: user.id },
+        ...(holdUntil
+          ? { notice: "addressMovedHereHeld", values: { holdUntil: { date: holdUntil.toISOString() } } }
+          : { notice: "addressMovedHere" }),
+        facts: { previousAddress: maskEmail(user.email) },
       });
       return { changed: true, email: newEmail };
     },
   );
 }
 
-const TAKEN = "Another account already uses this address";
+const TAKEN = issue("emailTaken");
 
 function fieldError(message: string): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors: { newEmail: [message] } });

@@ -34,11 +34,7 @@ export async function clearUserLocks(context: RequestContext, userId: string): P
           stepUpFailures: stepUp.stepUpFailures,
         },
       });
-      await notifyAccountChange(tx, context, {
-        to: user.email,
-        title: "An administrator cleared your account's locks",
-        summary: "The limits on wrong passwords and codes for your account were reset, so you can sign in and confirm changes again.",
-      });
+      await notifyAccountChange(tx, context, { to: user.email, recipient: { userId: user.id }, notice: "locksCleared" });
       return { changed: true };
     },
   );

@@ -32,10 +32,9 @@ export async function disableUser(
       await recordUserEvent(tx, context, "admin.user_disabled", user.id, { reason, metadata: { sessions } });
       await notifyAccountChange(tx, context, {
         to: user.email,
-        title: "Your account was disabled",
-        summary:
-          "An administrator disabled your account. You were signed out everywhere, and the account can no longer sign in or use its API tokens.",
-        closing: "Contact your administrator if you think this is a mistake.",
+        recipient: { userId: user.id },
+        notice: "accountDisabled",
+        closing: "contactAdminMistake",
       });
       return { changed: true, sessions };
     },
@@ -57,11 +56,7 @@ export async function enableUser(context: RequestContext, userId: string): Promi
       });
       if (enabled.count === 0) return UNCHANGED;
       await recordUserEvent(tx, context, "admin.user_enabled", user.id);
-      await notifyAccountChange(tx, context, {
-        to: user.email,
-        title: "Your account was re-enabled",
-        summary: "An administrator re-enabled your account. You can sign in again.",
-      });
+      await notifyAccountChange(tx, context, { to: user.email, recipient: { userId: user.id }, notice: "accountEnabled" });
       return { changed: true };
     },
   );

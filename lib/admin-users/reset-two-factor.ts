@@ -34,12 +34,7 @@ export async function resetUserTwoFactor(context: RequestContext, userId: string
           passkeys: passkeys.count,
         },
       });
-      await notifyAccountChange(tx, context, {
-        to: user.email,
-        title: "Your two-step verification was reset",
-        summary:
-          "An administrator turned off two-step verification for your account and removed its recovery codes and passkeys. Your password alone signs in now: set up two-step verification and your passkeys again from your security settings.",
-      });
+      await notifyAccountChange(tx, context, { to: user.email, recipient: { userId: user.id }, notice: "twoFactorReset" });
       return { changed: true };
     },
   );

@@ -32,9 +32,10 @@ export async function revokeAllUserTokens(context: RequestContext, userId: strin
       });
       await notifyAccountChange(tx, context, {
         to: user.email,
-        title: "An administrator revoked your API tokens",
-        summary: `${tokens.length === 1 ? "Your API token was" : `All ${tokens.length} of your API tokens were`} revoked. Apps using ${tokens.length === 1 ? "it" : "them"} stop working now.`,
-        facts: { Tokens: tokens.map((token) => `${token.name} (${token.displayPrefix}…)`).join(", ") },
+        recipient: { userId: user.id },
+        notice: "allTokensRevokedByAdmin",
+        values: { count: tokens.length },
+        facts: { tokens: tokens.map((token) => `${token.name} (${token.displayPrefix}…)`).join(", ") },
       });
       return { changed: true, tokens: tokens.length };
     },

@@ -23,9 +23,9 @@ export async function signOutUserEverywhere(
       await recordUserEvent(tx, context, "admin.user_signed_out", user.id, { metadata: { sessions, pendingSignIns } });
       await notifyAccountChange(tx, context, {
         to: user.email,
-        title: "An administrator signed you out everywhere",
-        summary: "Every browser signed in to your account was signed out. Sign in again to continue.",
-        facts: { Sessions: String(sessions) },
+        recipient: { userId: user.id },
+        notice: "signedOutByAdmin",
+        facts: { sessions },
       });
       return { changed: true, sessions, pendingSignIns };
     },

@@ -61,9 +61,10 @@ export async function revokeApiTokenAsAdmin(context: RequestContext, tokenId: st
     });
     await notifyAccountChange(tx, context, {
       to: token.user.email,
-      title: "An administrator revoked your API token",
-      summary: `An administrator revoked the API token "${token.name}". It can no longer be used.`,
-      facts: { Token: `${token.name} (${token.displayPrefix}…)` },
+      recipient: { userId: token.user.id },
+      notice: "tokensRevokedByAdmin",
+      values: { count: 1, name: token.name },
+      facts: { tokens: `${token.name} (${token.displayPrefix}…)` },
     });
   });
 }

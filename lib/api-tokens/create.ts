@@ -43,12 +43,12 @@ export async function createApiToken(context: RequestContext, request: CreateApi
       metadata: { tokenId: created.id, name: created.name, scopes: created.scopes, expiresAt: created.expiresAt.toISOString() },
     });
     await notifyAccountChange(tx, context, {
-      title: "A new API token was created",
-      summary: `An API token named "${created.name}" was created for your account.`,
+      notice: "tokenCreated",
+      values: { name: created.name },
       facts: {
-        Token: `${created.name} (${created.displayPrefix}…)`,
-        Scopes: created.scopes.join(", "),
-        Expires: created.expiresAt.toISOString().slice(0, 10),
+        token: `${created.name} (${created.displayPrefix}…)`,
+        scopes: created.scopes.join(", "),
+        expires: { date: created.expiresAt.toISOString() },
       },
     });
     return { token, apiToken: toApiTokenDto(created) };

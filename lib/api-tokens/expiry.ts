@@ -1,11 +1,10 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, Prisma, type Tx } from "@/lib/db";
-import { queueSecurityNotice } from "@/lib/email/account-notice";
+import { queueSecurityNotice, type SecurityNotice } from "@/lib/email/account-notice";
 import { getEnv } from "@/lib/env";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { AuditEventType } from "@/shared/audit";
-import { formatDateTime } from "@/shared/format";
 
 /** Days before expiry the reminder goes out. */
 export const EXPIRY_REMINDER_DAYS = 7;
@@ -44,8 +43,8 @@ export async function sendTokenExpiryNotices(): Promise<{ reminded: number; expi
       ),
     (tx, token) =>
       announce(tx, token, "api_token.expiring_soon", {
-        title: "An API token expires soon",
-        summary: `Your API token "${token.name}" expires on ${formatDateTime(token.expires_at)}. Anything still using it will then be refused; create a new token and replace it before then.`,
+        notice: "tokenExpiringSoon",
+        values: { expiresAt: { date: token.expires_at.toISOString() } },
       }),
   );
   const expired = await inBatches(
@@ -58,10 +57,7 @@ export async function sendTokenExpiryNotices(): Promise<{ reminded: number; expi
         Prisma.sql`c.expires_at`,
       ),
     (tx, token) =>
-      announce(tx, token, "api_token.expired", {
-        title: "An API token has expired",
-        summary: `Your API token "${token.name}" expired on ${formatDateTime(token.expires_at)} and is refused from now on. If something still needs it, create a new token.`,
-      }),
+      announce(tx, token, "api_token.expired", { notice: "tokenExpired", values: { expiresAt: { date: token.expires_at.toISOString() } } }),
   );
   return { reminded, expired };
 }
@@ -76,17 +72,7 @@ export async function revokeUnusedTokens(days: number): Promise<{ revoked: numbe
         Prisma.sql`c.expires_at > now() AND COALESCE(c.last_used_at, c.created_at) < now() - make_interval(days => ${days})`,
         Prisma.sql`c.created_at`,
       ),
-    (tx, token) =>
-      announce(
-        tx,
-        token,
-        "api_token.auto_revoked",
-        {
-          title: "An unused API token was revoked",
-          summary: `Your API token "${token.name}" was revoked automatically: it had not been used for ${days} days. If something still needs it, create a new token.`,
-        },
-        { unusedDays: days },
-      ),
+    (tx, token) => announce(tx, token, "api_token.auto_revoked", { notice: "tokenAutoRevoked", values: { days } }, { unusedDays: days }),
   );
   return { revoked };
 }
@@ -135,15 +121,16 @@ async function announce(
   tx: Tx,
   token: ClaimedToken,
   type: Extract<AuditEventType, "api_token.expiring_soon" | "api_token.expired" | "api_token.auto_revoked">,
-  notice: { title: string; summary: string },
+  notice: Required<Pick<SecurityNotice, "notice" | "values">>,
   metadata: Prisma.InputJsonObject = {},
 ): Promise<void> {
   // A disabled account's tokens may still be revoked; its owner is not written to.
   if (token.reachable)
     await queueSecurityNotice(tx, token.email, NO_REQUEST, {
-      ...notice,
-      facts: { Token: `${token.name} (${token.display_prefix}…)` },
-      closing: `Manage your tokens: ${getEnv().APP_URL}/settings/security`,
+      notice: notice.notice,
+      values: { ...notice.values, name: token.name, url: `${getEnv().APP_URL}/settings/security` },
+      facts: { token: `${token.name} (${token.display_prefix}…)` },
+      closing: "manageTokens",
     });
   await recordAuditEvent(tx, {
     type,

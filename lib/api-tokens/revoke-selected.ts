@@ -72,13 +72,10 @@ function byOwner(rows: RevokedRow[]): { email: string; tokens: RevokedRow[] }[] 
 }
 
 function notifyOwner(tx: Tx, context: RequestContext, { email, tokens }: { email: string; tokens: RevokedRow[] }) {
-  const [only, ...more] = tokens;
-  const one = only !== undefined && more.length === 0;
   return queueSecurityNotice(tx, email, context.meta, {
-    title: one ? "An administrator revoked your API token" : "An administrator revoked your API tokens",
-    summary: one
-      ? `An administrator revoked the API token "${only.name}". It can no longer be used.`
-      : `An administrator revoked ${tokens.length} of your API tokens. Apps using them stop working now.`,
-    facts: { [one ? "Token" : "Tokens"]: tokens.map((token) => `${token.name} (${token.displayPrefix}…)`).join(", ") },
+    notice: "tokensRevokedByAdmin",
+    // A notice about one token names it; one about more counts them.
+    values: { count: tokens.length, name: tokens[0]?.name ?? "" },
+    facts: { tokens: tokens.map((token) => `${token.name} (${token.displayPrefix}…)`).join(", ") },
   });
 }

@@ -18,9 +18,9 @@ export async function revokeApiToken(context: RequestContext, tokenId: string): 
   await withStepUp(context, "api_token.revoke", { tokenId: token.id, name: token.name }, async (tx) => {
     await markRevoked(tx, context, token, { metadata: { tokenId: token.id, name: token.name } });
     await notifyAccountChange(tx, context, {
-      title: "An API token was revoked",
-      summary: `The API token "${token.name}" was revoked and can no longer be used.`,
-      facts: { Token: `${token.name} (${token.displayPrefix}…)` },
+      notice: "tokenRevoked",
+      values: { name: token.name },
+      facts: { token: `${token.name} (${token.displayPrefix}…)` },
     });
   });
 }

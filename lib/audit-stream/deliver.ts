@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isLocale } from "@/i18n/locales";
 import { DESTINATION_TARGET } from "@/lib/audit-stream/destinations";
 import { batchMessageId, openStreamSecret, postBatch } from "@/lib/audit-stream/post-batch";
 import { readAuditFeed, type FeedPosition } from "@/lib/audit/query";
@@ -12,7 +13,6 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
 import { MAINTENANCE_ACTOR } from "@/shared/audit-events";
 import { endpointOf } from "@/shared/audit-stream";
-import { formatDateTime } from "@/shared/format";
 
 /**
  * The `audit-stream` job: pushes the audit feed to every active destination, each from its own
@@ -237,16 +237,22 @@ async function announceAutoPause(tx: Tx, id: string, row: AutoPaused): Promise<v
   });
   const admins = await tx.user.findMany({
     where: { role: "ADMIN", disabledAt: null, deletedAt: null },
-    select: { email: true },
+    select: { email: true, locale: true },
     orderBy: { email: "asc" },
   });
   for (const admin of admins)
-    await queueSecurityNotice(tx, admin.email, NO_REQUEST, {
-      title: "An audit stream destination was paused",
-      summary: `Audit events could not be delivered to "${row.name}" since ${formatDateTime(row.failing_since)}, so it was paused. Nothing is lost: the events wait in the audit log and are sent, in order, once it is resumed.`,
-      facts: { Destination: row.name, Endpoint: endpoint, "Last error": row.last_error ?? "unknown" },
-      closing: `Fix the receiver, then resume the destination: ${getEnv().APP_URL}/admin/streaming`,
-    });
+    await queueSecurityNotice(
+      tx,
+      admin.email,
+      NO_REQUEST,
+      {
+        notice: "streamPaused",
+        values: { name: row.name, failingSince: { date: row.failing_since.toISOString() }, url: `${getEnv().APP_URL}/admin/streaming` },
+        facts: { destination: row.name, endpoint, lastError: row.last_error },
+        closing: "resumeStream",
+      },
+      { locale: isLocale(admin.locale) ? admin.locale : null },
+    );
 }
 
 /** Waits `ms`, or less when the run is aborted. */

@@ -1,6 +1,9 @@
 import "server-only";
+import type { Locale } from "@/i18n/locales";
+import { translatorFor } from "@/i18n/translator";
 import { describeDevice, targetNamesOf } from "@/lib/audit/target-names";
 import { db, Prisma } from "@/lib/db";
+import { describeChallenge } from "@/lib/step-up/describe";
 import { type AttentionAccount, type AuditEventDto, type AuditFilter, type DailyCount } from "@/shared/audit";
 import {
   describeEvent,
@@ -14,6 +17,25 @@ import {
 import { ECS_CATEGORY, ECS_OUTCOME, type AuditFeedEvent, type FeedCursor } from "@/shared/audit-feed";
 
 const AUDIT_PAGE_SIZE = 50;
+
+type Describe = (event: DescribableEvent, viewpoint: Viewpoint) => string;
+const describers = new Map<Locale, Describe>();
+
+/**
+ * Sentences in `locale`, with the step-up phrases they quote (a challenge's description, a
+ * recovery code's purpose) in the same language. The audit feed is always English.
+ */
+function describerFor(locale: Locale): Describe {
+  let describe = describers.get(locale);
+  if (!describe) {
+    const t = translatorFor(locale, "auditEvents");
+    const actions = translatorFor(locale, "stepUpActions");
+    const phrase = (text: string) => describeChallenge(actions, text);
+    describe = (event, viewpoint) => describeEvent(event, viewpoint, t, { phrase });
+    describers.set(locale, describe);
+  }
+  return describe;
+}
 
 type Row = {
   id: bigint;
@@ -31,22 +53,30 @@ type Row = {
   metadata: Prisma.JsonValue | null;
 };
 
-/** One page, newest first, by keyset: (created_at, id) of the last row shown. New events never shift later pages. */
-export async function listAuditEvents(filter: AuditFilter): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
+/**
+ * One page, newest first, by keyset: (created_at, id) of the last row shown. New events never
+ * shift later pages. Sentences in `locale` (the admin's language on the audit page).
+ */
+export async function listAuditEvents(
+  filter: AuditFilter,
+  locale: Locale = "en",
+): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
   const rows = await selectPage(filter, decodeCursor(filter.cursor), AUDIT_PAGE_SIZE + 1);
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   const last = page.at(-1);
-  return { events: await toDtos(page), nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
+  return { events: await toDtos(page, locale), nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
 }
 
 /**
  * The account's own security history, for its owner: what it did and what was done to it, newest
- * first, 50 a page, in words written for the owner. Another account acting on it (an admin) is
- * never named, and neither its address nor its IP or device is shown.
+ * first, 50 a page, in words written for the owner in `locale` (the request's on the activity
+ * page; English in the JSON API). Another account acting on it (an admin) is never named, and
+ * neither its address nor its IP or device is shown.
  */
 export async function listAccountActivity(
   accountId: string,
   options: { category?: EventCategory; cursor?: string },
+  locale: Locale = "en",
 ): Promise<{ events: AccountActivityDto[]; nextCursor: string | null }> {
   const filter: AuditFilter = { account: accountId, group: options.category };
   const rows = await selectPage(filter, decodeCursor(options.cursor), AUDIT_PAGE_SIZE + 1);
@@ -54,12 +84,13 @@ export async function listAccountActivity(
   const last = page.at(-1);
   const viewpoint: Viewpoint = { kind: "account", accountId };
   const names = await targetNamesOf(page.map(asTarget));
+  const describe = describerFor(locale);
   const events = page.map((row, index): AccountActivityDto => {
     const byAdmin = row.actor_id !== null && row.actor_id !== accountId;
     return {
       id: row.id.toString(),
       createdAt: row.created_at.toISOString(),
-      sentence: describeEvent(describable(row, names[index] ?? null, byAdmin ? null : row.actor_email), viewpoint),
+      sentence: describe(describable(row, names[index] ?? null, byAdmin ? null : row.actor_email), viewpoint),
       category: eventCategory(row.type),
       outcome: row.outcome,
       ip: byAdmin ? null : row.ip,
@@ -70,12 +101,12 @@ export async function listAccountActivity(
   return { events, nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? encodeCursor(last) : null };
 }
 
-/** Every matching event, newest first, in keyset batches: memory stays bounded whatever the total. */
-export async function* streamAuditEvents(filter: AuditFilter, batchSize = 1000): AsyncGenerator<AuditEventDto[]> {
+/** Every matching event, newest first, in keyset batches: memory stays bounded whatever the total. Sentences in `locale`. */
+export async function* streamAuditEvents(filter: AuditFilter, batchSize = 1000, locale: Locale = "en"): AsyncGenerator<AuditEventDto[]> {
   let after = decodeCursor(filter.cursor);
   for (;;) {
     const rows = await selectPage(filter, after, batchSize);
-    if (rows.length) yield await toDtos(rows);
+    if (rows.length) yield await toDtos(rows, locale);
     const last = rows.at(-1);
     if (rows.length < batchSize || !last) return;
     after = { createdAt: last.created_at, id: last.id };
@@ -306,9 +337,10 @@ function decodeCursor(cursor: string | undefined): Position | null {
 }
 
 /** The rows as the admin pages show them; an actor whose account has since been deleted is named by id only. */
-async function toDtos(rows: Row[]): Promise<AuditEventDto[]> {
+async function toDtos(rows: Row[], locale: Locale): Promise<AuditEventDto[]> {
   const { deleted, names } = await lookUp(rows);
-  return rows.map((row, index) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id), names[index] ?? null));
+  const describe = describerFor(locale);
+  return rows.map((row, index) => toDto(row, row.actor_id !== null && deleted.has(row.actor_id), names[index] ?? null, describe));
 }
 
 /** Which of the rows' actors have since been deleted, and each row's target name. */
@@ -326,8 +358,10 @@ async function lookUp(rows: Row[]): Promise<{ deleted: Set<string>; names: (stri
   return { deleted, names };
 }
 
+/** Feed documents: their `message` is always English, whoever reads the feed. */
 async function toFeedEvents(rows: Row[]): Promise<AuditFeedEvent[]> {
   const { deleted, names } = await lookUp(rows);
+  const describe = describerFor("en");
   return rows.map((row, index): AuditFeedEvent => {
     const actorDeleted = row.actor_id !== null && deleted.has(row.actor_id);
     const targetName = names[index] ?? null;
@@ -345,7 +379,7 @@ async function toFeedEvents(rows: Row[]): Promise<AuditFeedEvent[]> {
         dataset: "stepup.audit",
         reason: row.reason,
       },
-      message: describeEvent(details, { kind: "admin" }),
+      message: describe(details, { kind: "admin" }),
       user: { id: row.actor_id, email: actorEmail },
       source: row.ip ? { ip: row.ip } : null,
       user_agent: row.user_agent ? { original: row.user_agent } : null,
@@ -359,7 +393,7 @@ async function toFeedEvents(rows: Row[]): Promise<AuditFeedEvent[]> {
   });
 }
 
-function toDto(row: Row, actorDeleted: boolean, targetName: string | null): AuditEventDto {
+function toDto(row: Row, actorDeleted: boolean, targetName: string | null, describe: Describe): AuditEventDto {
   const actorEmail = actorDeleted ? null : row.actor_email;
   return {
     id: row.id.toString(),
@@ -370,7 +404,7 @@ function toDto(row: Row, actorDeleted: boolean, targetName: string | null): Audi
     deletedActorId: actorDeleted ? row.actor_id : null,
     target: row.target_type ? `${row.target_type}${row.target_id ? `: ${row.target_id}` : ""}` : null,
     targetName,
-    sentence: describeEvent(describable(row, targetName, actorEmail), { kind: "admin" }),
+    sentence: describe(describable(row, targetName, actorEmail), { kind: "admin" }),
     reason: row.reason,
     ip: row.ip,
     device: row.user_agent ? describeDevice(row.user_agent) : "—",

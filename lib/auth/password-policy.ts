@@ -1,5 +1,6 @@
 import "server-only";
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { issue } from "@/i18n/issues";
 
 let common: Set<string> | undefined;
 
@@ -7,11 +8,11 @@ let common: Set<string> | undefined;
 export function passwordProblem(password: string, email: string): string | null {
   common ??= new Set(dictionary["passwords-common"]);
   const lowered = password.toLowerCase();
-  if (common.has(lowered)) return "This password is too common. Choose something less predictable";
-  if (/^(.)\1+$/.test(password)) return "Don't repeat one character";
-  if (isSequence(lowered)) return "Don't use a simple sequence";
+  if (common.has(lowered)) return issue("passwordCommon");
+  if (/^(.)\1+$/.test(password)) return issue("passwordRepeated");
+  if (isSequence(lowered)) return issue("passwordSequence");
   const localPart = email.split("@")[0] ?? "";
-  if (localPart.length >= 4 && lowered.includes(localPart.toLowerCase())) return "Don't include your email address";
+  if (localPart.length >= 4 && lowered.includes(localPart.toLowerCase())) return issue("passwordHasEmail");
   return null;
 }
 

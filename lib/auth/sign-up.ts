@@ -1,4 +1,6 @@
 import "server-only";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "@/i18n/locales";
+import { requestLocale } from "@/i18n/request";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordProblem } from "@/lib/auth/password-policy";
@@ -38,7 +40,11 @@ export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Prom
   await enforceLimits(input.email, meta);
 
   const passwordHash = await hashPassword(input.password);
-  const taken = Boolean(await db.user.findUnique({ where: { email: input.email }, select: { id: true } }));
+  const account = await db.user.findUnique({ where: { email: input.email }, select: { id: true, locale: true } });
+  const taken = Boolean(account);
+  // The code goes to someone without an account yet: in the language they asked in. A taken
+  // address's owner is told in their account's language.
+  const locale = await requestLocale();
 
   // A taken address gets a real pending request too (that can never complete), so resend and
   // wrong codes answer exactly as they do for a free one.
@@ -62,7 +68,9 @@ export async function requestSignUp(input: SignUpInput, meta: RequestMeta): Prom
   try {
     await deliver(
       input.email,
-      taken ? signUpAttemptMessage() : verifyEmailMessage({ code: pending.issued.code, expiresInMinutes: ttlMinutes() }),
+      account
+        ? signUpAttemptMessage({ locale: accountLocale(account) })
+        : verifyEmailMessage({ locale, code: pending.issued.code, expiresInMinutes: ttlMinutes() }),
       pending.issued.id,
     );
   } catch (error) {
@@ -83,8 +91,11 @@ export async function resendSignUpCode(requestId: string, meta: RequestMeta): Pr
     if (reissued.reason === "RESEND_TOO_SOON") throw new AppError("RESEND_TOO_SOON", { retryAfterSeconds: reissued.retryAfterSeconds });
     throw new AppError("CODE_INVALID");
   }
-  const taken = Boolean(await db.user.findUnique({ where: { email: request.email }, select: { id: true } }));
-  const message = taken ? signUpAttemptMessage() : verifyEmailMessage({ code: reissued.code, expiresInMinutes: ttlMinutes() });
+  const account = await db.user.findUnique({ where: { email: request.email }, select: { locale: true } });
+  const locale = await requestLocale();
+  const message = account
+    ? signUpAttemptMessage({ locale: accountLocale(account) })
+    : verifyEmailMessage({ locale, code: reissued.code, expiresInMinutes: ttlMinutes() });
   await deliver(request.email, message, `${reissued.id}:${reissued.resendAvailableAt.getTime()}`);
   return { resendAvailableAt: reissued.resendAvailableAt };
 }
@@ -92,12 +103,14 @@ export async function resendSignUpCode(requestId: string, meta: RequestMeta): Pr
 export async function verifySignUp(options: { requestId: string; code: string }, meta: SignInMeta): Promise<{ email: string }> {
   const request = await findRequest(options.requestId);
   if (!request) throw new AppError("CODE_INVALID");
+  // The account keeps the language it was made in: its first emails and screens are in it.
+  const locale = await requestLocale();
   const redeemed = await redeemCode({ id: request.codeId, purpose: PURPOSE, code: options.code }, async (tx) => {
     const { passwordHash } = await tx.signUpRequest.findUniqueOrThrow({ where: { id: request.id }, select: { passwordHash: true } });
     const taken = await tx.user.findUnique({ where: { email: request.email }, select: { id: true } });
     if (taken) throw new AppError("CODE_INVALID");
     const user = await tx.user.create({
-      data: { email: request.email, passwordHash, emailVerifiedAt: new Date() },
+      data: { email: request.email, passwordHash, emailVerifiedAt: new Date(), locale },
       select: { id: true, email: true },
     });
     await tx.signUpRequest.deleteMany({ where: { email: request.email } });
@@ -133,6 +146,10 @@ function enforceLimits(email: string, meta: RequestMeta): Promise<void> {
 async function deliver(to: string, message: Omit<OutgoingEmail, "to" | "idempotencyKey">, idempotencyKey: string | undefined) {
   const sent = await sendEmail({ ...message, to, idempotencyKey });
   if (!sent.ok) throw new AppError("EMAIL_SEND_FAILED");
+}
+
+function accountLocale(account: { locale: string | null }): Locale {
+  return isLocale(account.locale) ? account.locale : DEFAULT_LOCALE;
 }
 
 function ttlMinutes(): number {

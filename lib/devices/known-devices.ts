@@ -46,13 +46,18 @@ export async function recognizeSignInDevice(tx: Tx, user: SessionUser, deviceId:
     where: { id: device.id },
     data: { secureTokenHash: link.hash, secureTokenExpiresAt: new Date(Date.now() + SECURE_LINK_DAYS * 86_400_000) },
   });
-  await queueSecurityNotice(tx, user.email, meta, {
-    title: "New sign-in to your account",
-    summary: "Your account was just signed in to from a device it has not used before.",
-    facts: { Device: describeUserAgent(meta.userAgent), "IP address": meta.ip ?? "unknown" },
-    closing: "If this was you, there is nothing to do. If it wasn't, secure your account now: it signs out every session at once.",
-    link: { label: "Secure my account", href: `${getEnv().APP_URL}/secure-account?token=${link.token}` },
-  });
+  await queueSecurityNotice(
+    tx,
+    user.email,
+    meta,
+    {
+      notice: "newSignIn",
+      facts: { device: { device: meta.userAgent }, ipAddress: meta.ip },
+      closing: "newSignIn",
+      link: { label: "secureAccount", href: `${getEnv().APP_URL}/secure-account?token=${link.token}` },
+    },
+    { userId: user.id },
+  );
   return true;
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
-import { queuedEmailContent, queuedEmailMessage, type QueuedEmail } from "@/lib/email/queued";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "@/i18n/locales";
+import { db, Prisma, type Tx } from "@/lib/db";
+import { queuedEmailContent, queuedEmailSubject, type QueuedEmail } from "@/lib/email/queued";
 import { sendEmail } from "@/lib/email/send";
 import { log } from "@/lib/log";
 
@@ -8,16 +9,46 @@ const MAX_ATTEMPTS = 12;
 const BATCH = 20;
 
 /**
+ * Whose language an email is in, fixed when it is queued: the locale already loaded with the
+ * recipient (null: none chosen, so English), or the account's with this id. Without either, the
+ * account's at the address (English when no account has it).
+ */
+export type RecipientLocale = { locale: Locale | null } | { userId: string };
+
+/**
  * Queues a notification in the transaction of the change it announces. Only the template's data
  * is written here: rendering takes tens of milliseconds of CPU, which inside the transaction would
  * hold a pooled connection and, under load, starve every other request of connections.
  */
-export async function enqueueEmail(tx: Tx, to: string, email: QueuedEmail): Promise<void> {
-  const { subject } = queuedEmailMessage(email, new Date());
-  await tx.emailOutbox.create({ data: { to, subject, template: email.template, data: email.data } });
+export async function enqueueEmail(tx: Tx, to: string, email: QueuedEmail, recipient?: RecipientLocale): Promise<void> {
+  if (recipient && "locale" in recipient) {
+    const locale = recipient.locale ?? DEFAULT_LOCALE;
+    await tx.emailOutbox.create({
+      data: { to, subject: queuedEmailSubject(email, locale), template: email.template, data: email.data, locale },
+    });
+    return;
+  }
+  // The account's language is read in the insert itself, not by a query of its own; the subject
+  // (kept for operators and the legacy rows) is written in whichever language that turns out to be.
+  const account = recipient ? Prisma.sql`id = ${recipient.userId}::uuid` : Prisma.sql`email = ${to}`;
+  const subjects = Object.fromEntries(LOCALES.map((locale) => [locale, queuedEmailSubject(email, locale)]));
+  await tx.$executeRaw`
+    INSERT INTO email_outbox (id, "to", subject, template, data, locale)
+    SELECT gen_random_uuid(), ${to}, ${JSON.stringify(subjects)}::jsonb ->> recipient.locale, ${email.template},
+      ${JSON.stringify(email.data)}::jsonb, recipient.locale
+    FROM (SELECT COALESCE((SELECT locale FROM users WHERE ${account}), ${DEFAULT_LOCALE}) AS locale) AS recipient`;
 }
 
-type Claimed = { id: string; to: string; subject: string; template: string; data: unknown; attempts: number; created_at: Date };
+type Claimed = {
+  id: string;
+  to: string;
+  subject: string;
+  template: string;
+  data: unknown;
+  locale: string;
+  attempts: number;
+  created_at: Date;
+};
 
 /**
  * Sends what is due. Rows are claimed with SKIP LOCKED and pushed back by an exponential
@@ -32,7 +63,7 @@ export async function deliverDueEmails(): Promise<{ sent: number; failed: number
       SELECT id FROM email_outbox
       WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < ${MAX_ATTEMPTS}
       ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, "to", subject, template, data, attempts, created_at`;
+    RETURNING id, "to", subject, template, data, locale, attempts, created_at`;
   let sent = 0;
   for (const row of claimed) {
     const content = queuedEmailContent({ ...row, createdAt: row.created_at });

@@ -4,6 +4,8 @@ import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { after } from "next/server";
 import type { z } from "zod";
+import { issueText } from "@/i18n/issues";
+import { requestTranslator } from "@/i18n/translator";
 import { adminSessionOrNull } from "@/lib/auth/admin";
 import { isDatabaseUnavailable } from "@/lib/db";
 import { deliverDueEmails } from "@/lib/email/outbox";
@@ -73,7 +75,7 @@ function signedIn(find: () => Promise<CurrentSession | null>, refusal: ErrorCode
 /**
  * The one path of every action: CSRF guard, zod, context, the domain call, then the common tail
  * on success (the pages it changed re-rendered into the answer, queued notices delivered after
- * the response), and every failure turned into the one ActionState shape.
+ * the response), and every failure turned into the one ActionState shape, in the request's language.
  */
 async function runAction<Schema extends z.ZodType, Context, Data>(
   schema: Schema,
@@ -89,10 +91,10 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     const origin = checkSameOrigin(requestHeaders, getEnv().allowedOrigins);
     if (!origin.ok) {
       log("warn", "action.blocked", { reason: origin.reason });
-      return failure("FORBIDDEN", values);
+      return await failure(new AppError("FORBIDDEN"), values);
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ...failure("VALIDATION_FAILED", values), fieldErrors: fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return await failure(new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsOf(parsed.error) }), values);
     const result = (await handler(parsed.data, await context(requestMetaFrom(requestHeaders), raw))) ?? { ok: true };
     if (result.ok) finish(options);
     return result;
@@ -103,19 +105,10 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
       finish(options);
       throw error;
     }
-    if (error instanceof AppError) {
-      const { fieldErrors, retryAfterSeconds, attemptsLeft, challenge } = error.details;
-      return {
-        ...failure(error.code, values, errorMessage(error.code, error.details)),
-        ...(fieldErrors && { fieldErrors }),
-        ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
-        ...(attemptsLeft !== undefined && { attemptsLeft }),
-        ...(challenge && { status: "step_up_required" as const, challenge }),
-      };
-    }
+    if (error instanceof AppError) return failure(error, values);
     const code: ErrorCode = isDatabaseUnavailable(error) ? "UNAVAILABLE" : "INTERNAL";
     log("error", "action.failed", { error: errorName(error), code });
-    return failure(code, values);
+    return failure(new AppError(code), values);
   }
 }
 
@@ -146,8 +139,25 @@ function stepUpProofOf(raw: Record<string, unknown>): { proof?: StepUpProof } {
   return { proof: parsed.data };
 }
 
-function failure(code: ErrorCode, values: Record<string, string>, message = errorMessage(code)): ActionState<never> {
-  return { ok: false, code, message, values };
+/** A refusal as the form shows it: the message and each field's problems in the reader's words. */
+export async function failure(error: AppError, values: Record<string, string> = {}): Promise<ActionState<never>> {
+  const { fieldErrors, retryAfterSeconds, attemptsLeft, challenge } = error.details;
+  const [errors, validation] = await Promise.all([requestTranslator("errors"), fieldErrors && requestTranslator("validation")]);
+  return {
+    ok: false,
+    code: error.code,
+    message: errorMessage(errors, error.code, error.details),
+    values,
+    ...(fieldErrors &&
+      validation && {
+        fieldErrors: Object.fromEntries(
+          Object.entries(fieldErrors).map(([field, issues]) => [field, issues.map((issue) => issueText(validation, issue))]),
+        ),
+      }),
+    ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    ...(attemptsLeft !== undefined && { attemptsLeft }),
+    ...(challenge && { status: "step_up_required" as const, challenge }),
+  };
 }
 
 function toRecord(input: FormData | Record<string, unknown>): Record<string, unknown> {

@@ -49,7 +49,7 @@ export async function renamePasskey(context: RequestContext, passkeyId: string, 
       meta,
       metadata: { name },
     });
-    await notifyAccountChange(tx, context, { title: "A passkey was renamed", summary: `One of your passkeys is now called "${name}".` });
+    await notifyAccountChange(tx, context, { notice: "passkeyRenamed", values: { name } });
   });
 }
 
@@ -68,10 +68,6 @@ export async function removePasskey(context: RequestContext, passkeyId: string):
       meta,
       metadata: { name: passkey.name },
     });
-    await notifyAccountChange(tx, context, {
-      title: "A passkey was removed from your account",
-      summary: `The passkey "${passkey.name}" can no longer sign in to your account.`,
-      facts: { Passkey: passkey.name },
-    });
+    await notifyAccountChange(tx, context, { notice: "passkeyRemoved", values: { name: passkey.name }, facts: { passkey: passkey.name } });
   });
 }

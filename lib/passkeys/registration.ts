@@ -5,6 +5,7 @@ import {
   verifyRegistrationResponse,
   type PublicKeyCredentialCreationOptionsJSON,
 } from "@simplewebauthn/server";
+import { issue } from "@/i18n/issues";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
@@ -96,11 +97,7 @@ export async function addPasskey(context: RequestContext, responseText: string):
       meta,
       metadata: { name, synced: info.credentialBackedUp },
     });
-    await notifyAccountChange(tx, context, {
-      title: "A passkey was added to your account",
-      summary: `The passkey "${name}" can now sign in to your account without a password.`,
-      facts: { Passkey: name },
-    });
+    await notifyAccountChange(tx, context, { notice: "passkeyAdded", values: { name }, facts: { passkey: name } });
     return toPasskeyDto(passkey);
   });
 }
@@ -112,5 +109,5 @@ function parseRegistration(text: string) {
   } catch {
     // Not JSON: the same answer as JSON of the wrong shape.
   }
-  throw new AppError("VALIDATION_FAILED", { fieldErrors: { response: ["The passkey's answer is not valid. Try again."] } });
+  throw new AppError("VALIDATION_FAILED", { fieldErrors: { response: [issue("passkeyInvalid")] } });
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "@/i18n/locales";
+import { requestLocale } from "@/i18n/request";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { sendEmail } from "@/lib/email/send";
@@ -27,7 +29,10 @@ export type PendingPasswordReset = { resetId: string; resendAvailableAt: Date };
  */
 export async function requestPasswordReset(email: string, meta: RequestMeta): Promise<PendingPasswordReset> {
   await enforceLimits(email, meta);
-  const user = await db.user.findFirst({ where: { email, deletedAt: null }, select: { id: true, email: true, disabledAt: true } });
+  const user = await db.user.findFirst({
+    where: { email, deletedAt: null },
+    select: { id: true, email: true, disabledAt: true, locale: true },
+  });
   const recipient: PasswordResetRecipient = !user ? "no_account" : user.disabledAt ? "disabled" : "account";
 
   const issued = await db.$transaction(async (tx) => {
@@ -50,7 +55,7 @@ export async function requestPasswordReset(email: string, meta: RequestMeta): Pr
   });
 
   try {
-    await deliver(email, recipient, issued, issued.id);
+    await deliver(email, recipient, issued, issued.id, await recipientLocale(user));
   } catch (error) {
     // Nobody can ever learn this code: leave nothing half-made behind.
     await db.oneTimeCode.delete({ where: { id: issued.id } });
@@ -64,7 +69,7 @@ export async function resendPasswordReset(resetId: string, meta: RequestMeta): P
   const reset = isUuid(resetId)
     ? await db.passwordReset.findFirst({
         where: { id: resetId, completedAt: null },
-        select: { id: true, email: true, user: { select: { disabledAt: true, deletedAt: true } } },
+        select: { id: true, email: true, user: { select: { disabledAt: true, deletedAt: true, locale: true } } },
       })
     : null;
   if (!reset) throw new AppError("CODE_EXPIRED");
@@ -75,12 +80,35 @@ export async function resendPasswordReset(resetId: string, meta: RequestMeta): P
     throw new AppError("CODE_EXPIRED");
   }
   const live = reset.user && !reset.user.disabledAt && !reset.user.deletedAt;
-  await deliver(reset.email, live ? "account" : "no_account", reissued, `${reissued.id}:${reissued.resendAvailableAt.getTime()}`);
+  await deliver(
+    reset.email,
+    live ? "account" : "no_account",
+    reissued,
+    `${reissued.id}:${reissued.resendAvailableAt.getTime()}`,
+    await recipientLocale(reset.user),
+  );
   return { resendAvailableAt: reissued.resendAvailableAt };
 }
 
-async function deliver(to: string, recipient: PasswordResetRecipient, code: IssuedCode, idempotencyKey: string): Promise<void> {
+/**
+ * An account's email is in its language; an address without one is written to in the language
+ * the request asked in (its owner, presumably, asked). Both paths do the same work.
+ */
+async function recipientLocale(account: { locale: string | null } | null): Promise<Locale> {
+  const asked = await requestLocale();
+  if (!account) return asked;
+  return isLocale(account.locale) ? account.locale : DEFAULT_LOCALE;
+}
+
+async function deliver(
+  to: string,
+  recipient: PasswordResetRecipient,
+  code: IssuedCode,
+  idempotencyKey: string,
+  locale: Locale,
+): Promise<void> {
   const message = passwordResetMessage({
+    locale,
     recipient,
     resetId: code.id,
     code: code.code,

@@ -40,7 +40,7 @@ export async function revokeOtherSession(context: RequestContext, sessionId: str
   await withStepUp(context, "session.revoke", { sessionId: target.id, device }, async (tx) => {
     const revoked = await revokeSessions(tx, context, [target.id]);
     if (revoked.length !== 1) throw new AppError("NOT_FOUND");
-    await notify(tx, context, `The session on ${device} was signed out.`);
+    await notifyAccountChange(tx, context, { notice: "sessionSignedOut", values: { device: { device: target.userAgent } } });
   });
 }
 
@@ -48,7 +48,7 @@ export async function revokeOtherSession(context: RequestContext, sessionId: str
 export async function signOutOtherSessions(context: RequestContext): Promise<number> {
   return withStepUp(context, "session.revoke_others", {}, async (tx) => {
     const count = await revokeOtherSessions(tx, context);
-    if (count) await notify(tx, context, `${count} other ${count === 1 ? "session was" : "sessions were"} signed out.`);
+    if (count) await notifyAccountChange(tx, context, { notice: "otherSessionsSignedOut", values: { count } });
     return count;
   });
 }
@@ -86,8 +86,4 @@ async function revokeSessions(tx: Tx, context: RequestContext, ids: string[]): P
     });
   }
   return revoked.map((row) => row.id);
-}
-
-function notify(tx: Tx, context: RequestContext, summary: string) {
-  return notifyAccountChange(tx, context, { title: "A session was signed out", summary });
 }

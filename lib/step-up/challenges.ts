@@ -1,12 +1,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { Translate } from "@/i18n/translate";
+import { requestTranslator, translatorFor } from "@/i18n/translator";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
 import { mintLinkToken } from "@/lib/http/link-token";
 import { hitRateLimit, resetRateLimit } from "@/lib/rate-limit";
 import type { CurrentSession } from "@/lib/sessions/lifecycle";
+import { describeChallenge, storedDescription, storedDetails } from "@/lib/step-up/describe";
 import { assertNotLocked } from "@/lib/step-up/lockout";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
@@ -53,8 +56,9 @@ export async function startChallenge<A extends StepUpAction>(
     id: randomUUID(),
     action,
     payloadHash,
-    description: STEP_UP_POLICY[action].describe(payload),
-    details: STEP_UP_POLICY[action].details(payload),
+    // Phrases, not words: each reader puts them into its own language (lib/step-up/describe.ts).
+    description: storedDescription(STEP_UP_POLICY[action].describe(payload)),
+    details: storedDetails(STEP_UP_POLICY[action].details(payload)),
     codeId: null,
   };
   const cancelToken = mintLinkToken();
@@ -196,7 +200,7 @@ async function toDto(challenge: OwnChallenge, session: CurrentSession, steps: Pr
   return {
     id: challenge.id,
     action: challenge.action,
-    description: challenge.description,
+    description: describeChallenge(await readerTranslator(), challenge.description),
     maskedEmail: maskEmail(session.user.email),
     expiresAt: state.expiresAt.toISOString(),
     resendAvailableAt: (await resendAvailableAt(challenge.codeId)).toISOString(),
@@ -205,4 +209,13 @@ async function toDto(challenge: OwnChallenge, session: CurrentSession, steps: Pr
     codeSent: challenge.codeId !== null,
     passkeyOptions: steps.flat().includes("passkey") ? await passkeyRequestOptions(challenge.id, session.user.id) : null,
   };
+}
+
+/** The modal shows the challenge in the request's language; outside a request (scripts, benches), in English. */
+async function readerTranslator(): Promise<Translate<"stepUpActions">> {
+  try {
+    return await requestTranslator("stepUpActions");
+  } catch {
+    return translatorFor("en", "stepUpActions");
+  }
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import type { ActionPhrase, ChallengeDetails } from "@/lib/step-up/describe";
 import type { CreateApiTokenRequest } from "@/shared/api-tokens";
 import { endpointOf } from "@/shared/audit-stream";
 import { maskEmail } from "@/shared/format";
@@ -23,10 +24,13 @@ type SudoWindow = "account" | "admin";
 type PolicyEntry<Payload> = ({ grant: "sudo"; window: SudoWindow } | { grant: "single_use" }) & {
   steps: ProofKind[][];
   heldAfterRecovery?: true;
-  /** What the user is confirming, in their words: goes into the email subject and the modal. */
-  describe: (payload: Payload) => string;
-  /** Non-secret details shown in the code email. */
-  details: (payload: Payload) => Record<string, string>;
+  /**
+   * What the user is confirming, as a phrase put into words by each reader (lib/step-up/describe.ts):
+   * the modal, the code email's subject, the "This wasn't me" page and the audit log.
+   */
+  describe: (payload: Payload) => ActionPhrase;
+  /** Non-secret details shown in the code email: labels and words are catalog keys, names as they are. */
+  details: (payload: Payload) => ChallengeDetails;
 };
 
 /**
@@ -85,92 +89,92 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     grant: "sudo",
     window: "account",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name }) => `create API token "${name}"`,
+    describe: ({ name }) => ({ key: "phrases.apiTokenCreate", values: { name } }),
     details: ({ name, scopes, expiry, expiresOn }) => ({
-      Token: name,
-      Scopes: scopes.join(", "),
-      Expires: expiry === "custom" ? expiresOn : `in ${expiry} days`,
+      token: name,
+      scopes: scopes.join(", "),
+      expires: expiry === "custom" ? expiresOn : { key: "values.inDays", values: { days: Number(expiry) } },
     }),
   },
   "api_token.revoke": {
     grant: "sudo",
     window: "account",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name }) => `revoke API token "${name}"`,
-    details: ({ name }) => ({ Token: name }),
+    describe: ({ name }) => ({ key: "phrases.apiTokenRevoke", values: { name } }),
+    details: ({ name }) => ({ token: name }),
   },
   "session.revoke": {
     grant: "sudo",
     window: "account",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ device }) => `sign out the session on ${device}`,
-    details: ({ device }) => ({ Session: device }),
+    describe: ({ device }) => ({ key: "phrases.sessionRevoke", values: { device } }),
+    details: ({ device }) => ({ session: device }),
   },
   "session.revoke_others": {
     grant: "sudo",
     window: "account",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: () => "sign out all your other sessions",
+    describe: () => ({ key: "phrases.sessionRevokeOthers" }),
     details: () => ({}),
   },
   "admin.api_token.revoke": {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name, owner }) => `revoke ${maskEmail(owner)}'s API token "${name}"`,
-    details: ({ name, owner }) => ({ Token: name, Owner: maskEmail(owner) }),
+    describe: ({ name, owner }) => ({ key: "phrases.adminApiTokenRevoke", values: { name, owner: maskEmail(owner) } }),
+    details: ({ name, owner }) => ({ token: name, owner: maskEmail(owner) }),
   },
   "admin.tokens.revoke_selected": {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ tokenIds }) => `revoke ${tokenIds.length} API ${tokenIds.length === 1 ? "token" : "tokens"}`,
-    details: ({ tokenIds }) => ({ "API tokens": String(tokenIds.length) }),
+    describe: ({ tokenIds }) => ({ key: "phrases.adminTokensRevokeSelected", values: { count: tokenIds.length } }),
+    details: ({ tokenIds }) => ({ apiTokens: String(tokenIds.length) }),
   },
-  "admin.user.sign_out": adminUserEntry((who) => `sign out ${who} everywhere`),
-  "admin.user.revoke_tokens": adminUserEntry((who) => `revoke all of ${who}'s API tokens`),
-  "admin.user.clear_locks": adminUserEntry((who) => `clear ${who}'s sign-in and step-up locks`),
-  "admin.user.reset_two_factor": adminUserEntry((who) => `reset ${who}'s two-step verification`),
-  "admin.user.disable": adminUserEntry((who) => `disable ${who}'s account`),
-  "admin.user.enable": adminUserEntry((who) => `re-enable ${who}'s account`),
+  "admin.user.sign_out": adminUserEntry("phrases.adminUserSignOut"),
+  "admin.user.revoke_tokens": adminUserEntry("phrases.adminUserRevokeTokens"),
+  "admin.user.clear_locks": adminUserEntry("phrases.adminUserClearLocks"),
+  "admin.user.reset_two_factor": adminUserEntry("phrases.adminUserResetTwoFactor"),
+  "admin.user.disable": adminUserEntry("phrases.adminUserDisable"),
+  "admin.user.enable": adminUserEntry("phrases.adminUserEnable"),
   "admin.user.change_email": {
-    ...adminUserEntry((who) => `change ${who}'s email address`),
-    details: ({ email, newEmail }) => ({ Account: maskEmail(email), "New address": maskEmail(newEmail) }),
+    ...adminUserEntry("phrases.adminUserChangeEmail"),
+    details: ({ email, newEmail }) => ({ account: maskEmail(email), newAddress: maskEmail(newEmail) }),
   },
   "admin.stream.add": {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name }) => `add the audit stream destination "${name}"`,
+    describe: ({ name }) => ({ key: "phrases.adminStreamAdd", values: { name } }),
     details: ({ name, url, batchSize, start }) => ({
-      Destination: name,
-      Endpoint: endpointOf(url),
-      "Batch size": String(batchSize),
-      Starts: start === "all" ? "with every event kept" : "with new events",
+      destination: name,
+      endpoint: endpointOf(url),
+      batchSize: String(batchSize),
+      starts: { key: start === "all" ? "values.streamStartsAll" : "values.streamStartsNew" },
     }),
   },
   "admin.stream.update": {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name }) => `change the audit stream destination "${name}"`,
-    details: ({ name, url, batchSize }) => ({ Destination: name, Endpoint: endpointOf(url), "Batch size": String(batchSize) }),
+    describe: ({ name }) => ({ key: "phrases.adminStreamUpdate", values: { name } }),
+    details: ({ name, url, batchSize }) => ({ destination: name, endpoint: endpointOf(url), batchSize: String(batchSize) }),
   },
-  "admin.stream.pause": streamDestinationEntry((name) => `pause the audit stream destination "${name}"`),
-  "admin.stream.resume": streamDestinationEntry((name) => `resume the audit stream destination "${name}"`),
-  "admin.stream.delete": streamDestinationEntry((name) => `delete the audit stream destination "${name}"`),
+  "admin.stream.pause": streamDestinationEntry("phrases.adminStreamPause"),
+  "admin.stream.resume": streamDestinationEntry("phrases.adminStreamResume"),
+  "admin.stream.delete": streamDestinationEntry("phrases.adminStreamDelete"),
   "two_factor.enable": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: () => "turn on two-step verification",
+    describe: () => ({ key: "phrases.twoFactorEnable" }),
     details: () => ({}),
   },
   "two_factor.disable": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: () => "turn off two-step verification",
+    describe: () => ({ key: "phrases.twoFactorDisable" }),
     details: () => ({}),
   },
   // New recovery codes are themselves a second factor: creating them must take one, once,
@@ -179,65 +183,67 @@ export const STEP_UP_POLICY: { [Action in StepUpAction]: PolicyEntry<StepUpPaylo
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: () => "create new recovery codes",
-    details: () => ({ Effect: "Your current recovery codes stop working" }),
+    describe: () => ({ key: "phrases.recoveryCodesRegenerate" }),
+    details: () => ({ effect: { key: "values.recoveryCodesReplaced" } }),
   },
   "email.change": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: ({ newEmail }) => `change your email address to ${maskEmail(newEmail)}`,
-    details: ({ newEmail }) => ({ "New address": maskEmail(newEmail) }),
+    describe: ({ newEmail }) => ({ key: "phrases.emailChange", values: { email: maskEmail(newEmail) } }),
+    details: ({ newEmail }) => ({ newAddress: maskEmail(newEmail) }),
   },
   "password.change": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
-    describe: () => "change your password",
-    details: ({ signOutOtherSessions }) => ({ "Other sessions": signOutOtherSessions ? "Signed out" : "Stay signed in" }),
+    describe: () => ({ key: "phrases.passwordChange" }),
+    details: ({ signOutOtherSessions }) => ({
+      otherSessions: { key: signOutOtherSessions ? "values.otherSessionsSignedOut" : "values.otherSessionsStay" },
+    }),
   },
   // A passkey signs in on its own: adding one asks what turning 2FA on asks.
   "passkey.add": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: ({ name }) => `add the passkey "${name}"`,
-    details: ({ name }) => ({ Passkey: name }),
+    describe: ({ name }) => ({ key: "phrases.passkeyAdd", values: { name } }),
+    details: ({ name }) => ({ passkey: name }),
   },
   "passkey.remove": {
     grant: "sudo",
     window: "account",
     steps: PASSKEY_OR_EMAIL_CODE,
     heldAfterRecovery: true,
-    describe: ({ name }) => `remove the passkey "${name}"`,
-    details: ({ name }) => ({ Passkey: name }),
+    describe: ({ name }) => ({ key: "phrases.passkeyRemove", values: { name } }),
+    details: ({ name }) => ({ passkey: name }),
   },
   "account.delete": {
     grant: "single_use",
     steps: EMAIL_CODE_AND_SECOND_FACTOR,
     heldAfterRecovery: true,
-    describe: () => "delete your account",
-    details: () => ({ Effect: "Your account and everything in it are removed for good" }),
+    describe: () => ({ key: "phrases.accountDelete" }),
+    details: () => ({ effect: { key: "values.accountRemoved" } }),
   },
 };
 
 /** An admin's action on another account: behind the admin's own window, never the one for their own account. */
-function adminUserEntry<Payload extends AdminUserTarget>(describe: (who: string) => string): PolicyEntry<Payload> {
+function adminUserEntry<Payload extends AdminUserTarget>(key: ActionPhrase["key"]): PolicyEntry<Payload> {
   return {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: (payload) => describe(maskEmail(payload.email)),
-    details: (payload) => ({ Account: maskEmail(payload.email) }),
+    describe: (payload) => ({ key, values: { account: maskEmail(payload.email) } }),
+    details: (payload) => ({ account: maskEmail(payload.email) }),
   };
 }
 
-function streamDestinationEntry(describe: (name: string) => string): PolicyEntry<StreamDestinationTarget> {
+function streamDestinationEntry(key: ActionPhrase["key"]): PolicyEntry<StreamDestinationTarget> {
   return {
     grant: "sudo",
     window: "admin",
     steps: PASSKEY_OR_EMAIL_CODE,
-    describe: ({ name }) => describe(name),
-    details: ({ name }) => ({ Destination: name }),
+    describe: ({ name }) => ({ key, values: { name } }),
+    details: ({ name }) => ({ destination: name }),
   };
 }
 

@@ -1,18 +1,21 @@
 import "server-only";
+import type { Translate } from "@/i18n/translate";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { linkTokenHash } from "@/lib/http/link-token";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { closeChallenge } from "@/lib/step-up/challenges";
+import { describeChallenge } from "@/lib/step-up/describe";
 
 const REPORTABLE_FOR_MS = 24 * 60 * 60 * 1000;
 
+/** `description`: what the request was for, in the reader's words (lib/step-up/describe.ts). */
 export type ReportedChallenge = { description: string } | null;
 
-/** What a "This wasn't me" link points at, if it is still pending. */
-export async function findReportableChallenge(cancelToken: string): Promise<ReportedChallenge> {
+/** What a "This wasn't me" link points at, if it is still pending, described in `t`'s language. */
+export async function findReportableChallenge(cancelToken: string, t: Translate<"stepUpActions">): Promise<ReportedChallenge> {
   const challenge = await findByToken(cancelToken);
-  return challenge ? { description: challenge.description } : null;
+  return challenge ? { description: describeChallenge(t, challenge.description) } : null;
 }
 
 /**

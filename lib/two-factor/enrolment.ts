@@ -99,10 +99,7 @@ export async function confirmTwoFactorEnrolment(
     await endStepUpFor(tx, userId);
     const recoveryCodes = await replaceRecoveryCodes(tx, userId);
     await recordAuditEvent(tx, { type: "two_factor.enabled", actor: session.user, target: { type: "user", id: userId }, meta });
-    await notifyAccountChange(tx, context, {
-      title: "Two-step verification is on",
-      summary: "Signing in and high-risk changes now need a code from your authenticator app (or a recovery code) as well.",
-    });
+    await notifyAccountChange(tx, context, { notice: "twoFactorOn" });
     return { recoveryCodes };
   });
 }

@@ -31,10 +31,7 @@ export async function disableTwoFactor(context: RequestContext): Promise<void> {
     if (disabled.count !== 1) throw new AppError("TWO_FACTOR_OFF");
     await tx.recoveryCode.deleteMany({ where: { userId: session.user.id } });
     await recordAuditEvent(tx, { type: "two_factor.disabled", actor: session.user, target: { type: "user", id: session.user.id }, meta });
-    await notifyAccountChange(tx, context, {
-      title: "Two-step verification is off",
-      summary: "Your password alone now signs in to your account. Your recovery codes no longer work.",
-    });
+    await notifyAccountChange(tx, context, { notice: "twoFactorOff" });
   });
 }
 
@@ -50,10 +47,7 @@ export async function regenerateRecoveryCodes(context: RequestContext): Promise<
       target: { type: "user", id: session.user.id },
       meta,
     });
-    await notifyAccountChange(tx, context, {
-      title: "New recovery codes were created",
-      summary: "Your previous recovery codes no longer work. Keep the new ones somewhere safe.",
-    });
+    await notifyAccountChange(tx, context, { notice: "recoveryCodesRegenerated" });
     return { recoveryCodes };
   });
 }

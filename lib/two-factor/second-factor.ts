@@ -32,8 +32,11 @@ export async function announceRecoveryCodeUse(
 ): Promise<void> {
   const left = await countRecoveryCodesLeft(user.id, tx);
   await recordAuditEvent(tx, { type: "recovery_code.used", actor: user, reason: purpose, meta, metadata: { left } });
-  await queueSecurityNotice(tx, user.email, meta, {
-    title: "A recovery code was used",
-    summary: `One of your recovery codes was used to ${purpose}. ${left} ${left === 1 ? "code is" : "codes are"} left; each works once.`,
-  });
+  await queueSecurityNotice(
+    tx,
+    user.email,
+    meta,
+    { notice: "recoveryCodeUsed", values: { purpose: { action: purpose }, left } },
+    { userId: user.id },
+  );
 }

@@ -176,7 +176,11 @@ describe("creating tokens", () => {
     const queued = await db.emailOutbox.findMany({ where: { to: user.email } });
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ subject: "A new API token was created", sentAt: null, attempts: 0, template: "securityNotice" });
-    expect(queued[0]?.data).toMatchObject({ facts: { Token: `noticed (${created.apiToken.displayPrefix}…)` } });
+    expect(queued[0]?.data).toMatchObject({
+      notice: "tokenCreated",
+      values: { name: "noticed" },
+      facts: expect.arrayContaining([["token", `noticed (${created.apiToken.displayPrefix}…)`]]) as unknown,
+    });
     expect(containsSecret(JSON.stringify(queued), created.token)).toBe(false);
 
     await deliverDueEmails();

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locale } from "@/i18n/locales";
+import { encodePhrase } from "@/i18n/phrase";
 import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
-import { listAccountActivity, listAuditEvents } from "@/lib/audit/query";
+import { listAccountActivity, listAuditEvents, listAuditFeedPage, streamAuditEvents } from "@/lib/audit/query";
 import { recordAuditEvent, type AuditEventInput } from "@/lib/audit/record";
 import { targetNamesOf } from "@/lib/audit/target-names";
 import { sha256Hex } from "@/lib/crypto";
@@ -44,11 +46,11 @@ type World = {
 
 let world: World;
 
-async function allAuditEvents(): Promise<AuditEventDto[]> {
+async function allAuditEvents(locale?: Locale): Promise<AuditEventDto[]> {
   const events: AuditEventDto[] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 50; guard++) {
-    const page = await listAuditEvents({ cursor });
+    const page = await listAuditEvents({ cursor }, locale);
     events.push(...page.events);
     if (!page.nextCursor) return events;
     cursor = page.nextCursor;
@@ -56,11 +58,11 @@ async function allAuditEvents(): Promise<AuditEventDto[]> {
   throw new Error("pagination did not end");
 }
 
-async function allActivity(accountId: string, category?: EventCategory): Promise<AccountActivityDto[]> {
+async function allActivity(accountId: string, category?: EventCategory, locale?: Locale): Promise<AccountActivityDto[]> {
   const events: AccountActivityDto[] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 50; guard++) {
-    const page = await listAccountActivity(accountId, { category, cursor });
+    const page = await listAccountActivity(accountId, { category, cursor }, locale);
     events.push(...page.events);
     if (!page.nextCursor) return events;
     cursor = page.nextCursor;
@@ -674,6 +676,77 @@ describe("listAccountActivity", () => {
     expect(second.events.some((event) => first.events.some((seen) => seen.id === event.id))).toBe(false);
     expect(await listAccountActivity(world.owner.id, { cursor: "garbage" })).toEqual(first);
     expect(await listAccountActivity(randomUUID(), {})).toEqual({ events: [], nextCursor: null });
+  });
+});
+
+describe("in the reader's language", () => {
+  it("the admin page and its export in the admin's, the owner's page in the owner's, the feed always in English", async () => {
+    const { owner } = world;
+    const german = await allAuditEvents("de");
+    expect(rowOf(german, "api_token.created").sentence).toBe(
+      `${owner.email} hat das API-Token „ci-deploy“ mit dem Bereich profile:read erstellt`,
+    );
+    expect(rowOf(german, "audit.pruned").sentence).toBe(
+      "Die automatische Wartung hat 12 Audit-Ereignisse aus der Zeit vor dem 01.01.2026 gelöscht",
+    );
+    // A challenge described before phrases keeps the English words it was written in.
+    expect(rowOf(german, "step_up.verify_failed").sentence).toBe(
+      `${owner.email} hat beim Versuch, create API token "ci-deploy", einen falschen Code eingegeben`,
+    );
+    const exported: AuditEventDto[] = [];
+    for await (const batch of streamAuditEvents({}, 37, "de")) exported.push(...batch);
+    expect(exported.map((event) => event.sentence)).toEqual(german.map((event) => event.sentence));
+
+    const activity = await allActivity(owner.id, undefined, "de");
+    expect(rowOf(activity, "api_token.created").sentence).toBe("Sie haben das API-Token „ci-deploy“ mit dem Bereich profile:read erstellt");
+    expect(rowOf(activity, "admin.user_two_factor_reset").sentence).toBe(
+      "Ein Administrator hat Ihre Zwei-Schritt-Verifizierung zurückgesetzt",
+    );
+    for (const event of activity) expect(event.sentence).not.toContain(world.admin.email);
+
+    const english = await allAuditEvents();
+    const feed = await listAuditFeedPage({}, 500);
+    expect(feed.events.map((event) => event.message)).toEqual(english.map((event) => event.sentence));
+  });
+
+  it("a challenge described by a stored phrase reads in each reader's language, and in English in the feed", async () => {
+    const { owner, sessionId } = world;
+    const challengeId = randomUUID();
+    await db.stepUpChallenge.create({
+      data: {
+        id: challengeId,
+        userId: owner.id,
+        sessionId,
+        action: "api_token.revoke",
+        payloadHash: randomBytes(32).toString("hex"),
+        description: encodePhrase({ key: "phrases.apiTokenRevoke", values: { name: "ci-deploy" } }),
+        details: {},
+        cancelTokenHash: randomBytes(32).toString("hex"),
+        expiresAt: new Date(Date.now() + 600_000),
+      },
+    });
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        type: "step_up.verify_failed",
+        outcome: "FAILURE",
+        actor: owner,
+        meta: ownerMeta,
+        target: { type: "step_up_challenge", id: challengeId },
+        reason: "code_invalid",
+        metadata: { action: "api_token.revoke" },
+      }),
+    );
+    const newest = async (locale: Locale) => (await listAuditEvents({ account: owner.id }, locale)).events[0]?.sentence;
+    expect(await newest("en")).toBe(`${owner.email} entered a wrong code while trying to revoke API token "ci-deploy"`);
+    expect(await newest("de")).toBe(
+      `${owner.email} hat beim Versuch, das API-Token „ci-deploy“ zu widerrufen, einen falschen Code eingegeben`,
+    );
+    const activity = await listAccountActivity(owner.id, {}, "de");
+    expect(activity.events[0]?.sentence).toBe(
+      "Jemand hat beim Versuch, das API-Token „ci-deploy“ zu widerrufen, einen falschen Code eingegeben",
+    );
+    const feed = await listAuditFeedPage({ account: owner.id }, 1);
+    expect(feed.events[0]?.message).toBe(`${owner.email} entered a wrong code while trying to revoke API token "ci-deploy"`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { issue } from "@/i18n/issues";
 import { deliverAuditStreams, type DeliverOptions } from "@/lib/audit-stream/deliver";
 import {
   addStreamDestination,
@@ -545,7 +546,7 @@ describe("destination URLs", () => {
           (reason: unknown) => reason as { code?: string; details?: { fieldErrors?: Record<string, string[]> } },
         );
       expect(error?.code).toBe("VALIDATION_FAILED");
-      expect(error?.details?.fieldErrors?.url).toEqual(["Use https://"]);
+      expect(error?.details?.fieldErrors?.url).toEqual([issue("urlHttps")]);
     } finally {
       process.env = saved;
       vi.resetModules();

@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiTokenAction } from "@/actions/api-tokens";
+import { translatorFor } from "@/i18n/translator";
 import { db, disconnectDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
@@ -55,7 +56,7 @@ beforeEach(() => {
   request.state = { session: null, headers: sameOriginHeaders(getEnv().APP_URL), deferred: [] };
 });
 
-const UNAVAILABLE = { ok: false, code: "UNAVAILABLE", message: errorMessage("UNAVAILABLE") };
+const UNAVAILABLE = { ok: false, code: "UNAVAILABLE", message: errorMessage(translatorFor("en", "errors"), "UNAVAILABLE") };
 
 /** Signed in, with a challenge for creating token `name` pending and its code read from the mailbox. */
 async function pendingTokenChallenge(name: string): Promise<{ challenge: StepUpChallengeDto; code: string; userId: string }> {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { issue } from "@/i18n/issues";
 import { requestEmailChange } from "@/lib/account/change-email";
 import { deleteAccount } from "@/lib/account/delete-account";
 import { authenticateBearer } from "@/lib/api-tokens/authenticate";
@@ -184,7 +185,7 @@ describe("asking to delete the account", () => {
   it("a typed address that is not the account's changes nothing, sends nothing, and is recorded", async () => {
     const { user, context } = await accountUser("delete-mismatch");
     const error = await expectAppError(deleteAccount(context, { confirmEmail: randomEmail("someone-else") }), "VALIDATION_FAILED");
-    expect(error.details.fieldErrors?.confirmEmail).toEqual(["That is not your account's email address"]);
+    expect(error.details.fieldErrors?.confirmEmail).toEqual([issue("deleteConfirmMismatch")]);
     expect(await stepUpEmails(user.email)).toHaveLength(0);
     expect(await db.stepUpChallenge.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.rateLimit.count({ where: { key: { contains: user.id } } })).toBe(0);

@@ -161,10 +161,13 @@ describe("the new-device email", () => {
     const emails = await newDeviceEmails(user.email);
     expect(emails).toHaveLength(1);
     expect(emails[0]?.data).toMatchObject({
-      title: NEW_DEVICE,
-      facts: { Device: describeUserAgent(meta().userAgent), "IP address": expect.stringMatching(/^198\.19\./) },
+      notice: "newSignIn",
+      facts: [
+        ["device", { device: meta().userAgent }],
+        ["ipAddress", expect.stringMatching(/^198\.19\./)],
+      ],
       link: {
-        label: "Secure my account",
+        label: "secureAccount",
         href: expect.stringMatching(new RegExp(`^${APP_URL}/secure-account\\?token=[A-Za-z0-9_-]{43}$`)),
       },
     });

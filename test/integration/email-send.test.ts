@@ -52,7 +52,7 @@ afterAll(async () => {
 describe("email templates", () => {
   it("the verification email shows the code and expiry, and links only to APP_URL", async () => {
     const { verifyEmailMessage } = await loadWithEnv({ RESEND_API_KEY: undefined });
-    const message = verifyEmailMessage({ code: "012345", expiresInMinutes: 10 });
+    const message = verifyEmailMessage({ locale: "en", code: "012345", expiresInMinutes: 10 });
     const html = await render(message.react);
 
     expect(message.subject).not.toContain("012345");
@@ -67,7 +67,7 @@ describe("email templates", () => {
 
   it("the sign-up attempt email points the owner to APP_URL/login only", async () => {
     const { signUpAttemptMessage } = await loadWithEnv({ RESEND_API_KEY: undefined });
-    const message = signUpAttemptMessage();
+    const message = signUpAttemptMessage({ locale: "en" });
     const html = await render(message.react);
 
     expect(hrefs(html)).toContain(`${APP_URL}/login`);
@@ -95,7 +95,7 @@ describe("sendEmail through the real Resend SDK", () => {
   afterAll(() => fake.close());
 
   function verificationEmail(to: string, idempotencyKey?: string) {
-    const message = lib.verifyEmailMessage({ code: "482913", expiresInMinutes: 10 });
+    const message = lib.verifyEmailMessage({ locale: "en", code: "482913", expiresInMinutes: 10 });
     return { to, ...message, idempotencyKey };
   }
 
@@ -221,7 +221,7 @@ describe("dev mailbox (no RESEND_API_KEY, not production)", () => {
   }
 
   it("stores the rendered html and the hand-written text", async () => {
-    const message = lib.verifyEmailMessage({ code: "731904", expiresInMinutes: 10 });
+    const message = lib.verifyEmailMessage({ locale: "en", code: "731904", expiresInMinutes: 10 });
 
     const result = await lib.sendEmail({ to: "stored@example.test", ...message, idempotencyKey: "challenge-x" });
 

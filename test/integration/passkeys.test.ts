@@ -10,6 +10,7 @@ import {
   removePasskeyAction,
   renamePasskeyAction,
 } from "@/actions/passkeys";
+import { translatorFor } from "@/i18n/translator";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { SIGN_IN_LIMITS } from "@/lib/auth/sign-in-limits";
 import { db } from "@/lib/db";
@@ -64,7 +65,7 @@ afterAll(async () => {
 const APP_URL = new URL(getEnv().APP_URL);
 const ORIGIN = APP_URL.origin;
 const RP_ID = APP_URL.hostname;
-const REFUSED = errorMessage("PASSKEY_REFUSED");
+const REFUSED = errorMessage(translatorFor("en", "errors"), "PASSKEY_REFUSED");
 /** A page elsewhere, relaying the site's options (a real browser would not even ask the authenticator). */
 const EVIL_ORIGIN = { origin: "https://account.example.evil", skipOriginCheck: true };
 
@@ -132,7 +133,7 @@ function assertionFor(challenge: StepUpChallengeDto, device: SoftwareAuthenticat
 /** Refused with the one generic message, and nothing about it says why. */
 async function expectPasskeyRefused(promise: Promise<unknown>): Promise<void> {
   const error = await expectAppError(promise, "PASSKEY_REFUSED");
-  expect(errorMessage(error.code, error.details)).toBe(REFUSED);
+  expect(errorMessage(translatorFor("en", "errors"), error.code, error.details)).toBe(REFUSED);
 }
 
 async function signInRefused(response: string, ip: string, userId: string, reason: string): Promise<void> {

@@ -98,7 +98,7 @@ describe("the app process killed (SIGKILL) mid-flow", () => {
         where: { actorId: user.id, type: "api_token.created", metadata: { path: ["name"], equals: `kill-${round}` } },
       });
       const notices = await db.emailOutbox.count({
-        where: { to: user.email, data: { path: ["summary"], string_contains: `"kill-${round}"` } },
+        where: { to: user.email, data: { path: ["values", "name"], equals: `kill-${round}` } },
       });
       expect([tokens, audits, notices], `round ${round}`).toSatisfy(([a, b, c]: number[]) => a === b && b === c && (a === 0 || a === 1));
       if (round === rounds - 1) expect(tokens).toBe(1);

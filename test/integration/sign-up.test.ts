@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { issue } from "@/i18n/issues";
 import { hashPassword } from "@/lib/auth/password";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { requestSignUp, resendSignUpCode, verifySignUp } from "@/lib/auth/sign-up";
@@ -38,7 +39,7 @@ describe("sign-up validation", () => {
     const attempt = requestSignUp({ email: randomEmail(), password: "qwerty123456" }, meta());
     await expect(attempt).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
-      details: { fieldErrors: { password: [expect.stringMatching(/common/)] } },
+      details: { fieldErrors: { password: [issue("passwordCommon")] } },
     });
   });
 

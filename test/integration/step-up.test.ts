@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translatorFor } from "@/i18n/translator";
 import { createApiToken } from "@/lib/api-tokens/create";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
 import { db } from "@/lib/db";
@@ -329,7 +330,8 @@ describe("S7: challenges and grants are bound to user, session, action and paylo
 
     expect(foreign.details).toEqual(unknown.details);
     expect(garbage.details).toEqual(unknown.details);
-    expect(errorMessage(foreign.code, foreign.details)).toBe(errorMessage(unknown.code, unknown.details));
+    const t = translatorFor("en", "errors");
+    expect(errorMessage(t, foreign.code, foreign.details)).toBe(errorMessage(t, unknown.code, unknown.details));
     expect(await challengeAttempts(challenge.id)).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId: stranger.user.id } })).toBe(0);
     expect((await failureState(stranger.user.id)).failures).toBe(0);

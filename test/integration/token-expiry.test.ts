@@ -60,7 +60,7 @@ async function seedToken(
 /** The notices queued for `user` with `subject`, as the token each names ("name (prefix…)"). */
 async function noticesAbout(user: TestUser, subject: string): Promise<string[]> {
   const rows = await db.emailOutbox.findMany({ where: { to: user.email, subject }, select: { data: true } });
-  return rows.map((row) => (row.data as { facts: { Token: string } }).facts.Token).sort();
+  return rows.map((row) => (row.data as { facts: [string, string][] }).facts.find(([label]) => label === "token")?.[1] ?? "").sort();
 }
 
 const tokenFact = (token: Seeded) => `${token.name} (${token.prefix}…)`;

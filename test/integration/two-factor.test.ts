@@ -468,7 +468,7 @@ describe("recovery codes", () => {
       select: { data: true },
     });
     expect(notices).toHaveLength(7);
-    expect(notices.at(-1)?.data).toMatchObject({ summary: expect.stringContaining("3 codes are left") as unknown });
+    expect(notices.at(-1)?.data).toMatchObject({ notice: "recoveryCodeUsed", values: { left: 3 } });
   });
 
   it("regenerating needs step-up, invalidates every old code and returns 10 new ones once", async () => {

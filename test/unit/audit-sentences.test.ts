@@ -1,18 +1,39 @@
+import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
+import { CATALOGS } from "@/i18n/catalogs";
+import { encodePhrase } from "@/i18n/phrase";
+import type { Translate } from "@/i18n/translate";
 import { STEP_UP_POLICY } from "@/lib/step-up/policy";
 import { AUDIT_EVENT_TYPES, AUDIT_GROUPS } from "@/shared/audit";
 import {
-  describeEvent,
+  categoryLabels,
+  describeEvent as describeIn,
   EVENT_CATEGORIES,
   eventCategory,
   isDescribedType,
   MAINTENANCE_ACTOR,
-  STEP_UP_ACTION_PHRASES,
+  STEP_UP_ACTION_KEYS,
   typesInCategory,
   type DescribableEvent,
+  type DescribeOptions,
   type EventCategory,
   type Viewpoint,
 } from "@/shared/audit-events";
+
+/** English, failing the test on any missing message or ICU error. */
+const en = createTranslator({
+  locale: "en",
+  messages: CATALOGS.en,
+  namespace: "auditEvents",
+  timeZone: "UTC",
+  onError: (error) => {
+    throw error;
+  },
+}) as unknown as Translate<"auditEvents">;
+
+function describeEvent(event: DescribableEvent, viewpoint: Viewpoint, options?: DescribeOptions): string {
+  return describeIn(event, viewpoint, en, options);
+}
 
 const OWNER = "11111111-1111-4111-8111-111111111111";
 const ADMIN = "22222222-2222-4222-8222-222222222222";
@@ -216,6 +237,19 @@ describe("the event map", () => {
     for (const [key, label] of Object.entries(EVENT_CATEGORIES)) expect(AUDIT_GROUPS[key as EventCategory].label).toBe(label);
   });
 
+  it("labels the categories from the catalog", () => {
+    expect(categoryLabels(en)).toEqual({
+      sign_in: "Sign-ins",
+      step_up: "Step-up",
+      tokens: "API tokens",
+      two_step: "Two-step verification",
+      passkeys: "Passkeys",
+      account: "Email, password & account",
+      sessions: "Sessions & devices",
+      admin: "Admin actions",
+    });
+  });
+
   it("puts types where the brief says", () => {
     expect(eventCategory("device.forgotten")).toBe("sessions");
     expect(eventCategory("session.revoked")).toBe("sessions");
@@ -227,7 +261,7 @@ describe("the event map", () => {
   });
 
   it("words every step-up action in lib/step-up/policy.ts", () => {
-    for (const action of Object.keys(STEP_UP_POLICY)) expect(STEP_UP_ACTION_PHRASES, action).toHaveProperty([action]);
+    for (const action of Object.keys(STEP_UP_POLICY)) expect(STEP_UP_ACTION_KEYS, action).toHaveProperty([action]);
   });
 
   it("describes a type it does not know with a generic sentence naming the type, never an empty one", () => {
@@ -414,5 +448,57 @@ describe("sentences", () => {
 
   it("a deleted actor is named as such for the admin", () => {
     expect(admin("two_factor.enabled", { actorEmail: null })).toBe("A deleted account turned on two-step verification");
+  });
+
+  it("step-up: the action's words when the challenge is gone, the challenge's own when it is known", () => {
+    const verified = { ...SHAPES["step_up.verified"], metadata: { action: "email.change", proofs: ["email_code", "authenticator"] } };
+    expect(owner("step_up.verified", verified)).toBe(
+      "You confirmed the request to change your email address with the emailed code and an authenticator code",
+    );
+    expect(admin("step_up.verified", verified)).toBe(
+      `${OWNER_EMAIL} confirmed the request to change their email address with the emailed code and an authenticator code`,
+    );
+    expect(owner("step_up.challenge_sent", { ...SHAPES["step_up.challenge_sent"], reason: "constructor" })).toBe(
+      "You started a confirmation to make a security change",
+    );
+    expect(owner("step_up.locked", { ...SHAPES["step_up.locked"], outcome: "BLOCKED" })).toBe(
+      "Step-up on your account was locked for a while after 10 wrong answers in a row",
+    );
+    expect(admin("step_up.locked", { ...SHAPES["step_up.locked"], outcome: "BLOCKED", actorEmail: null })).toBe(
+      "Step-up on the account was locked for a while after 10 wrong answers in a row",
+    );
+  });
+
+  it("a challenge described by a stored phrase reads in the caller's words; unread, as the action's", () => {
+    const phrase = encodePhrase({ key: "phrases.apiTokenRevoke", values: { name: "ci-deploy" } });
+    const failed = {
+      ...SHAPES["step_up.verify_failed"],
+      outcome: "FAILURE" as const,
+      targetName: phrase,
+      metadata: { action: "api_token.revoke" },
+    };
+    const rendered: DescribeOptions = { phrase: (text) => (text === phrase ? 'revoke API token "ci-deploy"' : "?") };
+    expect(describeEvent(event({ type: "step_up.verify_failed", ...failed }), asOwner, rendered)).toBe(
+      'Someone entered a wrong code while trying to revoke API token "ci-deploy"',
+    );
+    expect(owner("step_up.verify_failed", failed)).toBe("Someone entered a wrong code while trying to revoke an API token");
+    expect(owner("recovery_code.used", { reason: phrase, metadata: { left: 3 } })).toBe("You used a recovery code; 3 left");
+    expect(describeEvent(event({ type: "recovery_code.used", reason: phrase, metadata: { left: 0 } }), asOwner, rendered)).toBe(
+      'You used a recovery code to revoke API token "ci-deploy"; none left',
+    );
+    expect(admin("recovery_code.used", { reason: "reset your password" })).toBe(
+      `${OWNER_EMAIL} used a recovery code to reset their password`,
+    );
+  });
+
+  it("days in sentences are UTC days, whatever the translator's time zone", () => {
+    const tokyo = createTranslator({
+      locale: "en",
+      messages: CATALOGS.en,
+      namespace: "auditEvents",
+      timeZone: "Pacific/Kiritimati",
+    }) as unknown as Translate<"auditEvents">;
+    const row = event({ type: "audit.pruned", ...SHAPES["audit.pruned"], metadata: { deleted: 1, cutoff: "2026-01-01T23:30:00.000Z" } });
+    expect(describeIn(row, asAdmin, tokyo)).toBe("Automatic maintenance deleted 1 audit event from before Jan 1, 2026");
   });
 });

@@ -1,23 +1,27 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 
-export const metadata: Metadata = { title: "Forgot password" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("forgotPassword.metaTitle") };
+}
 
-export default function ForgotPasswordPage() {
+export default async function ForgotPasswordPage() {
+  const t = await getTranslations("auth");
   return (
     <AuthCard
-      title="Reset your password"
-      subtitle="Enter your account's email address. We'll send a code and a link to choose a new password."
-      footer={
-        <>
-          Remembered it?{" "}
+      title={t("forgotPassword.title")}
+      subtitle={t("forgotPassword.subtitle")}
+      footer={t.rich("forgotPassword.footer", {
+        link: (chunks) => (
           <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-            Sign in
+            {chunks}
           </Link>
-        </>
-      }
+        ),
+      })}
     >
       <ForgotPasswordForm />
     </AuthCard>

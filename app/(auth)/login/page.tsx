@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
@@ -6,7 +7,10 @@ import { LoginForm } from "@/components/auth/login-form";
 import { Notice } from "@/components/ui/notice";
 import { getCurrentSession } from "@/lib/sessions/current";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("login.metaTitle") };
+}
 
 export default async function LoginPage({
   searchParams,
@@ -15,29 +19,24 @@ export default async function LoginPage({
 }) {
   if (await getCurrentSession()) redirect("/settings");
   const { next, verified, signedOut, reset, deleted } = await searchParams;
+  const t = await getTranslations("auth");
   return (
     <AuthCard
-      title="Sign in to your account"
-      subtitle="Manage API tokens, two-step verification and sessions."
-      footer={
-        <>
-          New here?{" "}
+      title={t("login.title")}
+      subtitle={t("login.subtitle")}
+      footer={t.rich("login.footer", {
+        link: (chunks) => (
           <Link href="/signup" className="font-semibold text-indigo-700 hover:underline">
-            Create an account
+            {chunks}
           </Link>
-        </>
-      }
+        ),
+      })}
     >
       <div className="space-y-5">
-        {verified && <Notice tone="success">Your email address is verified. Sign in to continue.</Notice>}
-        {signedOut && <Notice tone="info">You have been signed out.</Notice>}
-        {deleted && <Notice tone="info">Your account was deleted.</Notice>}
-        {reset && (
-          <Notice tone="success">
-            Your password was reset and every session was signed out. Sign in with your new password. Your API tokens still work: review
-            them on the security page.
-          </Notice>
-        )}
+        {verified && <Notice tone="success">{t("login.verified")}</Notice>}
+        {signedOut && <Notice tone="info">{t("login.signedOut")}</Notice>}
+        {deleted && <Notice tone="info">{t("login.deleted")}</Notice>}
+        {reset && <Notice tone="success">{t("login.reset")}</Notice>}
         <LoginForm next={typeof next === "string" ? next : undefined} />
       </div>
     </AuthCard>

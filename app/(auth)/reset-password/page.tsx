@@ -1,11 +1,17 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { pendingResetCookie } from "@/lib/password-reset/cookie";
 import { isUuid, maskEmail } from "@/shared/format";
 
-export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
+const linkClass = "font-semibold text-indigo-700 hover:underline";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("resetPassword.title"), referrer: "no-referrer" };
+}
 
 type ResetPageProps = { searchParams: Promise<{ id?: string | string[] }> };
 
@@ -13,20 +19,25 @@ type ResetPageProps = { searchParams: Promise<{ id?: string | string[] }> };
 export default async function ResetPasswordPage({ searchParams }: ResetPageProps) {
   const { id } = await searchParams;
   const pending = await pendingResetCookie.read();
+  const t = await getTranslations("auth");
   const fromLink = typeof id === "string" && isUuid(id) ? id : null;
   const resetId = fromLink ?? pending?.id;
   if (!resetId) {
     return (
-      <AuthCard title="Nothing to reset" subtitle="This reset has expired or was finished in another browser.">
+      <AuthCard title={t("resetPassword.nothing.title")} subtitle={t("resetPassword.nothing.subtitle")}>
         <p className="text-center text-sm text-slate-700">
-          <Link href="/forgot-password" className="font-semibold text-indigo-700 hover:underline">
-            Ask for a new code
-          </Link>{" "}
-          or{" "}
-          <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-            sign in
-          </Link>
-          .
+          {t.rich("resetPassword.nothing.body", {
+            askAgain: (chunks) => (
+              <Link href="/forgot-password" className={linkClass}>
+                {chunks}
+              </Link>
+            ),
+            signIn: (chunks) => (
+              <Link href="/login" className={linkClass}>
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       </AuthCard>
     );
@@ -34,28 +45,24 @@ export default async function ResetPasswordPage({ searchParams }: ResetPageProps
   const askedHere = pending && pending.id === resetId ? pending : null;
   return (
     <AuthCard
-      title="Choose a new password"
+      title={t("resetPassword.title")}
       subtitle={
-        askedHere ? (
-          <>
-            If <strong className="font-semibold text-slate-900">{maskEmail(askedHere.email)}</strong> has an account, we sent it a 6-digit
-            code and a link. They expire in 30 minutes.
-          </>
-        ) : (
-          "Enter the code from the email and your new password."
-        )
+        askedHere
+          ? t.rich("resetPassword.askedHere", {
+              email: maskEmail(askedHere.email),
+              strong: (chunks) => <strong className="font-semibold text-slate-900">{chunks}</strong>,
+            })
+          : t("resetPassword.fromLink")
       }
       footer={
-        <Link href="/forgot-password" className="font-semibold text-indigo-700 hover:underline">
-          Use a different address
+        <Link href="/forgot-password" className={linkClass}>
+          {t("resetPassword.differentAddress")}
         </Link>
       }
     >
       <div className="space-y-5">
         <ResetPasswordForm resetId={resetId} resendAvailableAt={askedHere?.resendAvailableAt} />
-        <p className="text-xs text-slate-500">
-          Signing in again after the reset is up to you: every session of the account is signed out. Your API tokens keep working.
-        </p>
+        <p className="text-xs text-slate-500">{t("resetPassword.afterReset")}</p>
       </div>
     </AuthCard>
   );

@@ -1,23 +1,27 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 
-export const metadata: Metadata = { title: "Create an account" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("signUp.metaTitle") };
+}
 
-export default function SignUpPage() {
+export default async function SignUpPage() {
+  const t = await getTranslations("auth");
   return (
     <AuthCard
-      title="Create your account"
-      subtitle="We'll email you a code to confirm the address is yours."
-      footer={
-        <>
-          Already have an account?{" "}
+      title={t("signUp.title")}
+      subtitle={t("signUp.subtitle")}
+      footer={t.rich("signUp.footer", {
+        link: (chunks) => (
           <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-            Sign in
+            {chunks}
           </Link>
-        </>
-      }
+        ),
+      })}
     >
       <SignUpForm />
     </AuthCard>

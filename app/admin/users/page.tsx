@@ -1,17 +1,18 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
-import { AdminShell } from "@/components/admin/admin-shell";
+import { adminPageTitle, AdminShell } from "@/components/admin/admin-shell";
 import { UserFilters } from "@/components/admin/users/user-filters";
-import { UsersTable } from "@/components/admin/users/users-table";
+import { UsersSection } from "@/components/admin/users/users-table";
 import { listUsers } from "@/lib/admin-users/list";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { requireAdmin } from "@/lib/auth/admin";
 import { requestMetaFrom } from "@/lib/http/request-meta";
-import { adminUserFilterQuery, adminUserFilterSchema } from "@/shared/admin-users";
+import { adminUserFilterSchema } from "@/shared/admin-users";
 import { firstValues } from "@/shared/audit";
 
-export const metadata: Metadata = { title: "Users · Admin", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await adminPageTitle("users"), robots: { index: false, follow: false } };
+}
 
 type UsersPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -23,35 +24,9 @@ export default async function AdminUsersPage({ searchParams }: UsersPageProps) {
   const { cursor, ...withoutCursor } = filter;
 
   return (
-    <AdminShell
-      current="/admin/users"
-      title="Users"
-      description="Every account by email, with its two-step verification, locks, sessions and tokens. Open one to act on it."
-    >
+    <AdminShell page="users">
       <UserFilters filter={filter} />
-      <section aria-labelledby="users-heading" className="space-y-3">
-        <h2 id="users-heading" className="text-base font-semibold text-slate-900">
-          Accounts{cursor ? " (continued)" : ""}
-        </h2>
-        <UsersTable users={page.users} />
-        <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-          {cursor ? (
-            <Link href={`/admin/users${adminUserFilterQuery(withoutCursor)}`} className="font-medium text-indigo-700 hover:underline">
-              First page
-            </Link>
-          ) : (
-            <span />
-          )}
-          {page.nextCursor && (
-            <Link
-              href={`/admin/users${adminUserFilterQuery({ ...withoutCursor, cursor: page.nextCursor })}`}
-              className="font-medium text-indigo-700 hover:underline"
-            >
-              Next page →
-            </Link>
-          )}
-        </nav>
-      </section>
+      <UsersSection users={page.users} filter={withoutCursor} cursor={cursor} nextCursor={page.nextCursor} />
     </AdminShell>
   );
 }

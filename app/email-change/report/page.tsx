@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { reportEmailChangeAction } from "@/actions/account";
 import { ReportForm } from "@/components/account/report-form";
 import { AuthCard } from "@/components/auth/auth-card";
+import { LocalTime } from "@/components/ui/local-time";
 import { findReportableEmailChange } from "@/lib/account/report-email-change";
-import { formatDateTime } from "@/shared/format";
 
-export const metadata: Metadata = { title: "Wasn't you?", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("report.metaTitle"), robots: { index: false, follow: false } };
+}
 
 type ReportPageProps = { searchParams: Promise<{ token?: string | string[] }> };
 
@@ -14,46 +18,42 @@ type ReportPageProps = { searchParams: Promise<{ token?: string | string[] }> };
 export default async function EmailChangeReportPage({ searchParams }: ReportPageProps) {
   const { token } = await searchParams;
   const change = typeof token === "string" ? await findReportableEmailChange(token) : null;
+  const t = await getTranslations("auth");
   return (
     <div className="mx-auto flex w-full max-w-md flex-col px-4 py-12 sm:py-20">
       {change && typeof token === "string" ? (
-        <AuthCard
-          title="Didn't change your email address?"
-          subtitle="Your account's email address was changed, and this address no longer receives its security emails."
-          footer={<>If you made this change yourself, you can close this page: nothing happens unless you press the button.</>}
-        >
+        <AuthCard title={t("reportEmailChange.title")} subtitle={t("reportEmailChange.subtitle")} footer={t("reportEmailChange.footer")}>
           <div className="space-y-5">
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200 ring-inset">
-              <dt className="text-slate-600">New address</dt>
+              <dt className="text-slate-600">{t("reportEmailChange.newAddress")}</dt>
               <dd className="font-semibold [overflow-wrap:anywhere] text-slate-900">{change.maskedNewEmail}</dd>
-              <dt className="text-slate-600">Changed</dt>
+              <dt className="text-slate-600">{t("reportEmailChange.changed")}</dt>
               <dd className="font-semibold text-slate-900">
-                <time dateTime={change.changedAt}>{formatDateTime(new Date(change.changedAt))}</time>
+                <LocalTime iso={change.changedAt} />
               </dd>
             </dl>
-            <p className="text-sm text-slate-700">
-              If it wasn&apos;t you, someone else may be signed in to your account. Report it: every session on the account is signed out at
-              once, and we&apos;ll tell you what to do next.
-            </p>
+            <p className="text-sm text-slate-700">{t("reportEmailChange.body")}</p>
             <ReportForm
               token={token}
               action={reportEmailChangeAction}
               steps={[
-                "Whoever changed the address has been signed out, on every device, and any pending security changes were stopped.",
-                "Contact your administrator: they can confirm who you are and put your address back on the account.",
-                "When you can sign in again, change your password straight away: whoever did this may know it.",
+                t("reportEmailChange.steps.signedOut"),
+                t("reportEmailChange.steps.contactAdmin"),
+                t("reportEmailChange.steps.changePassword"),
               ]}
             />
           </div>
         </AuthCard>
       ) : (
-        <AuthCard title="This link has expired or was already used" subtitle="There is nothing left to report from this email.">
+        <AuthCard title={t("report.expiredTitle")} subtitle={t("report.expiredSubtitle")}>
           <p className="text-center text-sm text-slate-700">
-            If you&apos;re worried about your account, contact your administrator, or{" "}
-            <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-              sign in
-            </Link>{" "}
-            and change your password.
+            {t.rich("reportEmailChange.expiredBody", {
+              link: (chunks) => (
+                <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
         </AuthCard>
       )}

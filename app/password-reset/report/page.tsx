@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
-import { Fragment } from "react";
+import type { ReactNode } from "react";
 import { reportPasswordResetAction } from "@/actions/password-reset";
 import { ReportForm } from "@/components/account/report-form";
 import { AuthCard } from "@/components/auth/auth-card";
+import { LocalTime } from "@/components/ui/local-time";
 import { findReportablePasswordReset } from "@/lib/password-reset/report";
-import { formatDateTime } from "@/shared/format";
 
-export const metadata: Metadata = { title: "Wasn't you?", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("report.metaTitle"), robots: { index: false, follow: false } };
+}
 
 type ReportPageProps = { searchParams: Promise<{ token?: string | string[] }> };
 
@@ -17,53 +21,42 @@ const linkClass = "font-semibold text-indigo-700 hover:underline";
 export default async function PasswordResetReportPage({ searchParams }: ReportPageProps) {
   const { token } = await searchParams;
   const reset = typeof token === "string" ? await findReportablePasswordReset(token) : null;
+  const t = await getTranslations("auth");
+  const resetPasswordLink = (chunks: ReactNode) => (
+    <Link href="/forgot-password" className={linkClass}>
+      {chunks}
+    </Link>
+  );
   return (
     <div className="mx-auto flex w-full max-w-md flex-col px-4 py-12 sm:py-20">
       {reset && typeof token === "string" ? (
         <AuthCard
-          title="Didn't reset your password?"
-          subtitle={
-            <>
-              Your account&apos;s password was reset on{" "}
-              <time dateTime={reset.resetAt} className="font-semibold text-slate-900">
-                {formatDateTime(new Date(reset.resetAt))}
-              </time>{" "}
-              with a code sent to this address.
-            </>
-          }
-          footer={<>If you reset it yourself, you can close this page: nothing happens unless you press the button.</>}
+          title={t("reportPasswordReset.title")}
+          subtitle={t.rich("reportPasswordReset.subtitle", {
+            when: () => (
+              <span className="font-semibold text-slate-900">
+                <LocalTime iso={reset.resetAt} />
+              </span>
+            ),
+          })}
+          footer={t("reportPasswordReset.footer")}
         >
           <div className="space-y-5">
-            <p className="text-sm text-slate-700">
-              If it wasn&apos;t you, someone can read your email or got hold of a code from it. Report it: every session on the account is
-              signed out at once. Nothing is changed back behind your back; we tell you what to do next.
-            </p>
+            <p className="text-sm text-slate-700">{t("reportPasswordReset.body")}</p>
             <ReportForm
               token={token}
               action={reportPasswordResetAction}
               steps={[
-                "Whoever reset the password has been signed out, on every device, and any pending security changes were stopped.",
-                <Fragment key="reset-again">
-                  Secure your email account first (change its password), then{" "}
-                  <Link href="/forgot-password" className={linkClass}>
-                    reset your password again
-                  </Link>
-                  : the new password is known to whoever did this.
-                </Fragment>,
-                "After signing in, review your API tokens, sessions and two-step verification on the security page.",
+                t("reportPasswordReset.steps.signedOut"),
+                t.rich("reportPasswordReset.steps.resetAgain", { link: resetPasswordLink }),
+                t("reportPasswordReset.steps.review"),
               ]}
             />
           </div>
         </AuthCard>
       ) : (
-        <AuthCard title="This link has expired or was already used" subtitle="There is nothing left to report from this email.">
-          <p className="text-center text-sm text-slate-700">
-            If you&apos;re worried about your account,{" "}
-            <Link href="/forgot-password" className={linkClass}>
-              reset your password
-            </Link>{" "}
-            or contact your administrator.
-          </p>
+        <AuthCard title={t("report.expiredTitle")} subtitle={t("report.expiredSubtitle")}>
+          <p className="text-center text-sm text-slate-700">{t.rich("reportPasswordReset.expiredBody", { link: resetPasswordLink })}</p>
         </AuthCard>
       )}
     </div>

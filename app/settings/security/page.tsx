@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { EmailSection } from "@/components/account/email-section";
 import { PasswordSection } from "@/components/account/password-section";
@@ -17,36 +18,27 @@ import { listActiveSessions } from "@/lib/sessions/other-sessions";
 import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 import { grantableScopes } from "@/shared/api-tokens";
 
-export const metadata: Metadata = { title: "Security" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("security");
+  return { title: t("page.title") };
+}
 
-const SECTIONS = [
-  {
-    id: "api-tokens",
-    title: "API tokens",
-    description: "Personal tokens for scripts and CI. Each one is shown once and can be revoked at any time.",
-  },
-  {
-    id: "two-step",
-    title: "Two-step verification",
-    description: "Ask for a code from an authenticator app when you sign in, with recovery codes as a backup.",
-  },
-  {
-    id: "passkeys",
-    title: "Passkeys",
-    description: "Sign in with your fingerprint, face, screen lock or a security key instead of a password, and confirm changes with it.",
-  },
-  {
-    id: "email",
-    title: "Email address",
-    description: "Where security codes and notifications go. The new address must confirm before it takes over.",
-  },
-  { id: "password", title: "Password", description: "Change your password and sign out your other sessions." },
-  { id: "sessions", title: "Active sessions", description: "Browsers signed in to your account. Sign out any you don't recognise." },
-] as const;
+/** The page's sections, in order: the anchor each one is reached by. */
+const SECTIONS = ["api-tokens", "two-step", "passkeys", "email", "password", "sessions"] as const;
+type SectionId = (typeof SECTIONS)[number];
 
 export default async function SecurityPage() {
   const session = await requireSession();
   const userId = session.user.id;
+  const t = await getTranslations("security");
+  const headings: Record<SectionId, { title: string; description: string }> = {
+    "api-tokens": { title: t("page.sections.apiTokens.title"), description: t("page.sections.apiTokens.description") },
+    "two-step": { title: t("page.sections.twoStep.title"), description: t("page.sections.twoStep.description") },
+    passkeys: { title: t("page.sections.passkeys.title"), description: t("page.sections.passkeys.description") },
+    email: { title: t("page.sections.email.title"), description: t("page.sections.email.description") },
+    password: { title: t("page.sections.password.title"), description: t("page.sections.password.description") },
+    sessions: { title: t("page.sections.sessions.title"), description: t("page.sections.sessions.description") },
+  };
   const [tokens, twoFactor, passkeys, pendingEmailChange, sessions, hold] = await Promise.all([
     listApiTokens(userId),
     getTwoFactorStatus(userId),
@@ -55,7 +47,7 @@ export default async function SecurityPage() {
     listActiveSessions(userId, session.id),
     findRecoveryHold(userId),
   ]);
-  const built: Record<(typeof SECTIONS)[number]["id"], (heading: CardHeading) => ReactNode> = {
+  const built: Record<SectionId, (heading: CardHeading) => ReactNode> = {
     "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} scopes={grantableScopes(session.user.role)} />,
     "two-step": (heading) => <TwoFactorSection heading={heading} status={twoFactor} accountEmail={session.user.email} />,
     passkeys: (heading) => <PasskeysSection heading={heading} passkeys={passkeys} />,
@@ -66,16 +58,13 @@ export default async function SecurityPage() {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-bold tracking-tight">Security</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Security changes on this page ask for fresh proof, a one-time code sent to your email or your passkey, so a stolen password alone
-          cannot change your security settings.
-        </p>
+        <h1 className="text-2xl font-bold tracking-tight">{t("page.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t("page.intro")}</p>
       </div>
       {hold && <RecoveryHoldNotice hold={hold} />}
-      {SECTIONS.map((section) => (
-        <div key={section.id} id={section.id} className="scroll-mt-6">
-          {built[section.id]({ headingId: `${section.id}-heading`, title: section.title, description: section.description })}
+      {SECTIONS.map((id) => (
+        <div key={id} id={id} className="scroll-mt-6">
+          {built[id]({ headingId: `${id}-heading`, ...headings[id] })}
         </div>
       ))}
     </div>

@@ -1,6 +1,6 @@
+import { useFormatter, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { formatTimeLeft, type AdminUserLocks, type AdminUserSummaryDto } from "@/shared/admin-users";
-import { formatDateTime } from "@/shared/format";
+import type { AdminUserLocks, AdminUserSummaryDto } from "@/shared/admin-users";
 
 /** Small pieces the user list and the account page show alike. */
 
@@ -20,29 +20,44 @@ export function Pill({ tone, children }: { tone: keyof typeof PILL_TONES; childr
 }
 
 export function StatusPill({ status }: { status: AdminUserSummaryDto["status"] }) {
-  return status === "active" ? <Pill tone="green">active</Pill> : <Pill tone="red">disabled</Pill>;
+  const t = useTranslations("admin");
+  return status === "active" ? <Pill tone="green">{t("users.status.active")}</Pill> : <Pill tone="red">{t("users.status.disabled")}</Pill>;
 }
 
-const LOCK_LABELS: Record<keyof AdminUserLocks, string> = {
-  signIn: "Sign-in",
-  secondFactor: "Second factor",
-  stepUp: "Step-up",
-};
+export function AdminPill() {
+  const t = useTranslations("admin");
+  return <Pill tone="indigo">{t("users.role.admin")}</Pill>;
+}
+
+const LOCK_KINDS = ["signIn", "secondFactor", "stepUp"] as const satisfies readonly (keyof AdminUserLocks)[];
 
 /** Each lock in force with its time left, or a dash. */
 export function LockList({ locks }: { locks: AdminUserLocks }) {
-  const active = (Object.keys(LOCK_LABELS) as (keyof AdminUserLocks)[]).flatMap((kind) => {
+  const t = useTranslations("admin");
+  const format = useFormatter();
+  const active = LOCK_KINDS.flatMap((kind) => {
     const lock = locks[kind];
     return lock ? [{ kind, lock }] : [];
   });
-  if (active.length === 0) return <span className="text-slate-600">None</span>;
+  if (active.length === 0) return <span className="text-slate-600">{t("users.locks.none")}</span>;
+  /** "· 12 min left", "· 40 s left". */
+  const timeLeft = (seconds: number) => {
+    if (seconds < 60) return t("users.locks.secondsLeft", { seconds: Math.max(1, seconds) });
+    const minutes = Math.ceil(seconds / 60);
+    if (minutes < 120) return t("users.locks.minutesLeft", { minutes });
+    return t("users.locks.hoursLeft", { hours: Math.ceil(minutes / 60) });
+  };
   return (
     <ul className="space-y-0.5">
       {active.map(({ kind, lock }) => (
         <li key={kind} className="whitespace-nowrap">
-          <span className="font-medium text-amber-900">{LOCK_LABELS[kind]} locked</span>{" "}
-          <time dateTime={lock.until} title={`Until ${formatDateTime(new Date(lock.until))}`} className="text-slate-600">
-            · {formatTimeLeft(lock.secondsLeft)}
+          <span className="font-medium text-amber-900">{t(`users.locks.${kind}`)}</span>{" "}
+          <time
+            dateTime={lock.until}
+            title={t("users.locks.until", { time: format.dateTime(new Date(lock.until), "medium") })}
+            className="text-slate-600"
+          >
+            {timeLeft(lock.secondsLeft)}
           </time>
         </li>
       ))}
@@ -51,14 +66,7 @@ export function LockList({ locks }: { locks: AdminUserLocks }) {
 }
 
 export function TwoFactorSummary({ twoFactor }: { twoFactor: AdminUserSummaryDto["twoFactor"] }) {
-  if (!twoFactor.authenticator) return <span className="text-slate-600">Off</span>;
-  return (
-    <span className="whitespace-nowrap">
-      Authenticator · {twoFactor.recoveryCodesLeft} {twoFactor.recoveryCodesLeft === 1 ? "recovery code" : "recovery codes"} left
-    </span>
-  );
-}
-
-export function UtcTime({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{formatDateTime(new Date(iso))}</time>;
+  const t = useTranslations("admin");
+  if (!twoFactor.authenticator) return <span className="text-slate-600">{t("users.twoFactor.off")}</span>;
+  return <span className="whitespace-nowrap">{t("users.twoFactor.on", { count: twoFactor.recoveryCodesLeft })}</span>;
 }

@@ -2,9 +2,10 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type RefObject } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm, type FieldErrors, type Resolver } from "react-hook-form";
 import {
   adminChangeUserEmailAction,
   adminClearUserLocksAction,
@@ -21,6 +22,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { ConfirmModal, DialogActions, Modal } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
+import { issueText } from "@/i18n/issues";
+import type { Translate } from "@/i18n/translate";
 import { adminChangeUserEmailSchema, adminUserWithReasonSchema, type AdminUserDetailsDto } from "@/shared/admin-users";
 
 type ActionSpec = {
@@ -37,112 +40,110 @@ type ActionSpec = {
   action: ProtectedAction<unknown>;
 };
 
-function actionsFor(user: AdminUserDetailsDto): ActionSpec[] {
-  const who = user.email;
+function actionsFor(user: AdminUserDetailsDto, t: Translate<"admin">): ActionSpec[] {
+  const email = user.email;
   const hasTwoFactor = user.twoFactor.authenticator || user.twoFactor.recoveryCodesLeft > 0 || user.pendingEnrolment;
   const locked = Boolean(user.locks.signIn || user.locks.secondFactor || user.locks.stepUp) || user.stepUpFailures > 0;
   return [
     {
       key: "sign-out",
-      label: "Sign out everywhere",
-      description: "Ends every session and any sign-in waiting for its second factor.",
-      unavailable: user.activeSessions === 0 ? "No active sessions." : null,
+      label: t("user.actions.signOut.label"),
+      description: t("user.actions.signOut.description"),
+      unavailable: user.activeSessions === 0 ? t("user.actions.signOut.unavailable") : null,
       fields: "none",
       dialog: {
-        title: `Sign ${who} out everywhere?`,
-        description: "Every browser signed in to this account is signed out on its next request.",
-        confirm: "Sign out everywhere",
-        pendingText: "Signing out…",
+        title: t("user.actions.signOut.title", { email }),
+        description: t("user.actions.signOut.dialogDescription"),
+        confirm: t("user.actions.signOut.confirm"),
+        pendingText: t("user.actions.signOut.pending"),
       },
       action: adminSignOutUserAction,
     },
     {
       key: "revoke-tokens",
-      label: "Revoke all API tokens",
-      description: "Every active token stops working at once. This can't be undone.",
-      unavailable: user.activeTokens === 0 ? "No active tokens." : null,
+      label: t("user.actions.revokeTokens.label"),
+      description: t("user.actions.revokeTokens.description"),
+      unavailable: user.activeTokens === 0 ? t("user.actions.revokeTokens.unavailable") : null,
       danger: true,
       fields: "none",
       dialog: {
-        title: `Revoke all of ${who}'s API tokens?`,
-        description: `${user.activeTokens} active ${user.activeTokens === 1 ? "token stops" : "tokens stop"} working immediately. This can't be undone.`,
-        confirm: "Revoke all tokens",
-        pendingText: "Revoking…",
+        title: t("user.actions.revokeTokens.title", { email }),
+        description: t("user.actions.revokeTokens.dialogDescription", { count: user.activeTokens }),
+        confirm: t("user.actions.revokeTokens.confirm"),
+        pendingText: t("user.actions.revokeTokens.pending"),
       },
       action: adminRevokeUserTokensAction,
     },
     {
       key: "clear-locks",
-      label: "Clear locks",
-      description: "Resets the sign-in and step-up limits, so the owner can sign in and confirm changes again.",
-      unavailable: locked ? null : "No locks or failed attempts.",
+      label: t("user.actions.clearLocks.label"),
+      description: t("user.actions.clearLocks.description"),
+      unavailable: locked ? null : t("user.actions.clearLocks.unavailable"),
       fields: "none",
       dialog: {
-        title: `Clear ${who}'s locks?`,
-        description: "Wrong passwords, second-factor codes and step-up proofs counted so far are forgotten, and any lock ends now.",
-        confirm: "Clear locks",
-        pendingText: "Clearing…",
+        title: t("user.actions.clearLocks.title", { email }),
+        description: t("user.actions.clearLocks.dialogDescription"),
+        confirm: t("user.actions.clearLocks.confirm"),
+        pendingText: t("user.actions.clearLocks.pending"),
       },
       action: adminClearUserLocksAction,
     },
     {
       key: "reset-two-factor",
-      label: "Reset two-step verification",
-      description: "For an owner who lost their authenticator and recovery codes, once you have checked it is them.",
-      unavailable: hasTwoFactor ? null : "Two-step verification is off.",
+      label: t("user.actions.resetTwoFactor.label"),
+      description: t("user.actions.resetTwoFactor.description"),
+      unavailable: hasTwoFactor ? null : t("user.actions.resetTwoFactor.unavailable"),
       danger: true,
       fields: "reason",
       dialog: {
-        title: `Reset ${who}'s two-step verification?`,
-        description:
-          "The authenticator, the recovery codes and any set-up in progress are removed; the password alone signs in until the owner sets it up again.",
-        confirm: "Reset two-step verification",
-        pendingText: "Resetting…",
+        title: t("user.actions.resetTwoFactor.title", { email }),
+        description: t("user.actions.resetTwoFactor.dialogDescription"),
+        confirm: t("user.actions.resetTwoFactor.confirm"),
+        pendingText: t("user.actions.resetTwoFactor.pending"),
       },
       action: adminResetUserTwoFactorAction,
     },
     {
       key: "change-email",
-      label: "Change email address",
-      description: "For an owner who lost their inbox, once you have checked it is them. Both addresses are told.",
+      label: t("user.actions.changeEmail.label"),
+      description: t("user.actions.changeEmail.description"),
       unavailable: null,
       fields: "email",
       dialog: {
-        title: `Change ${who}'s email address?`,
-        description:
-          "The account moves to the new address at once and is signed out everywhere; high-risk changes then wait for the recovery hold.",
-        confirm: "Change email address",
-        pendingText: "Changing…",
+        title: t("user.actions.changeEmail.title", { email }),
+        description: t("user.actions.changeEmail.dialogDescription"),
+        confirm: t("user.actions.changeEmail.confirm"),
+        pendingText: t("user.actions.changeEmail.pending"),
       },
       action: adminChangeUserEmailAction,
     },
     user.status === "active"
       ? {
           key: "disable",
-          label: "Disable account",
-          description: "Signs it out everywhere; it can't sign in or use its API tokens until re-enabled.",
+          label: t("user.actions.disable.label"),
+          description: t("user.actions.disable.description"),
           unavailable: null,
           danger: true,
           fields: "reason",
           dialog: {
-            title: `Disable ${who}?`,
-            description: "The account is signed out everywhere and can't sign in, step up or use its API tokens until it is re-enabled.",
-            confirm: "Disable account",
-            pendingText: "Disabling…",
+            title: t("user.actions.disable.title", { email }),
+            description: t("user.actions.disable.dialogDescription"),
+            confirm: t("user.actions.disable.confirm"),
+            pendingText: t("user.actions.disable.pending"),
           },
           action: adminDisableUserAction,
         }
       : {
           key: "enable",
-          label: "Re-enable account",
-          description: "The owner can sign in again, and its unexpired API tokens work again.",
+          label: t("user.actions.enable.label"),
+          description: t("user.actions.enable.description"),
           unavailable: null,
           fields: "none",
           dialog: {
-            title: `Re-enable ${who}?`,
-            description: "The owner can sign in again, and API tokens that have not expired or been revoked work again.",
-            confirm: "Re-enable account",
-            pendingText: "Re-enabling…",
+            title: t("user.actions.enable.title", { email }),
+            description: t("user.actions.enable.dialogDescription"),
+            confirm: t("user.actions.enable.confirm"),
+            pendingText: t("user.actions.enable.pending"),
           },
           action: adminEnableUserAction,
         },
@@ -151,11 +152,12 @@ function actionsFor(user: AdminUserDetailsDto): ActionSpec[] {
 
 /** Every action on the account, each behind the admin's own step-up (the code modal), announced here when done. */
 export function UserActions({ user }: { user: AdminUserDetailsDto }) {
+  const t = useTranslations("admin");
   const router = useRouter();
   const [open, setOpen] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const status = useRef<HTMLDivElement>(null);
-  const specs = actionsFor(user);
+  const specs = actionsFor(user, t);
   const openSpec = specs.find((spec) => spec.key === open);
 
   const close = (done: string | null) => {
@@ -166,11 +168,7 @@ export function UserActions({ user }: { user: AdminUserDetailsDto }) {
   };
 
   return (
-    <Card
-      headingId="actions-heading"
-      title="Actions"
-      description="Each asks for a code from your own inbox, is recorded with you as the actor, and the owner is told by email."
-    >
+    <Card headingId="actions-heading" title={t("user.actions.title")} description={t("user.actions.description")}>
       <CardBody className="space-y-4">
         <div ref={status} tabIndex={-1} className="outline-none">
           <LiveMessage tone="success" message={message} />
@@ -217,11 +215,12 @@ type DialogProps = {
 
 /** Closes the dialog with the action's message, focus then going to `focusAfter`; backing out leaves focus to the dialog. */
 function useFinish({ focusAfter, onClose }: Pick<DialogProps, "focusAfter" | "onClose">) {
+  const t = useTranslations("admin");
   const doneRef = useRef(false);
   return {
     finish: (message: string | undefined) => {
       doneRef.current = true;
-      onClose(message ?? "Done.");
+      onClose(message ?? t("user.actions.done"));
     },
     onCloseAutoFocus: (event: Event) => {
       if (!doneRef.current) return;
@@ -260,12 +259,29 @@ function ConfirmDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
 }
 
 type FormValues = { userId: string; reason: string; newEmail: string };
+const FIELDS = ["userId", "reason", "newEmail"] as const satisfies readonly (keyof FormValues)[];
+
+/** The shared schema; its messages are validation keys (i18n/issues.ts), put into the reader's words before a field shows them. */
+function resolverFor(fields: ActionSpec["fields"], tv: Translate<"validation">): Resolver<FormValues> {
+  const resolve = zodResolver(
+    fields === "email" ? adminChangeUserEmailSchema : adminUserWithReasonSchema,
+  ) as unknown as Resolver<FormValues>;
+  return async (...args) => {
+    const result = await resolve(...args);
+    const errors: FieldErrors<FormValues> = {};
+    for (const name of FIELDS) {
+      const error = result.errors[name];
+      if (error) errors[name] = { ...error, message: typeof error.message === "string" ? issueText(tv, error.message) : undefined };
+    }
+    return Object.keys(errors).length ? { values: {}, errors } : result;
+  };
+}
 
 function FormDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
+  const t = useTranslations("admin");
+  const tv = useTranslations("validation");
   const form = useForm<FormValues>({
-    resolver: zodResolver(
-      spec.fields === "email" ? adminChangeUserEmailSchema : adminUserWithReasonSchema,
-    ) as unknown as Resolver<FormValues>,
+    resolver: resolverFor(spec.fields, tv),
     defaultValues: { userId, reason: "", newEmail: "" },
   });
   const { run, pending, outcome } = useProtectedAction(spec.action, form);
@@ -291,7 +307,7 @@ function FormDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
             <TextField
               form={form}
               name="newEmail"
-              label="New email address"
+              label={t("user.actions.newEmail")}
               type="email"
               autoComplete="off"
               inputMode="email"
@@ -301,10 +317,10 @@ function FormDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
           <TextField
             form={form}
             name="reason"
-            label="Reason"
+            label={t("user.actions.reason")}
             autoComplete="off"
             maxLength={500}
-            description="Recorded in the audit log with the change: how you checked it is the owner asking, e.g. the support ticket."
+            description={t("user.actions.reasonDescription")}
           />
           <DialogActions busy={pending} bordered>
             <Button type="submit" variant={spec.danger ? "danger" : "primary"} pending={pending} pendingText={spec.dialog.pendingText}>

@@ -1,7 +1,10 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { LockList, Pill, StatusPill, TwoFactorSummary, UtcTime } from "@/components/admin/users/facts";
+import { AdminPill, LockList, StatusPill, TwoFactorSummary } from "@/components/admin/users/facts";
 import { Card, CardBody } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
+import { Notice } from "@/components/ui/notice";
 import type { AdminUserDetailsDto } from "@/shared/admin-users";
 import { auditFilterQuery } from "@/shared/audit";
 
@@ -20,71 +23,103 @@ function FactList({ facts }: { facts: [label: string, value: ReactNode][] }) {
   );
 }
 
+/** Back to the user list, above one account's page. */
+export function AllUsersLink() {
+  const t = useTranslations("admin");
+  return (
+    <p className="text-sm">
+      <Link href="/admin/users" className={LINK}>
+        {t("user.allUsers")}
+      </Link>
+    </p>
+  );
+}
+
+/** In place of the actions when the admin opens their own account. */
+export function OwnAccountNotice() {
+  const t = useTranslations("admin");
+  return (
+    <Notice tone="info">
+      {t.rich("user.ownAccount", {
+        link: (chunks) => (
+          <Link href="/settings/security" className="font-medium underline">
+            {chunks}
+          </Link>
+        ),
+      })}
+    </Notice>
+  );
+}
+
 /** What the console knows about the account, read-only; the actions are beside it. */
 export function UserOverview({ user }: { user: AdminUserDetailsDto }) {
+  const t = useTranslations("admin");
   const tokensLink = `/admin/tokens?${new URLSearchParams({ owner: user.email, status: "active" })}`;
+  const unknownIp = t("users.unknownIp");
+  const { disabled, recoveryHold, lastSignIn } = user;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <Card headingId="account-heading" title="Account">
+      <Card headingId="account-heading" title={t("user.account.title")}>
         <CardBody>
           <FactList
             facts={[
-              ["Email", user.email],
+              [t("user.account.email"), user.email],
+              [t("user.account.role"), user.role === "ADMIN" ? <AdminPill key="role" /> : t("users.role.user")],
               [
-                "Role",
-                user.role === "ADMIN" ? (
-                  <Pill key="role" tone="indigo">
-                    admin
-                  </Pill>
-                ) : (
-                  "user"
-                ),
-              ],
-              [
-                "Status",
+                t("user.account.status"),
                 <span key="status" className="space-y-1">
                   <StatusPill status={user.status} />
-                  {user.disabled && (
+                  {disabled && (
                     <span className="block text-slate-700">
-                      since <UtcTime iso={user.disabled.at} />
-                      {user.disabled.by && <> by {user.disabled.by}</>}
-                      {user.disabled.reason && <> — “{user.disabled.reason}”</>}
+                      {t.rich("user.account.disabledSince", {
+                        hasBy: disabled.by ? "yes" : "no",
+                        by: disabled.by ?? "",
+                        hasReason: disabled.reason ? "yes" : "no",
+                        reason: disabled.reason ?? "",
+                        time: () => <LocalTime iso={disabled.at} />,
+                      })}
                     </span>
                   )}
                 </span>,
               ],
-              ["Created", <UtcTime key="created" iso={user.createdAt} />],
-              ["Email verified", <UtcTime key="verified" iso={user.emailVerifiedAt} />],
+              [t("user.account.created"), <LocalTime key="created" iso={user.createdAt} />],
+              [t("user.account.emailVerified"), <LocalTime key="verified" iso={user.emailVerifiedAt} />],
               [
-                "Recovery hold",
-                user.recoveryHold ? (
+                t("user.account.recoveryHold"),
+                recoveryHold ? (
                   <span key="hold">
-                    until <UtcTime iso={user.recoveryHold.until} /> (after{" "}
-                    {user.recoveryHold.reason === "email_change" ? "an email change" : "a password reset"})
+                    {t.rich(
+                      recoveryHold.reason === "email_change" ? "user.account.holdAfterEmailChange" : "user.account.holdAfterPasswordReset",
+                      { time: () => <LocalTime iso={recoveryHold.until} /> },
+                    )}
                   </span>
                 ) : (
-                  "None"
+                  t("user.account.none")
                 ),
               ],
               [
-                "API tokens",
+                t("user.account.apiTokens"),
                 <span key="tokens">
-                  {user.activeTokens} active ·{" "}
-                  <Link href={tokensLink} className={LINK}>
-                    View tokens
-                  </Link>
+                  {t.rich("user.account.activeTokens", {
+                    count: user.activeTokens,
+                    link: (chunks) => (
+                      <Link href={tokensLink} className={LINK}>
+                        {chunks}
+                      </Link>
+                    ),
+                  })}
                 </span>,
               ],
               [
-                "Account ID",
+                t("user.account.id"),
                 <span key="id" className="font-mono text-xs">
                   {user.id}
                 </span>,
               ],
               [
-                "Audit log",
+                t("user.account.auditLog"),
                 <Link key="events" href={`/admin/audit${auditFilterQuery({ account: user.id })}`} className={LINK}>
-                  Events by and about this account
+                  {t("user.account.events")}
                 </Link>,
               ],
             ]}
@@ -92,27 +127,23 @@ export function UserOverview({ user }: { user: AdminUserDetailsDto }) {
         </CardBody>
       </Card>
       <div className="space-y-6">
-        <Card
-          headingId="locks-heading"
-          title="Locks"
-          description="Wrong passwords, second-factor codes and step-up proofs each lock for a while."
-        >
+        <Card headingId="locks-heading" title={t("user.locks.title")} description={t("user.locks.description")}>
           <CardBody>
             <FactList
               facts={[
-                ["Locks in force", <LockList key="locks" locks={user.locks} />],
-                ["Step-up failures in a row", String(user.stepUpFailures)],
+                [t("user.locks.inForce"), <LockList key="locks" locks={user.locks} />],
+                [t("user.locks.stepUpFailures"), String(user.stepUpFailures)],
               ]}
             />
           </CardBody>
         </Card>
-        <Card headingId="two-step-heading" title="Two-step verification">
+        <Card headingId="two-step-heading" title={t("user.twoStep.title")}>
           <CardBody>
             <FactList
               facts={[
-                ["Status", <TwoFactorSummary key="two-factor" twoFactor={user.twoFactor} />],
-                ["On since", user.twoFactorEnabledAt ? <UtcTime key="since" iso={user.twoFactorEnabledAt} /> : "—"],
-                ["Set-up in progress", user.pendingEnrolment ? "Yes" : "No"],
+                [t("user.twoStep.status"), <TwoFactorSummary key="two-factor" twoFactor={user.twoFactor} />],
+                [t("user.twoStep.onSince"), user.twoFactorEnabledAt ? <LocalTime key="since" iso={user.twoFactorEnabledAt} /> : "—"],
+                [t("user.twoStep.pendingEnrolment"), user.pendingEnrolment ? t("user.twoStep.yes") : t("user.twoStep.no")],
               ]}
             />
           </CardBody>
@@ -120,31 +151,33 @@ export function UserOverview({ user }: { user: AdminUserDetailsDto }) {
       </div>
       <Card
         headingId="sessions-heading"
-        title="Active sessions"
-        description="Browsers signed in right now; the last sign-in is the newest session, ended or not."
+        title={t("user.sessions.title")}
+        description={t("user.sessions.description")}
         className="lg:col-span-2"
       >
         <CardBody className="space-y-3">
           <p className="text-sm text-slate-700">
-            Last sign-in:{" "}
-            {user.lastSignIn ? (
-              <>
-                <UtcTime iso={user.lastSignIn.at} /> · {user.lastSignIn.ip ?? "Unknown IP"} · {user.lastSignIn.device}
-              </>
-            ) : (
-              "never"
-            )}
+            {lastSignIn
+              ? t.rich("user.sessions.lastSignIn", {
+                  ip: lastSignIn.ip ?? unknownIp,
+                  device: lastSignIn.device,
+                  time: () => <LocalTime iso={lastSignIn.at} />,
+                })
+              : t("user.sessions.lastSignInNever")}
           </p>
           {user.sessions.length === 0 ? (
-            <p className="text-sm text-slate-600">No active sessions.</p>
+            <p className="text-sm text-slate-600">{t("user.sessions.none")}</p>
           ) : (
             <ul className="divide-y divide-slate-100">
               {user.sessions.map((session) => (
                 <li key={session.id} className="py-2.5 text-sm">
                   <p className="font-medium text-slate-900">{session.device}</p>
                   <p className="text-xs text-slate-600">
-                    {session.ip ?? "Unknown IP"} · signed in <UtcTime iso={session.createdAt} /> · last active{" "}
-                    <UtcTime iso={session.lastSeenAt} />
+                    {t.rich("user.sessions.session", {
+                      ip: session.ip ?? unknownIp,
+                      signedIn: () => <LocalTime iso={session.createdAt} />,
+                      lastActive: () => <LocalTime iso={session.lastSeenAt} />,
+                    })}
                   </p>
                 </li>
               ))}

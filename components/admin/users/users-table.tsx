@@ -1,19 +1,62 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { AdminTable } from "@/components/admin/admin-table";
-import { LockList, Pill, StatusPill, TwoFactorSummary, UtcTime } from "@/components/admin/users/facts";
-import type { AdminUserSummaryDto } from "@/shared/admin-users";
+import { AdminTable, Pager } from "@/components/admin/admin-table";
+import { AdminPill, LockList, StatusPill, TwoFactorSummary } from "@/components/admin/users/facts";
+import { LocalTime } from "@/components/ui/local-time";
+import { adminUserFilterQuery, type AdminUserFilter, type AdminUserSummaryDto } from "@/shared/admin-users";
 import { auditFilterQuery } from "@/shared/audit";
 
 // Addresses and user agents come from users: React escapes them; these classes keep them in their cell.
 const CELL = "px-3 py-2 align-top";
 
+/** The page of accounts under the filters, with its heading and paging. */
+export function UsersSection({
+  users,
+  filter,
+  cursor,
+  nextCursor,
+}: {
+  users: AdminUserSummaryDto[];
+  /** The filter without its cursor: what "First page" goes back to. */
+  filter: Omit<AdminUserFilter, "cursor">;
+  /** Where this page starts, when it is not the first. */
+  cursor: string | undefined;
+  nextCursor: string | null;
+}) {
+  const t = useTranslations("admin");
+  return (
+    <section aria-labelledby="users-heading" className="space-y-3">
+      <h2 id="users-heading" className="text-base font-semibold text-slate-900">
+        {cursor ? t("users.headingContinued") : t("users.heading")}
+      </h2>
+      <UsersTable users={users} />
+      <Pager
+        first={cursor ? { href: `/admin/users${adminUserFilterQuery(filter)}`, label: t("users.firstPage") } : null}
+        next={
+          nextCursor ? { href: `/admin/users${adminUserFilterQuery({ ...filter, cursor: nextCursor })}`, label: t("users.nextPage") } : null
+        }
+      />
+    </section>
+  );
+}
+
 export function UsersTable({ users }: { users: AdminUserSummaryDto[] }) {
+  const t = useTranslations("admin");
+  const tc = useTranslations("common");
   return (
     <AdminTable
-      caption="Accounts, by email"
-      headings={["Account", "Status", "Two-step", "Locks", "Sessions", "Tokens", "Last sign-in"]}
+      caption={t("users.table.caption")}
+      headings={[
+        t("users.table.headings.account"),
+        t("users.table.headings.status"),
+        t("users.table.headings.twoStep"),
+        t("users.table.headings.locks"),
+        t("users.table.headings.sessions"),
+        t("users.table.headings.tokens"),
+        t("users.table.headings.lastSignIn"),
+      ]}
       actionsColumn
-      empty={users.length === 0 ? "No accounts match these filters." : null}
+      empty={users.length === 0 ? t("users.table.empty") : null}
     >
       {users.map((user) => (
         <tr key={user.id}>
@@ -23,7 +66,7 @@ export function UsersTable({ users }: { users: AdminUserSummaryDto[] }) {
             </Link>
             {user.role === "ADMIN" && (
               <span className="ml-2">
-                <Pill tone="indigo">admin</Pill>
+                <AdminPill />
               </span>
             )}
           </td>
@@ -41,24 +84,22 @@ export function UsersTable({ users }: { users: AdminUserSummaryDto[] }) {
           <td className={`${CELL} max-w-56`}>
             {user.lastSignIn ? (
               <>
-                <span className="whitespace-nowrap">
-                  <UtcTime iso={user.lastSignIn.at} />
-                </span>
+                <LocalTime iso={user.lastSignIn.at} />
                 <span className="block text-xs [overflow-wrap:anywhere] text-slate-600">
-                  {user.lastSignIn.ip ?? "Unknown IP"} · {user.lastSignIn.device}
+                  {user.lastSignIn.ip ?? t("users.unknownIp")} · {user.lastSignIn.device}
                 </span>
               </>
             ) : (
-              <span className="text-slate-600">Never</span>
+              <span className="text-slate-600">{tc("never")}</span>
             )}
           </td>
           <td className={`${CELL} text-right whitespace-nowrap`}>
             <Link
               href={`/admin/audit${auditFilterQuery({ account: user.id })}`}
-              aria-label={`Events of ${user.email}`}
+              aria-label={t("users.table.eventsOf", { email: user.email })}
               className="text-sm font-medium text-indigo-700 hover:underline"
             >
-              Events
+              {t("users.table.events")}
             </Link>
           </td>
         </tr>

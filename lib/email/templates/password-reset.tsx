@@ -1,12 +1,13 @@
 import "server-only";
+import type { Locale } from "@/i18n/locales";
 import { getEnv } from "@/lib/env";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { formatDateTime } from "@/shared/format";
 import {
   appLink,
   CodeBox,
   EmailLayout,
   EmailLink,
+  emailWords,
   Facts,
   factsText,
   Note,
@@ -14,54 +15,54 @@ import {
   Paragraph,
   plainText,
   PRODUCT_NAME,
+  utcTime,
   type EmailMessageContent,
 } from "./layout";
 
 /** Who asked: an account gets the code; an address without one, or a disabled account, is told why there is none. */
 export type PasswordResetRecipient = "account" | "no_account" | "disabled";
 
-const SUBJECT = `Reset your ${PRODUCT_NAME} password`;
-
 /**
  * The code, and a link that carries it in the URL's fragment: browsers never send a fragment to a
  * server, a proxy or a Referer header, so the code reaches only the page's own script.
  */
 export function passwordResetMessage(input: {
+  locale: Locale;
   recipient: PasswordResetRecipient;
   resetId: string;
   code: string;
   expiresInMinutes: number;
 }): EmailMessageContent {
   const { APP_URL } = getEnv();
-  const heading = "Reset your password";
+  const words = emailWords(input.locale);
+  const { t } = words;
+  const subject = t("passwordReset.subject", { product: PRODUCT_NAME });
+  const heading = t("passwordReset.heading");
   if (input.recipient !== "account") {
-    const why =
-      input.recipient === "disabled"
-        ? "Someone asked to reset the password of the account with this address, but the account is disabled, so it cannot be reset. Contact your administrator."
-        : `Someone asked to reset a ${PRODUCT_NAME} password for this address, but no account uses it. If it was you, you may have signed up with another address.`;
-    const ignore = "If you didn't ask, you can ignore this email: nothing has changed.";
+    const why = input.recipient === "disabled" ? t("passwordReset.disabled") : t("passwordReset.noAccount", { product: PRODUCT_NAME });
+    const ignore = t("passwordReset.nothingChanged");
     return {
-      subject: SUBJECT,
+      subject,
       react: (
-        <EmailLayout preview="About your password reset request" heading={heading} appUrl={APP_URL}>
+        <EmailLayout words={words} preview={t("passwordReset.noCodePreview")} heading={heading} appUrl={APP_URL}>
           <Paragraph>{why}</Paragraph>
           <Note>{ignore}</Note>
         </EmailLayout>
       ),
-      text: plainText({ heading, paragraphs: [why, ignore], appUrl: APP_URL }),
+      text: plainText({ words, heading, paragraphs: [why, ignore], appUrl: APP_URL }),
     };
   }
   const resetUrl = appLink(APP_URL, `/reset-password?id=${input.resetId}#code=${input.code}`);
-  const intro = "Someone — hopefully you — asked to reset your password. Open this link to choose a new one:";
-  const typed = "Or enter this code on the reset page where you asked:";
-  const expiry = `The link and the code expire in ${input.expiresInMinutes} minutes and work once. With two-step verification on, you also need your authenticator app or a recovery code.`;
-  const ignore = "If you didn't ask, ignore this email: your password stays as it is.";
+  const intro = t("passwordReset.intro");
+  const typed = t("passwordReset.typed");
+  const expiry = t("passwordReset.expiry", { minutes: input.expiresInMinutes });
+  const ignore = t("passwordReset.ignore");
   return {
-    subject: SUBJECT,
+    subject,
     react: (
-      <EmailLayout preview="Your password reset link and code" heading={heading} appUrl={APP_URL}>
+      <EmailLayout words={words} preview={t("passwordReset.preview")} heading={heading} appUrl={APP_URL}>
         <Paragraph>
-          {intro} <EmailLink href={resetUrl}>Choose a new password</EmailLink>
+          {intro} <EmailLink href={resetUrl}>{t("passwordReset.link")}</EmailLink>
         </Paragraph>
         <Paragraph>{typed}</Paragraph>
         <CodeBox code={input.code} />
@@ -69,51 +70,62 @@ export function passwordResetMessage(input: {
         <Note>{ignore}</Note>
       </EmailLayout>
     ),
-    text: plainText({ heading, paragraphs: [`${intro} ${resetUrl}`, typed, input.code, expiry, ignore], appUrl: APP_URL }),
+    text: plainText({ words, heading, paragraphs: [`${intro} ${resetUrl}`, typed, input.code, expiry, ignore], appUrl: APP_URL }),
   };
+}
+
+/** The subject alone, in `locale` (the outbox keeps it beside the data). */
+export function passwordWasResetSubject(locale: Locale): string {
+  return emailWords(locale).t("passwordWasReset.subject");
 }
 
 /** After the reset, to the same address: where from, what stays valid, and a way to report it. */
 export function passwordWasResetMessage(input: {
+  locale: Locale;
   reportToken: string;
   holdUntil: string | null;
   at: Date;
   meta: RequestMeta;
 }): EmailMessageContent {
   const { APP_URL } = getEnv();
-  const heading = "Your password was reset";
+  const words = emailWords(input.locale);
+  const { t } = words;
+  const heading = t("passwordWasReset.subject");
   const reportUrl = appLink(APP_URL, `/password-reset/report?token=${encodeURIComponent(input.reportToken)}`);
   const securityUrl = appLink(APP_URL, "/settings/security");
-  const summary = "Your password was reset with a code sent to this address. Every session on the account was signed out.";
+  const summary = t("passwordWasReset.summary");
   const facts: [string, string][] = [
-    ["When", formatDateTime(input.at)],
-    ["From", origin(input.meta)],
+    [t("facts.when"), utcTime(words, input.at)],
+    [t("facts.from"), origin(words, input.meta)],
   ];
-  if (input.holdUntil) facts.push(["Held until", formatDateTime(new Date(input.holdUntil))]);
-  const tokens = `Your API tokens still work. Review them on the security page: ${securityUrl}`;
-  const hold = input.holdUntil
-    ? "Until then, nobody can change the email address, turn off or set up two-step verification, create recovery codes or delete the account."
-    : null;
-  const report = "If this wasn't you, report it now: every session on the account is signed out again, and we tell you what to do next.";
+  if (input.holdUntil) facts.push([t("facts.heldUntil"), utcTime(words, new Date(input.holdUntil))]);
+  const hold = input.holdUntil ? t("passwordWasReset.hold") : null;
+  const report = t("passwordWasReset.report");
+  const wasntMe = t("links.wasntMe");
   return {
     subject: heading,
     react: (
-      <EmailLayout preview={summary} heading={heading} appUrl={APP_URL}>
+      <EmailLayout words={words} preview={summary} heading={heading} appUrl={APP_URL}>
         <Paragraph>{summary}</Paragraph>
         <Facts facts={facts} />
         {hold && <Paragraph>{hold}</Paragraph>}
+        <Paragraph>{t.rich("passwordWasReset.tokens", { link: (chunks) => <EmailLink href={securityUrl}>{chunks}</EmailLink> })}</Paragraph>
         <Paragraph>
-          Your API tokens still work. <EmailLink href={securityUrl}>Review them on the security page</EmailLink>.
+          {report} <EmailLink href={reportUrl}>{wasntMe}</EmailLink>
         </Paragraph>
-        <Paragraph>
-          {report} <EmailLink href={reportUrl}>This wasn&apos;t me</EmailLink>
-        </Paragraph>
-        <Note>You receive this notice for every security change to your account.</Note>
+        <Note>{t("securityNotice.everyChange")}</Note>
       </EmailLayout>
     ),
     text: plainText({
+      words,
       heading,
-      paragraphs: [summary, factsText(facts), ...(hold ? [hold] : []), tokens, `${report} ${reportUrl}`],
+      paragraphs: [
+        summary,
+        factsText(facts),
+        ...(hold ? [hold] : []),
+        t("passwordWasReset.tokensText", { url: securityUrl }),
+        `${report} ${reportUrl}`,
+      ],
       appUrl: APP_URL,
     }),
   };

@@ -1,22 +1,23 @@
 import "server-only";
+import type { Locale } from "@/i18n/locales";
 import { getEnv } from "@/lib/env";
-import { appLink, EmailLayout, EmailLink, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
+import { appLink, EmailLayout, EmailLink, emailWords, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
 
-const SUBJECT = `Sign-up attempt with your ${PRODUCT_NAME} email`;
-const HEADING = "Someone tried to sign up with your email";
-
-export function signUpAttemptMessage(): EmailMessageContent {
+/** To an address that already has an account, in that account's language. */
+export function signUpAttemptMessage({ locale }: { locale: Locale }): EmailMessageContent {
   const { APP_URL } = getEnv();
+  const words = emailWords(locale);
+  const { t } = words;
   const loginUrl = appLink(APP_URL, "/login");
-  const what =
-    "Someone tried to create a new account with this email address. You already have an account, so nothing was created and your account is unchanged.";
-  const ifYou = "If it was you, sign in instead:";
-  const ifNot = "If it wasn't you, you can ignore this email.";
+  const heading = t("signUpAttempt.heading");
+  const what = t("signUpAttempt.what");
+  const ifYou = t("signUpAttempt.ifYou");
+  const ifNot = t("signUpAttempt.ifNot");
 
   return {
-    subject: SUBJECT,
+    subject: t("signUpAttempt.subject", { product: PRODUCT_NAME }),
     react: (
-      <EmailLayout preview="No new account was created" heading={HEADING} appUrl={APP_URL}>
+      <EmailLayout words={words} preview={t("signUpAttempt.preview")} heading={heading} appUrl={APP_URL}>
         <Paragraph>{what}</Paragraph>
         <Paragraph>
           {ifYou} <EmailLink href={loginUrl}>{loginUrl}</EmailLink>
@@ -24,6 +25,6 @@ export function signUpAttemptMessage(): EmailMessageContent {
         <Note>{ifNot}</Note>
       </EmailLayout>
     ),
-    text: plainText({ heading: HEADING, paragraphs: [what, `${ifYou} ${loginUrl}`, ifNot], appUrl: APP_URL }),
+    text: plainText({ words, heading, paragraphs: [what, `${ifYou} ${loginUrl}`, ifNot], appUrl: APP_URL }),
   };
 }

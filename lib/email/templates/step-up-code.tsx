@@ -1,25 +1,29 @@
 import "server-only";
+import type { Locale } from "@/i18n/locales";
 import { getEnv } from "@/lib/env";
-import { formatDateTime } from "@/shared/format";
 import {
   appLink,
   CodeBox,
   EmailLayout,
   EmailLink,
+  emailWords,
   Facts,
   factsText,
   Note,
   origin,
   Paragraph,
   plainText,
+  utcTime,
   type EmailMessageContent,
 } from "./layout";
 
 export type StepUpCodeMessageInput = {
+  locale: Locale;
   code: string;
-  /** e.g. `create API token "ci-deploy"` */
+  /** What the code confirms, already in the reader's words, e.g. `create API token "ci-deploy"`. */
   description: string;
-  details: Record<string, string>;
+  /** The challenge's details, label and value, already in the reader's words. */
+  details: [string, string][];
   expiresAt: Date;
   requestedAt: Date;
   ip: string | null;
@@ -30,32 +34,37 @@ export type StepUpCodeMessageInput = {
 /** The step-up code email. Deliberately has no sign-in link: only the code and a way to refuse. */
 export function stepUpCodeMessage(input: StepUpCodeMessageInput): EmailMessageContent {
   const { APP_URL } = getEnv();
+  const words = emailWords(input.locale);
+  const { t } = words;
   const cancelUrl = appLink(APP_URL, `/step-up/cancel?token=${encodeURIComponent(input.cancelToken)}`);
   const facts: [string, string][] = [
-    ...Object.entries(input.details),
-    ["Requested", formatDateTime(input.requestedAt)],
-    ["From", origin(input)],
-    ["Code expires", formatDateTime(input.expiresAt)],
+    ...input.details,
+    [t("facts.requested"), utcTime(words, input.requestedAt)],
+    [t("facts.from"), origin(words, input)],
+    [t("facts.codeExpires"), utcTime(words, input.expiresAt)],
   ];
-  const intro = `Use this code to ${input.description}:`;
-  const never = "Never share this code. We will never ask you for it by phone, chat or email.";
-  const wasntMe = "Didn't ask for this? Someone may know your password. Cancel the request and sign out that device:";
+  const subject = t("stepUpCode.subject", { description: input.description });
+  const heading = t("stepUpCode.heading");
+  const intro = t("stepUpCode.intro", { description: input.description });
+  const never = t("stepUpCode.never");
+  const wasntMe = t("stepUpCode.wasntMe");
 
   return {
-    subject: `Your code to ${input.description}`,
+    subject,
     react: (
-      <EmailLayout preview={`Your code to ${input.description}`} heading="Confirm a security change" appUrl={APP_URL}>
+      <EmailLayout words={words} preview={subject} heading={heading} appUrl={APP_URL}>
         <Paragraph>{intro}</Paragraph>
         <CodeBox code={input.code} />
         <Facts facts={facts} />
         <Paragraph>
-          {wasntMe} <EmailLink href={cancelUrl}>This wasn&apos;t me</EmailLink>
+          {wasntMe} <EmailLink href={cancelUrl}>{t("links.wasntMe")}</EmailLink>
         </Paragraph>
         <Note>{never}</Note>
       </EmailLayout>
     ),
     text: plainText({
-      heading: "Confirm a security change",
+      words,
+      heading,
       paragraphs: [intro, input.code, factsText(facts), `${wasntMe} ${cancelUrl}`, never],
       appUrl: APP_URL,
     }),

@@ -1,26 +1,35 @@
 import "server-only";
+import type { Locale } from "@/i18n/locales";
 import { getEnv } from "@/lib/env";
-import { CodeBox, EmailLayout, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
+import { CodeBox, EmailLayout, emailWords, Note, Paragraph, plainText, PRODUCT_NAME, type EmailMessageContent } from "./layout";
 
-const SUBJECT = `Verify your email for ${PRODUCT_NAME}`;
-const HEADING = "Confirm your email address";
-
-export function verifyEmailMessage({ code, expiresInMinutes }: { code: string; expiresInMinutes: number }): EmailMessageContent {
+export function verifyEmailMessage({
+  locale,
+  code,
+  expiresInMinutes,
+}: {
+  locale: Locale;
+  code: string;
+  expiresInMinutes: number;
+}): EmailMessageContent {
   const { APP_URL } = getEnv();
-  const intro = "Enter this code to finish creating your account:";
-  const expiry = `The code expires in ${expiresInMinutes} minute${expiresInMinutes === 1 ? "" : "s"} and can be used once.`;
-  const ignore = "If you didn't sign up, you can ignore this email. No account is created without this code.";
+  const words = emailWords(locale);
+  const { t } = words;
+  const heading = t("verifyEmail.heading");
+  const intro = t("verifyEmail.intro");
+  const expiry = t("verifyEmail.expiry", { minutes: expiresInMinutes });
+  const ignore = t("verifyEmail.ignore");
 
   return {
-    subject: SUBJECT,
+    subject: t("verifyEmail.subject", { product: PRODUCT_NAME }),
     react: (
-      <EmailLayout preview="Your sign-up verification code" heading={HEADING} appUrl={APP_URL}>
+      <EmailLayout words={words} preview={t("verifyEmail.preview")} heading={heading} appUrl={APP_URL}>
         <Paragraph>{intro}</Paragraph>
         <CodeBox code={code} />
         <Paragraph>{expiry}</Paragraph>
         <Note>{ignore}</Note>
       </EmailLayout>
     ),
-    text: plainText({ heading: HEADING, paragraphs: [intro, code, expiry, ignore], appUrl: APP_URL }),
+    text: plainText({ words, heading, paragraphs: [intro, code, expiry, ignore], appUrl: APP_URL }),
   };
 }

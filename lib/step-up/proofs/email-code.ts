@@ -1,4 +1,6 @@
 import "server-only";
+import { DEFAULT_LOCALE } from "@/i18n/locales";
+import { translatorFor } from "@/i18n/translator";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email/send";
@@ -7,6 +9,7 @@ import type { RequestContext } from "@/lib/http/context";
 import { consumeCode, issueCode, matchCode, reissueCode, secondsUntilResend } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { forgiveRateLimitHit, hitRateLimit, type RateDecision } from "@/lib/rate-limit";
+import { challengeDetails, describeChallenge } from "@/lib/step-up/describe";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
 import type { ChallengeForProof, ProofMethod } from "@/lib/step-up/proofs";
 import { AppError } from "@/shared/errors";
@@ -128,10 +131,14 @@ async function deliver(
   code: { code: string; expiresAt: Date; cancelToken: string; idempotencyKey: string },
   send: RateDecision,
 ): Promise<void> {
+  // To the account's own address: in the language the session already read.
+  const locale = context.session.locale ?? DEFAULT_LOCALE;
+  const t = translatorFor(locale, "stepUpActions");
   const message = stepUpCodeMessage({
+    locale,
     code: code.code,
-    description: challenge.description,
-    details: challenge.details,
+    description: describeChallenge(t, challenge.description),
+    details: challengeDetails(t, challenge.details),
     expiresAt: code.expiresAt,
     requestedAt: new Date(),
     ip: context.meta.ip,

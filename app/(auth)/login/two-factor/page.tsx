@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
@@ -7,19 +8,23 @@ import { readSecondFactorCookie } from "@/lib/auth/second-factor-cookie";
 import { findSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { getCurrentSession } from "@/lib/sessions/current";
 
-export const metadata: Metadata = { title: "Two-step verification" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("twoFactor.title") };
+}
 
 export default async function SecondFactorPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await getCurrentSession()) redirect("/settings");
   const token = await readSecondFactorCookie();
   const pending = token ? await findSecondFactorSignIn(token) : null;
   const { next } = await searchParams;
+  const t = await getTranslations("auth");
   if (!pending) {
     return (
-      <AuthCard title="This sign-in has expired" subtitle="For your security, the second step must follow the password within 10 minutes.">
+      <AuthCard title={t("twoFactor.expired.title")} subtitle={t("twoFactor.expired.subtitle")}>
         <p className="text-center text-sm text-slate-700">
           <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-            Sign in again
+            {t("twoFactor.expired.signInAgain")}
           </Link>
         </p>
       </AuthCard>
@@ -27,16 +32,15 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
   }
   return (
     <AuthCard
-      title="Two-step verification"
-      subtitle={<>Signing in as {pending.maskedEmail}.</>}
-      footer={
-        <>
-          Not you?{" "}
+      title={t("twoFactor.title")}
+      subtitle={t("twoFactor.signingInAs", { email: pending.maskedEmail })}
+      footer={t.rich("twoFactor.footer", {
+        link: (chunks) => (
           <Link href="/login" className="font-semibold text-indigo-700 hover:underline">
-            Sign in with another account
+            {chunks}
           </Link>
-        </>
-      }
+        ),
+      })}
     >
       <SecondFactorForm
         next={typeof next === "string" ? next : undefined}

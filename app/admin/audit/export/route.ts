@@ -1,3 +1,4 @@
+import { requestLocale } from "@/i18n/request";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { auditCsvHeader, toCsvRows } from "@/lib/audit/csv";
 import { streamAuditEvents } from "@/lib/audit/query";
@@ -8,7 +9,8 @@ import { parseAuditFilter } from "@/shared/audit";
 
 /**
  * The filtered events as CSV, streamed: rows are read in keyset batches only as fast as the
- * client takes them, so memory stays flat whatever the export's size.
+ * client takes them, so memory stays flat whatever the export's size. Descriptions are in the
+ * admin's language; times, like the audit log's, in UTC.
  */
 export async function GET(request: Request): Promise<Response> {
   const session = await adminSessionOrNull("admin.audit.export");
@@ -16,7 +18,7 @@ export async function GET(request: Request): Promise<Response> {
   const filter = parseAuditFilter(Object.fromEntries(new URL(request.url).searchParams));
   await recordAdminView(session, requestMetaFrom(request.headers), "admin.audit_exported", { ...filter, cursor: undefined });
 
-  const batches = streamAuditEvents({ ...filter, cursor: undefined });
+  const batches = streamAuditEvents({ ...filter, cursor: undefined }, undefined, await requestLocale());
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

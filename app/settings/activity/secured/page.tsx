@@ -1,52 +1,47 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { Card, CardBody } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { requireSession } from "@/lib/sessions/current";
 
-export const metadata: Metadata = { title: "Account secured" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("activity");
+  return { title: t("secured.metaTitle") };
+}
 
 const linkClass = "font-semibold text-indigo-700 hover:underline";
+
+/** A rich-text tag that links to `href`. */
+const linkTo = (href: string) =>
+  function LinkTag(chunks: ReactNode) {
+    return (
+      <Link href={href} className={linkClass}>
+        {chunks}
+      </Link>
+    );
+  };
 
 /** Where "This wasn't me" lands: straight on to what closes the way in. */
 export default async function AccountSecuredPage() {
   await requireSession();
+  const t = await getTranslations("activity");
   return (
-    <Card headingId="account-secured" title="Your account is secured">
+    <Card headingId="account-secured" title={t("secured.title")}>
       <CardBody className="space-y-5 text-sm text-slate-700">
-        <Notice tone="success">
-          Every other session was signed out, and pending security confirmations were stopped. We emailed you a record of it.
-        </Notice>
-        <h2 className="text-base font-semibold text-slate-900">Now close the way they got in</h2>
+        <Notice tone="success">{t("secured.notice")}</Notice>
+        <h2 className="text-base font-semibold text-slate-900">{t("secured.next")}</h2>
         <ol className="list-decimal space-y-3 pl-5">
+          <li>{t.rich("secured.password", { link: linkTo("/settings/security#password") })}</li>
+          <li>{t.rich("secured.tokens", { link: linkTo("/settings/security#api-tokens") })}</li>
           <li>
-            <Link href="/settings/security#password" className={linkClass}>
-              Change your password
-            </Link>{" "}
-            — whoever did this may know it.
+            {t.rich("secured.passkeys", {
+              passkeys: linkTo("/settings/security#passkeys"),
+              twoStep: linkTo("/settings/security#two-step"),
+            })}
           </li>
-          <li>
-            <Link href="/settings/security#api-tokens" className={linkClass}>
-              Review your API tokens
-            </Link>{" "}
-            and revoke any you don&apos;t recognise: tokens keep working after sessions end.
-          </li>
-          <li>
-            <Link href="/settings/security#passkeys" className={linkClass}>
-              Review your passkeys
-            </Link>{" "}
-            and{" "}
-            <Link href="/settings/security#two-step" className={linkClass}>
-              two-step verification
-            </Link>
-            .
-          </li>
-          <li>
-            <Link href="/settings/activity" className={linkClass}>
-              Check your activity and devices
-            </Link>{" "}
-            again, and forget any device that isn&apos;t yours.
-          </li>
+          <li>{t.rich("secured.devices", { link: linkTo("/settings/activity") })}</li>
         </ol>
       </CardBody>
     </Card>
