@@ -7,7 +7,6 @@ import deCommon from "@/messages/de/common.json";
 import deEmails from "@/messages/de/emails.json";
 import deErrors from "@/messages/de/errors.json";
 import deLayout from "@/messages/de/layout.json";
-import dePages from "@/messages/de/pages.json";
 import dePreferences from "@/messages/de/preferences.json";
 import deSecurity from "@/messages/de/security.json";
 import deSettings from "@/messages/de/settings.json";
@@ -23,7 +22,6 @@ import enCommon from "@/messages/en/common.json";
 import enEmails from "@/messages/en/emails.json";
 import enErrors from "@/messages/en/errors.json";
 import enLayout from "@/messages/en/layout.json";
-import enPages from "@/messages/en/pages.json";
 import enPreferences from "@/messages/en/preferences.json";
 import enSecurity from "@/messages/en/security.json";
 import enSettings from "@/messages/en/settings.json";
@@ -47,7 +45,6 @@ const en = {
   emails: enEmails,
   errors: enErrors,
   layout: enLayout,
-  pages: enPages,
   preferences: enPreferences,
   security: enSecurity,
   settings: enSettings,
@@ -70,7 +67,6 @@ export const CATALOGS: Record<Locale, Messages> = {
     emails: deEmails,
     errors: deErrors,
     layout: deLayout,
-    pages: dePages,
     preferences: dePreferences,
     security: deSecurity,
     settings: deSettings,

@@ -70,11 +70,3 @@ export type AdminUserDetailsDto = AdminUserSummaryDto & {
   /** The admin looking is this account: the console refuses to act on it. */
   isViewer: boolean;
 };
-
-/** "12 min left", "40 s left". */
-export function formatTimeLeft(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, seconds)} s left`;
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 120) return `${minutes} min left`;
-  return `${Math.ceil(minutes / 60)} h left`;
-}

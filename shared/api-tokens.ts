@@ -89,7 +89,6 @@ export type AdminRevokeTokensRequest = z.output<typeof adminRevokeTokensSchema>;
  * lists, filterable on /admin/tokens, and what an automatic revocation goes by.
  */
 export const STALE_AFTER_DAYS = 90;
-export const STALE_LABEL = "Unused for 3 months";
 /** An active token expiring this soon is "expiring" on /admin/tokens. */
 export const EXPIRING_WITHIN_DAYS = 7;
 

@@ -23,7 +23,7 @@ export const EVENT_CATEGORIES = {
 export type EventCategory = keyof typeof EVENT_CATEGORIES;
 
 /** A category's label in t's language, e.g. "API tokens". */
-export function categoryLabel(t: Translate<"auditEvents">, category: EventCategory): string {
+function categoryLabel(t: Translate<"auditEvents">, category: EventCategory): string {
   return t(EVENT_CATEGORIES[category]);
 }
 

@@ -54,7 +54,7 @@ export function AuditEvents({
   );
 }
 
-export function AuditTable({ events }: { events: AuditEventDto[] }) {
+function AuditTable({ events }: { events: AuditEventDto[] }) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   const format = useFormatter();

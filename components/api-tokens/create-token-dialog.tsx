@@ -1,18 +1,17 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { useForm, type Resolver, type UseFormReturn } from "react-hook-form";
+import { useForm, type UseFormReturn } from "react-hook-form";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { CreatedToken } from "@/components/api-tokens/created-token";
 import { TextField } from "@/components/forms/text-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal, ModalIcon } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { issueText } from "@/i18n/issues";
 import {
   createApiTokenSchema,
   EXPIRY_PRESETS,
@@ -51,7 +50,7 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
   const [created, setCreated] = useState<Created | null>(null);
   const form = useForm<CreateApiTokenInput>({
     // The schema's output (sorted scopes, cleared date) is itself valid input, so one type serves both.
-    resolver: zodResolver(createApiTokenSchema) as unknown as Resolver<CreateApiTokenInput>,
+    resolver: useZodResolver<CreateApiTokenInput>(createApiTokenSchema),
     defaultValues: { name: "", scopes: [], expiry: "30", expiresOn: "" },
     mode: "onTouched",
   });
@@ -107,10 +106,9 @@ type FieldsProps = { form: UseFormReturn<CreateApiTokenInput> };
 
 function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }) {
   const t = useTranslations("security");
-  const tv = useTranslations("validation");
   const id = useId();
   const message = form.formState.errors.scopes?.message;
-  const error = message ? issueText(tv, message) : undefined;
+  const error = message || undefined;
   return (
     <fieldset aria-describedby={error ? `${id}-error` : undefined}>
       <legend className="text-sm font-medium text-slate-800">{t("tokens.create.scopesLegend")}</legend>
@@ -144,12 +142,11 @@ function ScopeFields({ form, scopes }: FieldsProps & { scopes: ApiTokenScope[] }
 
 function ExpiryFields({ form }: FieldsProps) {
   const t = useTranslations("security");
-  const tv = useTranslations("validation");
   const format = useFormatter();
   const id = useId();
   const [expiry, expiresOn] = form.watch(["expiry", "expiresOn"]);
   const expiryMessage = form.formState.errors.expiry?.message;
-  const expiryError = expiryMessage ? issueText(tv, expiryMessage) : undefined;
+  const expiryError = expiryMessage || undefined;
   const dateError = form.formState.errors.expiresOn?.message;
   const { today, latest } = customDateBounds();
   const preview =

@@ -1,11 +1,11 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useTranslations } from "next-intl";
-import { useForm, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { renamePasskeyAction } from "@/actions/passkeys";
 import { TextField } from "@/components/forms/text-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { DialogActions, Modal } from "@/components/ui/dialog";
@@ -28,7 +28,7 @@ export function RenamePasskeyDialog({ passkey, onClose, onRenamed, returnFocus }
   const t = useTranslations("security");
   const tc = useTranslations("common");
   const form = useForm<NameForm>({
-    resolver: zodResolver(nameSchema) as unknown as Resolver<NameForm>,
+    resolver: useZodResolver<NameForm>(nameSchema),
     defaultValues: { name: passkey.name },
     mode: "onTouched",
   });

@@ -7,7 +7,7 @@ import { createContext, type ReactNode } from "react";
  * confirmation), it takes that dialog's place — the same dialog element shows the code step, with
  * the dialog's own content kept (hidden) underneath for when the code step ends.
  */
-export type HostedStepUp = {
+type HostedStepUp = {
   /** Which open dialog shows it (a Modal's id). */
   host: string;
   /** The code step: its title, description and form, rendered inside the host's dialog element. */

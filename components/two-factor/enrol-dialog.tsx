@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
@@ -8,6 +7,7 @@ import { useForm } from "react-hook-form";
 import { confirmTwoFactorEnrolmentAction } from "@/actions/two-factor";
 import { CodeField } from "@/components/forms/code-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import { RecoveryCodesModal } from "@/components/two-factor/recovery-codes";
 import { Button } from "@/components/ui/button";
 import { CopyButton, selectContents } from "@/components/ui/copy-button";
@@ -63,7 +63,7 @@ function SetUpPanel({ enrolment, onEnabled }: { enrolment: EnrolmentDto; onEnabl
   const [failure, setFailure] = useState<Failure | null>(null);
   const [pending, setPending] = useState(false);
   const now = useNow();
-  const form = useForm<CodeForm>({ resolver: zodResolver(codeFormSchema), defaultValues: { code: "" } });
+  const form = useForm<CodeForm>({ resolver: useZodResolver<CodeForm>(codeFormSchema), defaultValues: { code: "" } });
   const expired = secondsUntil(enrolment.expiresAt, now) === 0;
   const usable = !expired && !failure?.final;
   const focus = useFocusField(form);

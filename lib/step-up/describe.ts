@@ -17,9 +17,9 @@ type PhraseValues = Record<string, string | number>;
 export type ActionPhrase = { key: `phrases.${keyof Catalog["phrases"] & string}`; values?: PhraseValues };
 
 /** A detail's label: `token` is shown as `stepUpActions.details.token` ("Token"). */
-export type DetailLabel = keyof Catalog["details"] & string;
+type DetailLabel = keyof Catalog["details"] & string;
 /** A detail's value: a name as it is (a token's, an address masked), or words from `stepUpActions.values`. */
-export type DetailValue = string | { key: `values.${Exclude<keyof Catalog["values"], "text"> & string}`; values?: PhraseValues };
+type DetailValue = string | { key: `values.${Exclude<keyof Catalog["values"], "text"> & string}`; values?: PhraseValues };
 export type ChallengeDetails = Partial<Record<DetailLabel, DetailValue>>;
 
 /** The `description` column: the phrase as JSON text. */

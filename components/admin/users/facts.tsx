@@ -11,7 +11,7 @@ const PILL_TONES = {
   indigo: "bg-indigo-50 text-indigo-800 ring-indigo-200",
 } as const;
 
-export function Pill({ tone, children }: { tone: keyof typeof PILL_TONES; children: ReactNode }) {
+function Pill({ tone, children }: { tone: keyof typeof PILL_TONES; children: ReactNode }) {
   return (
     <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${PILL_TONES[tone]}`}>
       {children}

@@ -1,11 +1,10 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type RefObject } from "react";
-import { useForm, type FieldErrors, type Resolver } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import {
   adminChangeUserEmailAction,
   adminClearUserLocksAction,
@@ -16,13 +15,13 @@ import {
   adminSignOutUserAction,
 } from "@/actions/admin-users";
 import { TextField } from "@/components/forms/text-field";
+import { useZodResolver } from "@/components/forms/use-zod-resolver";
 import type { ProtectedAction } from "@/components/step-up/step-up-provider";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { ConfirmModal, DialogActions, Modal } from "@/components/ui/dialog";
 import { LiveMessage } from "@/components/ui/notice";
-import { issueText } from "@/i18n/issues";
 import type { Translate } from "@/i18n/translate";
 import { adminChangeUserEmailSchema, adminUserWithReasonSchema, type AdminUserDetailsDto } from "@/shared/admin-users";
 
@@ -259,29 +258,11 @@ function ConfirmDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
 }
 
 type FormValues = { userId: string; reason: string; newEmail: string };
-const FIELDS = ["userId", "reason", "newEmail"] as const satisfies readonly (keyof FormValues)[];
-
-/** The shared schema; its messages are validation keys (i18n/issues.ts), put into the reader's words before a field shows them. */
-function resolverFor(fields: ActionSpec["fields"], tv: Translate<"validation">): Resolver<FormValues> {
-  const resolve = zodResolver(
-    fields === "email" ? adminChangeUserEmailSchema : adminUserWithReasonSchema,
-  ) as unknown as Resolver<FormValues>;
-  return async (...args) => {
-    const result = await resolve(...args);
-    const errors: FieldErrors<FormValues> = {};
-    for (const name of FIELDS) {
-      const error = result.errors[name];
-      if (error) errors[name] = { ...error, message: typeof error.message === "string" ? issueText(tv, error.message) : undefined };
-    }
-    return Object.keys(errors).length ? { values: {}, errors } : result;
-  };
-}
 
 function FormDialog({ spec, userId, focusAfter, onClose }: DialogProps) {
   const t = useTranslations("admin");
-  const tv = useTranslations("validation");
   const form = useForm<FormValues>({
-    resolver: resolverFor(spec.fields, tv),
+    resolver: useZodResolver<FormValues>(spec.fields === "email" ? adminChangeUserEmailSchema : adminUserWithReasonSchema),
     defaultValues: { userId, reason: "", newEmail: "" },
   });
   const { run, pending, outcome } = useProtectedAction(spec.action, form);

@@ -40,7 +40,7 @@ export function UsersSection({
   );
 }
 
-export function UsersTable({ users }: { users: AdminUserSummaryDto[] }) {
+function UsersTable({ users }: { users: AdminUserSummaryDto[] }) {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
   return (
