@@ -370,7 +370,7 @@ test("new recovery codes replace the old set; turning off takes the emailed code
     expect(await auditTypes(user.id)).toEqual(
       expect.arrayContaining([
         ["recovery_codes.regenerated", "SUCCESS", ""],
-        ["recovery_code.used", "SUCCESS", "turn off two-step verification"],
+        ["recovery_code.used", "SUCCESS", JSON.stringify({ key: "phrases.twoFactorDisable" })],
         ["two_factor.disabled", "SUCCESS", ""],
       ]),
     );

@@ -23,7 +23,13 @@ export function AdminTable({
     return <p className="rounded-xl bg-surface px-6 py-8 text-center text-sm text-slate-600 ring-1 ring-slate-200">{empty}</p>;
   // `relative`: the screen-reader-only header is absolutely placed, and must scroll with the table rather than widen the page.
   return (
-    <div className="relative overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200">
+    // A region that scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+    <div
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+      className="relative overflow-x-auto rounded-xl bg-surface shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+    >
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">

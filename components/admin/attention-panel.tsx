@@ -16,7 +16,7 @@ export function AttentionPanel({ accounts }: { accounts: AttentionAccount[] }) {
               <li key={account.email} className="flex flex-wrap items-center justify-between gap-2 py-2.5">
                 <Link
                   href={`/admin/audit${auditFilterQuery({ email: account.email })}`}
-                  className="min-w-0 truncate text-sm font-medium text-indigo-700 hover:underline"
+                  className="min-w-0 text-sm font-medium [overflow-wrap:anywhere] text-indigo-700 hover:underline"
                 >
                   {account.email}
                 </Link>

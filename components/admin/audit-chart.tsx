@@ -42,7 +42,7 @@ export function AuditChart({ days }: { days: DailyCount[] }) {
     <figure className="rounded-xl bg-surface p-5 shadow-sm ring-1 ring-slate-200">
       <figcaption className="flex flex-wrap items-center justify-between gap-3">
         <span className="text-sm font-semibold text-slate-900">{t("chart.heading")}</span>
-        <span className="flex gap-4 text-xs text-slate-600" aria-hidden="true">
+        <span className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-hidden="true">
           {SERIES.map((series) => (
             <span key={series.key} className="flex items-center gap-1.5">
               <svg viewBox="0 0 10 10" className="size-2.5">

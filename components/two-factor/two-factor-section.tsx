@@ -78,7 +78,7 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
         </div>
         {status.enabled ? (
           <>
-            <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+            <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
               <dt className="font-medium text-slate-600">{t("twoFactor.statusLabel")}</dt>
               <dd className="text-slate-900">
                 {status.enabledAt

@@ -33,7 +33,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   return (
     <AdminShell page="audit">
       <AuditFilters filter={filter} accountLabel={accountLabel} />
-      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <AuditChart days={days} />
         <AttentionPanel accounts={attention} />
       </div>

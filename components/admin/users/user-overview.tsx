@@ -58,7 +58,7 @@ export function UserOverview({ user }: { user: AdminUserDetailsDto }) {
   const unknownIp = t("users.unknownIp");
   const { disabled, recoveryHold, lastSignIn } = user;
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
       <Card headingId="account-heading" title={t("user.account.title")}>
         <CardBody>
           <FactList
