@@ -103,15 +103,16 @@ async function axeProblems(page: Page, name: string): Promise<string[]> {
   if (dialog) await page.evaluate(hideAllButScope, true);
   const results = await axe.analyze().finally(() => (dialog ? page.evaluate(hideAllButScope, false) : undefined));
   for (const node of results.incomplete.find((rule) => rule.id === "color-contrast")?.nodes ?? []) {
-    console.log(`CCINCOMPLETE ${name} ${node.target.join(" ")} :: ${node.any.map((check) => check.message).join(" | ")} :: ${node.html.slice(0, 120)}`);
+    console.log(
+      `CCINCOMPLETE ${name} ${node.target.join(" ")} :: ${node.any.map((check) => check.message).join(" | ")} :: ${node.html.slice(0, 120)}`,
+    );
   }
   return results.violations
     .filter((violation) => BLOCKING.has(violation.impact ?? ""))
     .flatMap((violation) =>
       violation.nodes.map((node) => {
         const contrast = node.any.find((check) => check.id === "color-contrast")?.data as
-          | { fgColor?: string; bgColor?: string; contrastRatio?: number; expectedContrastRatio?: string }
-          | undefined;
+          { fgColor?: string; bgColor?: string; contrastRatio?: number; expectedContrastRatio?: string } | undefined;
         const colours = contrast?.fgColor
           ? ` [${contrast.fgColor} on ${contrast.bgColor}: ${contrast.contrastRatio}, needs ${contrast.expectedContrastRatio}]`
           : "";
@@ -163,7 +164,12 @@ function inspect({ phone, lang, dark }: InspectOptions): string[] {
   const hidden = (element: Element): boolean => {
     const cached = hiddenCache.get(element);
     if (cached !== undefined) return cached;
-    let result = !element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true, opacityProperty: true, visibilityProperty: true });
+    let result = !element.checkVisibility({
+      checkOpacity: true,
+      checkVisibilityCSS: true,
+      opacityProperty: true,
+      visibilityProperty: true,
+    });
     if (!result) {
       const style = getComputedStyle(element);
       const rect = element.getBoundingClientRect();
@@ -192,7 +198,8 @@ function inspect({ phone, lang, dark }: InspectOptions): string[] {
 
   // A message missing from the catalogs renders as ⟦namespace.key⟧.
   const missing = new Set<string>();
-  for (const line of document.body.innerText.split("\n")) if (line.includes("⟦")) missing.add(`missing message in the text: "${line.trim()}"`);
+  for (const line of document.body.innerText.split("\n"))
+    if (line.includes("⟦")) missing.add(`missing message in the text: "${line.trim()}"`);
   for (const element of document.querySelectorAll("[aria-label], [aria-description], [title], [placeholder], [alt]")) {
     for (const attribute of ["aria-label", "aria-description", "title", "placeholder", "alt"]) {
       const value = element.getAttribute(attribute);
@@ -219,7 +226,10 @@ function inspect({ phone, lang, dark }: InspectOptions): string[] {
     const named = suspects
       .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
       .slice(0, 3)
-      .map((element) => `${describe(element)} to ${Math.round(element.getBoundingClientRect().right + window.scrollX)}px${hidden(element) ? " (visually hidden)" : ""}`);
+      .map(
+        (element) =>
+          `${describe(element)} to ${Math.round(element.getBoundingClientRect().right + window.scrollX)}px${hidden(element) ? " (visually hidden)" : ""}`,
+      );
     problems.push(
       `overflow: the page is ${root.scrollWidth}px wide in a ${viewportWidth}px viewport (it scrolls sideways)${named.length ? `; reaching out: ${named.join("; ")}` : ""}`,
     );
@@ -354,7 +364,8 @@ function inspect({ phone, lang, dark }: InspectOptions): string[] {
   const centre = ({ rect }: Target) => ({ x: (rect.left + rect.right) / 2, y: (rect.top + rect.bottom) / 2 });
   for (const target of checked) {
     const c = centre(target);
-    const related = (other: Target) => other.element === target.element || other.element.contains(target.element) || target.element.contains(other.element);
+    const related = (other: Target) =>
+      other.element === target.element || other.element.contains(target.element) || target.element.contains(other.element);
     const touches = targets.find(({ element, rect }) => {
       if (related({ element, rect })) return false;
       const dx = Math.max(rect.left - c.x, 0, c.x - rect.right);
