@@ -16,7 +16,8 @@ import { serverCommand, serverRuntimeEnv } from "@/scripts/server-runtime";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/tooling/embedded-postgres";
 import { FakeResend } from "@/tooling/fake-resend";
 
-export const PROD_DIST_DIR = ".next-prod";
+// PROD_DIST_DIR keeps the builds of two benchmarks running at once apart.
+export const PROD_DIST_DIR = process.env.PROD_DIST_DIR || ".next-prod";
 // Written into the build, so a build made another way (e.g. an older one with extra routes) is not reused.
 const BUILD_STAMP = JSON.stringify({ made: "next build", distDir: PROD_DIST_DIR });
 /** The public origin every instance is configured with unless the caller names another. */
