@@ -1,6 +1,7 @@
 import "server-only";
 import type { Locale } from "@/i18n/locales";
 import { translatorFor } from "@/i18n/translator";
+import { attentionLeaders, countedPerDay } from "@/lib/audit/rollups";
 import { describeDevice, targetNamesOf } from "@/lib/audit/target-names";
 import { db, Prisma } from "@/lib/db";
 import { describeChallenge } from "@/lib/step-up/describe";
@@ -172,7 +173,22 @@ export async function listAuditFeedPage(
 /** Events per UTC day over the filter's range (default: the last 30 days), every day present. */
 export async function countEventsPerDay(filter: AuditFilter): Promise<DailyCount[]> {
   const { from, to } = chartRange(filter);
-  const rows = await db.$queryRaw<{ day: Date; success: number; failure: number; blocked: number }[]>`
+  const rows =
+    filter.email || filter.account
+      ? await countOnePerDay(filter, from, to)
+      : await countedPerDay(
+          { types: filter.group ? typesInCategory(filter.group) : undefined, outcome: filter.outcome, from, to },
+          whereClause({ ...filter, from, to }, null),
+        );
+  return rows.map((row) => ({ day: row.day.toISOString().slice(0, 10), success: row.success, failure: row.failure, blocked: row.blocked }));
+}
+
+/**
+ * The chart for one address or account, straight from its events (the roll-ups are not per
+ * account): bounded by that account's events in the range, through its own index.
+ */
+function countOnePerDay(filter: AuditFilter, from: string, to: string) {
+  return db.$queryRaw<{ day: Date; success: number; failure: number; blocked: number }[]>`
     SELECT d.day,
       COALESCE(c.success, 0)::int AS success, COALESCE(c.failure, 0)::int AS failure, COALESCE(c.blocked, 0)::int AS blocked
     FROM generate_series(${from}::date, ${to}::date, interval '1 day') AS d(day)
@@ -186,21 +202,14 @@ export async function countEventsPerDay(filter: AuditFilter): Promise<DailyCount
       GROUP BY 1
     ) c ON c.day = d.day
     ORDER BY d.day`;
-  return rows.map((row) => ({ day: row.day.toISOString().slice(0, 10), success: row.success, failure: row.failure, blocked: row.blocked }));
 }
 
-/** Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours. */
+/**
+ * Accounts with the most failed verifications, lockouts and rate-limit hits in the last 24 hours
+ * (ties by address), from the window the roll-up job keeps (lib/audit/rollups.ts).
+ */
 export async function listAccountsNeedingAttention(limit = 10): Promise<AttentionAccount[]> {
-  const rows = await db.$queryRaw<{ email: string; failed: number; lockouts: number; rate_limited: number }[]>`
-    SELECT actor_email AS email,
-      count(*) FILTER (WHERE outcome = 'FAILURE')::int AS failed,
-      count(*) FILTER (WHERE type = 'step_up.locked')::int AS lockouts,
-      count(*) FILTER (WHERE outcome = 'BLOCKED' AND type <> 'step_up.locked')::int AS rate_limited
-    FROM audit_events
-    WHERE created_at > now() - interval '24 hours' AND outcome <> 'SUCCESS' AND actor_email IS NOT NULL
-    GROUP BY actor_email
-    ORDER BY count(*) DESC, actor_email
-    LIMIT ${limit}`;
+  const rows = await attentionLeaders(limit);
   return rows.map((row) => ({ email: row.email, failedVerifications: row.failed, lockouts: row.lockouts, rateLimited: row.rate_limited }));
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { revokeUnusedTokens, sendTokenExpiryNotices } from "@/lib/api-tokens/expiry";
 import { deliverAuditStreams } from "@/lib/audit-stream/deliver";
 import { pruneAuditEvents } from "@/lib/audit/retention";
+import { rollUpAuditEvents } from "@/lib/audit/rollups";
 import { deliverAllDueEmails } from "@/lib/email/outbox";
 import type { Env } from "@/lib/env";
 
@@ -39,6 +40,12 @@ export function jobDefinitions(env: Pick<Env, "TOKEN_AUTO_REVOKE_UNUSED_DAYS" | 
       cron: "* * * * *",
       run: () => deliverAuditStreams(),
     },
+    {
+      name: "audit-rollups",
+      description: "Folds new audit events into the chart's daily counts and the attention panel's 24 hours",
+      cron: "* * * * *",
+      run: rollUpAuditEvents,
+    },
   ];
   const unusedDays = env.TOKEN_AUTO_REVOKE_UNUSED_DAYS;
   if (unusedDays)
@@ -60,4 +67,11 @@ export function jobDefinitions(env: Pick<Env, "TOKEN_AUTO_REVOKE_UNUSED_DAYS" | 
 }
 
 /** Every queue the app has ever defined, turned on or not: the admin view lists them all. */
-export const JOB_NAMES = ["email-outbox", "token-expiry-notices", "audit-stream", "token-auto-revoke", "audit-retention"] as const;
+export const JOB_NAMES = [
+  "email-outbox",
+  "token-expiry-notices",
+  "audit-stream",
+  "audit-rollups",
+  "token-auto-revoke",
+  "audit-retention",
+] as const;

@@ -317,17 +317,20 @@ describe("job schedule", () => {
       "email-outbox",
       "token-expiry-notices",
       "audit-stream",
+      "audit-rollups",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: undefined })).toEqual([
       "email-outbox",
       "token-expiry-notices",
       "audit-stream",
+      "audit-rollups",
       "token-auto-revoke",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: undefined, AUDIT_RETENTION_DAYS: 365 })).toEqual([
       "email-outbox",
       "token-expiry-notices",
       "audit-stream",
+      "audit-rollups",
       "audit-retention",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: 365 })).toEqual([...JOB_NAMES]);
