@@ -1,8 +1,8 @@
 import "server-only";
 import { verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { WebAuthnPurpose } from "@/generated/prisma/enums";
-import type { Tx } from "@/lib/db";
-import { answeredChallenge, consumeWebAuthnChallenge, findLiveChallenge } from "@/lib/passkeys/challenges";
+import { Prisma, type Tx } from "@/lib/db";
+import { answeredChallenge, consumeWebAuthnChallengeStatement, liveChallengeQuery, type LiveChallenge } from "@/lib/passkeys/challenges";
 import { relyingParty } from "@/lib/passkeys/relying-party";
 import { authenticationResponseSchema } from "@/shared/passkeys";
 
@@ -15,6 +15,7 @@ export type CheckedAssertion =
   | { ok: false; reason: AssertionRefusal; passkey?: { id: string; userId: string } };
 
 type PasskeyRow = { id: string; user_id: string; name: string; public_key: Uint8Array; counter: bigint; transports: string[] };
+type CheckedAssertionOk = Extract<CheckedAssertion, { ok: true }>;
 
 /**
  * Checks a browser's WebAuthn assertion against a live challenge of `purpose` (and, for step-up,
@@ -30,17 +31,12 @@ export async function checkAssertion(
 ): Promise<CheckedAssertion> {
   const response = parseResponse(responseText);
   if (!response) return { ok: false, reason: "malformed" };
-  const rows = await client.$queryRaw<PasskeyRow[]>`
-    SELECT p.id, p.user_id, p.name, p.public_key, p.counter, p.transports FROM passkeys p JOIN users u ON u.id = p.user_id
-    WHERE p.credential_id = ${response.id} AND u.disabled_at IS NULL AND u.deleted_at IS NULL`;
-  const passkey = rows[0];
+  const { passkey, challenge } = await findCredentialAndChallenge(client, response.id, response.response.clientDataJSON, expected.purpose);
   if (!passkey || (expected.userId && passkey.user_id !== expected.userId)) return { ok: false, reason: "unknown_credential" };
   const owner = { id: passkey.id, userId: passkey.user_id };
   if (response.response.userHandle !== undefined && response.response.userHandle !== userHandleOf(passkey.user_id))
     return { ok: false, reason: "user_mismatch", passkey: owner };
 
-  const answered = answeredChallenge(response.response.clientDataJSON);
-  const challenge = answered ? await findLiveChallenge(client, answered, expected.purpose) : null;
   const bound =
     challenge &&
     (expected.sessionId === undefined || challenge.sessionId === expected.sessionId) &&
@@ -78,17 +74,51 @@ export async function checkAssertion(
 }
 
 /** Spends the challenge and records the use; false when a concurrent request spent it first. */
-export async function spendAssertion(tx: Tx, assertion: Extract<CheckedAssertion, { ok: true }>): Promise<boolean> {
-  if (!(await consumeWebAuthnChallenge(tx, assertion.challengeId))) return false;
-  await tx.$executeRaw`
-    UPDATE passkeys SET counter = ${assertion.newCounter}, backed_up = ${assertion.backedUp}, last_used_at = now()
-    WHERE id = ${assertion.passkey.id}::uuid`;
-  return true;
+export async function spendAssertion(tx: Tx, assertion: CheckedAssertionOk): Promise<boolean> {
+  const { claim, follow } = assertionSpend(assertion);
+  const rows = await tx.$queryRaw<{ claimed: number }[]>`
+    WITH claimed AS (${claim}), followed AS (${follow(Prisma.raw("claimed"))})
+    SELECT count(*)::int AS claimed FROM claimed`;
+  return rows[0]?.claimed === 1;
+}
+
+/**
+ * Spending as parts of a caller's larger statement: `claim` spends the challenge (a row for exactly
+ * one caller), `follow` records the use on the passkey only if the claim (named `claimed`) did.
+ */
+export function assertionSpend(assertion: CheckedAssertionOk): { claim: Prisma.Sql; follow: (claimed: Prisma.Sql) => Prisma.Sql } {
+  return {
+    claim: consumeWebAuthnChallengeStatement(assertion.challengeId),
+    follow: (claimed) => Prisma.sql`
+      UPDATE passkeys SET counter = ${assertion.newCounter}, backed_up = ${assertion.backedUp}, last_used_at = now()
+      WHERE id = ${assertion.passkey.id}::uuid AND EXISTS (SELECT 1 FROM ${claimed})`,
+  };
 }
 
 /** The user handle a passkey carries: the account id's bytes, base64url (as given at registration). */
 export function userHandleOf(userId: string): string {
   return Buffer.from(userId, "utf8").toString("base64url");
+}
+
+/**
+ * The credential (when its account may use it) and, in the same round trip, the live challenge
+ * the browser answered: a step-up check counts its statements.
+ */
+async function findCredentialAndChallenge(
+  client: Tx,
+  credentialId: string,
+  clientDataJSON: string,
+  purpose: WebAuthnPurpose,
+): Promise<{ passkey: PasskeyRow | null; challenge: LiveChallenge | null }> {
+  const rows = await client.$queryRaw<(PasskeyRow & { challenge: LiveChallenge | null })[]>`
+    SELECT p.id, p.user_id, p.name, p.public_key, p.counter, p.transports,
+      (SELECT to_jsonb(w) FROM (${liveChallengeQuery(answeredChallenge(clientDataJSON), purpose)}) w) AS challenge
+    FROM passkeys p JOIN users u ON u.id = p.user_id
+    WHERE p.credential_id = ${credentialId} AND u.disabled_at IS NULL AND u.deleted_at IS NULL`;
+  const row = rows[0];
+  if (!row) return { passkey: null, challenge: null };
+  const { challenge, ...passkey } = row;
+  return { passkey, challenge };
 }
 
 function parseResponse(text: string) {

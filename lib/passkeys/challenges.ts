@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { WebAuthnPurpose } from "@/generated/prisma/enums";
-import type { Tx } from "@/lib/db";
+import { Prisma, type Tx } from "@/lib/db";
 import { WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
 
 /**
@@ -35,17 +35,27 @@ export type LiveChallenge = {
 
 /** The unexpired, unused challenge with this value and purpose, if any. */
 export async function findLiveChallenge(client: Tx, challenge: string, purpose: WebAuthnPurpose): Promise<LiveChallenge | null> {
-  const rows = await client.$queryRaw<LiveChallenge[]>`
+  const rows = await client.$queryRaw<LiveChallenge[]>(liveChallengeQuery(challenge, purpose));
+  return rows[0] ?? null;
+}
+
+/** The query of `findLiveChallenge`, for a caller that joins it into a larger statement. */
+export function liveChallengeQuery(challenge: string | null, purpose: WebAuthnPurpose): Prisma.Sql {
+  return Prisma.sql`
     SELECT id, challenge, user_id AS "userId", session_id AS "sessionId", step_up_challenge_id AS "stepUpChallengeId" FROM webauthn_challenges
     WHERE challenge = ${challenge} AND purpose = ${purpose}::"WebAuthnPurpose" AND consumed_at IS NULL AND expires_at > now()`;
-  return rows[0] ?? null;
 }
 
 /** Spends a challenge; true for exactly one caller. Run it in the transaction of what it unlocks. */
 export async function consumeWebAuthnChallenge(tx: Tx, id: string): Promise<boolean> {
-  const consumed = await tx.$executeRaw`
-    UPDATE webauthn_challenges SET consumed_at = now() WHERE id = ${id}::uuid AND consumed_at IS NULL AND expires_at > now()`;
-  return consumed === 1;
+  return (await tx.$queryRaw<unknown[]>(consumeWebAuthnChallengeStatement(id))).length === 1;
+}
+
+/** The same as one statement that a caller may run inside a larger one: a row for exactly one caller. */
+export function consumeWebAuthnChallengeStatement(id: string): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE webauthn_challenges SET consumed_at = now() WHERE id = ${id}::uuid AND consumed_at IS NULL AND expires_at > now()
+    RETURNING id`;
 }
 
 /** The challenge a browser answered, read from its clientDataJSON (then looked up; never trusted). */
