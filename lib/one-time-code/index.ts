@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { CodePurpose } from "@/generated/prisma/enums";
 import { deriveKey, equalHex, hmacHex, randomDigits } from "@/lib/crypto";
-import { db, type Tx } from "@/lib/db";
+import { db, Prisma, type Tx } from "@/lib/db";
 import { CODE_LENGTH, CODE_POLICIES } from "@/lib/one-time-code/policy";
 
 /**
@@ -69,23 +69,25 @@ async function explainRefusal(id: string, purpose: CodePurpose, client: Tx): Pro
 }
 
 /**
- * Compares without counting, for a caller that counts the attempt itself (a step-up challenge
- * counts one try for all of its proofs). Expired and used codes never match.
+ * Compares a code with a stored hash in constant time, for a caller that counted the attempt
+ * itself and read the hash of a live code with it (a step-up challenge counts one try for all of
+ * its proofs).
  */
-export async function matchCode(client: Tx, options: { id: string; purpose: CodePurpose; code: string }): Promise<boolean> {
-  const rows = await client.$queryRaw<{ code_hash: string }[]>`
-    SELECT code_hash FROM one_time_codes
-    WHERE id = ${options.id}::uuid AND purpose = ${options.purpose}::"CodePurpose" AND consumed_at IS NULL AND expires_at > now()`;
-  const row = rows[0];
-  return Boolean(row && equalHex(row.code_hash, codeHash(options.id, options.code)));
+export function codeMatches(stored: { id: string; codeHash: string }, code: string): boolean {
+  return equalHex(stored.codeHash, codeHash(stored.id, code));
 }
 
 /** Marks the code used; true for exactly one caller. Run it in the transaction of the effect it unlocks. */
 export async function consumeCode(tx: Tx, id: string): Promise<boolean> {
-  const consumed = await tx.$executeRaw`
+  return (await tx.$queryRaw<unknown[]>(consumeCodeStatement(id))).length === 1;
+}
+
+/** The same as one statement that a caller may run inside a larger one: a row for exactly one caller. */
+export function consumeCodeStatement(id: string): Prisma.Sql {
+  return Prisma.sql`
     UPDATE one_time_codes SET consumed_at = now()
-    WHERE id = ${id}::uuid AND consumed_at IS NULL AND expires_at > now()`;
-  return consumed === 1;
+    WHERE id = ${id}::uuid AND consumed_at IS NULL AND expires_at > now()
+    RETURNING id`;
 }
 
 export type RedeemResult<T> = { ok: true; value: T } | Extract<CheckResult, { ok: false }>;

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/with-step-up";
@@ -26,10 +26,6 @@ export async function listPasskeys(userId: string): Promise<PasskeyDto[]> {
     select: { id: true, name: true, createdAt: true, lastUsedAt: true, backedUp: true },
   });
   return passkeys.map(toPasskeyDto);
-}
-
-export async function hasPasskeys(client: Tx, userId: string): Promise<boolean> {
-  return (await client.passkey.count({ where: { userId } })) > 0;
 }
 
 /** A name only: no step-up (it grants nothing), but recorded and announced like every change. */

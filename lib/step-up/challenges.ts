@@ -13,7 +13,14 @@ import { describeChallenge, storedDescription, storedDetails } from "@/lib/step-
 import { assertNotLocked } from "@/lib/step-up/lockout";
 import { hashPayload } from "@/lib/step-up/payload";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction, type StepUpPayloads } from "@/lib/step-up/policy";
-import { kindsToPrepare, PROOF_METHODS, requiredSteps, type ChallengeForProof, type PreparedProof } from "@/lib/step-up/proofs";
+import {
+  kindsToPrepare,
+  PROOF_METHODS,
+  readProofFacts,
+  requiredSteps,
+  type ChallengeForProof,
+  type PreparedProof,
+} from "@/lib/step-up/proofs";
 import { EMAIL_CODE_POLICY, resendAvailableAt, resendEmailCode } from "@/lib/step-up/proofs/email-code";
 import { passkeyRequestOptions } from "@/lib/step-up/proofs/passkey";
 import { AppError } from "@/shared/errors";
@@ -42,7 +49,7 @@ export async function startChallenge<A extends StepUpAction>(
   const { session, meta } = context;
   await assertNotLocked(session.user.id);
   const payloadHash = hashPayload(action, payload);
-  const steps = await requiredSteps(db, session.user.id, action);
+  const steps = requiredSteps(await readProofFacts(db, session.user.id), action);
 
   const cooldownKey = `step-up:start:${session.id}:${payloadHash}`;
   const cooldown = await hitRateLimit(cooldownKey, { limit: 1, windowSeconds: EMAIL_CODE_POLICY.resendCooldownSeconds });
@@ -127,7 +134,11 @@ export async function resendChallenge(context: RequestContext, challengeId: stri
     });
     return cancelToken.token;
   });
-  return toDto(await ownChallenge(session, challenge.id), session, await requiredSteps(db, session.user.id, challenge.action));
+  return toDto(
+    await ownChallenge(session, challenge.id),
+    session,
+    requiredSteps(await readProofFacts(db, session.user.id), challenge.action),
+  );
 }
 
 /** The user closed the modal: the challenge can no longer be used. */
@@ -166,8 +177,15 @@ export async function ownChallenge(session: CurrentSession, challengeId: string)
         select: { id: true, action: true, description: true, details: true, payloadHash: true, codeId: true },
       })
     : null;
-  if (!challenge || !(challenge.action in STEP_UP_POLICY)) throw new AppError("CODE_INVALID");
-  return { ...challenge, action: challenge.action as StepUpAction, details: detailsSchema.parse(challenge.details) };
+  const own = challenge ? asOwnChallenge(challenge) : null;
+  if (!own) throw new AppError("CODE_INVALID");
+  return own;
+}
+
+/** A challenge row as read (by `ownChallenge` or by a caller's own statement); null when its action is no longer in the policy. */
+export function asOwnChallenge(row: Omit<OwnChallenge, "action" | "details"> & { action: string; details: unknown }): OwnChallenge | null {
+  if (!(row.action in STEP_UP_POLICY)) return null;
+  return { ...row, action: row.action as StepUpAction, details: detailsSchema.parse(row.details) };
 }
 
 async function findPendingChallenge(

@@ -1,5 +1,6 @@
 import "server-only";
-import type { Tx } from "@/lib/db";
+import type { AuditEventInput } from "@/lib/audit/record";
+import { Prisma, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
 
@@ -8,17 +9,25 @@ import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up
  * it, or exactly one change with exactly this payload.
  */
 
-export async function mintGrant(
-  tx: Tx,
-  context: RequestContext,
-  challenge: { id: string; action: StepUpAction; payloadHash: string },
-): Promise<void> {
-  const entry = STEP_UP_POLICY[challenge.action];
-  await tx.$executeRaw`
-    INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, "window", action, payload_hash, expires_at)
-    VALUES (gen_random_uuid(), ${context.session.user.id}::uuid, ${context.session.id}::uuid, ${challenge.id}::uuid,
-            ${entry.grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${entry.grant === "sudo" ? entry.window : null},
-            ${challenge.action}, ${challenge.payloadHash}, now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}))`;
+/**
+ * The grant a verification mints, as a part of the check's finishing statement: inserted only when
+ * `proven` (a name in that statement) returned the challenge. A single-use grant used by the change
+ * it came with (`usedNow`) is inserted already spent: nothing else may ever use it.
+ */
+export function mintGrantStatement(
+  grant: { id: string; context: RequestContext; challengeId: string; action: StepUpAction; payloadHash: string; usedNow: boolean },
+  proven: Prisma.Sql,
+): Prisma.Sql {
+  const entry = STEP_UP_POLICY[grant.action];
+  const { session } = grant.context;
+  const spent = entry.grant === "single_use" && grant.usedNow;
+  return Prisma.sql`
+    INSERT INTO step_up_grants (id, user_id, session_id, challenge_id, mode, "window", action, payload_hash, expires_at, consumed_at)
+    SELECT ${grant.id}::uuid, ${session.user.id}::uuid, ${session.id}::uuid, ${grant.challengeId}::uuid,
+           ${entry.grant === "sudo" ? "SUDO" : "SINGLE_USE"}::"GrantMode", ${entry.grant === "sudo" ? entry.window : null}::text,
+           ${grant.action}::text, ${grant.payloadHash}::text, now() + make_interval(secs => ${STEP_UP_LIMITS.grantSeconds}),
+           ${spent ? Prisma.sql`now()` : Prisma.sql`NULL`}
+    FROM ${proven}`;
 }
 
 /** The grant this change may use, consumed if single-use; null when there is none. */
@@ -43,6 +52,17 @@ export async function useGrant(tx: Tx, context: RequestContext, action: StepUpAc
       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING id`;
   return rows[0]?.id ?? null;
+}
+
+/** The audit row of a change let through by a grant. */
+export function grantUsedEvent(context: RequestContext, action: StepUpAction, grantId: string): AuditEventInput {
+  return {
+    type: "step_up.grant_used",
+    actor: context.session.user,
+    target: { type: "step_up_grant", id: grantId },
+    reason: action,
+    meta: context.meta,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import { db, Prisma, type Tx } from "@/lib/db";
 import { STEP_UP_LIMITS } from "@/lib/step-up/policy";
 import { AppError } from "@/shared/errors";
 
@@ -8,23 +8,14 @@ import { AppError } from "@/shared/errors";
  * 15 minutes, doubling with each further lock until a success. A new code never resets it.
  */
 
-/** Seconds until step-up unlocks for this user, or null when it is not locked. */
-export async function lockRemaining(userId: string, client: Tx = db): Promise<number | null> {
-  const rows = await client.$queryRaw<{ remaining: number }[]>`
-    SELECT CEIL(EXTRACT(EPOCH FROM (step_up_locked_until - now())))::int AS remaining
-    FROM users WHERE id = ${userId}::uuid AND step_up_locked_until > now()`;
-  const remaining = rows[0]?.remaining;
-  return remaining === undefined ? null : Math.max(1, remaining);
-}
+/** Seconds until step-up unlocks (at least 1), or NULL when it is not locked: a column of the account's row, aliased `u`. */
+export const LOCKED_FOR_COLUMN = Prisma.sql`CASE WHEN u.step_up_locked_until > now()
+  THEN GREATEST(1, CEIL(EXTRACT(EPOCH FROM (u.step_up_locked_until - now()))))::int END AS "lockedFor"`;
 
 export async function assertNotLocked(userId: string): Promise<void> {
-  const lockedFor = await lockRemaining(userId);
+  const rows = await db.$queryRaw<{ lockedFor: number | null }[]>`SELECT ${LOCKED_FOR_COLUMN} FROM users u WHERE u.id = ${userId}::uuid`;
+  const lockedFor = rows[0]?.lockedFor;
   if (lockedFor) throw new AppError("STEP_UP_LOCKED", { retryAfterSeconds: lockedFor });
-}
-
-/** Holds the account's row until the transaction ends, so one account's proofs are checked one at a time. */
-export async function lockAccount(tx: Tx, userId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
 }
 
 /** One more wrong proof; returns how long step-up is now locked (seconds), or null when it is not. */
@@ -41,7 +32,7 @@ export async function countFailure(tx: Tx, userId: string): Promise<number | nul
   return locked[0]?.locked_for ?? lockMinutes * 60;
 }
 
-/** A success ends the run and the doubling. */
-export async function clearFailures(tx: Tx, userId: string): Promise<void> {
-  await tx.$executeRaw`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
+/** A success ends the run and the doubling: as a statement for the caller's finishing statement. */
+export function clearFailuresStatement(userId: string): Prisma.Sql {
+  return Prisma.sql`UPDATE users SET step_up_failures = 0, step_up_lockouts = 0 WHERE id = ${userId}::uuid`;
 }

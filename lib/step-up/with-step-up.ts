@@ -3,8 +3,8 @@ import { refuseDuringRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
-import { ownChallenge, startChallenge } from "@/lib/step-up/challenges";
-import { useGrant } from "@/lib/step-up/grants";
+import { startChallenge } from "@/lib/step-up/challenges";
+import { grantUsedEvent, useGrant } from "@/lib/step-up/grants";
 import { hashPayload } from "@/lib/step-up/payload";
 import type { StepUpAction, StepUpPayloads } from "@/lib/step-up/policy";
 import { verifyProofs } from "@/lib/step-up/verify";
@@ -34,20 +34,15 @@ export async function withStepUp<A extends StepUpAction, T>(
   await refuseDuringRecoveryHold(context, action);
   const payloadHash = hashPayload(action, payload);
   const { proof } = context;
-  const challenge = proof ? await ownChallenge(context.session, proof.challengeId) : null;
-  if (challenge && (challenge.action !== action || challenge.payloadHash !== payloadHash)) throw new AppError("CODE_INVALID");
   const outcome = await db.$transaction(async (tx) => {
-    const refusal = challenge && proof ? await verifyProofs(tx, context, challenge, proof.proofs) : null;
-    if (refusal) return { granted: false as const, refusal };
-    const grantId = await useGrant(tx, context, action, payloadHash);
-    if (!grantId) return { granted: false as const };
-    await recordAuditEvent(tx, {
-      type: "step_up.grant_used",
-      actor: context.session.user,
-      target: { type: "step_up_grant", id: grantId },
-      reason: action,
-      meta: context.meta,
-    });
+    if (proof) {
+      const refusal = await verifyProofs(tx, context, { action, payloadHash }, proof, "with_change");
+      if (refusal) return { granted: false as const, refusal };
+    } else {
+      const grantId = await useGrant(tx, context, action, payloadHash);
+      if (!grantId) return { granted: false as const };
+      await recordAuditEvent(tx, grantUsedEvent(context, action, grantId));
+    }
     return { granted: true as const, value: await change(tx) };
   });
   if (outcome.granted) return outcome.value;

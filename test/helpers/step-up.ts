@@ -117,7 +117,7 @@ export async function triggerChallenge<A extends StepUpAction>(
  */
 export async function verifyStepUp(context: RequestContext, proof: StepUpProof): Promise<void> {
   const challenge = await ownChallenge(context.session, proof.challengeId);
-  const refusal = await db.$transaction((tx) => verifyProofs(tx, context, challenge, proof.proofs));
+  const refusal = await db.$transaction((tx) => verifyProofs(tx, context, challenge, proof, "later"));
   if (refusal) throw refusal;
 }
 

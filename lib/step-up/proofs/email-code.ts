@@ -6,7 +6,7 @@ import { db, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email/send";
 import { stepUpCodeMessage } from "@/lib/email/templates/step-up-code";
 import type { RequestContext } from "@/lib/http/context";
-import { consumeCode, issueCode, matchCode, reissueCode, secondsUntilResend } from "@/lib/one-time-code";
+import { codeMatches, consumeCodeStatement, issueCode, reissueCode, secondsUntilResend } from "@/lib/one-time-code";
 import { CODE_POLICIES } from "@/lib/one-time-code/policy";
 import { forgiveRateLimitHit, hitRateLimit, type RateDecision } from "@/lib/rate-limit";
 import { challengeDetails, describeChallenge } from "@/lib/step-up/describe";
@@ -24,7 +24,7 @@ const PURPOSE = "STEP_UP" as const;
 export const EMAIL_CODE_POLICY = CODE_POLICIES[PURPOSE];
 
 export const emailCode: ProofMethod = {
-  available: async () => true,
+  available: () => true,
 
   async prepare({ challenge, context, cancelToken }) {
     const send = await reserveSend(context, challenge.action);
@@ -42,13 +42,10 @@ export const emailCode: ProofMethod = {
     };
   },
 
-  async verify(tx, { challenge, value }) {
-    if (!challenge.codeId || !(await matchCode(tx, { id: challenge.codeId, purpose: PURPOSE, code: value }))) return null;
-    const codeId = challenge.codeId;
-    return async () => {
-      // Cannot fail under the account's lock, short of the code expiring in between.
-      if (!(await consumeCode(tx, codeId))) throw new AppError("CODE_EXPIRED");
-    };
+  async verify(_tx, { value, liveCode }) {
+    if (!liveCode || !codeMatches(liveCode, value)) return null;
+    // Cannot be lost under the account's lock, short of the code expiring in between.
+    return { claim: consumeCodeStatement(liveCode.id), lost: () => new AppError("CODE_EXPIRED") };
   },
 
   refusals: { missing: "CODE_INVALID", wrong: "CODE_INVALID" },

@@ -2,9 +2,8 @@ import "server-only";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { checkAssertion, spendAssertion } from "@/lib/passkeys/assertion";
+import { assertionSpend, checkAssertion } from "@/lib/passkeys/assertion";
 import { storeWebAuthnChallenge } from "@/lib/passkeys/challenges";
-import { hasPasskeys } from "@/lib/passkeys/manage";
 import { authenticationOptions, relyingParty, WEBAUTHN_CHALLENGE_SECONDS } from "@/lib/passkeys/relying-party";
 import type { ProofMethod } from "@/lib/step-up/proofs";
 import { AppError } from "@/shared/errors";
@@ -15,7 +14,7 @@ import { AppError } from "@/shared/errors";
  * checked in the change's transaction under the account's lock and spent there.
  */
 export const passkey: ProofMethod = {
-  available: hasPasskeys,
+  available: (facts) => facts.hasPasskeys,
   // Offered only beside a kind the user has anyway: a passkey stands in for the emailed code or
   // the authenticator, it never adds a step of its own (no passkey-only second factor without 2FA).
   alternativeOnly: true,
@@ -54,9 +53,7 @@ export const passkey: ProofMethod = {
         });
       return null;
     }
-    return async () => {
-      if (!(await spendAssertion(tx, checked))) throw new AppError("PASSKEY_REFUSED");
-    };
+    return { ...assertionSpend(checked), lost: () => new AppError("PASSKEY_REFUSED") };
   },
 
   refusals: { missing: "CODE_INVALID", wrong: "PASSKEY_REFUSED" },

@@ -1,15 +1,11 @@
 import "server-only";
-import type { Tx } from "@/lib/db";
-import type { ProofMethod } from "@/lib/step-up/proofs";
+import type { ProofFacts, ProofMethod } from "@/lib/step-up/proofs";
 import { findUnusedRecoveryCode, markRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes";
 import { announceRecoveryCodeUse } from "@/lib/two-factor/second-factor";
 import { matchTotpStep, recordTotpStep } from "@/lib/two-factor/totp";
 
 /** A second factor is there to be asked for only while two-step verification is on. */
-async function twoFactorOn(client: Tx, userId: string): Promise<boolean> {
-  const user = await client.user.findUnique({ where: { id: userId }, select: { twoFactorEnabledAt: true } });
-  return Boolean(user?.twoFactorEnabledAt);
-}
+const twoFactorOn = (facts: ProofFacts) => facts.twoFactorOn;
 
 const SECOND_FACTOR_REFUSALS = { missing: "SECOND_FACTOR_REQUIRED", wrong: "SECOND_FACTOR_INVALID" } as const;
 
@@ -20,9 +16,11 @@ export const authenticator: ProofMethod = {
     const userId = context.session.user.id;
     const step = await matchTotpStep(tx, userId, value);
     if (!step) return null;
-    return async () => {
-      // Cannot fail under the account's lock: the step was unused when it was matched.
-      if (!(await recordTotpStep(tx, userId, step))) throw new Error("authenticator step used twice under one lock");
+    return {
+      async run() {
+        // Cannot fail under the account's lock: the step was unused when it was matched.
+        if (!(await recordTotpStep(tx, userId, step))) throw new Error("authenticator step used twice under one lock");
+      },
     };
   },
   refusals: SECOND_FACTOR_REFUSALS,
@@ -35,9 +33,11 @@ export const recoveryCode: ProofMethod = {
     const { user } = context.session;
     const codeId = await findUnusedRecoveryCode(tx, user.id, value);
     if (!codeId) return null;
-    return async () => {
-      if (!(await markRecoveryCodeUsed(tx, codeId))) throw new Error("recovery code spent twice under one lock");
-      await announceRecoveryCodeUse(tx, user, context.meta, challenge.description);
+    return {
+      async run() {
+        if (!(await markRecoveryCodeUsed(tx, codeId))) throw new Error("recovery code spent twice under one lock");
+        await announceRecoveryCodeUse(tx, user, context.meta, challenge.description);
+      },
     };
   },
   refusals: SECOND_FACTOR_REFUSALS,
