@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { issue } from "@/i18n/issues";
-import { codeSchema, emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH } from "@/shared/auth";
+import { codeSchema, emailSchema, newPasswordSchema } from "@/shared/auth";
+import { PASSWORD_MAX_LENGTH } from "@/shared/password-rules";
 
 export const changePasswordSchema = z.object({
   currentPassword: z

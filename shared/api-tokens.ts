@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { issue } from "@/i18n/issues";
+import { MAX_ACTIVE_TOKENS, STALE_AFTER_DAYS } from "@/shared/api-token-limits";
+
+// Kept importable from here too: the server and the tests read every token rule from this module.
+export { MAX_ACTIVE_TOKENS, STALE_AFTER_DAYS };
 
 /** The fixed, documented set of API token scopes: each opens one read-only endpoint of /api/v1. */
 export const API_TOKEN_SCOPES = {
@@ -23,7 +27,6 @@ export function grantableScopes(role: "USER" | "ADMIN"): ApiTokenScope[] {
 
 export const EXPIRY_PRESETS = ["7", "30", "90", "365"] as const;
 export const MAX_TOKEN_DAYS = 365;
-export const MAX_ACTIVE_TOKENS = 50;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -84,11 +87,6 @@ export const adminRevokeTokensSchema = z.object({
 });
 export type AdminRevokeTokensRequest = z.output<typeof adminRevokeTokensSchema>;
 
-/**
- * A token nobody has used (or, never used, created) for this long is stale: marked in both token
- * lists, filterable on /admin/tokens, and what an automatic revocation goes by.
- */
-export const STALE_AFTER_DAYS = 90;
 /** An active token expiring this soon is "expiring" on /admin/tokens. */
 export const EXPIRING_WITHIN_DAYS = 7;
 

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { issue } from "@/i18n/issues";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/shared/password-rules";
 
 /** Shared by the forms (client) and the server actions, which parse again. */
-
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
 
 export const emailSchema = z
   .string({ error: issue("emailRequired") })
@@ -37,8 +35,3 @@ export type SignInInput = z.infer<typeof signInSchema>;
 export const verifyEmailSchema = z.object({ code: codeSchema });
 
 export const emptySchema = z.object({});
-
-/** What a person may paste: spaces and dashes between digits are fine; the server sees 6 digits. */
-export function normalizeCodeInput(raw: string): string {
-  return raw.replace(/[\s-]/g, "");
-}

@@ -7,20 +7,17 @@ import { cancelEmailChangeAction, confirmEmailChangeAction, requestEmailChangeAc
 import { CodeField } from "@/components/forms/code-field";
 import { TextField } from "@/components/forms/text-field";
 import { useFocusField } from "@/components/forms/use-focus-field";
-import { useZodResolver } from "@/components/forms/use-zod-resolver";
+import { preloadSchema, useZodResolver } from "@/components/forms/use-zod-resolver";
 import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import {
-  confirmEmailChangeSchema,
-  requestEmailChangeSchema,
-  type ConfirmEmailChangeInput,
-  type PendingEmailChange,
-  type RequestEmailChangeInput,
-} from "@/shared/account";
+import type { ConfirmEmailChangeInput, PendingEmailChange, RequestEmailChangeInput } from "@/shared/account";
 import { errorMessage } from "@/shared/errors";
+
+const loadRequestSchema = () => import("@/shared/account").then((module) => module.requestEmailChangeSchema);
+const loadConfirmSchema = () => import("@/shared/account").then((module) => module.confirmEmailChangeSchema);
 
 type EmailSectionProps = {
   heading: CardHeading;
@@ -99,7 +96,7 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
   const t = useTranslations("settings");
   const tv = useTranslations("validation");
   const form = useForm<RequestEmailChangeInput>({
-    resolver: useZodResolver<RequestEmailChangeInput>(requestEmailChangeSchema),
+    resolver: useZodResolver<RequestEmailChangeInput>(loadRequestSchema),
     defaultValues: { newEmail: "" },
   });
   const { run, pending: submitting } = useProtectedAction(requestEmailChangeAction, form);
@@ -118,7 +115,7 @@ function RequestForm({ currentEmail, autoFocus, onRequested, onResult }: Request
   });
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4">
+    <form onSubmit={submit} onFocus={() => preloadSchema(loadRequestSchema)} noValidate className="space-y-4">
       <TextField
         form={form}
         name="newEmail"
@@ -150,7 +147,7 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
   const te = useTranslations("errors");
   const [busy, setBusy] = useState<"confirm" | "cancel" | null>(null);
   const form = useForm<ConfirmEmailChangeInput>({
-    resolver: useZodResolver<ConfirmEmailChangeInput>(confirmEmailChangeSchema),
+    resolver: useZodResolver<ConfirmEmailChangeInput>(loadConfirmSchema),
     defaultValues: { code: "" },
   });
   const focus = useFocusField(form);
@@ -185,7 +182,7 @@ function ConfirmForm({ pending, currentEmail, autoFocus, onResult }: ConfirmForm
   };
 
   return (
-    <form onSubmit={confirm} noValidate className="space-y-4">
+    <form onSubmit={confirm} onFocus={() => preloadSchema(loadConfirmSchema)} noValidate className="space-y-4">
       <Notice tone="info">
         {t.rich("email.sent", {
           email: pending.newEmail,

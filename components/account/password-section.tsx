@@ -5,17 +5,18 @@ import { useEffect, useRef } from "react";
 import { useForm } from "react-hook-form";
 import { changePasswordAction } from "@/actions/account";
 import { TextField } from "@/components/forms/text-field";
-import { useZodResolver } from "@/components/forms/use-zod-resolver";
+import { preloadSchema, useZodResolver } from "@/components/forms/use-zod-resolver";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import { changePasswordSchema } from "@/shared/account";
-import { PASSWORD_MIN_LENGTH } from "@/shared/auth";
+import { PASSWORD_MIN_LENGTH } from "@/shared/password-rules";
 
 type PasswordForm = { currentPassword: string; newPassword: string; signOutOtherSessions: boolean };
 
 type PasswordSectionProps = { heading: CardHeading };
+
+const loadSchema = () => import("@/shared/account").then((module) => module.changePasswordSchema);
 
 /** Current password + new password, then step-up; "sign out my other sessions" is ticked by default. */
 export function PasswordSection({ heading }: PasswordSectionProps) {
@@ -23,7 +24,7 @@ export function PasswordSection({ heading }: PasswordSectionProps) {
   const { headingId } = heading;
   const noticeRef = useRef<HTMLDivElement>(null);
   const form = useForm<PasswordForm>({
-    resolver: useZodResolver<PasswordForm>(changePasswordSchema),
+    resolver: useZodResolver<PasswordForm>(loadSchema),
     defaultValues: { currentPassword: "", newPassword: "", signOutOtherSessions: true },
   });
   const { run, pending, outcome } = useProtectedAction(changePasswordAction, form);
@@ -40,7 +41,7 @@ export function PasswordSection({ heading }: PasswordSectionProps) {
   return (
     <Card {...heading}>
       <CardBody>
-        <form onSubmit={submit} noValidate className="space-y-4">
+        <form onSubmit={submit} onFocus={() => preloadSchema(loadSchema)} noValidate className="space-y-4">
           <div ref={noticeRef} tabIndex={-1} className="outline-none!">
             <LiveMessage tone={outcome?.ok ? "success" : "error"} message={outcome?.message} />
           </div>

@@ -6,11 +6,12 @@ import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { forgotPasswordSchema } from "@/shared/password-reset";
+
+const loadForgotPasswordSchema = () => import("@/shared/password-reset").then((module) => module.forgotPasswordSchema);
 
 export function ForgotPasswordForm() {
   const t = useTranslations("auth");
-  const { form, state, pending, formProps } = useServerForm(forgotPasswordSchema, forgotPasswordAction, { email: "" });
+  const { form, state, pending, formProps } = useServerForm(loadForgotPasswordSchema, forgotPasswordAction, { email: "" });
   return (
     <form {...formProps} className="space-y-5">
       <LiveMessage tone="error" message={state.ok ? null : state.message} />

@@ -10,11 +10,12 @@ import { PasskeyIcon } from "@/components/passkeys/passkey-icon";
 import { usePasskeySignIn } from "@/components/passkeys/use-passkey-sign-in";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { signInSchema } from "@/shared/auth";
+
+const loadSignInSchema = () => import("@/shared/auth").then((module) => module.signInSchema);
 
 export function LoginForm({ next }: { next?: string }) {
   const t = useTranslations("auth");
-  const { form, state, pending, formProps } = useServerForm(signInSchema, signInAction, { email: "", password: "" });
+  const { form, state, pending, formProps } = useServerForm(loadSignInSchema, signInAction, { email: "", password: "" });
   // One announcement region for both ways in: it shows the outcome of whichever was tried last.
   const [latest, setLatest] = useState<"password" | "passkey">("password");
   const onPasskeyAttempt = useCallback(() => setLatest("passkey"), []);

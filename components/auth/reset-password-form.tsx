@@ -3,15 +3,14 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { resendPasswordResetAction, resetPasswordAction } from "@/actions/password-reset";
-import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
+import { CodeField, normalizeCodeInput, RecoveryCodeField } from "@/components/forms/code-field";
 import { ResendCode } from "@/components/forms/resend-code";
 import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { ceremonyFailureMessage, getPasskeyAssertion } from "@/components/passkeys/webauthn";
 import { Button } from "@/components/ui/button";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { normalizeCodeInput, PASSWORD_MIN_LENGTH } from "@/shared/auth";
-import { resetPasswordSchema } from "@/shared/password-reset";
+import { PASSWORD_MIN_LENGTH } from "@/shared/password-rules";
 
 type Method = "totp" | "recovery_code" | "passkey";
 
@@ -19,9 +18,11 @@ type Method = "totp" | "recovery_code" | "passkey";
  * The code comes typed, or from the email's link: it travels in the URL's fragment (never sent to
  * a server), is put into the field here, and the fragment is dropped from the address bar.
  */
+const loadResetPasswordSchema = () => import("@/shared/password-reset").then((module) => module.resetPasswordSchema);
+
 export function ResetPasswordForm({ resetId, resendAvailableAt }: { resetId: string; resendAvailableAt?: string }) {
   const t = useTranslations("auth");
-  const { form, state, pending, formProps } = useServerForm(resetPasswordSchema, resetPasswordAction, {
+  const { form, state, pending, formProps } = useServerForm(loadResetPasswordSchema, resetPasswordAction, {
     resetId,
     code: "",
     newPassword: "",

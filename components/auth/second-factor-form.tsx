@@ -7,14 +7,15 @@ import { CodeField, RecoveryCodeField } from "@/components/forms/code-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { secondFactorSignInSchema } from "@/shared/two-factor";
 
 type Method = "totp" | "recovery_code";
+
+const loadSecondFactorSchema = () => import("@/shared/two-factor").then((module) => module.secondFactorSignInSchema);
 
 export function SecondFactorForm({ next, recoveryCodesLeft, warnAt }: { next?: string; recoveryCodesLeft: number; warnAt: number }) {
   const t = useTranslations("auth");
   const [method, setMethod] = useState<Method>("totp");
-  const { form, state, pending, formProps } = useServerForm(secondFactorSignInSchema, secondFactorSignInAction, {
+  const { form, state, pending, formProps } = useServerForm(loadSecondFactorSchema, secondFactorSignInAction, {
     method: "totp",
     code: "",
   });

@@ -6,11 +6,13 @@ import { TextField } from "@/components/forms/text-field";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { PASSWORD_MIN_LENGTH, signUpSchema } from "@/shared/auth";
+import { PASSWORD_MIN_LENGTH } from "@/shared/password-rules";
+
+const loadSignUpSchema = () => import("@/shared/auth").then((module) => module.signUpSchema);
 
 export function SignUpForm() {
   const t = useTranslations("auth");
-  const { form, state, pending, formProps } = useServerForm(signUpSchema, signUpAction, { email: "", password: "" });
+  const { form, state, pending, formProps } = useServerForm(loadSignUpSchema, signUpAction, { email: "", password: "" });
   return (
     <form {...formProps} className="space-y-5">
       <LiveMessage tone="error" message={state.ok ? null : state.message} />

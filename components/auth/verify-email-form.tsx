@@ -7,11 +7,12 @@ import { ResendCode } from "@/components/forms/resend-code";
 import { useServerForm } from "@/components/forms/use-server-form";
 import { Button } from "@/components/ui/button";
 import { LiveMessage } from "@/components/ui/notice";
-import { verifyEmailSchema } from "@/shared/auth";
+
+const loadVerifyEmailSchema = () => import("@/shared/auth").then((module) => module.verifyEmailSchema);
 
 export function VerifyEmailForm({ resendAvailableAt }: { resendAvailableAt: string }) {
   const t = useTranslations("auth");
-  const { form, state, pending, formProps } = useServerForm(verifyEmailSchema, verifyEmailAction, { code: "" });
+  const { form, state, pending, formProps } = useServerForm(loadVerifyEmailSchema, verifyEmailAction, { code: "" });
   return (
     <div className="space-y-6">
       <form {...formProps} className="space-y-5">

@@ -3,7 +3,11 @@
 import { useTranslations } from "next-intl";
 import type { FieldValues } from "react-hook-form";
 import { TextField, type TextFieldProps } from "@/components/forms/text-field";
-import { normalizeCodeInput } from "@/shared/auth";
+
+/** What a person may paste: spaces and dashes between digits are fine; the server sees 6 digits. */
+export function normalizeCodeInput(raw: string): string {
+  return raw.replace(/[\s-]/g, "");
+}
 
 /**
  * The one field for a 6-digit code, emailed or from an authenticator: the numeric keyboard,

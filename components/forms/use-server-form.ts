@@ -3,23 +3,24 @@
 import { startTransition, useActionState, useEffect, type FormEvent } from "react";
 import { useForm, type DefaultValues, type FieldValues, type Path } from "react-hook-form";
 import type { z } from "zod";
-import { useZodResolver } from "@/components/forms/use-zod-resolver";
+import { preloadSchema, useZodResolver } from "@/components/forms/use-zod-resolver";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 
 type FormAction<Data> = (previous: ActionState<Data>, input: FormData) => Promise<ActionState<Data>>;
 
 /**
  * react-hook-form validates on the client with the same zod schema the server re-parses;
- * the form still posts as a plain form (and works without JavaScript).
+ * the form still posts as a plain form (and works without JavaScript). Given as a function that
+ * imports it, the schema (and zod) downloads when the form is first focused, not with the page.
  */
 export function useServerForm<Schema extends z.ZodType<FieldValues, FieldValues>, Data = unknown>(
-  schema: Schema,
+  schema: Schema | (() => Promise<Schema>),
   action: FormAction<Data>,
   defaultValues: DefaultValues<z.input<Schema>>,
 ) {
   const [state, dispatch, pending] = useActionState(action, initialActionState as ActionState<Data>);
   const form = useForm<z.input<Schema>>({
-    resolver: useZodResolver<z.input<Schema>>(schema as unknown as z.ZodType<FieldValues, FieldValues>),
+    resolver: useZodResolver<z.input<Schema>>(schema),
     defaultValues,
     mode: "onSubmit",
     reValidateMode: "onChange",
@@ -36,5 +37,7 @@ export function useServerForm<Schema extends z.ZodType<FieldValues, FieldValues>
     void form.handleSubmit(() => startTransition(() => dispatch(new FormData(element))))(event);
   };
 
-  return { form, state, pending, formProps: { action: dispatch, onSubmit, noValidate: true } };
+  const onFocus = () => preloadSchema(schema);
+
+  return { form, state, pending, formProps: { action: dispatch, onSubmit, onFocus, noValidate: true } };
 }
