@@ -2,7 +2,7 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useFormatter, useTranslations } from "next-intl";
-import { useId, useState } from "react";
+import { useId, useState, type RefObject } from "react";
 import { useForm, type UseFormReturn } from "react-hook-form";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { CreatedToken } from "@/components/api-tokens/created-token";
@@ -24,29 +24,30 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EXPIRY_CHOICES = [...EXPIRY_PRESETS, "custom"] as const;
 
-export function CreateTokenDialog({ disabled, scopes }: { disabled: boolean; scopes: ApiTokenScope[] }) {
-  const t = useTranslations("security");
-  const [open, setOpen] = useState(false);
+type CreateTokenDialogProps = {
+  scopes: ApiTokenScope[];
+  onClose: () => void;
+  /** The button that opened it, where focus goes back (it is no Dialog.Trigger, which Radix would return to). */
+  opener: RefObject<HTMLButtonElement | null>;
+};
+
+/** Mounted only while open (the section's "Create token" opens it), so the plaintext token is dropped the moment it closes. */
+export function CreateTokenDialog({ scopes, onClose, opener }: CreateTokenDialogProps) {
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
-        <Button disabled={disabled} className="shrink-0">
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="currentColor">
-            <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
-          </svg>
-          {t("tokens.create.submit")}
-        </Button>
-      </Dialog.Trigger>
-      {/* Mounted only while open, so the plaintext token is dropped the moment the dialog closes. */}
-      {open && <CreateTokenPanel scopes={scopes} onDone={() => setOpen(false)} />}
+    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <CreateTokenPanel scopes={scopes} onClose={onClose} opener={opener} />
     </Dialog.Root>
   );
 }
 
 type Created = { token: string; name: string };
 
-function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone: () => void }) {
+function CreateTokenPanel({ scopes, onClose, opener }: CreateTokenDialogProps) {
   const t = useTranslations("security");
+  const returnFocus = (event: Event) => {
+    event.preventDefault();
+    opener.current?.focus();
+  };
   const [created, setCreated] = useState<Created | null>(null);
   const form = useForm<CreateApiTokenInput>({
     // The schema's output (sorted scopes, cleared date) is itself valid input, so one type serves both.
@@ -66,6 +67,7 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
     return (
       <Modal
         className="sm:max-w-lg"
+        onCloseAutoFocus={returnFocus}
         title={t("tokens.created.title", { name: created.name })}
         icon={
           <ModalIcon tone="emerald">
@@ -73,13 +75,19 @@ function CreateTokenPanel({ scopes, onDone }: { scopes: ApiTokenScope[]; onDone:
           </ModalIcon>
         }
       >
-        <CreatedToken token={created.token} onDone={onDone} />
+        <CreatedToken token={created.token} onDone={onClose} />
       </Modal>
     );
   }
 
   return (
-    <Modal className="sm:max-w-lg" title={t("tokens.create.title")} description={t("tokens.create.description")} dismissible={!pending}>
+    <Modal
+      className="sm:max-w-lg"
+      onCloseAutoFocus={returnFocus}
+      title={t("tokens.create.title")}
+      description={t("tokens.create.description")}
+      dismissible={!pending}
+    >
       <form onSubmit={submit} noValidate className="space-y-6">
         <LiveMessage tone="error" message={outcome?.message} />
         <TextField

@@ -4,16 +4,22 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { addPasskeyAction, passkeyRegistrationOptionsAction } from "@/actions/passkeys";
 import { PasskeyList } from "@/components/passkeys/passkey-list";
-import { RemovePasskeyDialog } from "@/components/passkeys/remove-passkey-dialog";
-import { RenamePasskeyDialog } from "@/components/passkeys/rename-passkey-dialog";
 import { ceremonyFailureMessage, createPasskey, forgetPasskey } from "@/components/passkeys/webauthn";
 import { callAction } from "@/components/step-up/call-action";
 import { useProtectedAction } from "@/components/step-up/use-protected-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage, type Tone } from "@/components/ui/notice";
+import { onDemand, preloadOnIntent } from "@/components/ui/on-demand";
 import { errorMessage } from "@/shared/errors";
 import type { PasskeyDto } from "@/shared/passkeys";
+
+const RenamePasskeyDialog = onDemand(() =>
+  import("@/components/passkeys/rename-passkey-dialog").then((module) => module.RenamePasskeyDialog),
+);
+const RemovePasskeyDialog = onDemand(() =>
+  import("@/components/passkeys/remove-passkey-dialog").then((module) => module.RemovePasskeyDialog),
+);
 
 type PasskeysSectionProps = {
   heading: CardHeading;
@@ -124,6 +130,8 @@ export function PasskeysSection({ heading, passkeys }: PasskeysSectionProps) {
         </div>
         <PasskeyList
           passkeys={passkeys}
+          renameIntent={preloadOnIntent(RenamePasskeyDialog)}
+          removeIntent={preloadOnIntent(RemovePasskeyDialog)}
           onRename={(passkey, from) => open("rename", passkey, from)}
           onRemove={(passkey, from) => open("remove", passkey, from)}
         />

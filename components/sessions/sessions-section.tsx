@@ -8,7 +8,7 @@ import { outcomeOf, useProtectedAction, type Outcome } from "@/components/step-u
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage } from "@/components/ui/notice";
-import { type SessionDto } from "@/shared/sessions";
+import type { SessionDto } from "@/shared/sessions";
 
 type SessionsSectionProps = { heading: CardHeading; sessions: SessionDto[] };
 

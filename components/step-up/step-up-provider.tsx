@@ -1,11 +1,11 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { cancelStepUpAction } from "@/actions/step-up";
 import { callAction, type ServerAction } from "@/components/step-up/call-action";
-import { StepUpDialog } from "@/components/step-up/step-up-dialog";
 import { StepUpHostContext, type StepUpHost } from "@/components/step-up/step-up-host";
+import { onDemand, whenIdle } from "@/components/ui/on-demand";
 import { initialActionState, type ActionState } from "@/shared/action-state";
 import { errorMessage, type ErrorCode } from "@/shared/errors";
 import type { StepUpChallengeDto, StepUpProof } from "@/shared/step-up";
@@ -29,6 +29,13 @@ type Prompt = {
 const StepUpContext = createContext<Run | null>(null);
 
 /**
+ * The code step is shown only when the server asks for a code, so its code (and zod, react-hook-form,
+ * Radix Dialog with it) is not part of the page: it downloads once the page is idle, or when a
+ * protected action starts, at the latest, and is there before the server's answer is.
+ */
+const StepUpDialog = onDemand(() => import("@/components/step-up/step-up-dialog").then((module) => module.StepUpDialog));
+
+/**
  * Runs security actions: when the server asks for a step-up code, shows the code step, which
  * sends the code with the same action and input, so callers only see the final result.
  *
@@ -48,6 +55,8 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const escapeRef = useRef<(() => void) | null>(null);
   // Only one code step at a time; a second protected call waits for the first to finish.
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+
+  useEffect(() => whenIdle(StepUpDialog.preload), []);
 
   const placeIn = useCallback((next: string | null) => {
     hostRef.current = next;
@@ -90,10 +99,20 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     <Data,>(action: ProtectedAction<Data>, input: Record<string, unknown>) => {
       const origin = typeof document === "undefined" ? null : document.activeElement;
       const attempt = async (): Promise<StepUpResult<Data>> => {
+        StepUpDialog.preload();
         let result = await callAction(action, input, tErrors);
         // Loops only if the server asks again (e.g. the change now needs a fresh code).
         while (result.status === "step_up_required" && result.challenge) {
           const challenge = result.challenge;
+          // Shown only once its code is here, so it opens whole and takes focus at once.
+          const shown = await StepUpDialog.load().then(
+            () => true,
+            () => false,
+          );
+          if (!shown) {
+            await cancelStepUpAction(initialActionState, { challengeId: challenge.id }).catch(() => undefined);
+            return { ok: false, code: "UNAVAILABLE", message: errorMessage(tErrors, "UNAVAILABLE") };
+          }
           const answered = await askForCode(challenge, (proof) => callAction(action, { ...input, stepUp: proof }, tErrors), origin);
           if (!answered) {
             await cancelStepUpAction(initialActionState, { challengeId: challenge.id }).catch(() => undefined);

@@ -4,13 +4,17 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { startTwoFactorEnrolmentAction } from "@/actions/two-factor";
 import { outcomeOf, useProtectedAction } from "@/components/step-up/use-protected-action";
-import { EnrolDialog } from "@/components/two-factor/enrol-dialog";
-import { RegenerateCodesDialog } from "@/components/two-factor/regenerate-codes-dialog";
-import { TurnOffDialog } from "@/components/two-factor/turn-off-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, type CardHeading } from "@/components/ui/card";
 import { LiveMessage, Notice } from "@/components/ui/notice";
-import { type EnrolmentDto, type TwoFactorStatus } from "@/shared/two-factor";
+import { onDemand, preloadOnIntent } from "@/components/ui/on-demand";
+import type { EnrolmentDto, TwoFactorStatus } from "@/shared/two-factor";
+
+const EnrolDialog = onDemand(() => import("@/components/two-factor/enrol-dialog").then((module) => module.EnrolDialog));
+const RegenerateCodesDialog = onDemand(() =>
+  import("@/components/two-factor/regenerate-codes-dialog").then((module) => module.RegenerateCodesDialog),
+);
+const TurnOffDialog = onDemand(() => import("@/components/two-factor/turn-off-dialog").then((module) => module.TurnOffDialog));
 
 type TwoFactorSectionProps = {
   heading: CardHeading;
@@ -46,6 +50,7 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
 
   const turnOn = async () => {
     setResult(null);
+    EnrolDialog.preload();
     const started = await start.run({});
     if (started.ok && started.data) return setDialog({ kind: "enrol", enrolment: started.data });
     setResult(outcomeOf(started));
@@ -95,10 +100,21 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
             </dl>
             {low && <Notice tone="warning">{t("twoFactor.lowCodes", { count: status.recoveryCodesLeft })}</Notice>}
             <div className="flex flex-wrap gap-3">
-              <Button ref={regenerateRef} variant="secondary" onClick={() => open({ kind: "regenerate" })}>
+              <Button
+                ref={regenerateRef}
+                variant="secondary"
+                onClick={() => open({ kind: "regenerate" })}
+                {...preloadOnIntent(RegenerateCodesDialog)}
+              >
                 {t("twoFactor.regenerate")}
               </Button>
-              <Button ref={turnOffRef} variant="secondary" className="text-red-700" onClick={() => open({ kind: "turn-off" })}>
+              <Button
+                ref={turnOffRef}
+                variant="secondary"
+                className="text-red-700"
+                onClick={() => open({ kind: "turn-off" })}
+                {...preloadOnIntent(TurnOffDialog)}
+              >
                 {t("twoFactor.turnOff")}
               </Button>
             </div>
@@ -106,7 +122,13 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
         ) : (
           <>
             <p className="text-sm text-slate-600">{t("twoFactor.offText")}</p>
-            <Button ref={turnOnRef} onClick={turnOn} pending={start.pending} pendingText={t("twoFactor.starting")}>
+            <Button
+              ref={turnOnRef}
+              onClick={turnOn}
+              pending={start.pending}
+              pendingText={t("twoFactor.starting")}
+              {...preloadOnIntent(EnrolDialog)}
+            >
               {t("twoFactor.turnOn")}
             </Button>
           </>
