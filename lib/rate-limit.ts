@@ -15,22 +15,32 @@ export type RateDecision = {
   resetSeconds: number;
 };
 
+/** A counted hit as the statement from `countHitsSql` returns it. */
+export type CountedHit = { window_start: string; count: number; reset: number };
+
+/** Seconds until the window of the `rate_limits` row in scope restarts (0 once it has). */
+export function secondsLeftInWindowSql(rule: RateRule): Prisma.Sql {
+  return Prisma.sql`CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int`;
+}
+
 /**
- * Counts one hit against `key` in a fixed window, atomically in Postgres (one statement), so the
- * limit holds across requests, processes and app instances. A refused hit is not counted: a burst
- * that is turned away leaves nothing behind that a later forgiveness would have to undo.
+ * The one statement that counts a hit in a fixed window for each key `keys` selects (one text
+ * column): a `CountedHit` row per allowed hit, none for a refused one. A statement of its own in
+ * `hitRateLimit`; a CTE where a caller counts a hit together with other work in one round trip.
  */
-export async function hitRateLimit(key: string, rule: RateRule, client: Tx = db): Promise<RateDecision> {
+export function countHitsSql(keys: Prisma.Sql, rule: RateRule): Prisma.Sql {
   const windowPassed = Prisma.sql`rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds})`;
-  const counted = await client.$queryRaw<{ window_start: string; count: number; reset: number }[]>`
-    INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, now(), 1)
+  return Prisma.sql`
+    INSERT INTO rate_limits (key, window_start, count) SELECT hit.key, now(), 1 FROM (${keys}) AS hit(key)
     ON CONFLICT (key) DO UPDATE SET
       window_start = CASE WHEN ${windowPassed} THEN now() ELSE rate_limits.window_start END,
       count = CASE WHEN ${windowPassed} THEN 1 ELSE rate_limits.count + 1 END
     WHERE ${windowPassed} OR rate_limits.count < ${rule.limit}
-    RETURNING window_start::text, count,
-      CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS reset`;
-  const hit = counted[0];
+    RETURNING window_start::text, count, ${secondsLeftInWindowSql(rule)} AS reset`;
+}
+
+/** The decision for a hit: counted (`hit`), or refused with the seconds its window still has, when known. */
+export function rateDecision(rule: RateRule, hit: CountedHit | null, refusedSecondsLeft: number | null): RateDecision {
   if (hit) {
     return {
       allowed: true,
@@ -40,11 +50,22 @@ export async function hitRateLimit(key: string, rule: RateRule, client: Tx = db)
       resetSeconds: hit.reset,
     };
   }
-  const rows = await client.$queryRaw<{ retry_after: number }[]>`
-    SELECT CEIL(GREATEST(0, EXTRACT(EPOCH FROM (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int AS retry_after
-    FROM rate_limits WHERE key = ${key}`;
-  const retryAfterSeconds = Math.max(1, rows[0]?.retry_after ?? rule.windowSeconds);
+  const retryAfterSeconds = Math.max(1, refusedSecondsLeft ?? rule.windowSeconds);
   return { allowed: false, retryAfterSeconds, windowStart: null, remaining: 0, resetSeconds: retryAfterSeconds };
+}
+
+/**
+ * Counts one hit against `key` in a fixed window, atomically in Postgres (one statement), so the
+ * limit holds across requests, processes and app instances. A refused hit is not counted: a burst
+ * that is turned away leaves nothing behind that a later forgiveness would have to undo.
+ */
+export async function hitRateLimit(key: string, rule: RateRule, client: Tx = db): Promise<RateDecision> {
+  const counted = await client.$queryRaw<CountedHit[]>(countHitsSql(Prisma.sql`SELECT ${key}::text`, rule));
+  const hit = counted[0];
+  if (hit) return rateDecision(rule, hit, null);
+  const rows = await client.$queryRaw<{ seconds_left: number }[]>`
+    SELECT ${secondsLeftInWindowSql(rule)} AS seconds_left FROM rate_limits WHERE key = ${key}`;
+  return rateDecision(rule, null, rows[0]?.seconds_left ?? null);
 }
 
 /**

@@ -1,26 +1,22 @@
 import "server-only";
 import type { z } from "zod";
-import { authenticateBearer } from "@/lib/api-tokens/authenticate";
+import { authenticateBearer, type AppliedLimit, type BearerResult } from "@/lib/api-tokens/authenticate";
 import type { Endpoint } from "@/lib/api/endpoints";
 import { isDatabaseUnavailable } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 import { jsonErrorResponse } from "@/lib/http/json-error";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
-import { addressLimitKey, hitRateLimit, type RateDecision, type RateRule } from "@/lib/rate-limit";
+import type { ApiTokenScope } from "@/shared/api-tokens";
 
 /** Who is calling: the token's owner. */
 export type ApiCaller = { userId: string; email: string; tokenId: string };
 
 // One answer for every token that does not work, so a caller learns nothing about which it was.
 const INVALID_TOKEN = "The bearer token is missing, malformed, unknown, expired or revoked.";
-const WINDOW_SECONDS = 60;
-
-type Limit = { name: "token" | "ip"; rule: RateRule; decision: RateDecision };
 
 /**
- * A bearer API route: the per-address limit (before anything else, so guessing tokens is limited
- * too), the token, the per-token limit, the scope, then the query parsed with the endpoint's schema.
+ * A bearer API route: the bearer gate (the per-address limit, the token, the per-token limit and the
+ * scope, one statement in authenticateBearer), then the query parsed with the endpoint's schema.
  * Every answer carries the RateLimit-Policy / RateLimit fields (draft-ietf-httpapi-ratelimit-headers)
  * and every failure is the one JSON error shape.
  */
@@ -29,26 +25,13 @@ export function apiRoute<E extends Endpoint>(
   handle: (caller: ApiCaller, query: z.output<E["query"]>) => Promise<z.input<E["response"]>>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const { API_RATE_LIMIT_PER_IP, API_RATE_LIMIT_PER_TOKEN } = getEnv();
-    const limits: Limit[] = [];
-    const respond = (status: number, error: string, message: string, headers: Record<string, string> = {}) =>
+    const limits: AppliedLimit[] = [];
+    const respond: Respond = (status, error, message, headers = {}) =>
       jsonErrorResponse(status, error, message, { ...rateLimitHeaders(limits), ...headers });
     try {
       const { ip } = requestMetaFrom(request.headers);
-      const byAddress = await limit(limits, "ip", addressLimitKey("api", ip), API_RATE_LIMIT_PER_IP);
-      if (!byAddress.allowed) return tooMany(respond, byAddress);
-
-      const bearer = await authenticateBearer(request.headers.get("authorization"), endpoint.scope, ip);
-      if (!bearer.ok && bearer.status === 401) {
-        return respond(401, "invalid_token", INVALID_TOKEN, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
-      }
-      const byToken = await limit(limits, "token", `api:token:${bearer.tokenId}`, API_RATE_LIMIT_PER_TOKEN);
-      if (!byToken.allowed) return tooMany(respond, byToken);
-      if (!bearer.ok) {
-        return respond(403, "insufficient_scope", `This token does not have the ${endpoint.scope} scope.`, {
-          "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${endpoint.scope}"`,
-        });
-      }
+      const bearer = await authenticateBearer(request.headers.get("authorization"), endpoint.scope, ip, limits);
+      if (!bearer.ok) return refused(bearer, endpoint.scope, respond);
 
       const query = endpoint.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
       if (!query.success) {
@@ -72,23 +55,24 @@ export function apiRoute<E extends Endpoint>(
   };
 }
 
-async function limit(limits: Limit[], name: Limit["name"], key: string, perMinute: number): Promise<RateDecision> {
-  const rule = { limit: perMinute, windowSeconds: WINDOW_SECONDS };
-  const decision = await hitRateLimit(key, rule);
-  limits.push({ name, rule, decision });
-  return decision;
+type Respond = (status: number, error: string, message: string, headers?: Record<string, string>) => Response;
+
+function refused(bearer: Extract<BearerResult, { ok: false }>, scope: ApiTokenScope, respond: Respond): Response {
+  switch (bearer.status) {
+    case 429:
+      return respond(429, "rate_limited", `Too many requests. Try again in ${bearer.retryAfterSeconds} seconds.`, {
+        "Retry-After": String(bearer.retryAfterSeconds),
+      });
+    case 401:
+      return respond(401, "invalid_token", INVALID_TOKEN, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+    case 403:
+      return respond(403, "insufficient_scope", `This token does not have the ${scope} scope.`, {
+        "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${scope}"`,
+      });
+  }
 }
 
-function tooMany(
-  respond: (status: number, error: string, message: string, headers?: Record<string, string>) => Response,
-  decision: RateDecision,
-) {
-  return respond(429, "rate_limited", `Too many requests. Try again in ${decision.retryAfterSeconds} seconds.`, {
-    "Retry-After": String(decision.retryAfterSeconds),
-  });
-}
-
-function rateLimitHeaders(limits: Limit[]): Record<string, string> {
+function rateLimitHeaders(limits: AppliedLimit[]): Record<string, string> {
   if (limits.length === 0) return {};
   return {
     "RateLimit-Policy": limits.map(({ name, rule }) => `"${name}";q=${rule.limit};w=${rule.windowSeconds}`).join(", "),

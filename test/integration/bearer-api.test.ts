@@ -4,8 +4,10 @@ import { createApiToken, type CreatedApiToken } from "@/lib/api-tokens/create";
 import { generateToken } from "@/lib/api-tokens/format";
 import { revokeApiToken } from "@/lib/api-tokens/revoke";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import type { ApiTokenScope } from "@/shared/api-tokens";
+import { statementsOf } from "@/test/helpers/sql-statements";
 import { completeStepUp, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
 
 afterAll(async () => {
@@ -127,6 +129,44 @@ describe("GET /api/v1/me with a bearer token", () => {
     const { created } = await withToken("no-touch", ["tokens:read"]);
     await me(bearer(created.token));
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: created.apiToken.id } })).lastUsedAt).toBeNull();
+  });
+
+  it("a token refused by its own rate limit does not touch last use", async () => {
+    const { created } = await withToken("limited-no-touch");
+    await db.$executeRaw`INSERT INTO rate_limits (key, window_start, count) VALUES (${`api:token:${created.apiToken.id}`}, now(), ${getEnv().API_RATE_LIMIT_PER_TOKEN})`;
+    const response = await me(bearer(created.token));
+    expect(response.status).toBe(429);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: created.apiToken.id } })).lastUsedAt).toBeNull();
+  });
+
+  it("one SQL statement per request: both limits, the token, its scope and the last-use touch in one round trip", async () => {
+    const { user, created } = await withToken("one-statement");
+    const scopeless = await withToken("one-statement-scope", ["tokens:read"]);
+    const ip = "198.51.100.30";
+    const countOf = async (key: string) =>
+      (await db.$queryRaw<{ count: number }[]>`SELECT count FROM rate_limits WHERE key = ${key}`)[0]?.count ?? 0;
+
+    // The first use records last use (a write), later ones within the minute do not: both are one statement.
+    for (const round of ["first use", "within the minute"]) {
+      const { value: response, statements } = await statementsOf(() => me(bearer(created.token, ip)));
+      expect({ round, status: response.status }).toEqual({ round, status: 200 });
+      expect(await response.json()).toEqual({ id: user.id, email: user.email });
+      expect(statements).toHaveLength(1);
+    }
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: created.apiToken.id } })).lastUsedIp).toBe(ip);
+    expect(await countOf(`api:token:${created.apiToken.id}`)).toBe(2);
+
+    for (const [label, token, status] of [
+      ["wrong scope", scopeless.created.token, 403],
+      ["unknown", generateToken(), 401],
+      ["malformed", "asec_not-a-token", 401],
+    ] as const) {
+      const { value: response, statements } = await statementsOf(() => me(bearer(token, ip)));
+      expect({ label, status: response.status, statements: statements.length }).toEqual({ label, status, statements: 1 });
+    }
+    // Every request was counted against the address; the scopeless token's against its own limit too.
+    expect(await countOf(`api:ip:${ip}`)).toBe(5);
+    expect(await countOf(`api:token:${scopeless.created.apiToken.id}`)).toBe(1);
   });
 
   it("revocation is immediate: under 100 concurrent requests, none started after the revoke returned succeeds", async () => {
