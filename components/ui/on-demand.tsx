@@ -18,21 +18,27 @@ export type OnDemandComponent<Props> = ComponentType<Props> & {
  * render or preload tries again.
  */
 export function onDemand<Props extends object>(download: () => Promise<ComponentType<Props>>): OnDemandComponent<Props> {
-  let loaded: ComponentType<Props> | undefined;
   let pending: Promise<ComponentType<Props>> | undefined;
   const fetchComponent = () => {
-    pending ??= download().then(
-      (component) => (loaded = component),
-      (error: unknown) => {
-        pending = undefined;
-        throw error;
-      },
-    );
+    if (!pending) {
+      const promise: Promise<ComponentType<Props>> = download().then(
+        (component) => {
+          // React's use() reads a promise marked fulfilled synchronously: once downloaded, no render suspends.
+          Object.assign(promise, { status: "fulfilled", value: component });
+          return component;
+        },
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      );
+      pending = promise;
+    }
     return pending;
   };
 
   function Loaded(props: Props) {
-    const Component = loaded ?? use(fetchComponent());
+    const Component = use(fetchComponent());
     return <Component {...props} />;
   }
 
