@@ -30,7 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen">
         <AppProviders
           locale={locale}
-          messages={clientMessages(messages)}
+          messages={clientMessages(messages, "root")}
           timeZone={timeZone}
           now={now}
           nonce={requestHeaders.get("x-nonce") ?? undefined}

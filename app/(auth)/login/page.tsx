@@ -4,6 +4,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { Notice } from "@/components/ui/notice";
 import { getCurrentSession } from "@/lib/sessions/current";
 
@@ -37,7 +38,9 @@ export default async function LoginPage({
         {signedOut && <Notice tone="info">{t("login.signedOut")}</Notice>}
         {deleted && <Notice tone="info">{t("login.deleted")}</Notice>}
         {reset && <Notice tone="success">{t("login.reset")}</Notice>}
-        <LoginForm next={typeof next === "string" ? next : undefined} />
+        <ClientMessages area="login">
+          <LoginForm next={typeof next === "string" ? next : undefined} />
+        </ClientMessages>
       </div>
     </AuthCard>
   );

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { pendingResetCookie } from "@/lib/password-reset/cookie";
 import { isUuid, maskEmail } from "@/shared/format";
 
@@ -61,7 +62,9 @@ export default async function ResetPasswordPage({ searchParams }: ResetPageProps
       }
     >
       <div className="space-y-5">
-        <ResetPasswordForm resetId={resetId} resendAvailableAt={askedHere?.resendAvailableAt} />
+        <ClientMessages area="authCodeForm">
+          <ResetPasswordForm resetId={resetId} resendAvailableAt={askedHere?.resendAvailableAt} />
+        </ClientMessages>
         <p className="text-xs text-slate-500">{t("resetPassword.afterReset")}</p>
       </div>
     </AuthCard>

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/sign-up-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("auth");
@@ -23,7 +24,9 @@ export default async function SignUpPage() {
         ),
       })}
     >
-      <SignUpForm />
+      <ClientMessages area="authForm">
+        <SignUpForm />
+      </ClientMessages>
     </AuthCard>
   );
 }

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { VerifyEmailForm } from "@/components/auth/verify-email-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { readPendingSignUpCookie } from "@/lib/auth/pending-sign-up-cookie";
 import { maskEmail } from "@/shared/format";
 
@@ -49,7 +50,9 @@ export default async function VerifyEmailPage() {
         </Link>
       }
     >
-      <VerifyEmailForm resendAvailableAt={pending.resendAvailableAt} />
+      <ClientMessages area="authCodeForm">
+        <VerifyEmailForm resendAvailableAt={pending.resendAvailableAt} />
+      </ClientMessages>
     </AuthCard>
   );
 }

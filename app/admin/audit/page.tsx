@@ -5,6 +5,7 @@ import { AttentionPanel } from "@/components/admin/attention-panel";
 import { AuditChart } from "@/components/admin/audit-chart";
 import { AuditFilters } from "@/components/admin/audit-filters";
 import { AuditEvents } from "@/components/admin/audit-table";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { findAccountLabel } from "@/lib/admin-users/details";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { countEventsPerDay, listAccountsNeedingAttention, listAuditEvents } from "@/lib/audit/query";
@@ -31,13 +32,15 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
   const { cursor, ...withoutCursor } = filter;
 
   return (
-    <AdminShell page="audit">
-      <AuditFilters filter={filter} accountLabel={accountLabel} />
-      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <AuditChart days={days} />
-        <AttentionPanel accounts={attention} />
-      </div>
-      <AuditEvents events={page.events} filter={withoutCursor} cursor={cursor} nextCursor={page.nextCursor} />
-    </AdminShell>
+    <ClientMessages area="admin">
+      <AdminShell page="audit">
+        <AuditFilters filter={filter} accountLabel={accountLabel} />
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <AuditChart days={days} />
+          <AttentionPanel accounts={attention} />
+        </div>
+        <AuditEvents events={page.events} filter={withoutCursor} cursor={cursor} nextCursor={page.nextCursor} />
+      </AdminShell>
+    </ClientMessages>
   );
 }

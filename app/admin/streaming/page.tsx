@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { adminPageTitle, AdminShell } from "@/components/admin/admin-shell";
 import { StreamDestinations } from "@/components/audit-stream/stream-destinations";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { listStreamDestinations } from "@/lib/audit-stream/destinations";
 import { requireAdmin } from "@/lib/auth/admin";
 import { getEnv } from "@/lib/env";
@@ -14,12 +15,14 @@ export default async function AdminStreamingPage() {
   const destinations = await listStreamDestinations();
   const env = getEnv();
   return (
-    <AdminShell page="streaming">
-      <StreamDestinations
-        destinations={destinations}
-        allowLoopbackHttp={!env.isProduction}
-        pauseAfterMinutes={env.AUDIT_STREAM_PAUSE_AFTER_MINUTES}
-      />
-    </AdminShell>
+    <ClientMessages area="adminTokens">
+      <AdminShell page="streaming">
+        <StreamDestinations
+          destinations={destinations}
+          allowLoopbackHttp={!env.isProduction}
+          pauseAfterMinutes={env.AUDIT_STREAM_PAUSE_AFTER_MINUTES}
+        />
+      </AdminShell>
+    </ClientMessages>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { adminPageTitle, AdminShell } from "@/components/admin/admin-shell";
 import { AdminTokensTable } from "@/components/admin/admin-tokens-table";
 import { TokenFilters } from "@/components/admin/token-filters";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { listAllApiTokens } from "@/lib/api-tokens/admin";
 import { requireAdmin } from "@/lib/auth/admin";
 import { adminTokenFilterSchema, firstValues } from "@/shared/audit";
@@ -15,9 +16,11 @@ export default async function AdminTokensPage({ searchParams }: { searchParams: 
   const filter = adminTokenFilterSchema.parse(firstValues(await searchParams));
   const tokens = await listAllApiTokens(filter);
   return (
-    <AdminShell page="tokens">
-      <TokenFilters filter={filter} />
-      <AdminTokensTable tokens={tokens} />
-    </AdminShell>
+    <ClientMessages area="adminTokens">
+      <AdminShell page="tokens">
+        <TokenFilters filter={filter} />
+        <AdminTokensTable tokens={tokens} />
+      </AdminShell>
+    </ClientMessages>
   );
 }

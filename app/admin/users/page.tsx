@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { adminPageTitle, AdminShell } from "@/components/admin/admin-shell";
 import { UserFilters } from "@/components/admin/users/user-filters";
 import { UsersSection } from "@/components/admin/users/users-table";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { listUsers } from "@/lib/admin-users/list";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { requireAdmin } from "@/lib/auth/admin";
@@ -24,9 +25,11 @@ export default async function AdminUsersPage({ searchParams }: UsersPageProps) {
   const { cursor, ...withoutCursor } = filter;
 
   return (
-    <AdminShell page="users">
-      <UserFilters filter={filter} />
-      <UsersSection users={page.users} filter={withoutCursor} cursor={cursor} nextCursor={page.nextCursor} />
-    </AdminShell>
+    <ClientMessages area="admin">
+      <AdminShell page="users">
+        <UserFilters filter={filter} />
+        <UsersSection users={page.users} filter={withoutCursor} cursor={cursor} nextCursor={page.nextCursor} />
+      </AdminShell>
+    </ClientMessages>
   );
 }

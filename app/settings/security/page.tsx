@@ -5,6 +5,7 @@ import { EmailSection } from "@/components/account/email-section";
 import { PasswordSection } from "@/components/account/password-section";
 import { RecoveryHoldNotice } from "@/components/account/recovery-hold-notice";
 import { ApiTokensSection } from "@/components/api-tokens/api-tokens-section";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { PasskeysSection } from "@/components/passkeys/passkeys-section";
 import { SessionsSection } from "@/components/sessions/sessions-section";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
@@ -56,17 +57,19 @@ export default async function SecurityPage() {
     sessions: (heading) => <SessionsSection heading={heading} sessions={sessions} />,
   };
   return (
-    <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-bold tracking-tight">{t("page.title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("page.intro")}</p>
-      </div>
-      {hold && <RecoveryHoldNotice hold={hold} />}
-      {SECTIONS.map((id) => (
-        <div key={id} id={id} className="scroll-mt-6">
-          {built[id]({ headingId: `${id}-heading`, ...headings[id] })}
+    <ClientMessages area="security">
+      <div className="space-y-6">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">{t("page.title")}</h1>
+          <p className="mt-1 text-sm text-slate-600">{t("page.intro")}</p>
         </div>
-      ))}
-    </div>
+        {hold && <RecoveryHoldNotice hold={hold} />}
+        {SECTIONS.map((id) => (
+          <div key={id} id={id} className="scroll-mt-6">
+            {built[id]({ headingId: `${id}-heading`, ...headings[id] })}
+          </div>
+        ))}
+      </div>
+    </ClientMessages>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { ReportForm } from "@/components/step-up/report-challenge-form";
 import { findReportableChallenge } from "@/lib/step-up/report";
 
@@ -27,7 +28,9 @@ export default async function StepUpCancelPage({ searchParams }: CancelPageProps
               <p className="mt-0.5 font-semibold [overflow-wrap:anywhere] text-slate-900">{challenge.description}</p>
             </div>
             <p className="text-sm text-slate-700">{t("cancelPage.explain")}</p>
-            <ReportForm token={token} />
+            <ClientMessages area="stepUpCancel">
+              <ReportForm token={token} />
+            </ClientMessages>
           </div>
         </AuthCard>
       ) : (

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SecondFactorForm } from "@/components/auth/second-factor-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { readSecondFactorCookie } from "@/lib/auth/second-factor-cookie";
 import { findSecondFactorSignIn } from "@/lib/auth/second-factor-sign-in";
 import { getCurrentSession } from "@/lib/sessions/current";
@@ -42,11 +43,13 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
         ),
       })}
     >
-      <SecondFactorForm
-        next={typeof next === "string" ? next : undefined}
-        recoveryCodesLeft={pending.recoveryCodesLeft}
-        warnAt={pending.warnAt}
-      />
+      <ClientMessages area="authCodeForm">
+        <SecondFactorForm
+          next={typeof next === "string" ? next : undefined}
+          recoveryCodesLeft={pending.recoveryCodesLeft}
+          warnAt={pending.warnAt}
+        />
+      </ClientMessages>
     </AuthCard>
   );
 }

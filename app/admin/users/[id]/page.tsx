@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { adminPageTitle, AdminShell } from "@/components/admin/admin-shell";
 import { UserActions } from "@/components/admin/users/user-actions";
 import { AllUsersLink, OwnAccountNotice, UserOverview } from "@/components/admin/users/user-overview";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { getUserDetails } from "@/lib/admin-users/details";
 import { recordAdminView } from "@/lib/audit/admin-views";
 import { requireAdmin } from "@/lib/auth/admin";
@@ -24,10 +25,12 @@ export default async function AdminUserPage({ params }: UserPageProps) {
   await recordAdminView(session, requestMetaFrom(await headers()), "admin.users_viewed", { userId: user.id });
 
   return (
-    <AdminShell page="user" title={user.email}>
-      <AllUsersLink />
-      <UserOverview user={user} />
-      {user.isViewer ? <OwnAccountNotice /> : <UserActions user={user} />}
-    </AdminShell>
+    <ClientMessages area="adminUser">
+      <AdminShell page="user" title={user.email}>
+        <AllUsersLink />
+        <UserOverview user={user} />
+        {user.isViewer ? <OwnAccountNotice /> : <UserActions user={user} />}
+      </AdminShell>
+    </ClientMessages>
   );
 }

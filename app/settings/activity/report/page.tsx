@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { SecureAccountForm } from "@/components/activity/secure-account-form";
+import { ClientMessages } from "@/components/layout/client-messages";
 import { Card, CardBody } from "@/components/ui/card";
 import { requireSession } from "@/lib/sessions/current";
 import { secureAccountSchema } from "@/shared/activity";
@@ -27,7 +28,9 @@ export default async function ReportActivityPage({ searchParams }: ReportPagePro
           <li>{t("report.steps.confirmations")}</li>
           <li>{t("report.steps.recorded")}</li>
         </ul>
-        <SecureAccountForm event={parsed.success ? (parsed.data.event ?? null) : null} />
+        <ClientMessages area="activity">
+          <SecureAccountForm event={parsed.success ? (parsed.data.event ?? null) : null} />
+        </ClientMessages>
       </CardBody>
     </Card>
   );
