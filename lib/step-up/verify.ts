@@ -7,10 +7,17 @@ import { asOwnChallenge, type OwnChallenge } from "@/lib/step-up/challenges";
 import { grantUsedEvent, mintGrantStatement } from "@/lib/step-up/grants";
 import { clearFailuresStatement, countFailure, LOCKED_FOR_COLUMN } from "@/lib/step-up/lockout";
 import { STEP_UP_LIMITS, STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
-import { PROOF_FACTS_COLUMNS, PROOF_METHODS, requiredSteps, type ProofFacts, type ProofSpend } from "@/lib/step-up/proofs";
+import {
+  EVERY_PROOF_FACTS,
+  PROOF_FACTS_COLUMNS,
+  PROOF_METHODS,
+  requiredSteps,
+  type ProofFacts,
+  type ProofSpend,
+} from "@/lib/step-up/proofs";
 import { AppError, type ErrorCode } from "@/shared/errors";
 import { isUuid } from "@/shared/format";
-import type { ProofKind, StepUpProof } from "@/shared/step-up";
+import type { ProofKind, ProofValues, StepUpProof } from "@/shared/step-up";
 
 type Verdict = {
   type: "step_up.verify_failed" | "step_up.expired" | "step_up.locked" | "step_up.verified";
@@ -40,7 +47,7 @@ export type GrantUse = "with_change" | "later";
  * 3. only when every step is right is each proof spent, the challenge marked proven and the grant
  *    minted. Returns the refusal rather than throwing it: the transaction must still commit, since a
  *    compared proof is an attempt.
- * A right proof costs three statements: the lock, the counted try, and one that spends and grants.
+ * A right proof costs two statements: the lock with the counted try, and one that spends and grants.
  */
 export async function verifyProofs(
   tx: Tx,
@@ -50,10 +57,9 @@ export async function verifyProofs(
   grantUse: GrantUse,
 ): Promise<AppError | null> {
   const userId = context.session.user.id;
-  const account = await lockAccount(tx, context, proof.challengeId);
-  const { challenge } = account;
-  if (!challenge || challenge.action !== expected.action || challenge.payloadHash !== expected.payloadHash)
-    return new AppError("CODE_INVALID");
+  const sent = proof.proofs;
+  const { account, challenge, attempt } = await lockAndCount(tx, context, expected, proof);
+  if (!challenge) return new AppError("CODE_INVALID");
   const event = (verdict: Verdict, proofs?: ProofKind[]): AuditEventInput => ({
     ...verdict,
     actor: context.session.user,
@@ -67,21 +73,20 @@ export async function verifyProofs(
     await audit({ type: "step_up.verify_failed", outcome: "BLOCKED", reason: "locked" });
     return new AppError("STEP_UP_LOCKED", { retryAfterSeconds: account.lockedFor });
   }
-  const sent = proof.proofs;
   const steps = requiredSteps(account.facts, challenge.action);
-  const given = steps.map((step) => step.find((kind) => sent[kind] !== undefined));
+  const given = proofsGiven(steps, sent);
   const missing = given.findIndex((kind) => kind === undefined);
   // Nothing compared, nothing counted: the modal asks for what is missing.
   if (missing >= 0) return new AppError(PROOF_METHODS[steps[missing]?.[0] ?? "email_code"].refusals.missing);
 
-  const attempt = await countAttempt(tx, challenge.id);
-  if (!attempt.counted) {
+  if (!attempt) {
+    const reason = await whyNotCounted(tx, challenge.id);
     await audit({
-      type: attempt.reason === "CODE_EXPIRED" ? "step_up.expired" : "step_up.verify_failed",
-      outcome: attempt.reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE",
-      reason: attempt.reason.toLowerCase(),
+      type: reason === "CODE_EXPIRED" ? "step_up.expired" : "step_up.verify_failed",
+      outcome: reason === "TOO_MANY_ATTEMPTS" ? "BLOCKED" : "FAILURE",
+      reason: reason.toLowerCase(),
     });
-    return new AppError(attempt.reason);
+    return new AppError(reason);
   }
 
   const spends: ProofSpend[] = [];
@@ -111,80 +116,113 @@ export async function verifyProofs(
     { type: "step_up.verified", outcome: "SUCCESS", reason: steps.length > 1 ? `${grant}+second_factor` : grant },
     given as ProofKind[],
   );
-  await spendAndGrant(tx, context, challenge, spends, verified, grantUse);
+  await spendAndGrant(tx, context, { challenge, spends, verified, grantUse, endFailures: account.hasFailures });
   return null;
 }
 
-type LockedAccount = { lockedFor: number | null; facts: ProofFacts; challenge: OwnChallenge | null };
-type ChallengeRow = Omit<OwnChallenge, "action" | "details"> & { action: string; details: unknown };
-
-/**
- * Holds the account's row until the transaction ends, so one account's proofs are checked one at a
- * time, and reads with it what the check needs first: the lockout, which proofs the user can give,
- * and the challenge if it is this session's and not cancelled. Only the account's row is re-read
- * after waiting for the lock; the challenge's changing state is left to `countAttempt`.
- */
-async function lockAccount(tx: Tx, context: RequestContext, challengeId: string): Promise<LockedAccount> {
-  const { session } = context;
-  const rows = await tx.$queryRaw<(ProofFacts & { lockedFor: number | null; challenge: ChallengeRow | null })[]>`
-    SELECT ${LOCKED_FOR_COLUMN}, ${PROOF_FACTS_COLUMNS},
-      (SELECT to_jsonb(c) FROM (
-        SELECT id, action, payload_hash AS "payloadHash", description, details, code_id AS "codeId" FROM step_up_challenges
-        WHERE id = ${isUuid(challengeId) ? challengeId : null}::uuid AND user_id = u.id AND session_id = ${session.id}::uuid
-          AND cancelled_at IS NULL) c) AS challenge
-    FROM users u WHERE u.id = ${session.user.id}::uuid
-    FOR UPDATE OF u`;
-  const row = rows[0];
-  if (!row) return { lockedFor: null, facts: { twoFactorOn: false, hasPasskeys: false }, challenge: null };
-  const { lockedFor, twoFactorOn, hasPasskeys, challenge } = row;
-  return { lockedFor, facts: { twoFactorOn, hasPasskeys }, challenge: challenge ? asOwnChallenge(challenge) : null };
+/** For each step, the kind sent for it; undefined when none of its kinds was sent. */
+function proofsGiven(steps: ProofKind[][], sent: ProofValues): (ProofKind | undefined)[] {
+  return steps.map((step) => step.find((kind) => sent[kind] !== undefined));
 }
 
-type CountedAttempt =
-  | { counted: true; attemptsLeft: number; liveCode: { id: string; codeHash: string } | null }
-  | { counted: false; reason: "CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS" };
+type ChallengeRow = Omit<OwnChallenge, "action" | "details"> & { action: string; details: unknown };
+type CheckStart = {
+  account: { lockedFor: number | null; facts: ProofFacts; hasFailures: boolean };
+  /** The challenge, when it is this session's, not cancelled, and was asked for exactly this change. */
+  challenge: OwnChallenge | null;
+  /** The try, when it was counted; with the hash of the challenge's live emailed code for the comparison in memory. */
+  attempt: { attemptsLeft: number; liveCode: { id: string; codeHash: string } | null } | null;
+};
 
 /**
- * One try of the challenge, counted by one conditional UPDATE before anything is compared, which
- * also reads the hash of the challenge's live emailed code for the comparison in memory.
+ * One statement: holds the account's row until the transaction ends, so one account's proofs are
+ * checked one at a time, and under that lock counts the challenge's try with one conditional UPDATE
+ * before anything is compared, but only where nothing refuses it first: the challenge is this
+ * session's, for this change, open, with tries left, the account is not locked, and the proofs
+ * sent answer every step. Which steps there are depends on the account's state, read by this same
+ * statement, so that last condition is decided in memory for every state the account could be in.
+ * Only the account's row is re-read after waiting for the lock: the UPDATE re-checks the
+ * challenge's own row, and the code's hash is read only with a counted try.
  */
-async function countAttempt(tx: Tx, challengeId: string): Promise<CountedAttempt> {
-  const rows = await tx.$queryRaw<{ attempts: number; max_attempts: number; code_id: string | null; code_hash: string | null }[]>`
-    WITH counted AS (
-      UPDATE step_up_challenges SET attempts = attempts + 1
-      WHERE id = ${challengeId}::uuid AND cancelled_at IS NULL AND verified_at IS NULL AND expires_at > now() AND attempts < max_attempts
-      RETURNING attempts, max_attempts, code_id)
-    SELECT counted.attempts, counted.max_attempts, code.id AS code_id, code.code_hash
-    FROM counted LEFT JOIN one_time_codes code
+async function lockAndCount(tx: Tx, context: RequestContext, expected: ExpectedChange, proof: StepUpProof): Promise<CheckStart> {
+  const { session } = context;
+  const answerable = EVERY_PROOF_FACTS.filter(
+    (facts) => !proofsGiven(requiredSteps(facts, expected.action), proof.proofs).includes(undefined),
+  );
+  const proofsAnswer = answerable.length
+    ? Prisma.sql`(account."twoFactorOn", account."hasPasskeys") IN (${Prisma.join(
+        answerable.map((facts) => Prisma.sql`(${facts.twoFactorOn}::boolean, ${facts.hasPasskeys}::boolean)`),
+      )})`
+    : Prisma.sql`false`;
+  const rows = await tx.$queryRaw<
+    (ProofFacts & {
+      lockedFor: number | null;
+      hasFailures: boolean;
+      challenge: ChallengeRow | null;
+      attempts: number | null;
+      max_attempts: number | null;
+      code_id: string | null;
+      code_hash: string | null;
+    })[]
+  >`
+    WITH account AS (
+      SELECT ${LOCKED_FOR_COLUMN}, ${PROOF_FACTS_COLUMNS}, u.step_up_failures > 0 OR u.step_up_lockouts > 0 AS "hasFailures"
+      FROM users u WHERE u.id = ${session.user.id}::uuid
+      FOR UPDATE),
+    challenge AS (
+      SELECT id, action, payload_hash AS "payloadHash", description, details, code_id AS "codeId" FROM step_up_challenges
+      WHERE id = ${isUuid(proof.challengeId) ? proof.challengeId : null}::uuid AND user_id = ${session.user.id}::uuid
+        AND session_id = ${session.id}::uuid AND cancelled_at IS NULL AND action = ${expected.action} AND payload_hash = ${expected.payloadHash}),
+    counted AS (
+      UPDATE step_up_challenges c SET attempts = c.attempts + 1
+      FROM account, challenge
+      WHERE c.id = challenge.id AND account."lockedFor" IS NULL AND ${proofsAnswer}
+        AND c.cancelled_at IS NULL AND c.verified_at IS NULL AND c.expires_at > now() AND c.attempts < c.max_attempts
+      RETURNING c.attempts, c.max_attempts, c.code_id)
+    SELECT account.*, (SELECT to_jsonb(challenge) FROM challenge) AS challenge, counted.attempts, counted.max_attempts,
+      code.id AS code_id, code.code_hash
+    FROM account
+    LEFT JOIN counted ON true
+    LEFT JOIN one_time_codes code
       ON code.id = counted.code_id AND code.purpose = 'STEP_UP' AND code.consumed_at IS NULL AND code.expires_at > now()`;
   const row = rows[0];
-  if (row) {
-    const liveCode = row.code_id && row.code_hash ? { id: row.code_id, codeHash: row.code_hash } : null;
-    return { counted: true, attemptsLeft: row.max_attempts - row.attempts, liveCode };
-  }
-  // Used, cancelled and unknown challenges all look the same to the caller.
-  const state = await tx.$queryRaw<{ expired: boolean; exhausted: boolean; open: boolean }[]>`
-    SELECT expires_at <= now() AS expired, attempts >= max_attempts AS exhausted, cancelled_at IS NULL AND verified_at IS NULL AS open
+  if (!row)
+    return {
+      account: { lockedFor: null, facts: { twoFactorOn: false, hasPasskeys: false }, hasFailures: false },
+      challenge: null,
+      attempt: null,
+    };
+  const { lockedFor, twoFactorOn, hasPasskeys, hasFailures } = row;
+  const liveCode = row.code_id && row.code_hash ? { id: row.code_id, codeHash: row.code_hash } : null;
+  return {
+    account: { lockedFor, facts: { twoFactorOn, hasPasskeys }, hasFailures },
+    challenge: row.challenge ? asOwnChallenge(row.challenge) : null,
+    attempt: row.attempts !== null && row.max_attempts !== null ? { attemptsLeft: row.max_attempts - row.attempts, liveCode } : null,
+  };
+}
+
+/** Why a try that nothing else refused was not counted, read afresh. Used, cancelled and unknown challenges all look the same. */
+async function whyNotCounted(tx: Tx, challengeId: string): Promise<"CODE_INVALID" | "CODE_EXPIRED" | "TOO_MANY_ATTEMPTS"> {
+  const state = await tx.$queryRaw<{ exhausted: boolean; open: boolean }[]>`
+    SELECT attempts >= max_attempts AS exhausted, cancelled_at IS NULL AND verified_at IS NULL AS open
     FROM step_up_challenges WHERE id = ${challengeId}::uuid`;
   const challenge = state[0];
-  if (!challenge?.open) return { counted: false, reason: "CODE_INVALID" };
-  if (challenge.exhausted) return { counted: false, reason: "TOO_MANY_ATTEMPTS" };
-  return { counted: false, reason: "CODE_EXPIRED" };
+  if (!challenge?.open) return "CODE_INVALID";
+  if (challenge.exhausted) return "TOO_MANY_ATTEMPTS";
+  return "CODE_EXPIRED";
 }
 
 /**
  * Every step was right: in one statement the challenge is marked proven, each proof's claim (and
- * what follows it) is made, the grant minted, the account's run of failures ended and the audit
- * rows written. A proof lost to a concurrent use throws, rolling everything back.
+ * what follows it) is made, the grant minted, the account's run of failures ended (when there is
+ * one) and the audit rows written. A proof lost to a concurrent use throws, rolling everything back.
  */
 async function spendAndGrant(
   tx: Tx,
   context: RequestContext,
-  challenge: OwnChallenge,
-  spends: ProofSpend[],
-  verified: AuditEventInput,
-  grantUse: GrantUse,
+  success: { challenge: OwnChallenge; spends: ProofSpend[]; verified: AuditEventInput; grantUse: GrantUse; endFailures: boolean },
 ): Promise<void> {
+  const { challenge, spends, verified, grantUse } = success;
   for (const spend of spends) if ("run" in spend) await spend.run();
   const claims = spends.flatMap((spend) => ("claim" in spend ? [spend] : []));
   const claimName = (index: number) => Prisma.raw(`claimed_${index}`);
@@ -209,7 +247,7 @@ async function spendAndGrant(
       },
       proven,
     )})`,
-    Prisma.sql`cleared AS (${clearFailuresStatement(context.session.user.id)})`,
+    ...(success.endFailures ? [Prisma.sql`cleared AS (${clearFailuresStatement(context.session.user.id)})`] : []),
     Prisma.sql`audited AS (${recordAuditEventsStatement(
       grantUse === "with_change" ? [verified, grantUsedEvent(context, challenge.action, grantId)] : [verified],
     )})`,

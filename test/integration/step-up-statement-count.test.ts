@@ -18,10 +18,10 @@ import {
 import { proofs } from "@/tooling/app-client";
 import { SoftwareAuthenticator } from "@/tooling/software-authenticator";
 
-// The step-up check at its floor (issue 19): the account locked with what the check needs, the try
-// counted with the code's hash, the comparison in memory, then one statement that spends the proof,
-// mints the grant and writes the audit rows. So a change sent with its proof costs at most 4
-// statements more than the same change in its sudo window, which checks nothing but the grant.
+// The step-up check at its floor (issue 19): one statement locks the account and counts the try,
+// returning the code's hash for the comparison in memory; one more spends the proof, mints the grant
+// and writes the audit rows. So a change sent with its proof costs at most 4 statements more than
+// the same change in its sudo window, which checks nothing but the grant.
 const MAX_ADDED_STATEMENTS = 4;
 
 // Every statement the app sends, BEGIN and COMMIT included (Prisma's adapter runs on pg's Client).

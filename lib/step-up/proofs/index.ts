@@ -18,6 +18,11 @@ export type ProofFacts = { twoFactorOn: boolean; hasPasskeys: boolean };
 export const PROOF_FACTS_COLUMNS = Prisma.sql`u.two_factor_enabled_at IS NOT NULL AS "twoFactorOn",
   EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS "hasPasskeys"`;
 
+/** Every state an account can be in as far as proofs go: for deciding something before reading which it is in. */
+export const EVERY_PROOF_FACTS: ProofFacts[] = [false, true].flatMap((twoFactorOn) =>
+  [false, true].map((hasPasskeys) => ({ twoFactorOn, hasPasskeys })),
+);
+
 export async function readProofFacts(client: Tx, userId: string): Promise<ProofFacts> {
   const rows = await client.$queryRaw<ProofFacts[]>`SELECT ${PROOF_FACTS_COLUMNS} FROM users u WHERE u.id = ${userId}::uuid`;
   return rows[0] ?? { twoFactorOn: false, hasPasskeys: false };
