@@ -3,7 +3,7 @@ import { issue } from "@/i18n/issues";
 import { DEFAULT_LOCALE } from "@/i18n/locales";
 import { startRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent, recordStandaloneEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { db, jsonTime, Prisma } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { sendEmail } from "@/lib/email/send";
@@ -22,13 +22,21 @@ const PURPOSE = "EMAIL_CHANGE" as const;
 const EXPIRES_IN_HOURS = CODE_POLICIES[PURPOSE].ttlSeconds / 3600;
 
 /** The change waiting for its code, if any (the user sees the address they typed). */
+/** The newest change still waiting for its code, as a JSON scalar subquery (null when none). */
+export function pendingEmailChangeJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('newEmail', e.new_email, 'expiresAt', c.expires_at)
+    FROM email_changes e JOIN one_time_codes c ON c.id = e.id
+    WHERE e.user_id = ${userId}::uuid AND e.confirmed_at IS NULL AND c.consumed_at IS NULL AND c.expires_at > now()
+    ORDER BY e.created_at DESC LIMIT 1)`;
+}
+
 export async function getPendingEmailChange(userId: string): Promise<PendingEmailChange | null> {
-  const pending = await db.emailChange.findFirst({
-    where: { userId, confirmedAt: null, code: { consumedAt: null, expiresAt: { gt: new Date() } } },
-    orderBy: { createdAt: "desc" },
-    select: { newEmail: true, code: { select: { expiresAt: true } } },
-  });
-  return pending ? { newEmail: pending.newEmail, expiresAt: pending.code.expiresAt.toISOString() } : null;
+  const [row] = await db.$queryRaw<[{ pending: PendingEmailChange | null }]>`SELECT ${pendingEmailChangeJson(userId)} AS pending`;
+  return pendingEmailChangeFromJson(row.pending);
+}
+
+export function pendingEmailChangeFromJson(pending: PendingEmailChange | null): PendingEmailChange | null {
+  return pending && { newEmail: pending.newEmail, expiresAt: jsonTime(pending.expiresAt).toISOString() };
 }
 
 /**

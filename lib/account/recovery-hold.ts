@@ -1,6 +1,6 @@
 import "server-only";
 import { recordStandaloneEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db, jsonTime, Prisma, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import { STEP_UP_POLICY, type StepUpAction } from "@/lib/step-up/policy";
@@ -28,13 +28,22 @@ export async function startRecoveryHold(tx: Tx, userId: string, reason: Recovery
 }
 
 /** The hold in force right now (database time), if any. */
+export type RecoveryHoldJson = { until: string; reason: string | null };
+
+/** The hold while it lasts, as a JSON scalar subquery (null when none). */
+export function recoveryHoldJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('until', u.recovery_hold_until, 'reason', u.recovery_hold_reason)
+    FROM users u WHERE u.id = ${userId}::uuid AND u.recovery_hold_until > now())`;
+}
+
 export async function findRecoveryHold(userId: string, client: Tx = db): Promise<RecoveryHold | null> {
-  const rows = await client.$queryRaw<{ until: Date; reason: string | null }[]>`
-    SELECT recovery_hold_until AS until, recovery_hold_reason AS reason FROM users
-    WHERE id = ${userId}::uuid AND recovery_hold_until > now()`;
-  const row = rows[0];
-  if (!row) return null;
-  return { until: row.until.toISOString(), reason: row.reason === "email_change" ? "email_change" : "password_reset" };
+  const [row] = await client.$queryRaw<[{ hold: RecoveryHoldJson | null }]>`SELECT ${recoveryHoldJson(userId)} AS hold`;
+  return recoveryHoldFromJson(row.hold);
+}
+
+export function recoveryHoldFromJson(hold: RecoveryHoldJson | null): RecoveryHold | null {
+  if (!hold) return null;
+  return { until: jsonTime(hold.until).toISOString(), reason: hold.reason === "email_change" ? "email_change" : "password_reset" };
 }
 
 /** Refuses a held action while the hold lasts (recorded), before anything is sent or counted. */

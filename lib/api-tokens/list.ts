@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, jsonTime, Prisma } from "@/lib/db";
 import { isStale, type ApiTokenDto } from "@/shared/api-tokens";
 
 export const API_TOKEN_SELECT = {
@@ -26,13 +26,43 @@ type TokenRow = {
   revokedAt: Date | null;
 };
 
+/** A token as `apiTokensJson` carries it: JSON has no dates, so its times arrive as ISO strings. */
+export type ApiTokenJson = Omit<TokenRow, "createdAt" | "expiresAt" | "lastUsedAt" | "revokedAt"> & {
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+/**
+ * The user's tokens as one JSON array, the live ones first, newest first: a scalar subquery, so
+ * the security page can read all its sections in one statement (lib/account/security-overview.ts).
+ */
+export function apiTokensJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_object(
+      'id', t.id, 'name', t.name, 'displayPrefix', t.display_prefix, 'scopes', t.scopes, 'createdAt', t.created_at,
+      'expiresAt', t.expires_at, 'lastUsedAt', t.last_used_at, 'lastUsedIp', t.last_used_ip, 'revokedAt', t.revoked_at
+    ) ORDER BY t.revoked_at DESC NULLS FIRST, t.created_at DESC), '[]') FROM api_tokens t WHERE t.user_id = ${userId}::uuid)`;
+}
+
 export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
-  const rows = await db.apiToken.findMany({
-    where: { userId },
-    select: API_TOKEN_SELECT,
-    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-  });
-  return rows.map((row) => toApiTokenDto(row));
+  const [row] = await db.$queryRaw<[{ tokens: ApiTokenJson[] }]>`SELECT ${apiTokensJson(userId)} AS tokens`;
+  return apiTokensFromJson(row.tokens);
+}
+
+export function apiTokensFromJson(tokens: ApiTokenJson[], now = new Date()): ApiTokenDto[] {
+  return tokens.map((token) =>
+    toApiTokenDto(
+      {
+        ...token,
+        createdAt: jsonTime(token.createdAt),
+        expiresAt: jsonTime(token.expiresAt),
+        lastUsedAt: jsonTime(token.lastUsedAt),
+        revokedAt: jsonTime(token.revokedAt),
+      },
+      now,
+    ),
+  );
 }
 
 export function toApiTokenDto(row: TokenRow, now = new Date()): ApiTokenDto {

@@ -52,7 +52,7 @@ function signInMeta(request: Request, credentials: Partial<Record<string, unknow
 }
 
 // The config is built per request so importing this module (e.g. in `next build`) reads no secrets.
-export const { auth, signIn, signOut } = NextAuth(() => {
+export const { signIn, signOut } = NextAuth(() => {
   const env = getEnv();
   const maxAge = env.SESSION_MAX_AGE_HOURS * 3600;
   return {

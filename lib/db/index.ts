@@ -53,6 +53,13 @@ export async function disconnectDb(): Promise<void> {
   globalForDb.stepUpDb = undefined;
 }
 
+/** A time read out of a JSON value: JSON has no dates, so Postgres writes them as ISO strings. */
+export function jsonTime(value: string): Date;
+export function jsonTime(value: string | null): Date | null;
+export function jsonTime(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
 /**
  * True for errors that mean "the database is not reachable right now" (refused, reset, shut down,
  * a pooled connection dropped mid-transaction), which users are told to retry, unlike a bug.

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { db, jsonTime, Prisma } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/with-step-up";
@@ -19,13 +19,24 @@ export function toPasskeyDto(passkey: PasskeyRow): PasskeyDto {
   };
 }
 
+export type PasskeyJson = Omit<PasskeyRow, "createdAt" | "lastUsedAt"> & { createdAt: string; lastUsedAt: string | null };
+
+/** The user's passkeys, oldest first, as one JSON array (a scalar subquery). */
+export function passkeysJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_object(
+      'id', p.id, 'name', p.name, 'createdAt', p.created_at, 'lastUsedAt', p.last_used_at, 'backedUp', p.backed_up
+    ) ORDER BY p.created_at), '[]') FROM passkeys p WHERE p.user_id = ${userId}::uuid)`;
+}
+
 export async function listPasskeys(userId: string): Promise<PasskeyDto[]> {
-  const passkeys = await db.passkey.findMany({
-    where: { userId },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, name: true, createdAt: true, lastUsedAt: true, backedUp: true },
-  });
-  return passkeys.map(toPasskeyDto);
+  const [row] = await db.$queryRaw<[{ passkeys: PasskeyJson[] }]>`SELECT ${passkeysJson(userId)} AS passkeys`;
+  return passkeysFromJson(row.passkeys);
+}
+
+export function passkeysFromJson(passkeys: PasskeyJson[]): PasskeyDto[] {
+  return passkeys.map((passkey) =>
+    toPasskeyDto({ ...passkey, createdAt: jsonTime(passkey.createdAt), lastUsedAt: jsonTime(passkey.lastUsedAt) }),
+  );
 }
 
 /** A name only: no step-up (it grants nothing), but recorded and announced like every change. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db, jsonTime, Prisma, type Tx } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { describeUserAgent } from "@/lib/http/user-agent";
@@ -9,21 +9,31 @@ import { withStepUp } from "@/lib/step-up/with-step-up";
 import { AppError } from "@/shared/errors";
 import type { SessionDto } from "@/shared/sessions";
 
-type ActiveRow = { id: string; user_agent: string | null; ip: string | null; created_at: Date; last_seen_at: Date };
+export type ActiveSessionJson = { id: string; userAgent: string | null; ip: string | null; createdAt: string; lastSeenAt: string };
 
-/** Sessions that would still be accepted right now (same rules as resolveSession), newest activity first. */
+/**
+ * Sessions that would still be accepted right now (same rules as resolveSession), newest activity
+ * first, as one JSON array (a scalar subquery).
+ */
+export function activeSessionsJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_object(
+      'id', s.id, 'userAgent', s.user_agent, 'ip', s.ip, 'createdAt', s.created_at, 'lastSeenAt', s.last_seen_at
+    ) ORDER BY s.last_seen_at DESC), '[]') FROM sessions s WHERE s.user_id = ${userId}::uuid AND ${activeSession()})`;
+}
+
 export async function listActiveSessions(userId: string, currentSessionId: string): Promise<SessionDto[]> {
-  const rows = await db.$queryRaw<ActiveRow[]>`
-    SELECT s.id, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM sessions s
-    WHERE s.user_id = ${userId}::uuid AND ${activeSession()}
-    ORDER BY s.last_seen_at DESC`;
-  return rows.map((row) => ({
-    id: row.id,
-    device: describeUserAgent(row.user_agent),
-    ip: row.ip,
-    createdAt: row.created_at.toISOString(),
-    lastSeenAt: row.last_seen_at.toISOString(),
-    current: row.id === currentSessionId,
+  const [row] = await db.$queryRaw<[{ sessions: ActiveSessionJson[] }]>`SELECT ${activeSessionsJson(userId)} AS sessions`;
+  return activeSessionsFromJson(row.sessions, currentSessionId);
+}
+
+export function activeSessionsFromJson(sessions: ActiveSessionJson[], currentSessionId: string): SessionDto[] {
+  return sessions.map((session) => ({
+    id: session.id,
+    device: describeUserAgent(session.userAgent),
+    ip: session.ip,
+    createdAt: jsonTime(session.createdAt).toISOString(),
+    lastSeenAt: jsonTime(session.lastSeenAt).toISOString(),
+    current: session.id === currentSessionId,
   }));
 }
 

@@ -1,20 +1,35 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { db, jsonTime, Prisma } from "@/lib/db";
 import { notifyAccountChange } from "@/lib/email/account-notice";
 import type { RequestContext } from "@/lib/http/context";
 import { withStepUp } from "@/lib/step-up/with-step-up";
 import { assertTwoFactor } from "@/lib/two-factor/enrolment";
-import { countRecoveryCodesLeft, RECOVERY_CODES, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
+import { RECOVERY_CODES, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { AppError } from "@/shared/errors";
 import type { TwoFactorStatus } from "@/shared/two-factor";
 
+export type TwoFactorJson = { enabledAt: string | null; recoveryCodesLeft: number };
+
+/** Whether two-step verification is on and how many recovery codes are left, as a JSON scalar subquery. */
+export function twoFactorJson(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('enabledAt', u.two_factor_enabled_at, 'recoveryCodesLeft',
+      CASE WHEN u.two_factor_enabled_at IS NULL THEN 0
+           ELSE (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL) END)
+    FROM users u WHERE u.id = ${userId}::uuid)`;
+}
+
 export async function getTwoFactorStatus(userId: string): Promise<TwoFactorStatus> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { twoFactorEnabledAt: true } });
+  const [row] = await db.$queryRaw<[{ status: TwoFactorJson | null }]>`SELECT ${twoFactorJson(userId)} AS status`;
+  if (!row.status) throw new AppError("NOT_FOUND");
+  return twoFactorFromJson(row.status);
+}
+
+export function twoFactorFromJson({ enabledAt, recoveryCodesLeft }: TwoFactorJson): TwoFactorStatus {
   return {
-    enabled: Boolean(user.twoFactorEnabledAt),
-    enabledAt: user.twoFactorEnabledAt?.toISOString() ?? null,
-    recoveryCodesLeft: user.twoFactorEnabledAt ? await countRecoveryCodesLeft(userId) : 0,
+    enabled: enabledAt !== null,
+    enabledAt: jsonTime(enabledAt)?.toISOString() ?? null,
+    recoveryCodesLeft,
     warnAt: RECOVERY_CODES.warnAt,
   };
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Locale } from "@/i18n/locales";
 import { encodePhrase } from "@/i18n/phrase";
@@ -18,6 +17,7 @@ import {
   type AccountActivityDto,
   type EventCategory,
 } from "@/shared/audit-events";
+import { statementsOf } from "@/test/helpers/sql-statements";
 import { newSession, newUser, type TestUser } from "@/test/helpers/step-up";
 
 afterAll(async () => {
@@ -752,20 +752,4 @@ describe("in the reader's language", () => {
 
 function rowLabel(id: string): string {
   return [...world.ids.entries()].find(([, value]) => value === id)?.[0] ?? id;
-}
-
-/** The SQL statements `fn` sends (Prisma's adapter runs on `pg`). */
-async function statementsOf<T>(fn: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
-  const statements: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const [query] = args;
-    statements.push(typeof query === "string" ? query : ((query as { text?: string } | undefined)?.text ?? ""));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    return { value: await fn(), statements };
-  } finally {
-    pg.Client.prototype.query = original;
-  }
 }

@@ -1,5 +1,4 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requestEmailChange } from "@/lib/account/change-email";
 import { findRecoveryHold } from "@/lib/account/recovery-hold";
 import { authenticateBearer } from "@/lib/api-tokens/authenticate";
@@ -19,6 +18,7 @@ import { requestPasswordReset, resendPasswordReset } from "@/lib/password-reset/
 import { resolveSession } from "@/lib/sessions/lifecycle";
 import { disableTwoFactor } from "@/lib/two-factor/manage";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
+import { statementsOf } from "@/test/helpers/sql-statements";
 import {
   ageCode,
   ageRateLimits,
@@ -71,26 +71,6 @@ async function resetCount(userId: string): Promise<number> {
   return db.auditEvent.count({ where: { type: "password.reset", actorId: userId } });
 }
 
-// Every SQL statement the app sends, as text (parameters stay out of it: Prisma binds them).
-const statements: string[] = [];
-const originalQuery = pg.Client.prototype.query;
-beforeAll(() => {
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const [query] = args;
-    statements.push(typeof query === "string" ? query : ((query as { text?: string } | undefined)?.text ?? ""));
-    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof originalQuery;
-});
-afterAll(() => {
-  pg.Client.prototype.query = originalQuery;
-});
-
-async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
-  const from = statements.length;
-  await run();
-  return statements.slice(from);
-}
-
 describe("asking for a reset", () => {
   it("answers a known and an unknown address alike, with the same statements; only the email differs", async () => {
     const known = await accountUser("known");
@@ -98,10 +78,8 @@ describe("asking for a reset", () => {
     // Warm up the code paths (prepared statements, first-use lookups) before comparing.
     await requestPasswordReset(randomEmail("warm-up"), meta("198.51.100.1"));
 
-    let knownAnswer: unknown;
-    let unknownAnswer: unknown;
-    const knownPath = await statementsOf(async () => (knownAnswer = await requestPasswordReset(known.email, meta("198.51.100.2"))));
-    const unknownPath = await statementsOf(async () => (unknownAnswer = await requestPasswordReset(unknown, meta("198.51.100.3"))));
+    const { value: knownAnswer, statements: knownPath } = await statementsOf(() => requestPasswordReset(known.email, meta("198.51.100.2")));
+    const { value: unknownAnswer, statements: unknownPath } = await statementsOf(() => requestPasswordReset(unknown, meta("198.51.100.3")));
     expect(unknownPath).toEqual(knownPath);
     expect(Object.keys(unknownAnswer as object).sort()).toEqual(Object.keys(knownAnswer as object).sort());
 

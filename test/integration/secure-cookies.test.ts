@@ -26,6 +26,8 @@ vi.mock("next/headers", () => ({
 const { parseEnv } = await import("@/lib/env");
 const { hashPassword } = await import("@/lib/auth/password");
 const { signIn } = await import("@/lib/auth/next-auth");
+const { sessionIdFromCookie } = await import("@/lib/sessions/current");
+const { encode } = await import("next-auth/jwt");
 const { db } = await import("@/lib/db");
 const { clearPendingSignUpCookie, readPendingSignUpCookie, setPendingSignUpCookie } = await import("@/lib/auth/pending-sign-up-cookie");
 const { clearSecondFactorCookie, readSecondFactorCookie, setSecondFactorCookie } = await import("@/lib/auth/second-factor-cookie");
@@ -36,6 +38,17 @@ function setCookies(): { name: string; attributes: string[] }[] {
     const [pair = "", ...attributes] = header.split("; ");
     return { name: pair.slice(0, pair.indexOf("=")), attributes };
   });
+}
+
+/** Signs a new user in through Auth.js; returns the session cookie it set, as the browser sends it back. */
+async function signedInCookie(name: string): Promise<{ cookie: string; sessionId: string }> {
+  const email = randomEmail();
+  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(STRONG_PASSWORD), emailVerifiedAt: new Date() } });
+  await signIn("credentials", { email, password: STRONG_PASSWORD, redirect: false });
+  const value = state.jar?.get(name)?.value;
+  if (!value) throw new Error(`no ${name} cookie`);
+  const session = await db.session.findFirstOrThrow({ where: { userId: user.id }, select: { id: true } });
+  return { cookie: `other=1; ${name}=${value}`, sessionId: session.id };
 }
 
 function useEnv(appUrl: string): void {
@@ -96,6 +109,43 @@ describe("cookies over https", () => {
       expect(cookie.name).toMatch(/^__(Secure|Host)-/);
       expect(cookie.attributes).toEqual(expect.arrayContaining(["Secure", "HttpOnly"]));
     }
+  });
+});
+
+describe("the session cookie, read back on each request", () => {
+  const secure = "__Secure-authjs.session-token";
+  beforeEach(() => useEnv(APP_URL));
+
+  it("names the session Auth.js signed in", async () => {
+    const { cookie, sessionId } = await signedInCookie(secure);
+    expect(await sessionIdFromCookie(cookie)).toBe(sessionId);
+  });
+
+  it("is nobody's when missing, tampered with, under another name, sealed with another secret or expired", async () => {
+    const { cookie } = await signedInCookie(secure);
+    const value = cookie.slice(cookie.indexOf(`${secure}=`) + secure.length + 1);
+    const flipped = `${value.slice(0, 40)}${value[40] === "A" ? "B" : "A"}${value.slice(41)}`;
+    const sealed = (secret: string, maxAge: number) => encode({ token: { sid: crypto.randomUUID() }, secret, salt: secure, maxAge });
+    const env = state.env!;
+    for (const candidate of [
+      null,
+      "",
+      "other=1",
+      `${secure}=${flipped}`,
+      `authjs.session-token=${value}`,
+      `${secure}=${await sealed("another-secret-of-at-least-32-characters", 3600)}`,
+      `${secure}=${await sealed(env.AUTH_SECRET, -60)}`,
+    ]) {
+      expect(await sessionIdFromCookie(candidate)).toBeNull();
+    }
+    expect(await sessionIdFromCookie(`${secure}=${await sealed(env.AUTH_SECRET, 3600)}`)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("over plain http it is the bare name", async () => {
+    useEnv("http://localhost:3000");
+    const { cookie, sessionId } = await signedInCookie("authjs.session-token");
+    expect(await sessionIdFromCookie(cookie)).toBe(sessionId);
+    expect(await sessionIdFromCookie(cookie.replace("authjs.session-token", secure))).toBeNull();
   });
 });
 

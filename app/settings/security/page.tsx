@@ -10,13 +10,8 @@ import { PasskeysSection } from "@/components/passkeys/passkeys-section";
 import { SessionsSection } from "@/components/sessions/sessions-section";
 import { TwoFactorSection } from "@/components/two-factor/two-factor-section";
 import type { CardHeading } from "@/components/ui/card";
-import { getPendingEmailChange } from "@/lib/account/change-email";
-import { findRecoveryHold } from "@/lib/account/recovery-hold";
-import { listApiTokens } from "@/lib/api-tokens/list";
-import { listPasskeys } from "@/lib/passkeys/manage";
+import { loadSecurityOverview } from "@/lib/account/security-overview";
 import { requireSession } from "@/lib/sessions/current";
-import { listActiveSessions } from "@/lib/sessions/other-sessions";
-import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 import { grantableScopes } from "@/shared/api-tokens";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -40,14 +35,7 @@ export default async function SecurityPage() {
     password: { title: t("page.sections.password.title"), description: t("page.sections.password.description") },
     sessions: { title: t("page.sections.sessions.title"), description: t("page.sections.sessions.description") },
   };
-  const [tokens, twoFactor, passkeys, pendingEmailChange, sessions, hold] = await Promise.all([
-    listApiTokens(userId),
-    getTwoFactorStatus(userId),
-    listPasskeys(userId),
-    getPendingEmailChange(userId),
-    listActiveSessions(userId, session.id),
-    findRecoveryHold(userId),
-  ]);
+  const { tokens, twoFactor, passkeys, pendingEmailChange, sessions, hold } = await loadSecurityOverview(userId, session.id);
   const built: Record<SectionId, (heading: CardHeading) => ReactNode> = {
     "api-tokens": (heading) => <ApiTokensSection heading={heading} tokens={tokens} scopes={grantableScopes(session.user.role)} />,
     "two-step": (heading) => <TwoFactorSection heading={heading} status={twoFactor} accountEmail={session.user.email} />,
