@@ -346,7 +346,8 @@ async function exportCsvInChildProcess(nodeFlags: string[]): Promise<unknown> {
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`CSV export child exited with ${code}`);
+  // A child that runs out of heap under its cap is a figure to report, not a reason to lose the run.
+  if (code !== 0) return { failed: `exited with code ${code}${code === 134 ? " (out of heap under the cap)" : ""}` };
   return JSON.parse(output);
 }
 
