@@ -1,7 +1,7 @@
 import "server-only";
 import { isWellFormedToken } from "@/lib/api-tokens/format";
 import { sha256Hex } from "@/lib/crypto";
-import { db, Prisma } from "@/lib/db";
+import { db, preparedStatement, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import {
   addressLimitKey,
@@ -76,7 +76,7 @@ export async function authenticateBearer(
   // Data-modifying CTEs all see the snapshot the statement started with, so each step reads what the
   // one before it returned: the token is looked up only when the address hit was counted, its hit is
   // counted only when it was found, and last use is touched only when that hit was counted too.
-  const [row] = await db.$queryRaw<Row[]>`
+  const [row] = await db.$queryRaw<Row[]>`${preparedStatement("bearer-check")}
     WITH address_hit AS (${countHitsSql(Prisma.sql`SELECT ${addressKey}::text`, perAddress)}),
     token AS (
       SELECT t.id AS token_id, u.id AS user_id, u.email, ${stale} AS stale, ${granted} AS granted
