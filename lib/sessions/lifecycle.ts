@@ -2,7 +2,7 @@ import "server-only";
 import type { Role } from "@/generated/prisma/enums";
 import { isLocale, type Locale } from "@/i18n/locales";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, Prisma, type Tx } from "@/lib/db";
+import { db, preparedStatement, Prisma, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -35,10 +35,13 @@ export function activeSession(): Prisma.Sql {
 
 type SessionRow = { id: string; created_at: Date; stale: boolean; user_id: string; email: string; role: Role; locale: string | null };
 
-/** A session is valid while not revoked, not past its absolute lifetime and not idle too long — by database time. */
+/**
+ * A session is valid while not revoked, not past its absolute lifetime and not idle too long — by
+ * database time. Every signed-in request asks this at least once: each connection plans it once.
+ */
 export async function resolveSession(sessionId: string): Promise<CurrentSession | null> {
   if (!isUuid(sessionId)) return null;
-  const rows = await db.$queryRaw<SessionRow[]>`
+  const rows = await db.$queryRaw<SessionRow[]>`${preparedStatement("resolve-session")}
     SELECT s.id, s.created_at, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale,
            u.id AS user_id, u.email, u.role, u.locale
     FROM sessions s JOIN users u ON u.id = s.user_id

@@ -542,7 +542,7 @@ describe("the admin audit page's rows", () => {
     }));
     const { value: names, statements } = await statementsOf(() => targetNamesOf(targets));
     expect(names).toEqual(targets.map((target) => (target.targetType === "session" ? "Firefox 131 on Windows 10" : "Work laptop")));
-    expect(statements.filter((statement) => /^\s*SELECT/i.test(statement))).toHaveLength(2);
+    expect(statements.filter((statement) => /^\s*SELECT/i.test(statement.text))).toHaveLength(2);
     expect(
       await targetNamesOf([
         { targetType: "passkey", targetId: "unknown" },

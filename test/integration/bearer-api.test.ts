@@ -148,11 +148,11 @@ describe("GET /api/v1/me with a bearer token", () => {
 
     // The first use records last use (a write), later ones within the minute do not: both are one statement.
     for (const round of ["first use", "within the minute"]) {
-      const { value: response, names } = await statementsOf(() => me(bearer(created.token, ip)));
+      const { value: response, statements } = await statementsOf(() => me(bearer(created.token, ip)));
       expect({ round, status: response.status }).toEqual({ round, status: 200 });
       expect(await response.json()).toEqual({ id: user.id, email: user.email });
       // Parsed and planned once per connection: planning this statement costs more than running it.
-      expect(names).toEqual(["bearer-check"]);
+      expect(statements.map((statement) => statement.name)).toEqual(["bearer-check"]);
     }
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: created.apiToken.id } })).lastUsedIp).toBe(ip);
     expect(await countOf(`api:token:${created.apiToken.id}`)).toBe(2);

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createSession, endSession, resolveSession } from "@/lib/sessions/lifecycle";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
+import { statementsOf } from "@/test/helpers/sql-statements";
 
 async function newSession() {
   const user = await db.user.create({
@@ -17,6 +18,13 @@ describe("server-side sessions", () => {
   it("resolve while valid", async () => {
     const { id, user } = await newSession();
     expect(await resolveSession(id)).toMatchObject({ id, user: { id: user.id, email: user.email, role: "USER" } });
+  });
+
+  it("resolve in one prepared statement while active (every signed-in request asks)", async () => {
+    const { id } = await newSession();
+    const { value, statements } = await statementsOf(() => resolveSession(id));
+    expect(value?.id).toBe(id);
+    expect(statements.map((statement) => statement.name)).toEqual(["resolve-session"]);
   });
 
   it("end at once when revoked, and the sign-out is recorded", async () => {
