@@ -1,6 +1,4 @@
-import createNextIntlPlugin from "next-intl/plugin";
-
-const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+import { PHASE_PRODUCTION_SERVER } from "next/constants.js";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -15,4 +13,11 @@ const nextConfig = {
   },
 };
 
-export default withNextIntl(nextConfig);
+// next-intl's plugin only sets build-time aliases, yet importing it loads @swc/core's native
+// binding and a file watcher (about 15 MB resident): the production server, which reads this file
+// too, goes without it.
+export default async function config(phase) {
+  if (phase === PHASE_PRODUCTION_SERVER) return nextConfig;
+  const { default: createNextIntlPlugin } = await import("next-intl/plugin");
+  return createNextIntlPlugin("./i18n/request.ts")(nextConfig);
+}
