@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage, type Server, type ServerR
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD, PHASE_PRODUCTION_SERVER } from "next/constants.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NON_HTML_CONTENT_SECURITY_POLICY, securityHeaders } from "@/lib/security/headers";
 import { BODY_LIMIT_BYTES, listen } from "@/server/app-server";
@@ -135,8 +136,13 @@ describe("the client address", () => {
 describe("request bodies", () => {
   it("are limited to what Next.js allows a server action (next.config.js), so its own failure (a 500) is never reached", async () => {
     const file = pathToFileURL(path.join(process.cwd(), "next.config.js")).href;
-    const { default: config } = (await import(file)) as { default: { experimental: { serverActions: { bodySizeLimit: string } } } };
-    expect(config.experimental.serverActions.bodySizeLimit).toBe(`${BODY_LIMIT_BYTES / 1024}kb`);
+    type Config = { experimental: { serverActions: { bodySizeLimit: string } } };
+    const { default: configFor } = (await import(file)) as { default: (phase: string) => Promise<Config> };
+    // The production server reads it without next-intl's build plugin; builds and development with it.
+    for (const phase of [PHASE_PRODUCTION_SERVER, PHASE_PRODUCTION_BUILD, PHASE_DEVELOPMENT_SERVER]) {
+      const config = await configFor(phase);
+      expect(config.experimental.serverActions.bodySizeLimit).toBe(`${BODY_LIMIT_BYTES / 1024}kb`);
+    }
   });
 
   it("up to the limit reach the app unchanged", async () => {
