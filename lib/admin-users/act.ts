@@ -55,9 +55,11 @@ export async function actOnUser<A extends AdminUserAction, T>(
     } catch (error) {
       const deadlock = isWriteConflict(error);
       // Two admins acting on each other's accounts lock each other's rows (step-up holds the
-      // acting admin's); Postgres ends one of the two, which runs again. Meanwhile the other's
-      // change may have signed this admin out: that, not a stale code, is then the answer.
-      if ((deadlock || attempt > 1) && !(await stillAdmin(context))) throw new AppError("UNAUTHENTICATED");
+      // acting admin's); Postgres ends one of the two, which runs again. Meanwhile (or before this
+      // admin's check got their lock) the other's change may have signed this admin out, ending
+      // their challenge: that, not a stale code, is then the answer.
+      const endedChallenge = error instanceof AppError && error.code === "CODE_INVALID";
+      if ((deadlock || endedChallenge || attempt > 1) && !(await stillAdmin(context))) throw new AppError("UNAUTHENTICATED");
       if (!deadlock || attempt === MAX_ATTEMPTS) throw error;
     }
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { WebAuthnPurpose } from "@/generated/prisma/enums";
-import { Prisma, type Tx } from "@/lib/db";
+import { preparedStatement, Prisma, type Tx } from "@/lib/db";
 import { answeredChallenge, consumeWebAuthnChallengeStatement, liveChallengeQuery, type LiveChallenge } from "@/lib/passkeys/challenges";
 import { relyingParty } from "@/lib/passkeys/relying-party";
 import { authenticationResponseSchema } from "@/shared/passkeys";
@@ -110,7 +110,7 @@ async function findCredentialAndChallenge(
   clientDataJSON: string,
   purpose: WebAuthnPurpose,
 ): Promise<{ passkey: PasskeyRow | null; challenge: LiveChallenge | null }> {
-  const rows = await client.$queryRaw<(PasskeyRow & { challenge: LiveChallenge | null })[]>`
+  const rows = await client.$queryRaw<(PasskeyRow & { challenge: LiveChallenge | null })[]>`${preparedStatement("passkey-assertion-lookup")}
     SELECT p.id, p.user_id, p.name, p.public_key, p.counter, p.transports,
       (SELECT to_jsonb(w) FROM (${liveChallengeQuery(answeredChallenge(clientDataJSON), purpose)}) w) AS challenge
     FROM passkeys p JOIN users u ON u.id = p.user_id

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAuditEvent, recordAuditEventsStatement, type AuditEventInput } from "@/lib/audit/record";
-import { Prisma, type Tx } from "@/lib/db";
+import { sha256Hex } from "@/lib/crypto";
+import { preparedStatement, Prisma, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/context";
 import { asOwnChallenge, type OwnChallenge } from "@/lib/step-up/challenges";
 import { grantUsedEvent, mintGrantStatement } from "@/lib/step-up/grants";
@@ -149,11 +150,6 @@ async function lockAndCount(tx: Tx, context: RequestContext, expected: ExpectedC
   const answerable = EVERY_PROOF_FACTS.filter(
     (facts) => !proofsGiven(requiredSteps(facts, expected.action), proof.proofs).includes(undefined),
   );
-  const proofsAnswer = answerable.length
-    ? Prisma.sql`(account."twoFactorOn", account."hasPasskeys") IN (${Prisma.join(
-        answerable.map((facts) => Prisma.sql`(${facts.twoFactorOn}::boolean, ${facts.hasPasskeys}::boolean)`),
-      )})`
-    : Prisma.sql`false`;
   const rows = await tx.$queryRaw<
     (ProofFacts & {
       lockedFor: number | null;
@@ -164,7 +160,7 @@ async function lockAndCount(tx: Tx, context: RequestContext, expected: ExpectedC
       code_id: string | null;
       code_hash: string | null;
     })[]
-  >`
+  >`${preparedStatement("step-up-lock-and-count")}
     WITH account AS (
       SELECT ${LOCKED_FOR_COLUMN}, ${PROOF_FACTS_COLUMNS}, u.step_up_failures > 0 OR u.step_up_lockouts > 0 AS "hasFailures"
       FROM users u WHERE u.id = ${session.user.id}::uuid
@@ -176,7 +172,9 @@ async function lockAndCount(tx: Tx, context: RequestContext, expected: ExpectedC
     counted AS (
       UPDATE step_up_challenges c SET attempts = c.attempts + 1
       FROM account, challenge
-      WHERE c.id = challenge.id AND account."lockedFor" IS NULL AND ${proofsAnswer}
+      WHERE c.id = challenge.id AND account."lockedFor" IS NULL
+        AND (account."twoFactorOn", account."hasPasskeys") IN (
+          SELECT * FROM unnest(${answerable.map((facts) => facts.twoFactorOn)}::boolean[], ${answerable.map((facts) => facts.hasPasskeys)}::boolean[]))
         AND c.cancelled_at IS NULL AND c.verified_at IS NULL AND c.expires_at > now() AND c.attempts < c.max_attempts
       RETURNING c.attempts, c.max_attempts, c.code_id)
     SELECT account.*, (SELECT to_jsonb(challenge) FROM challenge) AS challenge, counted.attempts, counted.max_attempts,
@@ -253,7 +251,10 @@ async function spendAndGrant(
     )})`,
   ];
   const counts = [proven, ...claims.map((_, index) => claimName(index))].map((name) => Prisma.sql`(SELECT count(*) FROM ${name})::int`);
-  const rows = await tx.$queryRaw<{ counts: number[] }[]>`WITH ${Prisma.join(parts, ",\n")} SELECT ARRAY[${Prisma.join(counts)}] AS counts`;
+  const statement = Prisma.sql`WITH ${Prisma.join(parts, ",\n")} SELECT ARRAY[${Prisma.join(counts)}] AS counts`;
+  // Its text depends only on which proofs were spent and how, a handful of shapes: each is planned once per connection.
+  const shape = sha256Hex(statement.sql).slice(0, 16);
+  const rows = await tx.$queryRaw<{ counts: number[] }[]>`${preparedStatement(`step-up-finish-${shape}`)}${statement}`;
   const [provenCount, ...claimed] = rows[0]?.counts ?? [];
   // Cannot happen: the try counted above holds the challenge's row until the transaction ends.
   if (provenCount !== 1) throw new AppError("CODE_INVALID");

@@ -33,6 +33,7 @@ import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
 import { request, sameOriginHeaders } from "@/test/helpers/next-request";
 import {
   completeStepUp,
+  expectAppError,
   latestStepUpCode,
   newContext,
   newSession,
@@ -420,6 +421,26 @@ describe("the last active admin", () => {
     expect(["UNAUTHENTICATED", "LAST_ADMIN"]).toContain((lost[0] as AppError).code);
     expect(await activeAdmins()).toBe(1);
     expect(await db.auditEvent.count({ where: { type: "admin.user_disabled", targetId: { in: [a.admin.id, b.admin.id] } } })).toBe(1);
+  });
+
+  it("an admin disabled by the other before their own code is checked is told they were signed out, not that the code is wrong", async () => {
+    const [a, b] = await onlyAdmins(2);
+    if (!a || !b) throw new Error("two admins");
+    const reason = "Rotation";
+    const provenA = await provenBy(
+      a.context,
+      triggerChallenge(a.context, "admin.user.disable", { userId: b.admin.id, email: b.admin.email, reason }),
+    );
+    const provenB = await provenBy(
+      b.context,
+      triggerChallenge(b.context, "admin.user.disable", { userId: a.admin.id, email: a.admin.email, reason }),
+    );
+
+    await disableUser(provenA, b.admin.id, reason);
+
+    // Disabling b ended b's sessions and b's challenge with them.
+    await expectAppError(disableUser(provenB, a.admin.id, reason), "UNAUTHENTICATED");
+    expect(await activeAdmins()).toBe(1);
   });
 
   it("nobody can disable or reset two-step verification of the last active admin, even with a valid step-up", async () => {
