@@ -17,8 +17,8 @@ import {
   type AccountActivityDto,
   type EventCategory,
 } from "@/shared/audit-events";
-import { statementsOf } from "@/test/helpers/sql-statements";
 import { newSession, newUser, type TestUser } from "@/test/helpers/step-up";
+import { statementsOf } from "@/tooling/sql-statements";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");

@@ -6,7 +6,7 @@ import { addStreamDestination, listStreamDestinations } from "@/lib/audit-stream
 import { recordStandaloneEvent } from "@/lib/audit/record";
 import { db, disconnectDb } from "@/lib/db";
 import { completeStepUp, newContext, newUser } from "@/test/helpers/step-up";
-import { startStreamReceiver, verifyBatch, type StreamReceiver } from "@/test/helpers/stream-receiver";
+import { startStreamReceiver, verifyBatch, type StreamReceiver } from "@/tooling/stream-receiver";
 
 // The deliverer runs in a child process (the job as a worker runs it); this process plays the
 // receiver and the restarted instance.

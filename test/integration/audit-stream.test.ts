@@ -30,7 +30,7 @@ import {
   stepUpEmails,
   type TestUser,
 } from "@/test/helpers/step-up";
-import { startStreamReceiver, verifyBatch, type StreamReceiver } from "@/test/helpers/stream-receiver";
+import { startStreamReceiver, verifyBatch, type StreamReceiver } from "@/tooling/stream-receiver";
 
 const receivers: StreamReceiver[] = [];
 

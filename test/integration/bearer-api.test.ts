@@ -7,8 +7,8 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/context";
 import type { ApiTokenScope } from "@/shared/api-tokens";
-import { statementsOf } from "@/test/helpers/sql-statements";
 import { completeStepUp, newStepUpUser, tokenRequest, type TestUser } from "@/test/helpers/step-up";
+import { statementsOf } from "@/tooling/sql-statements";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");

@@ -18,7 +18,6 @@ import { requestPasswordReset, resendPasswordReset } from "@/lib/password-reset/
 import { resolveSession } from "@/lib/sessions/lifecycle";
 import { disableTwoFactor } from "@/lib/two-factor/manage";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
-import { statementsOf } from "@/test/helpers/sql-statements";
 import {
   ageCode,
   ageRateLimits,
@@ -36,6 +35,7 @@ import {
 import { enableTwoFactorFor, totpCode } from "@/test/helpers/two-factor";
 import { codeFrom, proofs } from "@/tooling/app-client";
 import { SoftwareAuthenticator } from "@/tooling/software-authenticator";
+import { statementsOf } from "@/tooling/sql-statements";
 
 const NEW_PASSWORD = "copper-harbour-meadow-19";
 const RESET_SUBJECT = /^Reset your .* password$/;

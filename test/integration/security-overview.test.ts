@@ -9,8 +9,8 @@ import { listPasskeys } from "@/lib/passkeys/manage";
 import { listActiveSessions } from "@/lib/sessions/other-sessions";
 import { getTwoFactorStatus } from "@/lib/two-factor/manage";
 import { meta } from "@/test/helpers/fixtures";
-import { statementsOf } from "@/test/helpers/sql-statements";
 import { newSession, newUser, type TestUser } from "@/test/helpers/step-up";
+import { statementsOf } from "@/tooling/sql-statements";
 
 // The security page reads all its sections in one statement, re-rendered into every change's
 // answer. Each section must still read exactly what its own list function reads.

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createSession, endSession, resolveSession } from "@/lib/sessions/lifecycle";
 import { meta, randomEmail, STRONG_PASSWORD } from "@/test/helpers/fixtures";
-import { statementsOf } from "@/test/helpers/sql-statements";
+import { statementsOf } from "@/tooling/sql-statements";
 
 async function newSession() {
   const user = await db.user.create({

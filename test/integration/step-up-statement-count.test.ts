@@ -5,7 +5,6 @@ import type { RequestContext } from "@/lib/http/context";
 import { addPasskey, passkeyRegistrationOptions } from "@/lib/passkeys/registration";
 import { relyingParty } from "@/lib/passkeys/relying-party";
 import type { ProofValues } from "@/shared/step-up";
-import { statementsOf } from "@/test/helpers/sql-statements";
 import {
   auditCount,
   expectStepUpRequired,
@@ -17,6 +16,7 @@ import {
 } from "@/test/helpers/step-up";
 import { proofs } from "@/tooling/app-client";
 import { SoftwareAuthenticator } from "@/tooling/software-authenticator";
+import { statementsOf } from "@/tooling/sql-statements";
 
 // The step-up check at its floor (issue 19): one statement locks the account and counts the try,
 // returning the code's hash for the comparison in memory; one more spends the proof, mints the grant

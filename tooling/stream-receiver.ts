@@ -10,6 +10,8 @@ export type ReceivedBatch = {
   events: AuditFeedEvent[];
   status: number | null;
   at: number;
+  /** Whether its signature verified on arrival, once the receiver was given the secret (`verifyWith`); null before. */
+  verified: boolean | null;
 };
 
 /** What the receiver does with the n-th request (0-based): answer with a status, or hold it open. */
@@ -23,6 +25,8 @@ export type StreamReceiver = {
   /** Event ids in arrival order, across accepted requests. */
   acceptedIds: () => string[];
   setAnswer: (answer: Answer) => void;
+  /** Verifies every request under `secret` as it arrives (and those that came before), as a receiver would. */
+  verifyWith: (secret: string) => void;
   /** Resolves when a request is being held open. */
   holding: () => Promise<ReceivedBatch>;
   close: () => Promise<void>;
@@ -35,6 +39,17 @@ export async function startStreamReceiver(answer: Answer = () => 200): Promise<S
   let current = answer;
   let onHold: ((batch: ReceivedBatch) => void) | null = null;
   let heldBatch: ReceivedBatch | null = null;
+  let secret: string | null = null;
+  // Checked at once: the signature's timestamp is only accepted for five minutes.
+  const check = (batch: ReceivedBatch) => {
+    if (secret === null) return;
+    try {
+      verifyBatch(secret, batch);
+      batch.verified = true;
+    } catch {
+      batch.verified = false;
+    }
+  };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -44,8 +59,9 @@ export async function startStreamReceiver(answer: Answer = () => 200): Promise<S
         .split("\n")
         .filter(Boolean)
         .map((line) => JSON.parse(line) as AuditFeedEvent);
-      const batch: ReceivedBatch = { headers: request.headers, body, events, status: null, at: Date.now() };
+      const batch: ReceivedBatch = { headers: request.headers, body, events, status: null, at: Date.now(), verified: null };
       received.push(batch);
+      check(batch);
       const decision = current(received.length - 1, batch);
       if (decision === "hold") {
         held.add(response);
@@ -68,6 +84,10 @@ export async function startStreamReceiver(answer: Answer = () => 200): Promise<S
     acceptedIds: () => accepted().flatMap((batch) => batch.events.map((event) => event.event.id)),
     setAnswer: (next) => {
       current = next;
+    },
+    verifyWith: (next) => {
+      secret = next;
+      for (const batch of received) check(batch);
     },
     holding: () =>
       heldBatch
