@@ -60,7 +60,16 @@ export async function timed<T>(samples: number[], run: () => Promise<T>): Promis
   }
 }
 
-/** A load report for printing: the per-user flow times summarised. */
-export function loadSummary<Report extends { flowMs: number[] }>({ flowMs, ...report }: Report) {
-  return { ...report, perUserFlowMs: { ...summary(flowMs), maxMs: percentile(flowMs, 1) } };
+/** A load report for printing: the per-user flow times summarised, all and by proof. */
+export function loadSummary<Report extends { flowMs: number[]; flowMsByProof: Record<string, number[]> }>({
+  flowMs,
+  flowMsByProof,
+  ...report
+}: Report) {
+  const spread = (samples: number[]) => ({ ...summary(samples), maxMs: percentile(samples, 1) });
+  return {
+    ...report,
+    perUserFlowMs: spread(flowMs),
+    perUserFlowMsByProof: Object.fromEntries(Object.entries(flowMsByProof).map(([proof, samples]) => [proof, spread(samples)])),
+  };
 }

@@ -214,6 +214,9 @@ export type AppClientOptions = {
 /** Reads the step-up code for a challenge, e.g. from the fake Resend. */
 export type CodeReader = (challenge: StepUpChallengeDto) => Promise<string>;
 
+/** Answers a challenge with the proofs the modal would send, e.g. a passkey assertion. */
+export type ProofsReader = (challenge: StepUpChallengeDto) => Promise<ProofValues>;
+
 export class AppClient {
   private readonly cookies = new Map<string, string>();
   private readonly appUrl: string;
@@ -295,16 +298,31 @@ export class AppClient {
     readCode: CodeReader,
     options: ActionOptions & { answerOn?: string } = {},
   ): Promise<{ state: ActionState<Data>; challenge: StepUpChallengeDto; code: string }> {
+    let code = "";
+    const { state, challenge } = await this.withStepUpProofs<Data>(
+      baseUrl,
+      name,
+      input,
+      async (asked) => proofs((code = await readCode(asked))),
+      options,
+    );
+    return { state, challenge, code };
+  }
+
+  /** `withStepUp` answered with any proofs, e.g. a passkey assertion for the challenge's `passkeyOptions`. */
+  async withStepUpProofs<Data = unknown>(
+    baseUrl: string,
+    name: string,
+    input: Record<string, unknown>,
+    answer: ProofsReader,
+    options: ActionOptions & { answerOn?: string } = {},
+  ): Promise<{ state: ActionState<Data>; challenge: StepUpChallengeDto }> {
     const asked = await this.action<Data>(baseUrl, name, input, options);
     if (asked.status !== "step_up_required" || !asked.challenge)
       throw new Error(`${name} did not ask for step-up: ${JSON.stringify(asked)}`);
     const challenge = asked.challenge;
-    const code = await readCode(challenge);
-    return {
-      state: await this.action<Data>(options.answerOn ?? baseUrl, name, withProof(input, challenge, code), options),
-      challenge,
-      code,
-    };
+    const values = await answer(challenge);
+    return { state: await this.action<Data>(options.answerOn ?? baseUrl, name, withProofs(input, challenge, values), options), challenge };
   }
 
   /** The cookies this browser holds, by name (e.g. "__Secure-authjs.session-token"). */
@@ -429,5 +447,10 @@ export function proofs(code: string, secondFactor?: SecondFactorProof): ProofVal
 
 /** `input` as the code modal sends it once the user typed `code`: the same change, with the proof. */
 export function withProof(input: Record<string, unknown>, challenge: { id: string }, code: string): Record<string, unknown> {
-  return { ...input, stepUp: { challengeId: challenge.id, proofs: proofs(code) } };
+  return withProofs(input, challenge, proofs(code));
+}
+
+/** `input` with any proofs for `challenge`, e.g. `{ passkey: <assertion JSON> }`. */
+function withProofs(input: Record<string, unknown>, challenge: { id: string }, values: ProofValues): Record<string, unknown> {
+  return { ...input, stepUp: { challengeId: challenge.id, proofs: values } };
 }
