@@ -11,7 +11,10 @@
 //    refusing a malformed token before any database work (the route without the token check).
 // 3. first-load JavaScript (gzip) of /settings/security and /login vs the not-found page (the root
 //    layout and a paragraph).
-// 4. peak RSS of the production server process tree under the 200-user load of tooling/load.ts.
+// 4. peak RSS of the production server process tree under the 200-user load of tooling/load.ts
+//    (half the users answer with a passkey, and an audit stream destination receives every event).
+// 5. the step-up check in-process (bench/step-up-in-process.ts, what `npm run bench:step-up`
+//    measures), run first in this process against the server's database while the server is idle.
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +24,7 @@ import autocannon from "autocannon";
 import { AppClient, ServerActions, waitForCode, withProof } from "@/tooling/app-client";
 import { prepareLoad, runLoad } from "@/tooling/load";
 import { ensureProductionBuild, PROD_DIST_DIR, sampleRss, treeRssBytes, type ProdStack } from "@/tooling/prod-stack";
+import { measureStepUpInProcess } from "./step-up-in-process";
 import { loadSummary, runScript, summary, timed, withProdServer } from "./support";
 
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3200);
@@ -33,9 +37,9 @@ const TARGETS = {
   loginJsRatioMax: 1.3,
   peakRssMbMax: 230,
 };
-// BENCH_ONLY=stepUp,token,js,memory runs only those sections (while working on one figure);
-// BENCH_NAME, BENCH_PORT and PROD_DIST_DIR keep two runs at once apart.
-const SECTIONS = ["stepUp", "token", "js", "memory"] as const;
+// BENCH_ONLY=stepUpInProcess,stepUp,token,js,memory runs only those sections (while working on one
+// figure); BENCH_NAME, BENCH_PORT and PROD_DIST_DIR keep two runs at once apart.
+const SECTIONS = ["stepUpInProcess", "stepUp", "token", "js", "memory"] as const;
 const only = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","));
 const PASSWORD = "bench-password-1";
 // Refused by its checksum before any lookup (lib/api-tokens/format.ts).
@@ -263,7 +267,7 @@ async function memoryUnderLoad(stack: ProdStack) {
     peakRssMb,
     peakLargestProcessRssMb: round(rss.peakLargestProcessBytes / 1024 / 1024, 1),
     rssBeforeLoadMb: round(afterSignIns / 1024 / 1024, 1),
-    note: "sampled from when the 200 users, signed in beforehand (argon2id, 8 at a time), start their flows until the last one ends",
+    note: "sampled from when the 200 users, signed in beforehand (argon2id, 8 at a time) and half of them with a passkey added, start their flows until the last one ends and the audit stream has delivered every event",
     processesInTree: rss.processes,
     samples: rss.samples,
     sampledEveryMs: 100,
@@ -290,6 +294,10 @@ async function main() {
         nodeEnv: "production",
       },
     };
+    if (only.has("stepUpInProcess")) {
+      log("step-up check in-process");
+      report.stepUpInProcess = await measureStepUpInProcess({ tag: "suite-in-process" });
+    }
     if (only.has("stepUp")) {
       log("step-up cost");
       report.stepUpCost = await stepUpCost(stack, url);
@@ -303,7 +311,7 @@ async function main() {
       report.firstLoadJs = firstLoadJsReport();
     }
     if (only.has("memory")) {
-      log("memory under load (200 users: send → verify → change)");
+      log("memory under load (200 users: the change with its code or a passkey, streamed)");
       report.memoryUnderLoad = await memoryUnderLoad(stack);
     }
     console.log(JSON.stringify(report, null, 2));
