@@ -1,6 +1,6 @@
 import "server-only";
 import { displayPrefix, generateToken } from "@/lib/api-tokens/format";
-import { API_TOKEN_SELECT, toApiTokenDto } from "@/lib/api-tokens/list";
+import { toApiTokenDto, TOKEN_ROW_COLUMNS, type TokenRow } from "@/lib/api-tokens/list";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { sha256Hex } from "@/lib/crypto";
 import { notifyAccountChange } from "@/lib/email/account-notice";
@@ -18,23 +18,17 @@ export async function createApiToken(context: RequestContext, request: CreateApi
   const grantable = grantableScopes(session.user.role);
   if (!request.scopes.every((scope) => grantable.includes(scope))) throw new AppError("FORBIDDEN");
   return withStepUp(context, "api_token.create", request, async (tx) => {
-    // Serialises concurrent creations by one user so the limit cannot be overshot.
-    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${session.user.id}::uuid FOR UPDATE`;
-    const active = await tx.apiToken.count({ where: { userId: session.user.id, revokedAt: null, expiresAt: { gt: new Date() } } });
-    if (active >= MAX_ACTIVE_TOKENS) throw new AppError("LIMIT_REACHED", { limit: MAX_ACTIVE_TOKENS });
-
+    // One account's protected changes run one at a time (withStepUp holds its row): concurrent
+    // creations cannot overshoot the limit, counted in the insert itself.
     const token = generateToken();
-    const created = await tx.apiToken.create({
-      data: {
-        userId: session.user.id,
-        name: request.name,
-        displayPrefix: displayPrefix(token),
-        tokenHash: sha256Hex(token),
-        scopes: request.scopes,
-        expiresAt: tokenExpiry(request),
-      },
-      select: API_TOKEN_SELECT,
-    });
+    const [created] = await tx.$queryRaw<TokenRow[]>`
+      INSERT INTO api_tokens (id, user_id, name, display_prefix, token_hash, scopes, expires_at)
+      SELECT gen_random_uuid(), ${session.user.id}::uuid, ${request.name}, ${displayPrefix(token)}, ${sha256Hex(token)},
+        ${request.scopes}::text[], ${tokenExpiry(request)}::timestamptz
+      WHERE (SELECT count(*) FROM api_tokens
+             WHERE user_id = ${session.user.id}::uuid AND revoked_at IS NULL AND expires_at > now()) < ${MAX_ACTIVE_TOKENS}
+      RETURNING ${TOKEN_ROW_COLUMNS}`;
+    if (!created) throw new AppError("LIMIT_REACHED", { limit: MAX_ACTIVE_TOKENS });
     await recordAuditEvent(tx, {
       type: "api_token.created",
       actor: session.user,

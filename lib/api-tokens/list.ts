@@ -14,7 +14,7 @@ export const API_TOKEN_SELECT = {
   revokedAt: true,
 } as const;
 
-type TokenRow = {
+export type TokenRow = {
   id: string;
   name: string;
   displayPrefix: string;
@@ -25,6 +25,10 @@ type TokenRow = {
   lastUsedIp: string | null;
   revokedAt: Date | null;
 };
+
+/** The columns of a TokenRow, for a raw statement's RETURNING or SELECT. */
+export const TOKEN_ROW_COLUMNS = Prisma.sql`id::text, name, display_prefix AS "displayPrefix", scopes, created_at AS "createdAt",
+  expires_at AS "expiresAt", last_used_at AS "lastUsedAt", last_used_ip::text AS "lastUsedIp", revoked_at AS "revokedAt"`;
 
 /** A token as `apiTokensJson` carries it: JSON has no dates, so its times arrive as ISO strings. */
 export type ApiTokenJson = Omit<TokenRow, "createdAt" | "expiresAt" | "lastUsedAt" | "revokedAt"> & {

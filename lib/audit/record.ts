@@ -1,6 +1,7 @@
 import "server-only";
 import type { AuditOutcome } from "@/generated/prisma/enums";
 import { db, Prisma, type Tx } from "@/lib/db";
+import { insertWithTransaction } from "@/lib/db/batched-inserts";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { AuditEventType } from "@/shared/audit";
 
@@ -16,9 +17,12 @@ export type AuditEventInput = {
 
 const MAX_TEXT = 500;
 
-/** Always called with the transaction of the change it records, so both commit or neither does. */
-export async function recordAuditEvent(tx: Tx, event: AuditEventInput): Promise<void> {
-  await tx.auditEvent.create({ data: auditRow(event) });
+/**
+ * Always called with the transaction of the change it records, so both commit or neither does (in
+ * a transaction batching inserts, it goes in with the others just before the commit).
+ */
+export function recordAuditEvent(tx: Tx, event: AuditEventInput): Promise<void> {
+  return insertWithTransaction(tx, { kind: "audit_events", row: auditValues(event), insertOf: insertAuditRows });
 }
 
 /**
@@ -26,15 +30,20 @@ export async function recordAuditEvent(tx: Tx, event: AuditEventInput): Promise<
  * WITH) of the transaction of the change they record, for callers counting their round trips.
  */
 export function recordAuditEventsStatement(events: [AuditEventInput, ...AuditEventInput[]]): Prisma.Sql {
-  const rows = events.map((event) => {
-    const row = auditRow(event);
-    const metadata = row.metadata === undefined ? null : JSON.stringify(row.metadata);
-    return Prisma.sql`(${row.type}, ${row.outcome}::"AuditOutcome", ${row.actorId}::uuid, ${row.actorEmail}, ${row.targetType},
-      ${row.targetId}, ${row.reason}, ${row.ip}::inet, ${row.userAgent}, ${metadata}::jsonb)`;
-  });
+  return insertAuditRows(events.map(auditValues));
+}
+
+function insertAuditRows(rows: Prisma.Sql[]): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO audit_events (type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent, metadata)
     VALUES ${Prisma.join(rows)}`;
+}
+
+function auditValues(event: AuditEventInput): Prisma.Sql {
+  const row = auditRow(event);
+  const metadata = row.metadata === undefined ? null : JSON.stringify(row.metadata);
+  return Prisma.sql`(${row.type}, ${row.outcome}::"AuditOutcome", ${row.actorId}::uuid, ${row.actorEmail}, ${row.targetType},
+      ${row.targetId}, ${row.reason}, ${row.ip}::inet, ${row.userAgent}, ${metadata}::jsonb)`;
 }
 
 /** An event with no change beside it (a refused or failed attempt, an admin viewing the log): no transaction to share. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "@/i18n/locales";
 import { db, Prisma, type Tx } from "@/lib/db";
+import { insertWithTransaction } from "@/lib/db/batched-inserts";
 import { queuedEmailContent, queuedEmailSubject, type QueuedEmail } from "@/lib/email/queued";
 import { sendEmail } from "@/lib/email/send";
 import { log } from "@/lib/log";
@@ -20,23 +21,32 @@ export type RecipientLocale = { locale: Locale | null } | { userId: string };
  * is written here: rendering takes tens of milliseconds of CPU, which inside the transaction would
  * hold a pooled connection and, under load, starve every other request of connections.
  */
-export async function enqueueEmail(tx: Tx, to: string, email: QueuedEmail, recipient?: RecipientLocale): Promise<void> {
+export function enqueueEmail(tx: Tx, to: string, email: QueuedEmail, recipient?: RecipientLocale): Promise<void> {
+  return insertWithTransaction(tx, { kind: "email_outbox", row: outboxRow(to, email, recipient), insertOf: insertOutboxRows });
+}
+
+function outboxRow(to: string, email: QueuedEmail, recipient?: RecipientLocale): Prisma.Sql {
+  const data = JSON.stringify(email.data);
   if (recipient && "locale" in recipient) {
     const locale = recipient.locale ?? DEFAULT_LOCALE;
-    await tx.emailOutbox.create({
-      data: { to, subject: queuedEmailSubject(email, locale), template: email.template, data: email.data, locale },
-    });
-    return;
+    return Prisma.sql`SELECT ${to}, ${queuedEmailSubject(email, locale)}, ${email.template}, ${data}::jsonb, ${locale}`;
   }
   // The account's language is read in the insert itself, not by a query of its own; the subject
   // (kept for operators and the legacy rows) is written in whichever language that turns out to be.
   const account = recipient ? Prisma.sql`id = ${recipient.userId}::uuid` : Prisma.sql`email = ${to}`;
   const subjects = Object.fromEntries(LOCALES.map((locale) => [locale, queuedEmailSubject(email, locale)]));
-  await tx.$executeRaw`
-    INSERT INTO email_outbox (id, "to", subject, template, data, locale)
-    SELECT gen_random_uuid(), ${to}, ${JSON.stringify(subjects)}::jsonb ->> recipient.locale, ${email.template},
-      ${JSON.stringify(email.data)}::jsonb, recipient.locale
+  return Prisma.sql`
+    SELECT ${to}, ${JSON.stringify(subjects)}::jsonb ->> recipient.locale, ${email.template}, ${data}::jsonb, recipient.locale
     FROM (SELECT COALESCE((SELECT locale FROM users WHERE ${account}), ${DEFAULT_LOCALE}) AS locale) AS recipient`;
+}
+
+function insertOutboxRows(rows: Prisma.Sql[]): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO email_outbox (id, "to", subject, template, data, locale)
+    SELECT gen_random_uuid(), queued.* FROM (${Prisma.join(
+      rows.map((row) => Prisma.sql`(${row})`),
+      " UNION ALL ",
+    )}) AS queued`;
 }
 
 type Claimed = {

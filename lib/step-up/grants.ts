@@ -30,28 +30,39 @@ export function mintGrantStatement(
     FROM ${proven}`;
 }
 
-/** The grant this change may use, consumed if single-use; null when there is none. */
+/**
+ * The grant this change may use, consumed if single-use; null when there is none. Either way the
+ * account's row is locked first, as the check of a proof does (lib/step-up/verify.ts): the change
+ * runs under it.
+ */
 export async function useGrant(tx: Tx, context: RequestContext, action: StepUpAction, payloadHash: string): Promise<string | null> {
   const { session } = context;
   const entry = STEP_UP_POLICY[action];
   if (entry.grant === "sudo") {
     // A sudo window is not used up; FOR SHARE makes a concurrent revocation wait for this change.
     const rows = await tx.$queryRaw<{ id: string }[]>`
+      WITH account AS (${lockAccount(session.user.id)})
       SELECT id FROM step_up_grants
-      WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SUDO' AND "window" = ${entry.window}
+      WHERE EXISTS (SELECT 1 FROM account)
+        AND user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SUDO' AND "window" = ${entry.window}
         AND expires_at > now() AND consumed_at IS NULL
       ORDER BY expires_at DESC LIMIT 1 FOR SHARE`;
     return rows[0]?.id ?? null;
   }
   const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH account AS (${lockAccount(session.user.id)})
     UPDATE step_up_grants SET consumed_at = now()
-    WHERE id = (
+    WHERE EXISTS (SELECT 1 FROM account) AND id = (
       SELECT id FROM step_up_grants
       WHERE user_id = ${session.user.id}::uuid AND session_id = ${session.id}::uuid AND mode = 'SINGLE_USE'
         AND action = ${action} AND payload_hash = ${payloadHash} AND expires_at > now() AND consumed_at IS NULL
       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING id`;
   return rows[0]?.id ?? null;
+}
+
+function lockAccount(userId: string): Prisma.Sql {
+  return Prisma.sql`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
 }
 
 /** The audit row of a change let through by a grant. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { refuseDuringRecoveryHold } from "@/lib/account/recovery-hold";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import type { Tx } from "@/lib/db";
+import { transactionBatchingInserts } from "@/lib/db/batched-inserts";
 import type { RequestContext } from "@/lib/http/context";
 import { startChallenge } from "@/lib/step-up/challenges";
 import { grantUsedEvent, useGrant } from "@/lib/step-up/grants";
@@ -12,7 +13,10 @@ import { AppError } from "@/shared/errors";
 
 /**
  * Runs `change` only with a valid step-up grant, in one transaction with the grant's use (and the
- * change's audit row): a failed change leaves the grant unused, a replay finds none.
+ * change's audit row): a failed change leaves the grant unused, a replay finds none. The change
+ * runs with the account's row locked (each check below takes that lock first), so one account's
+ * protected changes happen one at a time; and its audit rows and queued emails go in as one
+ * statement at the end (lib/db/batched-inserts.ts).
  *
  * 0. An action held after a recovery is refused while the hold lasts (lib/account/recovery-hold.ts).
  * 1. With the modal's proofs in the context (sent along with this very change), they are checked
@@ -34,7 +38,7 @@ export async function withStepUp<A extends StepUpAction, T>(
   await refuseDuringRecoveryHold(context, action);
   const payloadHash = hashPayload(action, payload);
   const { proof } = context;
-  const outcome = await db.$transaction(async (tx) => {
+  const outcome = await transactionBatchingInserts(async (tx) => {
     if (proof) {
       const refusal = await verifyProofs(tx, context, { action, payloadHash }, proof, "with_change");
       if (refusal) return { granted: false as const, refusal };

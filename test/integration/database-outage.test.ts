@@ -79,7 +79,7 @@ async function waitForInsertWaitingOnLock(timeoutMs: number): Promise<number> {
     // A fresh connection each time: pg_stat_activity is a snapshot per transaction.
     const { rows } = await withClient(databaseUrl(), (client) =>
       client.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"public\".\"api_tokens\"%'",
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND ltrim(query, E' \\n') LIKE 'INSERT INTO api_tokens%'",
       ),
     );
     if (rows[0]) return rows[0].pid;

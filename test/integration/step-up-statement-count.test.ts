@@ -25,9 +25,13 @@ import { statementsOf } from "@/tooling/sql-statements";
 const MAX_ADDED_STATEMENTS = 4;
 
 /** How many statements `run` sends, BEGIN and COMMIT included, and the names of the prepared ones. */
-async function sentBy(run: () => Promise<unknown>): Promise<{ count: number; names: string[] }> {
+async function sentBy(run: () => Promise<unknown>): Promise<{ count: number; names: string[]; texts: string[] }> {
   const { statements } = await statementsOf(run);
-  return { count: statements.length, names: statements.flatMap((statement) => (statement.name ? [statement.name] : [])) };
+  return {
+    count: statements.length,
+    names: statements.flatMap((statement) => (statement.name ? [statement.name] : [])),
+    texts: statements.map((statement) => statement.text),
+  };
 }
 
 const withProof = (context: RequestContext, challengeId: string, values: ProofValues): RequestContext => ({
@@ -70,6 +74,15 @@ describe("the step-up check at its SQL floor", () => {
     expect(inSudoWindow.count).toBeGreaterThan(2);
     expect(withCode.count - inSudoWindow.count, "statements added by the emailed code").toBeLessThanOrEqual(MAX_ADDED_STATEMENTS);
     expect(withPasskey.count - inSudoWindow.count, "statements added by the passkey").toBeLessThanOrEqual(MAX_ADDED_STATEMENTS);
+    // The change's own audit row and notice go in together, last before the commit; the account's
+    // lock is taken by the check (or the grant's lookup), not again by the change.
+    for (const sent of [withCode, inSudoWindow, withPasskey]) {
+      const [last, commit] = sent.texts.slice(-2);
+      expect(commit).toMatch(/^COMMIT/);
+      expect(last).toMatch(/INSERT INTO audit_events[\s\S]*INSERT INTO email_outbox/);
+      expect(sent.texts.filter((text) => /FROM users\b[^;]*FOR UPDATE/.test(text))).toHaveLength(1);
+    }
+    expect({ withCode: withCode.count, inSudoWindow: inSudoWindow.count }).toEqual({ withCode: 6, inSudoWindow: 5 });
     // Planning these CTEs costs more than running them: each connection plans them once.
     expect(withCode.names).toEqual(["step-up-lock-and-count", expect.stringMatching(/^step-up-finish-[0-9a-f]{16}$/)]);
     expect(withPasskey.names).toEqual([
