@@ -2,8 +2,9 @@ import "server-only";
 import type { Locale } from "@/i18n/locales";
 import { translatorFor } from "@/i18n/translator";
 import { attentionLeaders, countedPerDay } from "@/lib/audit/rollups";
-import { describeDevice, targetNamesOf } from "@/lib/audit/target-names";
+import { targetNamesOf } from "@/lib/audit/target-names";
 import { db, Prisma } from "@/lib/db";
+import { describeUserAgent } from "@/lib/http/user-agent";
 import { describeChallenge } from "@/lib/step-up/describe";
 import { type AttentionAccount, type AuditEventDto, type AuditFilter, type DailyCount } from "@/shared/audit";
 import {
@@ -95,7 +96,7 @@ export async function listAccountActivity(
       category: eventCategory(row.type),
       outcome: row.outcome,
       ip: byAdmin ? null : row.ip,
-      device: byAdmin || !row.user_agent ? "—" : describeDevice(row.user_agent),
+      device: byAdmin || !row.user_agent ? "—" : describeUserAgent(row.user_agent),
       byAdmin,
     };
   });
@@ -416,7 +417,7 @@ function toDto(row: Row, actorDeleted: boolean, targetName: string | null, descr
     sentence: describe(describable(row, targetName, actorEmail), { kind: "admin" }),
     reason: row.reason,
     ip: row.ip,
-    device: row.user_agent ? describeDevice(row.user_agent) : "—",
+    device: row.user_agent ? describeUserAgent(row.user_agent) : "—",
   };
 }
 

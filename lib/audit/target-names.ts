@@ -35,7 +35,7 @@ export async function targetNamesOf(targets: AuditTarget[]): Promise<(string | n
   ]);
   const passkeyNames = new Map(passkeys.map((row) => [row.id, row.name]));
   const userNames = new Map(users.map((row) => [row.id, row.deletedAt ? DELETED_ACCOUNT_NAME : row.email]));
-  const sessionDevices = new Map(sessions.map((row) => [row.id, describeDevice(row.userAgent)]));
+  const sessionDevices = new Map(sessions.map((row) => [row.id, describeUserAgent(row.userAgent)]));
   const descriptions = new Map(challenges.map((row) => [row.id, row.description]));
 
   return targets.map((target, index) => {
@@ -84,20 +84,4 @@ function tokenName(tokens: { displayPrefix: string; name: string; userId: string
   const candidates = tokens.filter((token) => token.displayPrefix === prefix);
   if (owner) return candidates.find((token) => token.userId === owner)?.name ?? null;
   return candidates.length === 1 ? (candidates[0]?.name ?? null) : null;
-}
-
-// describeUserAgent (ua-parser-js) costs ~0.4 ms a call: 20 ms a page and minutes for an export.
-// The same few agents repeat, so remember them (bounded: user agents are ≤ 512 characters).
-const devices = new Map<string, string>();
-
-/** "Chrome 130 on Linux", remembered per user agent. */
-export function describeDevice(userAgent: string | null): string {
-  if (!userAgent) return describeUserAgent(null);
-  let described = devices.get(userAgent);
-  if (described === undefined) {
-    described = describeUserAgent(userAgent);
-    if (devices.size >= 1_000) devices.clear();
-    devices.set(userAgent, described);
-  }
-  return described;
 }
