@@ -1,3 +1,5 @@
+import path from "node:path";
+
 // Memory settings for the production server process, used by `npm start` and by the production
 // stack that `npm run bench` measures (tooling/prod-stack.ts). An operator's own
 // NODE_OPTIONS flag or MALLOC_MMAP_THRESHOLD_ wins over each default.
@@ -21,7 +23,15 @@ export function serverRuntimeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** How `npm start`, `npm run dev` and the test and benchmark stacks start the app's server process (server/main.ts). */
-export function serverCommand(): { command: string; args: string[] } {
+/** The production server's bundle in the build's directory (scripts/build-server.ts). */
+export const SERVER_BUNDLE = "app-server.mjs";
+
+/**
+ * How `npm start`, `npm run dev` and the test and benchmark stacks start the app's server process
+ * (server/main.ts): in production the bundle `npm run build` made of it (scripts/build-server.ts),
+ * with plain Node; in development the source, through tsx.
+ */
+export function serverCommand(mode: { production: true; distDir: string } | { production: false }): { command: string; args: string[] } {
+  if (mode.production) return { command: process.execPath, args: [path.join(mode.distDir, SERVER_BUNDLE)] };
   return { command: process.execPath, args: ["--import", "tsx/esm", "--import", "./scripts/server-only-hook.mjs", "server/main.ts"] };
 }

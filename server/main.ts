@@ -1,5 +1,6 @@
-// The app's server process, started by `npm run dev` (scripts/dev-stack.ts) and `npm start`
-// (scripts/start.ts): Next.js behind the front door (server/front-door.ts) on HOST:PORT.
+// The app's server process, started by `npm run dev` (scripts/dev-stack.ts, through tsx) and
+// `npm start` (scripts/start.ts, as the bundle scripts/build-server.ts makes of it): Next.js behind
+// the front door (server/front-door.ts) on HOST:PORT.
 import { ConfigError, getEnv } from "@/lib/env";
 import { exposureWarning } from "@/server/listen-address";
 
@@ -8,8 +9,8 @@ async function main() {
   const dev = !env.isProduction;
   const warning = dev ? exposureWarning(env.HOST, `${env.APP_URL}/dev/mailbox`) : null;
   if (warning) console.warn(warning);
-  // tsx (which runs this file) turns Node's source-map support on; it would parse and keep the map
-  // of every module Next.js loads, tens of MB of heap. Off before Next.js is imported.
+  // Node's source-map support (which tsx turns on, and NODE_OPTIONS may) would parse and keep the
+  // map of every module Next.js loads, tens of MB of heap. Off before Next.js is imported.
   if (!dev) process.setSourceMapsEnabled(false);
   const { startAppServer } = await import("@/server/app-server");
   const app = await startAppServer(env, { dev });

@@ -46,7 +46,7 @@ export async function startDevStack(
   if (seeded.length) log(`▸ Seeded demo accounts: ${seeded.join(", ")} (password: correct-horse-battery)`);
   log(env.devMailbox ? `▸ Emails go to the dev mailbox: ${env.APP_URL}/dev/mailbox` : "▸ Emails are sent with Resend");
 
-  const { command, args } = serverCommand();
+  const { command, args } = serverCommand({ production: false });
   const server = spawn(command, args, {
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: "development", DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
