@@ -69,7 +69,8 @@ export function ensureProductionBuild(log: (line: string) => void = (line) => co
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, what: string): void {
-  const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"], env });
+  // Progress goes to stderr: a benchmark's stdout is its JSON report alone.
+  const result = spawnSync(command, args, { stdio: ["ignore", process.stderr, process.stderr], env });
   if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
 }
 
