@@ -37,14 +37,10 @@ export function transactionBatchingInserts<T>(run: (tx: Tx) => Promise<T>): Prom
     pendingByTransaction.set(tx, pending);
     const value = await run(tx);
     pendingByTransaction.delete(tx);
-    const inserts = [...pending.values()].map(({ insertOf, rows }) => insertOf(rows));
-    const [only] = inserts;
-    if (inserts.length === 1 && only) await tx.$executeRaw(only);
-    else if (inserts.length > 1)
-      await tx.$executeRaw`WITH ${Prisma.join(
-        inserts.map((insert, index) => Prisma.sql`${Prisma.raw(`batched_${index}`)} AS (${insert})`),
-        ", ",
-      )} SELECT 1`;
+    const inserts = [...pending.values()].map(
+      ({ insertOf, rows }, index) => Prisma.sql`${Prisma.raw(`batched_${index}`)} AS (${insertOf(rows)})`,
+    );
+    if (inserts.length) await tx.$executeRaw`WITH ${Prisma.join(inserts, ", ")} SELECT 1`;
     return value;
   });
 }

@@ -398,7 +398,8 @@ describe("the last active admin", () => {
   }
   const activeAdmins = () => db.user.count({ where: { role: "ADMIN", disabledAt: null, deletedAt: null } });
 
-  it("two admins disabling each other at once: exactly one succeeds, one active admin is left", async () => {
+  /** The only two admins, each with a step-up proven for disabling the other. */
+  async function adminsEachProvenToDisableTheOther() {
     const [a, b] = await onlyAdmins(2);
     if (!a || !b) throw new Error("two admins");
     const reason = "Rotation";
@@ -410,6 +411,11 @@ describe("the last active admin", () => {
       b.context,
       triggerChallenge(b.context, "admin.user.disable", { userId: a.admin.id, email: a.admin.email, reason }),
     );
+    return { a, b, provenA, provenB, reason };
+  }
+
+  it("two admins disabling each other at once: exactly one succeeds, one active admin is left", async () => {
+    const { a, b, provenA, provenB, reason } = await adminsEachProvenToDisableTheOther();
     const settled = await Promise.allSettled([disableUser(provenA, b.admin.id, reason), disableUser(provenB, a.admin.id, reason)]);
 
     const won = settled.filter((result) => result.status === "fulfilled" && result.value.changed);
@@ -424,17 +430,7 @@ describe("the last active admin", () => {
   });
 
   it("an admin disabled by the other before their own code is checked is told they were signed out, not that the code is wrong", async () => {
-    const [a, b] = await onlyAdmins(2);
-    if (!a || !b) throw new Error("two admins");
-    const reason = "Rotation";
-    const provenA = await provenBy(
-      a.context,
-      triggerChallenge(a.context, "admin.user.disable", { userId: b.admin.id, email: b.admin.email, reason }),
-    );
-    const provenB = await provenBy(
-      b.context,
-      triggerChallenge(b.context, "admin.user.disable", { userId: a.admin.id, email: a.admin.email, reason }),
-    );
+    const { a, b, provenA, provenB, reason } = await adminsEachProvenToDisableTheOther();
 
     await disableUser(provenA, b.admin.id, reason);
 
