@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { authenticateBearer, type AppliedLimit, type BearerResult } from "@/lib/api-tokens/authenticate";
 import type { Endpoint } from "@/lib/api/endpoints";
-import { isDatabaseUnavailable } from "@/lib/db";
+import { databaseErrorCodes, isDatabaseUnavailable } from "@/lib/db";
 import { jsonErrorResponse } from "@/lib/http/json-error";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { errorName, log } from "@/lib/log";
@@ -46,10 +46,10 @@ export function apiRoute<E extends Endpoint>(
       return Response.json(body, { headers: { "Cache-Control": "no-store", ...rateLimitHeaders(limits) } });
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
-        log("warn", "api.database_unavailable", { path: endpoint.path });
+        log("warn", "api.database_unavailable", { path: endpoint.path, causes: databaseErrorCodes(error) });
         return respond(503, "unavailable", "The service is briefly unavailable. Try again in a few seconds.", { "Retry-After": "5" });
       }
-      log("error", "api.failed", { path: endpoint.path, error: errorName(error) });
+      log("error", "api.failed", { path: endpoint.path, error: errorName(error), causes: databaseErrorCodes(error) });
       return respond(500, "internal_error", "Something went wrong on our side.");
     }
   };

@@ -76,12 +76,66 @@ export function jsonTime(value: string | null): Date | null {
 }
 
 /**
+ * The machine-readable codes an error carries, outermost first (Prisma's P…, the driver's SQLSTATE
+ * or socket code, the adapter's kind), space-separated: safe to log, unlike messages, which may
+ * quote values.
+ */
+export function databaseErrorCodes(error: unknown): string | undefined {
+  return codesOf(error).join(" ") || undefined;
+}
+
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  const add = (code: unknown) => {
+    if (typeof code === "string" && code && !codes.includes(code)) codes.push(code);
+  };
+  type DriverCause = { kind?: unknown; originalCode?: unknown; code?: unknown };
+  const shaped = error as { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: DriverCause } } } | null;
+  add(shaped?.code);
+  // Prisma wraps the adapter's error in its own (meta), or lets it through as it is (cause).
+  const cause =
+    shaped?.meta?.driverAdapterError?.cause ?? (typeof shaped?.cause === "object" ? (shaped.cause as DriverCause | null) : undefined);
+  add(cause?.originalCode);
+  add(cause?.code);
+  add(cause?.kind);
+  return codes;
+}
+
+// Prisma: not reachable, timed out reaching it, timed out, closed, pool timeout, too many connections.
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]);
+// The adapter's names for the same, when Prisma passes its error through.
+const UNAVAILABLE_DRIVER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+// SQLSTATE class 08 (connection exception); 57P01–57P03: shut down by an admin, crashed, not
+// accepting connections yet (starting up, shutting down, in recovery); 53300: too many connections.
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
+// pg's own errors for a connection that went away carry no code.
+const UNAVAILABLE_DRIVER_MESSAGE = /connection terminated|not queryable/i;
+// Prisma gave up waiting: for a connection to start the transaction in, or for the database to
+// answer before the transaction's time ran out. Its other transaction errors are bugs.
+const UNAVAILABLE_TRANSACTION_MESSAGE = /Unable to start a transaction in the given time|cannot be executed on an expired transaction/;
+
+/**
  * True for errors that mean "the database is not reachable right now" (refused, reset, shut down,
- * a pooled connection dropped mid-transaction), which users are told to retry, unlike a bug.
+ * a pooled connection dropped mid-transaction, no connection free in time), which users are told
+ * to retry, unlike a bug.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|connection terminated|not queryable|DatabaseNotReachable|P1001|P1017/i.test(text);
+  if (!(error instanceof Error)) return false;
+  const codes = codesOf(error);
+  if (
+    codes.some(
+      (code) =>
+        UNAVAILABLE_PRISMA_CODES.has(code) ||
+        UNAVAILABLE_DRIVER_KINDS.has(code) ||
+        UNAVAILABLE_SOCKET_CODES.has(code) ||
+        UNAVAILABLE_SQLSTATE.test(code),
+    )
+  ) {
+    return true;
+  }
+  if (codes.includes("P2028")) return UNAVAILABLE_TRANSACTION_MESSAGE.test(error.message);
+  return UNAVAILABLE_DRIVER_MESSAGE.test(error.message);
 }
 
 /** Postgres ended the transaction for a deadlock or a serialization failure: it changed nothing, and may run again. */

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { issueText } from "@/i18n/issues";
 import { requestTranslator } from "@/i18n/translator";
 import { adminSessionOrNull } from "@/lib/auth/admin";
-import { isDatabaseUnavailable } from "@/lib/db";
+import { databaseErrorCodes, isDatabaseUnavailable } from "@/lib/db";
 import { deliverDueEmails } from "@/lib/email/outbox";
 import { getEnv } from "@/lib/env";
 import type { PublicRequestContext, RequestContext } from "@/lib/http/context";
@@ -107,7 +107,7 @@ async function runAction<Schema extends z.ZodType, Context, Data>(
     }
     if (error instanceof AppError) return failure(error, values);
     const code: ErrorCode = isDatabaseUnavailable(error) ? "UNAVAILABLE" : "INTERNAL";
-    log("error", "action.failed", { error: errorName(error), code });
+    log("error", "action.failed", { error: errorName(error), code, causes: databaseErrorCodes(error) });
     return failure(new AppError(code), values);
   }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { isDatabaseUnavailable } from "@/lib/db";
+import { databaseErrorCodes, isDatabaseUnavailable } from "@/lib/db";
 import { getEnv, requireDatabaseUrl } from "@/lib/env";
 import { JOB_NAMES, jobDefinitions } from "@/lib/jobs/schedule";
 import { errorName, log } from "@/lib/log";
@@ -29,8 +29,8 @@ export async function startJobRunner(): Promise<JobRunner> {
   // is no bug: pg-boss polls on and resumes by itself.
   boss.on("error", (error) =>
     isDatabaseUnavailable(error)
-      ? log("warn", "jobs.database_unavailable", { code: sqlState(error) })
-      : log("error", "jobs.error", { error: errorName(error), code: sqlState(error) }),
+      ? log("warn", "jobs.database_unavailable", { causes: databaseErrorCodes(error) })
+      : log("error", "jobs.error", { error: errorName(error), causes: databaseErrorCodes(error) }),
   );
   await boss.start();
 
@@ -64,18 +64,13 @@ export async function startJobRunner(): Promise<JobRunner> {
         log("info", "jobs.completed", { job: job.name, ms: Date.now() - startedAt });
         return result;
       } catch (error) {
-        log("error", "jobs.failed", { job: job.name, error: errorName(error) });
+        log("error", "jobs.failed", { job: job.name, error: errorName(error), causes: databaseErrorCodes(error) });
         throw error;
       }
     });
   }
 
   return { boss, stop: () => boss.stop({ graceful: true, timeout: 10_000, wait: true }) };
-}
-
-function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : undefined;
 }
 
 /** Runs `setup` while this process holds a session-level advisory lock (its own connection: ending it releases the lock). */
