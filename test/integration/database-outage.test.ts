@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApiTokenAction } from "@/actions/api-tokens";
 import { translatorFor } from "@/i18n/translator";
 import { db, disconnectDb } from "@/lib/db";
@@ -52,11 +52,27 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
+let logged: string[] = [];
 beforeEach(() => {
   request.state = { session: null, headers: sameOriginHeaders(getEnv().APP_URL), deferred: [] };
+  logged = [];
+  // Still printed; kept so that a failure shows which codes the error carried (the causes field).
+  const print = console.error.bind(console);
+  vi.spyOn(console, "error").mockImplementation((...line: unknown[]) => {
+    logged.push(line.map(String).join(" "));
+    print(...line);
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const UNAVAILABLE = { ok: false, code: "UNAVAILABLE", message: errorMessage(translatorFor("en", "errors"), "UNAVAILABLE") };
+
+function expectUnavailable(result: ActionState<unknown>): void {
+  expect(result, `logged:\n${logged.join("\n")}`).toMatchObject(UNAVAILABLE);
+  expectNoInternals(result);
+}
 
 /** Signed in, with a challenge for creating token `name` pending and its code read from the mailbox. */
 async function pendingTokenChallenge(name: string): Promise<{ challenge: StepUpChallengeDto; code: string; userId: string }> {
@@ -99,8 +115,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     await stopPostgres();
     try {
       const result = await createApiTokenAction({ ok: false }, tokenRequest("while-down"));
-      expect(result).toMatchObject(UNAVAILABLE);
-      expectNoInternals(result);
+      expectUnavailable(result);
     } finally {
       await startPostgres();
     }
@@ -116,8 +131,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     await stopPostgres();
     try {
       const result = await createApiTokenAction({ ok: false }, answer);
-      expect(result).toMatchObject(UNAVAILABLE);
-      expectNoInternals(result);
+      expectUnavailable(result);
     } finally {
       await startPostgres();
     }
@@ -141,8 +155,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
       const pid = await waitForInsertWaitingOnLock(10_000);
       await holder.query("SELECT pg_terminate_backend($1)", [pid]);
       const result = await pending;
-      expect(result).toMatchObject(UNAVAILABLE);
-      expectNoInternals(result);
+      expectUnavailable(result);
       await holder.query("ROLLBACK");
     });
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
@@ -179,8 +192,7 @@ describe("Postgres stops in the middle of a flow, then comes back (same app proc
     } finally {
       await startPostgres();
     }
-    expect(result).toMatchObject(UNAVAILABLE);
-    expectNoInternals(result);
+    expectUnavailable(result);
     expect(await db.apiToken.count({ where: { userId } })).toBe(0);
     expect(await db.stepUpGrant.count({ where: { userId } })).toBe(0);
     expect(await challengeAttempts(challenge.id)).toBe(0);
