@@ -72,6 +72,8 @@ async function main() {
     const { seedSyntheticAuditEvents, syntheticEmail, syntheticOutcomeMix, syntheticUserId } = await import("@/tooling/synthetic-audit");
     const { listAuditEvents, listAccountActivity, countEventsPerDay, listAccountsNeedingAttention } = await import("@/lib/audit/query");
     const { rollUpAuditEvents } = await import("@/lib/audit/rollups");
+    const { readAuditFeed, FEED_ORIGIN } = await import("@/lib/audit/query");
+    const { createAuditMonths } = await import("@/lib/audit/partitions");
     const { AUDIT_GROUPS } = await import("@/shared/audit");
     const { disconnectDb } = await import("@/lib/db");
     type Filter = Parameters<typeof listAuditEvents>[0];
@@ -97,6 +99,7 @@ async function main() {
       // What the job does on its next run: fold everything just written into the counts.
       const r = performance.now();
       const rolled = await rollUpAuditEvents();
+      await createAuditMonths(); // the hourly job: seals the months that have ended (the feed skips them)
       const rollupMs = Math.round(performance.now() - r);
       await sql.query("VACUUM (ANALYZE) audit_event_counts, audit_attention_window, audit_rollup_state");
       log(`  seeded in ${seedMs} ms, vacuum ${vacuumMs} ms, roll-up of ${rolled.counted} events in ${rollupMs} ms`);
@@ -137,6 +140,12 @@ async function main() {
       const activity = (accountId: string, options: Parameters<typeof listAccountActivity>[1]) => async () =>
         (await listAccountActivity(accountId, options)).events.length;
       const chart = (filter: Filter) => async () => (await countEventsPerDay(filter)).length;
+      // The feed (API pulls with `after`, the stream's deliverer): by transaction id, which says
+      // nothing of created_at, so every month's (tx_id, id) index is read.
+      const nearEnd = await sql.query<{ tx_id: string; id: string }>(
+        "SELECT tx_id::text, id::text FROM audit_events ORDER BY tx_id DESC, id DESC OFFSET 1000 LIMIT 1",
+      );
+      const recent = nearEnd.rows[0] ? { txId: BigInt(nearEnd.rows[0].tx_id), id: BigInt(nearEnd.rows[0].id) } : FEED_ORIGIN;
       return {
         "list.default": list({}),
         "list.page2": list({ cursor: page1.nextCursor ?? undefined }),
@@ -165,6 +174,8 @@ async function main() {
         "activity.busyAccount.signIns": activity(busy, { category: "sign_in" }),
         "activity.busyAccount.adminActions": activity(busy, { category: "admin" }),
         "activity.typicalAccount.tokens": activity(typical, { category: "tokens" }),
+        "feed.recent100": async () => (await readAuditFeed(recent, 100)).events.length,
+        "feed.origin1000": async () => (await readAuditFeed(FEED_ORIGIN, 1000)).events.length,
       };
     }
 
@@ -239,7 +250,11 @@ async function main() {
       dense = await measure("big-dense");
     }
     const total = (await sql.query<{ total: string }>("SELECT count(*)::text AS total FROM audit_events")).rows[0]?.total;
-    const size = (await sql.query<{ size: string }>("SELECT pg_size_pretty(pg_total_relation_size('audit_events')) AS size")).rows[0]?.size;
+    const size = (
+      await sql.query<{ size: string }>(
+        "SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) AS size FROM pg_partition_tree('audit_events')",
+      )
+    ).rows[0]?.size;
 
     await sql.end();
     await disconnectDb();

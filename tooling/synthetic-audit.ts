@@ -230,6 +230,13 @@ export async function seedSyntheticAuditEvents(client: SqlClient, options: Synth
   const slots = mixSlots();
   const end = Date.now() - endingDaysAgo * 86_400_000;
   const start = end - days * 86_400_000;
+  // The months the events fall in, as the job would have created them while the log grew
+  // (lib/audit/partitions.ts); otherwise they would all land in the default partition.
+  await client.query(
+    `SELECT audit_events_create_month(m::date)
+     FROM generate_series(date_trunc('month', to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC'), to_timestamp($2 / 1000.0) AT TIME ZONE 'UTC', interval '1 month') AS m`,
+    [start, end],
+  );
   await client.query("SELECT setseed($1)", [seed]);
   let inserted = 0;
   while (inserted < count) {

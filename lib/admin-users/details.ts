@@ -24,7 +24,13 @@ export async function getUserDetails(viewer: CurrentSession, userId: string): Pr
     findRecoveryHold(user.id),
     user.disabledAt
       ? db.auditEvent.findFirst({
-          where: { type: "admin.user_disabled", targetType: "user", targetId: user.id },
+          // Written with the change that set disabledAt (a day's margin): only the months since are read.
+          where: {
+            type: "admin.user_disabled",
+            targetType: "user",
+            targetId: user.id,
+            createdAt: { gte: new Date(user.disabledAt.getTime() - 86_400_000) },
+          },
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           select: { actorEmail: true, reason: true },
         })

@@ -3,7 +3,7 @@ import type { Locale } from "@/i18n/locales";
 import { translatorFor } from "@/i18n/translator";
 import { attentionLeaders, countedPerDay } from "@/lib/audit/rollups";
 import { targetNamesOf } from "@/lib/audit/target-names";
-import { db, Prisma } from "@/lib/db";
+import { db, preparedStatement, Prisma } from "@/lib/db";
 import { describeUserAgent } from "@/lib/http/user-agent";
 import { describeChallenge } from "@/lib/step-up/describe";
 import { type AttentionAccount, type AuditEventDto, type AuditFilter, type DailyCount } from "@/shared/audit";
@@ -141,22 +141,48 @@ export async function readAuditFeed(
   limit: number,
   filter: AuditFilter = {},
 ): Promise<{ events: AuditFeedEvent[]; position: FeedPosition }> {
+  const { horizon, from } = await feedMonths(after);
+  const past = Prisma.sql`(tx_id, id) > (${after.txId}, ${after.id}) AND tx_id < ${horizon} AND ${whereClause(filter, null)}`;
+  // The months from `from` on (planned alone: a constant), and the default partition's rows before it.
   const rows = await db.$queryRaw<Row[]>`
-    SELECT ${COLUMNS} FROM audit_events
-    WHERE (tx_id, id) > (${after.txId}, ${after.id})
-      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-      AND ${whereClause(filter, null)}
-    ORDER BY tx_id, id
+    SELECT * FROM (
+      (SELECT ${COLUMNS} FROM audit_events WHERE created_at >= ${from} AND ${past} ORDER BY tx_id, id LIMIT ${limit})
+      UNION ALL
+      (SELECT ${COLUMNS} FROM audit_events_default WHERE created_at < ${from} AND ${past} ORDER BY tx_id, id LIMIT ${limit})
+    ) e
+    ORDER BY e.tx_id, e.id
     LIMIT ${limit}`;
   const last = rows.at(-1);
   return { events: await toFeedEvents(rows), position: last ? { txId: last.tx_id, id: last.id } : after };
 }
 
+// Past every month: only the default partition is left to read.
+const END_OF_TIME = new Date("9999-12-31T00:00:00Z");
+
+/**
+ * Where a feed read past `after` must look: the start of the oldest month that may hold a row past
+ * it (one not sealed yet, or whose highest tx_id reaches the position; lib/audit/partitions.ts),
+ * and the horizon the read hands rows out below. The horizon is this statement's, not the read's:
+ * a row inserted into a sealed month after this look comes from a transaction that was running
+ * at it or began later, so its tx_id is at or above the horizon and waits for the next read.
+ */
+async function feedMonths(after: FeedPosition): Promise<{ horizon: bigint; from: Date }> {
+  const [row] = await db.$queryRaw<[{ horizon: bigint; from: Date | null }]>`${preparedStatement("audit-feed-months")}
+    SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon,
+      (SELECT min(m.starts_at) FROM audit_event_months() m
+       WHERE NOT EXISTS (SELECT 1 FROM audit_sealed_months s WHERE s.name = m.name AND s.max_tx_id < ${after.txId})) AS "from"`;
+  return { horizon: row.horizon, from: row.from ?? END_OF_TIME };
+}
+
 /** How far behind the feed's end a position is: events not yet past it, and the age of the oldest of them. */
 export async function feedLag(after: FeedPosition): Promise<{ events: number; seconds: number }> {
+  const { from } = await feedMonths(after);
   const [row] = await db.$queryRaw<[{ events: number; oldest: Date | null }]>`
-    SELECT count(*)::int AS events, min(created_at) AS oldest FROM audit_events
-    WHERE (tx_id, id) > (${after.txId}, ${after.id})`;
+    SELECT count(*)::int AS events, min(created_at) AS oldest FROM (
+      SELECT created_at FROM audit_events WHERE created_at >= ${from} AND (tx_id, id) > (${after.txId}, ${after.id})
+      UNION ALL
+      SELECT created_at FROM audit_events_default WHERE created_at < ${from} AND (tx_id, id) > (${after.txId}, ${after.id})
+    ) e`;
   return { events: row.events, seconds: row.oldest ? Math.max(0, Math.round((Date.now() - row.oldest.getTime()) / 1000)) : 0 };
 }
 
@@ -218,12 +244,28 @@ type Position = { createdAt: Date; id: bigint };
 
 const COLUMNS = Prisma.sql`id, tx_id, created_at, type, outcome, actor_id, actor_email, target_type, target_id, reason, ip, user_agent, metadata`;
 
+/**
+ * Up to `limit` rows newest first, read month slice by month slice (lib/audit/partitions.ts): each
+ * statement names its stretch of created_at, so Postgres plans only the months in it (planning a
+ * statement over every month of 8 years cost 10–17 ms, more than running it). A slice that does
+ * not fill the page is followed by an older one twice as long, and the last one reaches back past
+ * the oldest month, into whatever the default partition holds.
+ */
 async function selectPage(filter: AuditFilter, after: Position | null, limit: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const slice of slicesNewestFirst(filter, after, await oldestMonthStart())) {
+    rows.push(...(await selectSlice(filter, after, limit - rows.length, slice)));
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}
+
+async function selectSlice(filter: AuditFilter, after: Position | null, limit: number, slice: Slice): Promise<Row[]> {
   if (filter.account && filter.group) {
     // One category of one account: each of its types newest first from (actor_id, type, created_at,
     // id) and (target_type, target_id, type, created_at, id), merged. Filtering the account's whole
     // history by type instead would read all of it when the category is rare.
-    const rest = whereClause({ ...filter, account: undefined, group: undefined }, after);
+    const rest = whereClause({ ...filter, account: undefined, group: undefined }, after, slice);
     const types = typesInCategory(filter.group);
     return db.$queryRaw<Row[]>`
       SELECT * FROM (
@@ -244,7 +286,7 @@ async function selectPage(filter: AuditFilter, after: Position | null, limit: nu
     // What the account did and what was done to it, each newest first from its own index
     // ((actor_id, created_at, id) and (target_type, target_id, created_at, id)), merged; UNION drops
     // an event that is both (a user's change to their own account).
-    const rest = whereClause({ ...filter, account: undefined }, after);
+    const rest = whereClause({ ...filter, account: undefined }, after, slice);
     return db.$queryRaw<Row[]>`
       SELECT * FROM (
         (SELECT ${COLUMNS} FROM audit_events WHERE actor_id = ${filter.account}::uuid AND ${rest}
@@ -257,7 +299,7 @@ async function selectPage(filter: AuditFilter, after: Position | null, limit: nu
       LIMIT ${limit}`;
   }
   if (filter.email) {
-    const emails = await emailsWithPrefix(filter.email, MAX_MERGED_EMAILS + 1);
+    const emails = await emailsWithPrefix(filter.email, MAX_MERGED_EMAILS + 1, slice);
     if (emails.length === 0) return [];
     if (emails.length <= MAX_MERGED_EMAILS) {
       // Each address's newest events straight from (actor_email, created_at, id), merged: the
@@ -266,7 +308,7 @@ async function selectPage(filter: AuditFilter, after: Position | null, limit: nu
         SELECT e.* FROM unnest(${emails}::text[]) AS m(email)
         CROSS JOIN LATERAL (
           SELECT ${COLUMNS} FROM audit_events
-          WHERE actor_email = m.email AND ${whereClause({ ...filter, email: undefined }, after)}
+          WHERE actor_email = m.email AND ${whereClause({ ...filter, email: undefined }, after, slice)}
           ORDER BY created_at DESC, id DESC
           LIMIT ${limit}
         ) e
@@ -277,7 +319,7 @@ async function selectPage(filter: AuditFilter, after: Position | null, limit: nu
   return db.$queryRaw<Row[]>`
     SELECT ${COLUMNS}
     FROM audit_events
-    WHERE ${whereClause(filter, after)}
+    WHERE ${whereClause(filter, after, slice)}
     ORDER BY created_at DESC, id DESC
     LIMIT ${limit}`;
 }
@@ -287,16 +329,17 @@ async function selectPage(filter: AuditFilter, after: Position | null, limit: nu
 // matching addresses are read one by one (above, the planner's usual plan is the cheaper one).
 const MAX_MERGED_EMAILS = 20;
 
-/** Distinct actor emails starting with `prefix`, by skipping through the email index. */
-async function emailsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+/** Distinct actor emails starting with `prefix` in the slice, by skipping through the email index. */
+async function emailsWithPrefix(prefix: string, limit: number, slice: Slice): Promise<string[]> {
   const pattern = `${escapeLike(prefix)}%`;
+  const within = sliceClause(slice);
   const rows = await db.$queryRaw<{ email: string }[]>`
     WITH RECURSIVE emails(email) AS (
-      (SELECT actor_email FROM audit_events WHERE actor_email LIKE ${pattern} ORDER BY actor_email USING ~<~ LIMIT 1)
+      (SELECT actor_email FROM audit_events WHERE actor_email LIKE ${pattern} AND ${within} ORDER BY actor_email USING ~<~ LIMIT 1)
       UNION ALL
       SELECT (
         SELECT actor_email FROM audit_events
-        WHERE actor_email LIKE ${pattern} AND actor_email ~>~ emails.email
+        WHERE actor_email LIKE ${pattern} AND actor_email ~>~ emails.email AND ${within}
         ORDER BY actor_email USING ~<~ LIMIT 1
       )
       FROM emails WHERE emails.email IS NOT NULL
@@ -305,17 +348,87 @@ async function emailsWithPrefix(prefix: string, limit: number): Promise<string[]
   return rows.map((row) => row.email);
 }
 
-function whereClause(filter: AuditFilter, after: Position | null): Prisma.Sql {
+function whereClause(filter: AuditFilter, after: Position | null, slice: Slice = ALL_TIME): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (filter.email) conditions.push(Prisma.sql`actor_email LIKE ${`${escapeLike(filter.email)}%`}`);
   if (filter.account)
     conditions.push(Prisma.sql`(actor_id = ${filter.account}::uuid OR (target_type = 'user' AND target_id = ${filter.account}))`);
   if (filter.group) conditions.push(Prisma.sql`type = ANY(${typesInCategory(filter.group)})`);
   if (filter.outcome) conditions.push(Prisma.sql`outcome = ${filter.outcome}::"AuditOutcome"`);
-  if (filter.from) conditions.push(Prisma.sql`created_at >= ${filter.from}::date`);
-  if (filter.to) conditions.push(Prisma.sql`created_at < ${filter.to}::date + 1`);
+  // Timestamps, not `::date` (whose conversion to timestamptz depends on the session's time zone,
+  // so Postgres could not leave out the months outside the range while planning).
+  if (filter.from) conditions.push(Prisma.sql`created_at >= ${utcDay(filter.from)}`);
+  if (filter.to) conditions.push(Prisma.sql`created_at < ${utcDay(filter.to, 1)}`);
   if (after) conditions.push(Prisma.sql`(created_at, id) < (${after.createdAt}, ${after.id})`);
+  conditions.push(sliceClause(slice));
   return Prisma.join(conditions, " AND ");
+}
+
+/** A stretch of created_at, [from, to); null is unbounded. */
+type Slice = { from: Date | null; to: Date | null };
+const ALL_TIME: Slice = { from: null, to: null };
+
+function sliceClause(slice: Slice): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (slice.from) conditions.push(Prisma.sql`created_at >= ${slice.from}`);
+  if (slice.to) conditions.push(Prisma.sql`created_at < ${slice.to}`);
+  return Prisma.join(conditions, " AND ");
+}
+
+/** Midnight UTC of a calendar day (YYYY-MM-DD), `days` later. */
+function utcDay(day: string, days = 0): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000);
+}
+
+/** The first instant of the month `back` months before the one `at` is in (UTC). */
+function monthStart(at: Date, back = 0): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - back, 1));
+}
+
+/**
+ * The slices a newest-first read goes through: the month of its top (the cursor, the range's
+ * end or now) up to that top (or with no end at all: rows dated in the future are the newest),
+ * then 1, 2, 4 … months before, and finally everything before, which holds at most the months
+ * before the oldest the last look found and the default partition's rows (or, with a range, down
+ * to its start). Every instant falls in exactly one slice, whatever `oldest` says.
+ */
+export function* slicesNewestFirst(
+  filter: Pick<AuditFilter, "from" | "to">,
+  after: Position | null,
+  oldest: Date | null,
+  now = new Date(),
+): Generator<Slice> {
+  const floor = filter.from ? utcDay(filter.from) : null;
+  const ends = [after ? new Date(after.createdAt.getTime() + 1) : null, filter.to ? utcDay(filter.to, 1) : null].filter(
+    (end) => end !== null,
+  );
+  let to: Date | null = ends.length ? new Date(Math.min(...ends.map((end) => end.getTime()))) : null;
+  let from = monthStart(to && to <= now ? new Date(to.getTime() - 1) : now);
+  for (let months = 1; ; months *= 2) {
+    if (!oldest || from <= oldest || (floor && from <= floor)) {
+      yield { from: floor, to };
+      return;
+    }
+    yield { from, to };
+    to = from;
+    from = monthStart(from, months);
+  }
+}
+
+// The oldest month's start, looked up at most once a minute per process. Only how many slices a
+// read takes depends on it, never which rows it finds: the last slice is open-ended.
+const MONTHS_TTL_MS = 60_000;
+let oldestMonth: { readAt: number; start: Promise<Date | null> } | null = null;
+
+function oldestMonthStart(): Promise<Date | null> {
+  if (!oldestMonth || Date.now() - oldestMonth.readAt > MONTHS_TTL_MS) {
+    const start = db.$queryRaw<{ start: Date | null }[]>`SELECT min(starts_at) AS start FROM audit_event_months()`.then(
+      (rows) => rows[0]?.start ?? null,
+    );
+    oldestMonth = { readAt: Date.now(), start };
+    start.catch(() => (oldestMonth = null));
+  }
+  return oldestMonth.start;
 }
 
 function escapeLike(value: string): string {

@@ -137,7 +137,16 @@ export function countedPerDay(filter: CountFilter, live: Prisma.Sql) {
  * or newer than T), minus those that have left the window since T. Only addresses touched by
  * that difference can change rank, so the rest is read from the window's index, best first.
  */
-export function attentionLeaders(limit: number) {
+export async function attentionLeaders(limit: number) {
+  // The oldest created_at any branch below can reach, as a constant, so that Postgres plans only
+  // the months from there (a month per partition: lib/audit/partitions.ts). Read first, it can only
+  // be older than what the statement itself then sees (both times only move forward): each branch
+  // keeps its own exact bounds.
+  // Before the first roll-up (attention_at is -infinity) every month is read, as before.
+  const [{ floor }] = await db.$queryRaw<[{ floor: Date | null }]>`
+    SELECT CASE WHEN isfinite(attention_at) THEN LEAST(now(), attention_at) - interval '24 hours' END AS floor
+    FROM audit_rollup_state WHERE id = 1`;
+  const since = floor ? Prisma.sql`e.created_at >= ${floor}` : Prisma.sql`TRUE`;
   return db.$queryRaw<{ email: string; failed: number; lockouts: number; rate_limited: number }[]>`
     WITH s AS (
       SELECT audit_attention_tx_id() AS w, GREATEST(now(), audit_attention_at()) - interval '24 hours' AS since
@@ -145,15 +154,15 @@ export function attentionLeaders(limit: number) {
     changes AS (
       -- Written past the watermark: none of them is in the window.
       SELECT e.actor_email, e.outcome, e.type, 1 AS sign FROM audit_events e, s
-      WHERE e.tx_id >= audit_attention_tx_id() AND e.created_at > s.since AND e.outcome <> 'SUCCESS' AND e.actor_email IS NOT NULL
+      WHERE ${since} AND e.tx_id >= audit_attention_tx_id() AND e.created_at > s.since AND e.outcome <> 'SUCCESS' AND e.actor_email IS NOT NULL
       UNION ALL
       -- Behind the watermark, but newer than the window.
       SELECT e.actor_email, e.outcome, e.type, 1 FROM audit_events e, s
-      WHERE e.created_at > audit_attention_at() AND e.tx_id < s.w AND e.outcome <> 'SUCCESS' AND e.actor_email IS NOT NULL
+      WHERE ${since} AND e.created_at > audit_attention_at() AND e.tx_id < s.w AND e.outcome <> 'SUCCESS' AND e.actor_email IS NOT NULL
       UNION ALL
       -- In the window, but more than 24 hours old by now.
       SELECT e.actor_email, e.outcome, e.type, -1 FROM audit_events e, s
-      WHERE e.created_at > audit_attention_at() - interval '24 hours'
+      WHERE ${since} AND e.created_at > audit_attention_at() - interval '24 hours'
         AND e.created_at <= GREATEST(now(), audit_attention_at()) - interval '24 hours'
         AND e.tx_id < s.w AND e.outcome <> 'SUCCESS' AND e.actor_email IS NOT NULL
     ),

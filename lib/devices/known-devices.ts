@@ -62,10 +62,14 @@ export async function recognizeSignInDevice(tx: Tx, user: SessionUser, deviceId:
 }
 
 async function isFirstSignIn(tx: Tx, userId: string, deviceId: string): Promise<boolean> {
+  // Only an account created within the window can be signing in for the first time, so its sign-ins
+  // are all newer than this (a day's margin for the clocks): a constant, so Postgres plans only the
+  // audit log's latest months, not all of them.
+  const since = new Date(Date.now() - (FIRST_SIGN_IN_WINDOW_HOURS + 24) * 3_600_000);
   const [row] = await tx.$queryRaw<{ first: boolean }[]>`
     SELECT u.created_at > now() - make_interval(hours => ${FIRST_SIGN_IN_WINDOW_HOURS})
       AND NOT EXISTS (SELECT 1 FROM known_devices WHERE user_id = u.id AND id <> ${deviceId}::uuid)
-      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE actor_id = u.id AND type = 'auth.sign_in') AS first
+      AND NOT EXISTS (SELECT 1 FROM audit_events WHERE actor_id = u.id AND type = 'auth.sign_in' AND created_at >= ${since}) AS first
     FROM users u WHERE u.id = ${userId}::uuid`;
   return row?.first ?? false;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { revokeUnusedTokens, sendTokenExpiryNotices } from "@/lib/api-tokens/expiry";
 import { deliverAuditStreams } from "@/lib/audit-stream/deliver";
+import { createAuditMonths } from "@/lib/audit/partitions";
 import { pruneAuditEvents } from "@/lib/audit/retention";
 import { rollUpAuditEvents } from "@/lib/audit/rollups";
 import { deliverAllDueEmails } from "@/lib/email/outbox";
@@ -46,6 +47,12 @@ export function jobDefinitions(env: Pick<Env, "TOKEN_AUTO_REVOKE_UNUSED_DAYS" | 
       cron: "* * * * *",
       run: rollUpAuditEvents,
     },
+    {
+      name: "audit-partitions",
+      description: "Creates the audit log's months ahead of time (this one and the next three) and seals the months that have ended",
+      cron: "41 * * * *",
+      run: createAuditMonths,
+    },
   ];
   const unusedDays = env.TOKEN_AUTO_REVOKE_UNUSED_DAYS;
   if (unusedDays)
@@ -72,6 +79,7 @@ export const JOB_NAMES = [
   "token-expiry-notices",
   "audit-stream",
   "audit-rollups",
+  "audit-partitions",
   "token-auto-revoke",
   "audit-retention",
 ] as const;

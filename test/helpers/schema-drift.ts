@@ -109,7 +109,10 @@ const ACTIONS: Record<string, ReferentialAction> = { a: "NoAction", r: "Restrict
 /** Reads the current schema (search_path) of a database through information_schema and pg_catalog. */
 export async function describeDatabase(client: Client): Promise<DatabaseSchema> {
   const tables = await client.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    // A partition (audit_events' months) is part of its parent's model, not a table of its own.
+    `SELECT table_name FROM information_schema.tables t WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+       AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = t.table_schema AND c.relname = t.table_name AND c.relispartition)`,
   );
   const columns = await client.query<{
     table_name: string;
@@ -134,7 +137,7 @@ export async function describeDatabase(client: Client): Promise<DatabaseSchema> 
                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
      FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid
      JOIN pg_namespace n ON n.oid = t.relnamespace
-     WHERE n.nspname = current_schema() AND t.relkind = 'r'`,
+     WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT t.relispartition`,
   );
   const foreignKeys = await client.query<{
     table: string;

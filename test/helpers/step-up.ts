@@ -187,7 +187,11 @@ export async function failureState(userId: string): Promise<{ failures: number; 
 /** Every row of every table in the app schema, as one JSON string (for secret sweeps). */
 export async function dumpDatabase(options: { except?: string[] } = {}): Promise<Record<string, string>> {
   const tables = await db.$queryRaw<{ table_name: string }[]>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`;
+    SELECT table_name FROM information_schema.tables t WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+      -- A partition's rows are its parent's (audit_events' months): dumped with it.
+      AND NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                      WHERE n.nspname = t.table_schema AND c.relname = t.table_name AND c.relispartition)
+    ORDER BY table_name`;
   const dump: Record<string, string> = {};
   for (const { table_name: table } of tables) {
     if (options.except?.includes(table)) continue;

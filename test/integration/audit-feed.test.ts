@@ -301,3 +301,34 @@ describe("GET /api/v1/audit-events?after=", () => {
     expect(ids(account.events)).toEqual(expected.map((row) => row.id.toString()));
   });
 });
+
+describe("months the feed skips", () => {
+  it("reads a row dated in a sealed month and written after the seal, once and in order", async () => {
+    const tag = `sealed-${randomBytes(4).toString("hex")}`;
+    // A month that ended long ago, sealed while nothing in it is past the position taken below.
+    await db.$queryRaw`SELECT audit_events_create_month('2003-02-01'::date)`;
+    await db.$queryRaw`SELECT audit_events_seal_month('audit_events_2003_02')`;
+    let cursor = (await readAuditEvents({ after: "latest", limit: 10 })).nextCursor!;
+
+    await write({ email: `${tag}-1@feed.test` });
+    await db.auditEvent.create({
+      data: { type: "auth.sign_in", outcome: "SUCCESS", actorEmail: `${tag}-2@feed.test`, createdAt: new Date("2003-02-10T12:00:00Z") },
+    });
+    await write({ email: `${tag}-3@feed.test` });
+    const [mark] = await db.$queryRaw<[{ partition: string; max: bigint; tx: bigint }]>`
+      SELECT e.tableoid::regclass::text AS partition, s.max_tx_id AS max, e.tx_id AS tx FROM audit_events e
+      JOIN audit_sealed_months s ON s.name = 'audit_events_2003_02' WHERE e.actor_email = ${`${tag}-2@feed.test`}`;
+    expect(mark.partition).toBe("audit_events_2003_02");
+    expect(mark.max).toBe(mark.tx);
+
+    const pulled: AuditFeedEvent[] = [];
+    for (let round = 0; round < 200 && pulled.length < 3; round++) {
+      const page = await readAuditEvents({ after: cursor, limit: 2, email: tag });
+      pulled.push(...page.data);
+      cursor = page.nextCursor!;
+      if (!page.data.length) await sleep(5);
+    }
+    expect(pulled.map((event) => event.user.email)).toEqual([`${tag}-1@feed.test`, `${tag}-2@feed.test`, `${tag}-3@feed.test`]);
+    expect((await readAuditEvents({ after: cursor, limit: 10, email: tag })).data).toEqual([]);
+  });
+});

@@ -63,6 +63,12 @@ async function insertEvents(events: EventSeed[]): Promise<string[]> {
   return rows.map((row) => row.id.toString());
 }
 
+/** An event's primary key: its id and created_at (the month it is kept in). */
+async function keyOf(id: string | undefined): Promise<{ id: bigint; createdAt: Date }> {
+  const row = await db.auditEvent.findFirstOrThrow({ where: { id: BigInt(id ?? "0") }, select: { id: true, createdAt: true } });
+  return { id: row.id, createdAt: row.createdAt };
+}
+
 /** Every event a filter matches, through the export's stream. */
 async function allMatching(filter: AuditFilter): Promise<AuditEventDto[]> {
   const events: AuditEventDto[] = [];
@@ -100,11 +106,13 @@ describe("audit_events is append-only", () => {
   it("refuses UPDATE through Prisma and raw SQL, and the row stays as it was", async () => {
     const tag = uniqueTag();
     const [id] = await insertEvents([{ email: `${tag}@audit.test`, outcome: "FAILURE", reason: "wrong_password" }]);
-    const where = { id: BigInt(id ?? "0") };
+    const where = { id_createdAt: await keyOf(id) };
 
     await expectRefused(db.auditEvent.update({ where, data: { outcome: "SUCCESS" } }));
     await expectRefused(db.auditEvent.updateMany({ where: { actorEmail: `${tag}@audit.test` }, data: { reason: null } }));
-    await expectRefused(db.$executeRaw`UPDATE audit_events SET actor_email = 'someone-else@audit.test' WHERE id = ${where.id}`);
+    await expectRefused(
+      db.$executeRaw`UPDATE audit_events SET actor_email = 'someone-else@audit.test' WHERE id = ${where.id_createdAt.id}`,
+    );
     expect(await db.auditEvent.findUnique({ where, select: { outcome: true, reason: true, actorEmail: true } })).toEqual({
       outcome: "FAILURE",
       reason: "wrong_password",
@@ -117,7 +125,7 @@ describe("audit_events is append-only", () => {
     const ids = await insertEvents([{ email: `${tag}@audit.test`, at: daysAgo(400) }, { email: `${tag}@audit.test` }]);
     const before = await db.auditEvent.count();
 
-    await expectRefused(db.auditEvent.delete({ where: { id: BigInt(ids[0] ?? "0") } }));
+    await expectRefused(db.auditEvent.delete({ where: { id_createdAt: await keyOf(ids[0]) } }));
     await expectRefused(db.auditEvent.deleteMany({ where: { actorEmail: `${tag}@audit.test` } }));
     await expectRefused(db.auditEvent.deleteMany({}));
     await expectRefused(db.$executeRaw`DELETE FROM audit_events WHERE created_at < now() - interval '1 day'`);

@@ -141,3 +141,59 @@ describe("step-up challenges with their own identity", () => {
     });
   });
 });
+
+describe("audit_events partitioned by month", () => {
+  const PARTITIONS_MIGRATION = "20261209000000_audit_monthly_partitions";
+
+  test("the migration keeps every row, id and transaction id, puts each in its month, and the sequence goes on", async () => {
+    const database = await createIsolatedDatabase();
+    cleanups.push(database.drop);
+    await migrate({ databaseUrl: database.url, migrationsDir: migrationsUpTo(PARTITIONS_MIGRATION, false) });
+    const dates = ["2025-03-31T23:59:59.999Z", "2025-04-01T00:00:00.000Z", "2026-01-15T08:00:00.000Z", new Date().toISOString()];
+    const before = await withClient(database.url, async (client) => {
+      for (const at of dates)
+        await client.query(
+          "INSERT INTO audit_events (type, outcome, actor_email, created_at) VALUES ('auth.sign_in', 'SUCCESS', 'a@example.test', $1)",
+          [at],
+        );
+      return (await client.query("SELECT id::text, tx_id::text, created_at FROM audit_events ORDER BY id")).rows;
+    });
+
+    expect(await migrate({ databaseUrl: database.url, migrationsDir: defaultMigrationsDir() })).toEqual({
+      applied: [PARTITIONS_MIGRATION],
+    });
+
+    await withClient(database.url, async (client) => {
+      const after = await client.query(
+        "SELECT id::text, tx_id::text, created_at, tableoid::regclass::text AS month FROM audit_events ORDER BY id",
+      );
+      expect(after.rows.map(({ month: _month, ...row }) => row)).toEqual(before);
+      const now = new Date();
+      const thisMonth = `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+      expect(after.rows.map((row) => row.month)).toEqual([
+        "audit_events_2025_03",
+        "audit_events_2025_04",
+        "audit_events_2026_01",
+        thisMonth,
+      ]);
+      // From the oldest event's month to three months ahead, each month once.
+      const { rows: months } = await client.query<{ name: string }>("SELECT name FROM audit_event_months()");
+      expect(months[0]?.name).toBe("audit_events_2025_03");
+      expect(new Set(months.map((month) => month.name)).size).toBe(months.length);
+      const { rows: inserted } = await client.query<{ id: string }>(
+        "INSERT INTO audit_events (type, outcome) VALUES ('auth.sign_in', 'SUCCESS') RETURNING id::text",
+      );
+      expect(BigInt(inserted[0]!.id)).toBeGreaterThan(BigInt(before.at(-1)!.id));
+      await expect(client.query("TRUNCATE audit_events_2025_03")).rejects.toThrow(/append-only/);
+      await expect(client.query("DELETE FROM audit_events")).rejects.toThrow(/append-only/);
+      // Months that ended over a day ago are sealed with their highest transaction id.
+      const { rows: sealed } = await client.query<{ name: string; max: string }>(
+        "SELECT name, max_tx_id::text AS max FROM audit_sealed_months ORDER BY name",
+      );
+      expect(sealed.map((row) => row.name)).toEqual(
+        expect.arrayContaining(["audit_events_2025_03", "audit_events_2025_04", "audit_events_2026_01"]),
+      );
+      expect(sealed.find((row) => row.name === "audit_events_2025_03")?.max).toBe(before[0]!.tx_id);
+    });
+  });
+});

@@ -318,12 +318,14 @@ describe("job schedule", () => {
       "token-expiry-notices",
       "audit-stream",
       "audit-rollups",
+      "audit-partitions",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: undefined })).toEqual([
       "email-outbox",
       "token-expiry-notices",
       "audit-stream",
       "audit-rollups",
+      "audit-partitions",
       "token-auto-revoke",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: undefined, AUDIT_RETENTION_DAYS: 365 })).toEqual([
@@ -331,6 +333,7 @@ describe("job schedule", () => {
       "token-expiry-notices",
       "audit-stream",
       "audit-rollups",
+      "audit-partitions",
       "audit-retention",
     ]);
     expect(names({ TOKEN_AUTO_REVOKE_UNUSED_DAYS: 90, AUDIT_RETENTION_DAYS: 365 })).toEqual([...JOB_NAMES]);
