@@ -1,9 +1,9 @@
 import type { Formats } from "next-intl";
 
-/** Named date formats: `format.dateTime(date, "medium")`, in the viewer's locale and time zone. */
+/** Named date formats: `format.dateTime(date, "dateAndTime")`, in the viewer's locale and time zone. */
 export const formats = {
   dateTime: {
-    medium: { dateStyle: "medium", timeStyle: "short" },
+    dateAndTime: { dateStyle: "medium", timeStyle: "short" },
     date: { dateStyle: "medium" },
     time: { timeStyle: "short" },
   },

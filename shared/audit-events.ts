@@ -128,10 +128,10 @@ type SentenceKey = Parameters<Translate<"auditEvents">>[0];
 type Values = Record<string, string | number | Date>;
 
 /** A day inside a sentence ("expires on May 1, 2026"): in t's language, and in UTC like the rest of the audit log. */
-const FORMATS = { dateTime: { utcDay: { dateStyle: "medium", timeZone: "UTC" } } } as const;
+export const SENTENCE_FORMATS = { dateTime: { utcDay: { dateStyle: "medium", timeZone: "UTC" } } } as const;
 
 function say(words: Words, key: SentenceKey, values: Values = {}): string {
-  return words.t(key, { ...words.args, ...values }, FORMATS);
+  return words.t(key, { ...words.args, ...values }, SENTENCE_FORMATS);
 }
 
 const NAME_LIMIT = 60;

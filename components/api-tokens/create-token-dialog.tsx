@@ -159,7 +159,7 @@ function ExpiryFields({ form }: FieldsProps) {
   const { today, latest } = customDateBounds();
   const preview =
     expiry !== "custom" || (expiresOn && !dateError)
-      ? format.dateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" }), "medium")
+      ? format.dateTime(tokenExpiry({ expiry, expiresOn: expiresOn ?? "" }), "dateAndTime")
       : null;
   return (
     <fieldset aria-describedby={`${id}-preview${expiryError ? ` ${id}-error` : ""}`}>

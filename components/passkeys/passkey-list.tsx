@@ -21,7 +21,7 @@ export function PasskeyList({ passkeys, onRename, onRemove, renameIntent, remove
   const hidden = (chunks: ReactNode) => <span className="sr-only">{chunks}</span>;
   // A moment as words and as a <time> element around them.
   const moment = (iso: string) => ({
-    date: format.dateTime(new Date(iso), "medium"),
+    date: format.dateTime(new Date(iso), "dateAndTime"),
     time: (chunks: ReactNode) => <time dateTime={iso}>{chunks}</time>,
   });
   if (passkeys.length === 0) {

@@ -63,8 +63,8 @@ export function SessionsSection({ heading, sessions }: SessionsSectionProps) {
                 <p className="text-xs text-slate-600">
                   {t("sessions.details", {
                     ip: session.ip ?? t("sessions.unknownIp"),
-                    signedIn: format.dateTime(new Date(session.createdAt), "medium"),
-                    lastActive: format.dateTime(new Date(session.lastSeenAt), "medium"),
+                    signedIn: format.dateTime(new Date(session.createdAt), "dateAndTime"),
+                    lastActive: format.dateTime(new Date(session.lastSeenAt), "dateAndTime"),
                   })}
                 </p>
               </div>

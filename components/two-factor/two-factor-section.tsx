@@ -87,7 +87,7 @@ export function TwoFactorSection({ heading, status, accountEmail }: TwoFactorSec
               <dt className="font-medium text-slate-600">{t("twoFactor.statusLabel")}</dt>
               <dd className="text-slate-900">
                 {status.enabledAt
-                  ? t("twoFactor.onSince", { date: format.dateTime(new Date(status.enabledAt), "medium") })
+                  ? t("twoFactor.onSince", { date: format.dateTime(new Date(status.enabledAt), "dateAndTime") })
                   : t("twoFactor.on")}
               </dd>
               <dt className="font-medium text-slate-600">{t("twoFactor.recoveryCodesLabel")}</dt>

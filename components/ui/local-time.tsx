@@ -7,7 +7,7 @@ import { useFormatter, useTranslations } from "next-intl";
  * components/layout/time-zone-cookie.tsx), with the UTC time on hover. Server and browser render
  * the same text, so nothing changes on hydration.
  */
-export function LocalTime({ iso, style = "medium" }: { iso: string; style?: "medium" | "date" }) {
+export function LocalTime({ iso, style = "dateAndTime" }: { iso: string; style?: "dateAndTime" | "date" }) {
   const format = useFormatter();
   const t = useTranslations("common");
   const date = new Date(iso);

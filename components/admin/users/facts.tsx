@@ -54,7 +54,7 @@ export function LockList({ locks }: { locks: AdminUserLocks }) {
           <span className="font-medium text-amber-900">{t(`users.locks.${kind}`)}</span>{" "}
           <time
             dateTime={lock.until}
-            title={t("users.locks.until", { time: format.dateTime(new Date(lock.until), "medium") })}
+            title={t("users.locks.until", { time: format.dateTime(new Date(lock.until), "dateAndTime") })}
             className="text-slate-600"
           >
             {timeLeft(lock.secondsLeft)}

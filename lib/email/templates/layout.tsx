@@ -36,7 +36,7 @@ export function emailWords(locale: Locale): EmailWords {
 
 /** "Dec 1, 2026, 3:00 PM UTC" / "01.12.2026, 15:00 UTC": the reader's format, always UTC, and saying so. */
 export function utcTime(words: EmailWords, date: Date): string {
-  return words.common("utc", { time: words.format.dateTime(date, "medium") });
+  return words.common("utc", { time: words.format.dateTime(date, "dateAndTime") });
 }
 
 // Light only, in every client: the color-scheme metas tell clients that honour them not to
